@@ -1,0 +1,110 @@
+// Turns the environment (plus an optional .env file) into the typed Config, or a ConfigError naming the variable.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import type { z } from 'zod';
+import { envSchema, type ParsedEnv } from './env-schema.js';
+
+export type LogLevel = ParsedEnv['LOG_LEVEL'];
+
+export interface Config {
+  env: ParsedEnv['NODE_ENV'];
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+    trustProxy: boolean;
+  };
+  log: { level: LogLevel };
+  dataDir: string;
+  redis: {
+    /** Undefined means the embedded default: the server starts and owns its own redis-server. */
+    url: string | undefined;
+    keyPrefix: string;
+    serverBin: string;
+  };
+  /** Secrets as configured; `resolveSecrets` fills the gaps in the embedded default. */
+  secrets: {
+    encryptionKey: Buffer | undefined;
+    encryptionKeyId: string | undefined;
+    tokenSigningKey: string | undefined;
+  };
+  admin: { username: string; password: string | undefined };
+  apiKeys: { prefix: string };
+  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+  usage: {
+    ledgerMaxEntries: number;
+    hourlyRetentionDays: number;
+    dailyRetentionDays: number;
+    monthlyRetentionDays: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` from the working directory if present; variables already in the environment win. */
+export function readEnvironment(processEnv: Env = process.env, cwd = process.cwd()): Env {
+  const file = path.join(cwd, '.env');
+  if (!existsSync(file)) return processEnv;
+  const fromFile = parseEnv(readFileSync(file, 'utf8'));
+  return { ...fromFile, ...processEnv };
+}
+
+export function loadConfig(env: Env): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(describeIssues(result.error, env));
+  return toConfig(result.data);
+}
+
+function describeIssues(error: z.ZodError, env: Env): string[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const raw = env[name];
+    // Never echo secrets back, even malformed ones.
+    const shown =
+      raw === undefined || /KEY|PASSWORD|SECRET|TOKEN/.test(name) ? '' : ` (got ${JSON.stringify(raw)})`;
+    return `${name} ${issue.message}${shown}`;
+  });
+}
+
+function toConfig(parsed: ParsedEnv): Config {
+  return {
+    env: parsed.NODE_ENV,
+    http: {
+      host: parsed.HOST,
+      port: parsed.PORT,
+      bodyLimitBytes: parsed.BODY_LIMIT,
+      shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: parsed.TRUST_PROXY,
+    },
+    log: { level: parsed.LOG_LEVEL },
+    dataDir: path.resolve(parsed.DATA_DIR),
+    redis: { url: parsed.REDIS_URL, keyPrefix: parsed.REDIS_KEY_PREFIX, serverBin: parsed.REDIS_SERVER_BIN },
+    secrets: {
+      encryptionKey: parsed.ENCRYPTION_KEY,
+      encryptionKeyId: parsed.ENCRYPTION_KEY_ID,
+      tokenSigningKey: parsed.TOKEN_SIGNING_KEY,
+    },
+    admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
+    apiKeys: { prefix: parsed.API_KEY_PREFIX },
+    upstream: {
+      connectTimeoutMs: parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: parsed.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeoutMs: parsed.UPSTREAM_IDLE_TIMEOUT_MS,
+    },
+    usage: {
+      ledgerMaxEntries: parsed.LEDGER_MAX_ENTRIES,
+      hourlyRetentionDays: parsed.USAGE_HOURLY_RETENTION_DAYS,
+      dailyRetentionDays: parsed.USAGE_DAILY_RETENTION_DAYS,
+      monthlyRetentionDays: parsed.USAGE_MONTHLY_RETENTION_DAYS,
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The zod schema of every environment variable the server reads; `.env.example` documents the same list.
+import { z } from 'zod';
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+const byteSize = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/, { error: 'must be a size such as 32mb, 512kb or 1048576' })
+  .transform((value) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(value);
+    const amount = Number(match?.[1] ?? 'NaN');
+    return Math.floor(amount * (SIZE_UNITS[match?.[2] ?? ''] ?? Number.NaN));
+  })
+  .pipe(z.number().int().min(1024, { error: 'must be at least 1kb' }));
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be true or false' }))
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+/** 32 bytes, given as 64 hex characters or base64. */
+const key32 = z
+  .string()
+  .trim()
+  .transform((value) =>
+    /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64'),
+  )
+  .refine((buffer) => buffer.length === 32, { error: 'must be 32 bytes as 64 hex characters or base64' });
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: wholeNumber(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  BODY_LIMIT: byteSize.default(32 * 1024 ** 2),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
+  TRUST_PROXY: flag.default(false),
+
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]*$/, { error: 'may contain only letters, digits and : _ . -' })
+    .max(64)
+    .default('relay:'),
+  REDIS_SERVER_BIN: z.string().trim().min(1).default('redis-server'),
+
+  ENCRYPTION_KEY: key32.optional(),
+  ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'must be 1-32 letters, digits, _ or -' })
+    .optional(),
+  TOKEN_SIGNING_KEY: z.string().trim().min(32, { error: 'must be at least 32 characters' }).optional(),
+
+  ADMIN_USERNAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{3,64}$/, { error: 'must be 3-64 letters, digits, _ . or -' })
+    .default('admin'),
+  ADMIN_PASSWORD: optionalText.pipe(
+    z.string().min(12, { error: 'must be at least 12 characters' }).optional(),
+  ),
+
+  API_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_]{1,16}$/, { error: 'must be 1-16 lowercase letters, digits or _' })
+    .default('cr_'),
+
+  UPSTREAM_CONNECT_TIMEOUT_MS: wholeNumber(100, 600_000).default(10_000),
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(600_000),
+  UPSTREAM_IDLE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(300_000),
+
+  LEDGER_MAX_ENTRIES: wholeNumber(1000, 100_000_000).default(1_000_000),
+  USAGE_HOURLY_RETENTION_DAYS: wholeNumber(1, 3650).default(14),
+  USAGE_DAILY_RETENTION_DAYS: wholeNumber(1, 36500).default(400),
+  USAGE_MONTHLY_RETENTION_DAYS: wholeNumber(1, 36500).default(3650),
+});
+
+export type ParsedEnv = z.output<typeof envSchema>;

@@ -1,0 +1,45 @@
+// The one error type every layer throws; each surface renders it in its own client format.
+import { ERROR_CODES, type ErrorCode } from './codes.js';
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** Overrides the table's status, e.g. to pass an upstream's own 4xx/5xx back unchanged. */
+  httpStatus?: number;
+  retryable?: boolean;
+  /** Machine-readable context for clients (the limit that was hit, the field that is wrong…). */
+  details?: Record<string, unknown>;
+  /** Seconds the client should wait before retrying; rendered as a `retry-after` header. */
+  retryAfterSeconds?: number;
+  /** Format-specific error type to show instead of the table's (e.g. the upstream's own type). */
+  clientType?: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly clientType: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.httpStatus = options.httpStatus ?? ERROR_CODES[code].status;
+    this.retryable = options.retryable ?? ERROR_CODES[code].retryable;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.clientType = options.clientType;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Anything thrown that is not an AppError is an internal error whose message must not reach clients. */
+export function toAppError(value: unknown): AppError {
+  if (value instanceof AppError) return value;
+  return new AppError('internal', 'Internal server error', { cause: value });
+}

@@ -1,0 +1,180 @@
+// buildApp: one node:http server; relay routes go straight to their handlers, everything else to express 5.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { AppError, toAppError } from '../errors/app-error.js';
+import { acceptableRequestId, newId } from '../lib/ids.js';
+import type { Logger } from '../lib/logger.js';
+import type { RouteTable } from './route-table.js';
+import { errorFormatForPath, sendError, sendJson } from './send.js';
+
+export interface AppDeps {
+  logger: Logger;
+  bodyLimitBytes: number;
+  /** How long `stop()` waits for in-flight requests before cutting them. */
+  shutdownTimeoutMs: number;
+  trustProxy?: boolean;
+  /** Resolves when the backing store answers; rejects otherwise. Drives `GET /ready`. */
+  checkReady: () => Promise<void>;
+  /** The data plane, served without express's middleware chain (see docs/decisions). */
+  routes?: RouteTable;
+  /** Registers control-plane routers on the express app. */
+  mount?: (app: Express) => void;
+}
+
+export interface App {
+  readonly server: Server;
+  readonly express: Express;
+  /** Requests whose response has not finished yet. */
+  readonly inFlight: number;
+  start(port: number, host?: string): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+}
+
+export function buildApp(deps: AppDeps): App {
+  const { logger } = deps;
+  const expressApp = buildExpress(deps);
+  let inFlight = 0;
+  let draining = false;
+  let idleWaiter: (() => void) | undefined;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const startedAt = performance.now();
+    const incomingId = req.headers['x-request-id'];
+    const requestId = acceptableRequestId(incomingId) ? incomingId : newId('req');
+    res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      // Only the path is logged: the query string may carry a key (`?key=`).
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - startedAt) * 10) / 10,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        },
+        'request',
+      );
+      if (inFlight === 0 && idleWaiter) idleWaiter();
+    });
+
+    const route = deps.routes?.match(req.method ?? 'GET', path);
+    if (!route) {
+      expressApp(req, res);
+      return;
+    }
+    const context = {
+      requestId,
+      startedAt,
+      path,
+      query: queryAt === -1 ? '' : url.slice(queryAt + 1),
+      params: route.params,
+      logger,
+    };
+    route.handler(req, res, context).catch((error: unknown) => {
+      const appError = sendError(res, error, errorFormatForPath(path), requestId);
+      if (appError.code === 'internal')
+        logger.error({ err: error, requestId, path }, 'unhandled relay error');
+    });
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, onRequest);
+  // Keep-alive clients (load tools, SDKs) reuse sockets; headersTimeout must exceed keepAliveTimeout.
+  server.headersTimeout = 66_000;
+
+  const waitForIdle = () =>
+    new Promise<void>((resolve) => {
+      if (inFlight === 0) return resolve();
+      idleWaiter = resolve;
+    });
+
+  return {
+    server,
+    express: expressApp,
+    get inFlight() {
+      return inFlight;
+    },
+    start(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    async stop() {
+      if (!server.listening) return;
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), deps.shutdownTimeoutMs);
+      });
+      const outcome = await Promise.race([waitForIdle().then(() => 'idle' as const), deadline]);
+      clearTimeout(timer);
+      if (outcome === 'deadline') {
+        logger.warn({ inFlight }, 'shutdown deadline reached; closing remaining connections');
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function buildExpress(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(express.json({ limit: deps.bodyLimitBytes }));
+
+  app.get('/health', (_req, res) => {
+    sendJson(res, 200, { status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await deps.checkReady();
+      sendJson(res, 200, { status: 'ready' });
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'readiness check failed');
+      sendJson(res, 503, { status: 'unavailable', reason: 'redis did not answer' });
+    }
+  });
+
+  deps.mount?.(app);
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new AppError('not_found', `No route for ${req.method} ${req.path}`));
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = fromExpressError(error);
+    const requestId = String(res.getHeader('x-request-id') ?? '');
+    if (appError.code === 'internal') deps.logger.error({ err: error, requestId }, 'unhandled error');
+    sendError(res, appError, errorFormatForPath(req.path), requestId);
+  });
+  return app;
+}
+
+/** body-parser reports its own failures with `type`/`status`; give them our codes. */
+function fromExpressError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (typeof error === 'object' && error !== null && 'type' in error) {
+    const type = (error as { type: unknown }).type;
+    if (type === 'entity.too.large') return new AppError('payload_too_large', 'Request body is too large');
+    if (type === 'entity.parse.failed') return new AppError('invalid_json', 'Request body is not valid JSON');
+    if (type === 'encoding.unsupported')
+      return new AppError('unsupported_media_type', 'Unsupported body encoding');
+  }
+  return toAppError(error);
+}

@@ -1,0 +1,64 @@
+// The data plane's route table: exact paths in a Map plus a few parameterised matchers, no middleware chain.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../lib/logger.js';
+
+export interface RequestContext {
+  readonly requestId: string;
+  /** `performance.now()` when the request arrived, for latency figures. */
+  readonly startedAt: number;
+  readonly path: string;
+  /** Raw query string without the leading `?`, or ''. */
+  readonly query: string;
+  /** Values captured by a parameterised route, e.g. the Gemini model name. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly logger: Logger;
+}
+
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+) => Promise<void>;
+
+export type PathMatcher = (path: string) => Record<string, string> | undefined;
+
+interface PatternRoute {
+  method: string;
+  match: PathMatcher;
+  handler: RouteHandler;
+}
+
+export interface RouteMatch {
+  handler: RouteHandler;
+  params: Record<string, string>;
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+export class RouteTable {
+  private readonly exact = new Map<string, RouteHandler>();
+  private readonly patterns: PatternRoute[] = [];
+
+  add(method: string, path: string, handler: RouteHandler): this {
+    const key = `${method} ${path}`;
+    if (this.exact.has(key)) throw new Error(`Route ${key} is registered twice`);
+    this.exact.set(key, handler);
+    return this;
+  }
+
+  addPattern(method: string, match: PathMatcher, handler: RouteHandler): this {
+    this.patterns.push({ method, match, handler });
+    return this;
+  }
+
+  match(method: string, path: string): RouteMatch | undefined {
+    const handler = this.exact.get(`${method} ${path}`);
+    if (handler) return { handler, params: NO_PARAMS };
+    for (const route of this.patterns) {
+      if (route.method !== method) continue;
+      const params = route.match(path);
+      if (params) return { handler: route.handler, params };
+    }
+    return undefined;
+  }
+}

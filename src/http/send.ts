@@ -1,0 +1,47 @@
+// Writes JSON and rendered errors on a raw ServerResponse; shared by express routes and the relay route table.
+import type { ServerResponse } from 'node:http';
+import { type AppError, toAppError } from '../errors/app-error.js';
+import { type ErrorFormat, renderError } from '../errors/render.js';
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+export function sendError(
+  res: ServerResponse,
+  error: unknown,
+  format: ErrorFormat,
+  requestId: string,
+): AppError {
+  const appError = toAppError(error);
+  if (res.headersSent) {
+    // Nothing renderable can follow a status line that already went out; end the response.
+    res.end();
+    return appError;
+  }
+  const rendered = renderError(appError, format, requestId);
+  res.writeHead(rendered.status, { ...rendered.headers, 'content-length': Buffer.byteLength(rendered.body) });
+  res.end(rendered.body);
+  return appError;
+}
+
+/** Which error shape a client on this path understands, for answers given before a route is known. */
+export function errorFormatForPath(path: string): ErrorFormat {
+  if (path.startsWith('/gemini') || path.startsWith('/v1beta')) return 'gemini';
+  if (path.startsWith('/openai') || path.includes('/chat/completions') || path.endsWith('/responses')) {
+    return 'openai';
+  }
+  if (path.startsWith('/v1/') || path.startsWith('/api/') || path.startsWith('/claude/')) return 'anthropic';
+  return 'json';
+}

@@ -1,0 +1,11 @@
+// Assembles the GraphQL schema: importing the resolver modules registers their fields, then toSchema runs once.
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import '../resolvers/system.js';
+import { builder } from './builder.js';
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as `schema.graphql`; sorted so that field order in code does not churn the file. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

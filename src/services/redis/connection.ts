@@ -1,0 +1,48 @@
+// ioredis client factory: one command connection per role plus dedicated subscriber connections.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisConnectionOptions {
+  url: string;
+  /** Shown in `CLIENT LIST`, which makes a misbehaving instance easy to find. */
+  name: string;
+}
+
+function baseOptions(name: string): RedisOptions {
+  return {
+    connectionName: name,
+    // Commands issued in the same tick share one write: fewer syscalls under load, same round-trip count.
+    enableAutoPipelining: true,
+    // A request must fail fast when Redis is away rather than queue for a minute.
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+    lazyConnect: true,
+  };
+}
+
+export async function createRedisClient(options: RedisConnectionOptions): Promise<Redis> {
+  const client = new Redis(options.url, baseOptions(options.name));
+  await client.connect();
+  return client;
+}
+
+/** Subscribers need their own connection: a subscribed connection cannot issue ordinary commands. */
+export async function createSubscriberClient(options: RedisConnectionOptions): Promise<Redis> {
+  const client = new Redis(options.url, {
+    ...baseOptions(`${options.name}:sub`),
+    enableAutoPipelining: false,
+    // Subscriptions must survive reconnects; ioredis resubscribes when this is on.
+    autoResubscribe: true,
+    maxRetriesPerRequest: null,
+  });
+  await client.connect();
+  return client;
+}
+
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,55 @@
+// Builds every Redis key name. Keys a script touches together share a {hash tag} so it also runs on Redis Cluster.
+
+export type Granularity = 'hour' | 'day' | 'month';
+
+export function createKeys(prefix: string) {
+  const p = prefix;
+  return {
+    prefix: p,
+
+    // Users of the control plane.
+    user: (userId: string) => `${p}user:${userId}`,
+    usersByName: () => `${p}users:by-name`,
+    usersIndex: () => `${p}users:index`,
+
+    // Relay API keys; per-key state lives in the key's slot so admission is one script on one slot.
+    apiKey: (keyId: string) => `${p}{k:${keyId}}:key`,
+    apiKeySlotPrefix: (keyId: string) => `${p}{k:${keyId}}:`,
+    apiKeysByHash: () => `${p}keys:by-hash`,
+    apiKeysIndex: () => `${p}keys:index`,
+    apiKeysByOwner: (userId: string) => `${p}keys:by-owner:${userId}`,
+
+    // Upstream accounts: the record in its own slot, scheduling state in the pool's slot so that
+    // choosing an account and leasing it is one script.
+    account: (accountId: string) => `${p}{a:${accountId}}:account`,
+    accountsIndex: () => `${p}accounts:index`,
+    poolMembers: (pool: string) => `${p}{pool:${pool}}:members`,
+    poolSlotPrefix: (pool: string) => `${p}{pool:${pool}}:`,
+    poolSchedule: (pool: string, accountId: string) => `${p}{pool:${pool}}:sched:${accountId}`,
+    poolLeases: (pool: string, accountId: string) => `${p}{pool:${pool}}:leases:${accountId}`,
+    poolLastUsed: (pool: string) => `${p}{pool:${pool}}:last-used`,
+
+    // The usage ledger: a capped stream plus per-request markers that make settling idempotent.
+    ledgerStream: () => `${p}{ledger}:stream`,
+    ledgerSeen: (requestId: string) => `${p}{ledger}:seen:${requestId}`,
+    ledgerSlotPrefix: () => `${p}{ledger}:`,
+
+    // Rollups, written in batches by the rollup job; all in one slot so a batch applies atomically.
+    usageCursor: () => `${p}{usage}:cursor`,
+    usageSlotPrefix: () => `${p}{usage}:`,
+    usageRollup: (dimension: string, entity: string, granularity: Granularity, period: string) =>
+      `${p}{usage}:${dimension}:${entity}:${granularity}:${period}`,
+    usageRanking: (dimension: string, granularity: Granularity, period: string) =>
+      `${p}{usage}:rank:${dimension}:${granularity}:${period}`,
+
+    pricingOverrides: () => `${p}pricing:overrides`,
+
+    // Leader locks for background jobs that must run on one instance at a time.
+    lock: (name: string) => `${p}lock:${name}`,
+
+    // Pub/sub channels.
+    channel: (topic: string) => `${p}events:${topic}`,
+  } as const;
+}
+
+export type Keys = ReturnType<typeof createKeys>;

@@ -1,0 +1,59 @@
+// Maps the typed error replies of our Lua scripts (`RELAY_<CODE> <json detail>`) to AppErrors, in one place.
+import { AppError } from '../../errors/app-error.js';
+
+type ScriptErrorFactory = (detail: Record<string, unknown>) => AppError;
+
+const seconds = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** Every code a script may raise. A script raising a code missing here is a bug and surfaces as internal. */
+export const SCRIPT_ERRORS: Record<string, ScriptErrorFactory> = {
+  LOCK_NOT_OWNED: (detail) =>
+    new AppError('conflict', 'The lock is held by another owner', { details: detail, retryable: true }),
+  CONCURRENCY_LIMIT: (detail) =>
+    new AppError('concurrency_limited', 'Too many concurrent requests for this API key', {
+      details: detail,
+      retryAfterSeconds: seconds(detail.retryAfterSeconds) ?? 1,
+    }),
+  RATE_LIMIT: (detail) =>
+    new AppError('rate_limited', 'Rate limit reached for this API key', {
+      details: detail,
+      retryAfterSeconds: seconds(detail.retryAfterSeconds),
+    }),
+  COST_LIMIT: (detail) =>
+    new AppError('quota_exceeded', 'Spending limit reached for this API key', { details: detail }),
+  NO_ACCOUNT: (detail) =>
+    new AppError('no_account_available', 'No upstream account is available to serve this request', {
+      details: detail,
+      retryAfterSeconds: seconds(detail.retryAfterSeconds),
+    }),
+};
+
+const PREFIX = 'RELAY_';
+
+/** Returns the typed AppError for a script's error reply, or the original value when it is not one of ours. */
+export function mapScriptError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = error.message;
+  const start = message.indexOf(PREFIX);
+  if (start === -1) return error;
+  const rest = message.slice(start + PREFIX.length);
+  const space = rest.indexOf(' ');
+  const code = space === -1 ? rest : rest.slice(0, space);
+  const detail = space === -1 ? {} : parseDetail(rest.slice(space + 1));
+  const factory = SCRIPT_ERRORS[code];
+  if (!factory) return new AppError('internal', `Unknown script error ${code}`, { cause: error });
+  const mapped = factory(detail);
+  return mapped;
+}
+
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : { value };
+  } catch {
+    return { message: text };
+  }
+}

@@ -1,0 +1,29 @@
+// The stored shape of a control-plane user, validated whenever it is read back from Redis.
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'operator', 'viewer', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{3,64}$/, { error: 'must be 3-64 letters, digits, _ . or -' });
+
+export const storedUserSchema = z.object({
+  id: z.string(),
+  username: usernameSchema,
+  passwordHash: z.string().startsWith('$argon2id$'),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+
+export type StoredUser = z.infer<typeof storedUserSchema>;
+/** What leaves the service: never the hash. */
+export type User = Omit<StoredUser, 'passwordHash'>;
+
+export function publicUser(user: StoredUser): User {
+  const { passwordHash: _hidden, ...rest } = user;
+  return rest;
+}

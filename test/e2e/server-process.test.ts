@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UserService } from '../../src/services/users/user-service.js';
+import { connectionRefused, rawRequest } from '../support/http.js';
+import { createTestRedis } from '../support/redis.js';
+import { type ServerProcess, spawnServer } from '../support/server-process.js';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const listening = (line: Record<string, unknown>) => typeof line.url === 'string' && line.msg !== undefined;
+
+describe('the server process', () => {
+  const started: ServerProcess[] = [];
+  afterEach(async () => {
+    for (const server of started.splice(0)) {
+      if (server.child.exitCode === null) {
+        server.child.kill('SIGKILL');
+        await server.exited;
+      }
+    }
+  });
+
+  it('starts on the embedded Redis, answers /health and /ready, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+    const server = spawnServer({
+      REDIS_URL: undefined,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: undefined,
+    });
+    started.push(server);
+    const redisLine = await server.waitForLog((line) => line.msg === 'started embedded redis');
+    const { url } = (await server.waitForLog(listening)) as { url: string };
+    expect((await rawRequest(`${url}/health`)).status).toBe(200);
+    expect((await rawRequest(`${url}/ready`)).status).toBe(200);
+    const printed = server.lines.filter((line) => String(line.msg).includes('generated password'));
+    expect(printed).toHaveLength(1);
+
+    const redisPort = Number(redisLine.port);
+    const stopAt = Date.now();
+    server.child.kill('SIGTERM');
+    const { code } = await server.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(5000);
+    expect(await connectionRefused(`${url}/health`)).toBe('ECONNREFUSED');
+    expect(await connectionRefused(`http://127.0.0.1:${redisPort}/`)).toBe('ECONNREFUSED');
+    const redisPid = Number(redisLine.pid);
+    if (Number.isFinite(redisPid) && redisPid !== server.child.pid) expect(isRunning(redisPid)).toBe(false);
+  });
+
+  it('creates the first admin from ADMIN_PASSWORD on an external Redis', async () => {
+    const t = await createTestRedis();
+    try {
+      const server = spawnServer({
+        REDIS_URL: t.url,
+        REDIS_KEY_PREFIX: t.prefix,
+        PORT: '0',
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+        ADMIN_USERNAME: 'operator-one',
+        ADMIN_PASSWORD: 'a long enough password',
+      });
+      started.push(server);
+      await server.waitForLog(listening);
+      const users = new UserService(t.redis, t.keys);
+      expect(await users.verifyCredentials('operator-one', 'a long enough password')).toMatchObject({
+        role: 'admin',
+      });
+      expect(JSON.stringify(server.lines)).not.toContain('a long enough password');
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a whole number/],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    [
+      { REDIS_URL: undefined, REDIS_SERVER_BIN: '/nonexistent/redis-server' },
+      /Install Redis.*or set REDIS_URL/s,
+    ],
+  ])('exits 1 with a message naming the problem for %o', async (env, message) => {
+    const server = spawnServer({
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+      PORT: '0',
+      ...env,
+    });
+    started.push(server);
+    const { code } = await server.exited;
+    expect(code).toBe(1);
+    expect(server.stderr()).toMatch(message);
+  });
+});

@@ -1,0 +1,50 @@
+// Per-test Redis access: a fresh key prefix for every test context, removed again afterwards.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
+import { createKeys, type Keys } from '../../src/services/redis/keys.js';
+
+export interface TestRedis {
+  url: string;
+  redis: Redis;
+  prefix: string;
+  keys: Keys;
+  /** Every key under this test's prefix (tests may SCAN; the product never does on a request path). */
+  listKeys(): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+export function testRedisUrl(): string {
+  return inject('redisUrl');
+}
+
+export async function createTestRedis(): Promise<TestRedis> {
+  const url = testRedisUrl();
+  const prefix = `t:${randomUUID().slice(0, 8)}:`;
+  const redis = await createRedisClient({ url, name: 'test' });
+  const listKeys = async () => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== '0');
+    return found;
+  };
+  return {
+    url,
+    redis,
+    prefix,
+    keys: createKeys(prefix),
+    listKeys,
+    async cleanup() {
+      const found = await listKeys();
+      for (let index = 0; index < found.length; index += 500) {
+        await redis.del(...found.slice(index, index + 500));
+      }
+      await closeRedis(redis);
+    },
+  };
+}

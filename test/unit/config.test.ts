@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readEnvironment } from '../../src/config/config.js';
+import { resolveSecrets } from '../../src/config/secrets.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has working defaults for the embedded mode', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.redis.url).toBeUndefined();
+    expect(config.redis.keyPrefix).toBe('relay:');
+    expect(config.apiKeys.prefix).toBe('cr_');
+    expect(config.http.bodyLimitBytes).toBe(32 * 1024 * 1024);
+  });
+
+  it('names the variable and the problem for bad values', () => {
+    expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT must be a whole number (got "abc")']);
+    expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT must be at most 65535/);
+    expect(problemsOf({ REDIS_URL: 'localhost:6379' })[0]).toMatch(
+      /^REDIS_URL must be a redis:\/\/ or rediss:\/\//,
+    );
+    expect(problemsOf({ REDIS_URL: 'http://localhost:6379' })[0]).toMatch(/^REDIS_URL/);
+    expect(problemsOf({ BODY_LIMIT: 'lots' })[0]).toMatch(/^BODY_LIMIT must be a size/);
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL/);
+    expect(problemsOf({ TRUST_PROXY: 'maybe' })[0]).toMatch(/^TRUST_PROXY must be true or false/);
+  });
+
+  it('reports every bad variable at once and never echoes secrets', () => {
+    const problems = problemsOf({ PORT: 'x', ENCRYPTION_KEY: 'short-secret-value', ADMIN_PASSWORD: 'tiny' });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).not.toContain('short-secret-value');
+    expect(problems.join('\n')).not.toContain('tiny');
+  });
+
+  it('parses sizes, flags and keys', () => {
+    const config = loadConfig({
+      BODY_LIMIT: '512kb',
+      TRUST_PROXY: 'yes',
+      REDIS_URL: 'redis://127.0.0.1:6380/2',
+      ENCRYPTION_KEY: 'a'.repeat(64),
+      TOKEN_SIGNING_KEY: 'x'.repeat(40),
+    });
+    expect(config.http.bodyLimitBytes).toBe(512 * 1024);
+    expect(config.http.trustProxy).toBe(true);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6380/2');
+    expect(config.secrets.encryptionKey?.length).toBe(32);
+  });
+
+  it('reads .env but lets the real environment win', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'relay-env-'));
+    writeFileSync(path.join(dir, '.env'), 'PORT=4100\nLOG_LEVEL=debug\n');
+    const env = readEnvironment({ LOG_LEVEL: 'warn' }, dir);
+    const config = loadConfig(env);
+    expect(config.http.port).toBe(4100);
+    expect(config.log.level).toBe('warn');
+  });
+});
+
+describe('server secrets', () => {
+  it('generates secrets once under DATA_DIR with mode 0600 and reuses them', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-data-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    const first = resolveSecrets(config);
+    const file = path.join(dataDir, 'secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.encryptionKey.length).toBe(32);
+    const second = resolveSecrets(config);
+    expect(second.encryptionKey.equals(first.encryptionKey)).toBe(true);
+    expect(second.tokenSigningKey).toBe(first.tokenSigningKey);
+    expect(readFileSync(file, 'utf8')).toContain(first.tokenSigningKey);
+  });
+
+  it('requires them from the environment in production', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-data-'));
+    const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir });
+    expect(() => resolveSecrets(config)).toThrow(/ENCRYPTION_KEY is required when NODE_ENV=production/);
+    const ok = loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      TOKEN_SIGNING_KEY: 's'.repeat(48),
+    });
+    expect(resolveSecrets(ok).encryptionKey.equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+});

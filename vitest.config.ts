@@ -2,6 +2,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Vite prefers graphql's ESM build while Pothos requires its CommonJS build; two copies of graphql refuse
+    // each other's types. Node itself resolves the CommonJS entry, so tests use that one too.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global-setup.ts'],

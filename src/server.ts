@@ -1,27 +1,36 @@
 // Composition root: wires config, Redis (external or embedded), services and the HTTP app into a running server.
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
 import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
-import { closeRedis, createRedisClient } from './services/redis/connection.js';
-import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
-import { createKeys } from './services/redis/keys.js';
-import { ScriptRunner } from './services/redis/scripts.js';
+import type { RelayDeps } from './relay/relay-deps.js';
+import { buildRelayRoutes } from './relay/routes.js';
+import { DispatcherRegistry } from './relay/upstream/dispatchers.js';
+import { createServices, type Services } from './services/container.js';
+import { startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
-import { UserService } from './services/users/user-service.js';
 
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly redisUrl: string;
   readonly app: App;
-  /** Graceful: drains requests up to the configured deadline, closes Redis, stops an embedded Redis. */
+  readonly services: Services;
+  /** Graceful: drains requests up to the configured deadline, settles, closes Redis, stops an embedded Redis. */
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export interface ServerOverrides {
+  /** Lease lifetime for account leases (tests shorten it to watch crashed instances' leases expire). */
+  leaseTtlMs?: number;
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
   const cleanups: Array<() => Promise<void>> = [];
   const runCleanups = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -34,60 +43,78 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   };
 
   try {
-    resolveSecrets(config);
+    const secrets = resolveSecrets(config);
     let redisUrl = config.redis.url;
     if (!redisUrl) {
-      const embedded: EmbeddedRedis = await startEmbeddedRedis({
-        bin: config.redis.serverBin,
-        dataDir: path.join(config.dataDir, 'redis'),
-        persist: true,
-      });
+      const dataDir = path.join(config.dataDir, 'redis');
+      const embedded = await startEmbeddedRedis({ bin: config.redis.serverBin, dataDir, persist: true });
       cleanups.push(() => embedded.stop());
       redisUrl = embedded.url;
-      logger.info(
-        { port: embedded.port, pid: embedded.pid, dataDir: path.join(config.dataDir, 'redis') },
-        'started embedded redis',
-      );
+      logger.info({ port: embedded.port, pid: embedded.pid, dataDir }, 'started embedded redis');
     }
 
-    const redis: Redis = await createRedisClient({ url: redisUrl, name: 'relay' });
-    cleanups.push(() => closeRedis(redis));
-    const keys = createKeys(config.redis.keyPrefix);
-    new ScriptRunner(redis);
+    const services = await createServices({
+      redisUrl,
+      keyPrefix: config.redis.keyPrefix,
+      encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
+      apiKeyPrefix: config.apiKeys.prefix,
+      ledgerMaxEntries: config.usage.ledgerMaxEntries,
+      retention: {
+        hour: config.usage.hourlyRetentionDays,
+        day: config.usage.dailyRetentionDays,
+        month: config.usage.monthlyRetentionDays,
+      },
+      runJobs: true,
+      logger,
+      ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
+    });
+    cleanups.push(() => services.stop());
+    await ensureFirstAdmin(services.users, config.admin, logger);
 
-    const users = new UserService(redis, keys);
-    await ensureFirstAdmin(users, config.admin, logger);
+    const dispatchers = new DispatcherRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
+    cleanups.push(() => dispatchers.close());
+    const relay: RelayDeps = {
+      apiKeys: services.apiKeys,
+      scheduler: services.scheduler,
+      settler: services.settler,
+      dispatchers,
+      logger,
+      settings: {
+        apiKeyPrefix: config.apiKeys.prefix,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
+        idleTimeoutMs: config.upstream.idleTimeoutMs,
+        maxResponseBytes: 64 * 1024 * 1024,
+      },
+    };
 
+    const redis = services.context.redis;
     const app = buildApp({
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
       shutdownTimeoutMs: config.http.shutdownTimeoutMs,
       trustProxy: config.http.trustProxy,
-      checkReady: () => pingWithin(redis, 1000),
+      checkReady: () => pingWithin(() => redis.ping(), 1000),
+      routes: buildRelayRoutes(relay),
     });
     const { port, url } = await app.start(config.http.port, config.http.host);
+    // Stopping runs in reverse: the app drains first, then services settle and close, then Redis stops.
     cleanups.push(() => app.stop());
 
-    return {
-      url,
-      port,
-      redisUrl,
-      app,
-      stop: runCleanups,
-    };
+    return { url, port, redisUrl, app, services, stop: runCleanups };
   } catch (error) {
     await runCleanups();
     throw error;
   }
 }
 
-async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
+async function pingWithin(ping: () => Promise<unknown>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error('redis ping timed out')), timeoutMs);
   });
   try {
-    await Promise.race([redis.ping(), timeout]);
+    await Promise.race([ping(), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -28,6 +28,8 @@ export interface App {
   readonly express: Express;
   /** Requests whose response has not finished yet. */
   readonly inFlight: number;
+  /** Resolves when no response is open and every relay handler has finished its after-response work. */
+  idle(): Promise<void>;
   start(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
@@ -37,7 +39,9 @@ export function buildApp(deps: AppDeps): App {
   const expressApp = buildExpress(deps);
   let inFlight = 0;
   let draining = false;
-  let idleWaiter: (() => void) | undefined;
+  // Relay handlers keep working after their response ends (settling usage); shutdown must wait for that too.
+  const handlers = new Set<Promise<void>>();
+  const idleWaiters: Array<() => void> = [];
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const startedAt = performance.now();
@@ -63,7 +67,7 @@ export function buildApp(deps: AppDeps): App {
         },
         'request',
       );
-      if (inFlight === 0 && idleWaiter) idleWaiter();
+      if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     });
 
     const route = deps.routes?.match(req.method ?? 'GET', path);
@@ -90,11 +94,15 @@ export function buildApp(deps: AppDeps): App {
   // Keep-alive clients (load tools, SDKs) reuse sockets; headersTimeout must exceed keepAliveTimeout.
   server.headersTimeout = 66_000;
 
-  const waitForIdle = () =>
+  const waitForResponses = () =>
     new Promise<void>((resolve) => {
       if (inFlight === 0) return resolve();
-      idleWaiter = resolve;
+      idleWaiters.push(resolve);
     });
+  const idle = async () => {
+    await waitForResponses();
+    while (handlers.size > 0) await Promise.allSettled([...handlers]);
+  };
 
   return {
     server,
@@ -102,6 +110,7 @@ export function buildApp(deps: AppDeps): App {
     get inFlight() {
       return inFlight;
     },
+    idle,
     start(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -122,7 +131,7 @@ export function buildApp(deps: AppDeps): App {
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deps.shutdownTimeoutMs);
       });
-      const outcome = await Promise.race([waitForIdle().then(() => 'idle' as const), deadline]);
+      const outcome = await Promise.race([idle().then(() => 'idle' as const), deadline]);
       clearTimeout(timer);
       if (outcome === 'deadline') {
         logger.warn({ inFlight }, 'shutdown deadline reached; closing remaining connections');

@@ -2,6 +2,20 @@
 
 export type Granularity = 'hour' | 'day' | 'month';
 
+/** Rollup key names after the {usage} slot prefix; the rollup script receives these suffixes. */
+export function usageRollupSuffix(
+  dimension: string,
+  entity: string,
+  granularity: Granularity,
+  period: string,
+) {
+  return `${dimension}:${entity}:${granularity}:${period}`;
+}
+
+export function usageRankingSuffix(dimension: string, granularity: Granularity, period: string) {
+  return `rank:${dimension}:${granularity}:${period}`;
+}
+
 export function createKeys(prefix: string) {
   const p = prefix;
   return {
@@ -38,9 +52,9 @@ export function createKeys(prefix: string) {
     usageCursor: () => `${p}{usage}:cursor`,
     usageSlotPrefix: () => `${p}{usage}:`,
     usageRollup: (dimension: string, entity: string, granularity: Granularity, period: string) =>
-      `${p}{usage}:${dimension}:${entity}:${granularity}:${period}`,
+      `${p}{usage}:${usageRollupSuffix(dimension, entity, granularity, period)}`,
     usageRanking: (dimension: string, granularity: Granularity, period: string) =>
-      `${p}{usage}:rank:${dimension}:${granularity}:${period}`,
+      `${p}{usage}:${usageRankingSuffix(dimension, granularity, period)}`,
 
     pricingOverrides: () => `${p}pricing:overrides`,
 

@@ -1,0 +1,24 @@
+// Authenticates a relay request by its key; every failure is a 401 that says what to fix.
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '../../errors/app-error.js';
+import type { RequestContext } from '../../http/route-table.js';
+import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
+import type { RelayDeps } from '../relay-deps.js';
+import { extractRelayKey } from './extract-key.js';
+
+export async function authenticateRequest(
+  req: IncomingMessage,
+  context: RequestContext,
+  deps: RelayDeps,
+): Promise<StoredApiKey> {
+  const secret = extractRelayKey(req.headers, context.query, deps.settings.apiKeyPrefix);
+  if (!secret) {
+    throw new AppError(
+      'unauthenticated',
+      'Missing API key: send it as x-api-key or Authorization: Bearer <key>',
+    );
+  }
+  const key = await deps.apiKeys.authenticate(secret);
+  if (!key.enabled) throw new AppError('unauthenticated', 'This API key is disabled');
+  return key;
+}

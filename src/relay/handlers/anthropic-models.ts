@@ -1,0 +1,25 @@
+// GET /v1/models: the model list of an account of the Claude pool, passed through.
+import type { RouteHandler } from '../../http/route-table.js';
+import { authenticateRequest } from '../auth/authenticate.js';
+import type { RelayDeps } from '../relay-deps.js';
+import { forwardUnbilled } from './unbilled-call.js';
+
+export function createAnthropicModelsHandler(deps: RelayDeps): RouteHandler {
+  return async (req, res, context) => {
+    await authenticateRequest(req, context, deps);
+    // Any account of the pool can list models.
+    const acquired = await deps.scheduler.acquire({
+      platform: 'claude',
+      model: undefined,
+      requestId: context.requestId,
+    });
+    const suffix = context.path.endsWith('/models')
+      ? ''
+      : context.path.slice(context.path.lastIndexOf('/models') + 7);
+    await forwardUnbilled(deps, req, res, context, acquired, {
+      method: 'GET',
+      path: `/v1/models${suffix}`,
+      body: undefined,
+    });
+  };
+}

@@ -1,0 +1,16 @@
+// What the pass-through needs from a format's stream tap; each format implements it over its own events.
+import type { TokenUsage } from '../../services/usage/usage-types.js';
+
+export interface StreamTap {
+  push(chunk: Buffer): void;
+  end(): void;
+  finalUsage(): { usage: TokenUsage; estimated: boolean };
+  /** An in-stream error event the upstream sent after its 200, if any. */
+  readonly error: { type: string; message: string } | undefined;
+}
+
+/** The format-specific half of a pass-through exchange. */
+export interface PassThroughFormat {
+  createTap(): StreamTap;
+  usageFromJson(body: unknown): TokenUsage | undefined;
+}

@@ -1,0 +1,24 @@
+// Everything the relay's handlers need, built once by the composition root.
+import type { Logger } from '../lib/logger.js';
+import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
+import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
+import type { UsageSettler } from '../services/usage/usage-settler.js';
+import type { DispatcherRegistry } from './upstream/dispatchers.js';
+
+export interface RelaySettings {
+  apiKeyPrefix: string;
+  bodyLimitBytes: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Largest non-streaming upstream answer the relay will hold in memory. */
+  maxResponseBytes: number;
+}
+
+export interface RelayDeps {
+  apiKeys: ApiKeyService;
+  scheduler: AccountScheduler;
+  settler: UsageSettler;
+  dispatchers: DispatcherRegistry;
+  logger: Logger;
+  settings: RelaySettings;
+}

@@ -1,0 +1,205 @@
+// Upstream accounts: CRUD with sealed secrets, pool membership, and a cached runtime view for the relay.
+import { AppError } from '../../errors/app-error.js';
+import { newId } from '../../lib/ids.js';
+import { InvalidatingCache } from '../cache/invalidating-cache.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { EventBus } from '../events/event-bus.js';
+import { pageByScore } from '../redis/pagination.js';
+import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { parseInput } from '../validation.js';
+import {
+  type Account,
+  type AccountRuntime,
+  type AccountSecrets,
+  accountSecretsSchema,
+  type CreateAccountInput,
+  createAccountInputSchema,
+  DEFAULT_BASE_URL,
+  PLATFORM_OF,
+  type StoredAccount,
+  storedAccountSchema,
+  type UpdateAccountInput,
+  updateAccountInputSchema,
+} from './account-types.js';
+
+export const ACCOUNTS_TOPIC = 'accounts';
+
+export class AccountService {
+  /** Opened accounts by id, and each pool's member list under `pool:<platform>`. */
+  private readonly runtimes: InvalidatingCache<AccountRuntime | null>;
+  private readonly pools: InvalidatingCache<string[]>;
+  private readonly redis: RedisContext['redis'];
+  private readonly keys: RedisContext['keys'];
+
+  constructor(
+    private readonly context: RedisContext,
+    private readonly bus: EventBus,
+    private readonly secretBox: SecretBox,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.redis = context.redis;
+    this.keys = context.keys;
+    this.runtimes = new InvalidatingCache({ ttlMs: 60_000, maxEntries: 10_000, now });
+    this.pools = new InvalidatingCache({ ttlMs: 60_000, maxEntries: 100, now });
+  }
+
+  async start(): Promise<() => Promise<void>> {
+    // One message names the account that changed; pool lists are small, so any change refreshes them all.
+    const detachRuntimes = await this.runtimes.attach(this.bus, ACCOUNTS_TOPIC);
+    const detachPools = await this.bus.subscribe(ACCOUNTS_TOPIC, {
+      onMessage: () => this.pools.clear(),
+      onResync: () => this.pools.clear(),
+    });
+    return async () => {
+      await detachRuntimes();
+      await detachPools();
+    };
+  }
+
+  async create(input: CreateAccountInput): Promise<Account> {
+    const fields = parseInput(createAccountInputSchema, input);
+    const baseUrl = fields.baseUrl ?? DEFAULT_BASE_URL[fields.type];
+    if (!baseUrl) {
+      throw new AppError('invalid_request', `baseUrl: is required for ${fields.type} accounts`, {
+        details: { field: 'baseUrl' },
+      });
+    }
+    const now = this.now();
+    const id = newId('acc');
+    const { credentials, ...config } = fields;
+    const stored: StoredAccount = {
+      ...config,
+      id,
+      baseUrl,
+      authHeader: fields.authHeader ?? 'x-api-key',
+      platform: PLATFORM_OF[fields.type],
+      state: { kind: 'active' },
+      sealedSecrets: this.secretBox.seal(JSON.stringify(credentials), id),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await execOrThrow(
+      this.redis
+        .pipeline()
+        .set(this.keys.account(id), JSON.stringify(stored))
+        .zadd(this.keys.accountsIndex(), now, id)
+        .sadd(this.keys.poolMembers(stored.platform), id),
+    );
+    await this.bus.publish(ACCOUNTS_TOPIC, id);
+    return toAccount(stored);
+  }
+
+  async get(id: string): Promise<Account | undefined> {
+    const stored = await this.getStored(id);
+    return stored && toAccount(stored);
+  }
+
+  async list(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ items: Account[]; nextCursor?: string }> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const page = await pageByScore(this.redis, this.keys.accountsIndex(), limit, options.cursor);
+    const records =
+      page.ids.length > 0 ? await this.redis.mget(page.ids.map((id) => this.keys.account(id))) : [];
+    const items = records.flatMap((raw) => (raw ? [toAccount(parseStored(raw))] : []));
+    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+  }
+
+  async update(id: string, patch: UpdateAccountInput): Promise<Account> {
+    const changes = parseInput(updateAccountInputSchema, patch);
+    const { credentials, ...config } = changes;
+    const updated = await this.modify(id, (current) => {
+      const next: StoredAccount = { ...current, ...config };
+      if (credentials) {
+        const secrets = { ...this.openSecrets(current), ...credentials };
+        next.sealedSecrets = this.secretBox.seal(JSON.stringify(accountSecretsSchema.parse(secrets)), id);
+      }
+      return next;
+    });
+    return toAccount(updated);
+  }
+
+  async setSchedulable(id: string, schedulable: boolean): Promise<Account> {
+    return toAccount(await this.modify(id, (current) => ({ ...current, schedulable })));
+  }
+
+  async disable(id: string, reason?: string): Promise<Account> {
+    const since = this.now();
+    return toAccount(
+      await this.modify(id, (current) => ({
+        ...current,
+        state: reason === undefined ? { kind: 'disabled', since } : { kind: 'disabled', since, reason },
+      })),
+    );
+  }
+
+  async enable(id: string): Promise<Account> {
+    return toAccount(await this.modify(id, (current) => ({ ...current, state: { kind: 'active' } })));
+  }
+
+  async delete(id: string): Promise<void> {
+    const stored = await this.getStored(id);
+    if (!stored) throw new AppError('not_found', `Account ${id} does not exist`);
+    await execOrThrow(
+      this.redis
+        .pipeline()
+        .srem(this.keys.poolMembers(stored.platform), id)
+        .zrem(this.keys.accountsIndex(), id)
+        .del(this.keys.account(id))
+        .del(this.keys.poolSchedule(stored.platform, id))
+        .hdel(this.keys.poolLastUsed(stored.platform), id),
+    );
+    await this.bus.publish(ACCOUNTS_TOPIC, id);
+  }
+
+  /** The opened account for an upstream call; cached, so the relay's hot path does not touch Redis here. */
+  async runtime(id: string): Promise<AccountRuntime | undefined> {
+    const runtime = await this.runtimes.getOrLoad(id, async () => {
+      const stored = await this.getStored(id);
+      return stored ? { account: stored, secrets: this.openSecrets(stored) } : null;
+    });
+    return runtime ?? undefined;
+  }
+
+  /** Every account of a pool, opened; the scheduler filters these and asks Redis only for live state. */
+  async poolRuntimes(platform: string): Promise<AccountRuntime[]> {
+    const ids = await this.pools.getOrLoad(`pool:${platform}`, async () =>
+      (await this.redis.smembers(this.keys.poolMembers(platform))).sort(),
+    );
+    const runtimes = await Promise.all(ids.map((id) => this.runtime(id)));
+    return runtimes.filter((runtime): runtime is AccountRuntime => runtime !== undefined);
+  }
+
+  private openSecrets(stored: StoredAccount): AccountSecrets {
+    return accountSecretsSchema.parse(JSON.parse(this.secretBox.open(stored.sealedSecrets, stored.id)));
+  }
+
+  private async getStored(id: string): Promise<StoredAccount | undefined> {
+    const raw = await this.redis.get(this.keys.account(id));
+    return raw ? parseStored(raw) : undefined;
+  }
+
+  private async modify(
+    id: string,
+    change: (current: StoredAccount) => StoredAccount,
+  ): Promise<StoredAccount> {
+    const { next } = await modifyRecord(
+      this.context,
+      this.keys.account(id),
+      id,
+      { noun: 'Account', parse: parseStored },
+      (current) => storedAccountSchema.parse({ ...change(current), id, updatedAt: this.now() }),
+    );
+    await this.bus.publish(ACCOUNTS_TOPIC, id);
+    return next;
+  }
+}
+
+function parseStored(raw: string): StoredAccount {
+  return storedAccountSchema.parse(JSON.parse(raw));
+}
+
+function toAccount(stored: StoredAccount): Account {
+  const { sealedSecrets: _sealed, ...account } = stored;
+  return account;
+}

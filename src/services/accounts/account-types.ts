@@ -1,0 +1,103 @@
+// Zod schemas of upstream accounts: stored record (credentials sealed), inputs, and the public view.
+import { z } from 'zod';
+import { modelPatternSchema } from '../api-keys/api-key-types.js';
+import type { Platform } from '../domain/platforms.js';
+
+/** Account kinds this build can relay to, with the pool each belongs to. */
+export const ACCOUNT_TYPES = ['claude-console', 'ccr'] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+export const PLATFORM_OF: Record<AccountType, Platform> = {
+  'claude-console': 'claude',
+  ccr: 'claude',
+};
+
+export const DEFAULT_BASE_URL: Partial<Record<AccountType, string>> = {
+  'claude-console': 'https://api.anthropic.com',
+};
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+export const proxySchema = z.object({
+  protocol: z.enum(['http', 'https', 'socks5']),
+  host: z.string().trim().min(1).max(255),
+  port: z.number().int().min(1).max(65535),
+  username: z.string().max(255).optional(),
+});
+export type ProxyConfig = z.infer<typeof proxySchema>;
+
+/** Secrets, sealed together; they never leave the service except to the relay's upstream call. */
+export const accountSecretsSchema = z.object({
+  apiKey: z.string().min(1).max(4096),
+  proxyPassword: z.string().max(1024).optional(),
+});
+export type AccountSecrets = z.infer<typeof accountSecretsSchema>;
+
+export const accountStateSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('active') }),
+  z.object({ kind: z.literal('disabled'), since: z.number().int(), reason: z.string().max(500).optional() }),
+]);
+export type AccountState = z.infer<typeof accountStateSchema>;
+
+const configFields = {
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000).optional(),
+  baseUrl: httpUrl.optional(),
+  /** How the credential is presented upstream: Anthropic uses x-api-key; some compatible endpoints want bearer. */
+  authHeader: z.enum(['x-api-key', 'bearer']),
+  proxy: proxySchema.nullable().optional(),
+  /** Lower runs first: accounts of the lowest priority number are used before any other. */
+  priority: z.number().int().min(1).max(1000),
+  weight: z.number().int().min(1).max(1000),
+  /** 0 means no limit. */
+  maxConcurrency: z.number().int().min(0).max(10_000),
+  schedulable: z.boolean(),
+  /** Client model name → upstream model name. */
+  modelMapping: z.record(z.string().min(1).max(200), z.string().min(1).max(200)),
+  /** Models this account serves (exact or `prefix*`); empty means any. Mapped names count as supported. */
+  supportedModels: z.array(modelPatternSchema).max(500),
+};
+
+export const createAccountInputSchema = z.object({
+  ...configFields,
+  type: z.enum(ACCOUNT_TYPES),
+  authHeader: configFields.authHeader.optional(),
+  priority: configFields.priority.default(50),
+  weight: configFields.weight.default(1),
+  maxConcurrency: configFields.maxConcurrency.default(0),
+  schedulable: configFields.schedulable.default(true),
+  modelMapping: configFields.modelMapping.default({}),
+  supportedModels: configFields.supportedModels.default([]),
+  credentials: accountSecretsSchema,
+});
+export type CreateAccountInput = z.input<typeof createAccountInputSchema>;
+
+export const updateAccountInputSchema = z
+  .object({ ...configFields, credentials: accountSecretsSchema.partial() })
+  .partial();
+export type UpdateAccountInput = z.input<typeof updateAccountInputSchema>;
+
+export const storedAccountSchema = z.object({
+  ...configFields,
+  id: z.string(),
+  type: z.enum(ACCOUNT_TYPES),
+  platform: z.string(),
+  baseUrl: httpUrl,
+  state: accountStateSchema,
+  /** `SecretBox` output holding `AccountSecrets` as JSON. */
+  sealedSecrets: z.string(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type StoredAccount = z.infer<typeof storedAccountSchema>;
+
+/** What the control plane shows: never the secrets. */
+export type Account = Omit<StoredAccount, 'sealedSecrets'>;
+
+/** What the relay needs to call upstream: config plus opened secrets. Lives only in memory. */
+export interface AccountRuntime {
+  account: StoredAccount;
+  secrets: AccountSecrets;
+}

@@ -1,0 +1,199 @@
+// Relay API keys: CRUD, rotation and hashed lookup with an in-process cache kept honest by pub/sub.
+import { AppError } from '../../errors/app-error.js';
+import { newId } from '../../lib/ids.js';
+import { InvalidatingCache } from '../cache/invalidating-cache.js';
+import type { EventBus } from '../events/event-bus.js';
+import { pageByScore } from '../redis/pagination.js';
+import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { parseInput } from '../validation.js';
+import { generateKeySecret, hashKeySecret, keyHint, sameHash } from './api-key-secret.js';
+import {
+  type ApiKey,
+  type CreateApiKeyInput,
+  createApiKeyInputSchema,
+  type StoredApiKey,
+  storedApiKeySchema,
+  type UpdateApiKeyInput,
+  updateApiKeyInputSchema,
+} from './api-key-types.js';
+
+export const API_KEYS_TOPIC = 'api-keys';
+
+export interface ApiKeyServiceOptions {
+  prefix: string;
+  /** Staleness bound should an invalidation message be lost; pub/sub normally acts within milliseconds. */
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+export interface IssuedApiKey {
+  key: ApiKey;
+  /** The full key. Returned once, at creation or rotation; only its hash is stored. */
+  plaintext: string;
+}
+
+export interface ApiKeyPage {
+  items: ApiKey[];
+  nextCursor: string | undefined;
+}
+
+export class ApiKeyService {
+  /** Validated keys by hash; `null` remembers briefly that a hash is unknown. */
+  private readonly cache: InvalidatingCache<StoredApiKey | null>;
+  private readonly now: () => number;
+  private readonly redis: RedisContext['redis'];
+  private readonly keys: RedisContext['keys'];
+
+  constructor(
+    private readonly context: RedisContext,
+    private readonly bus: EventBus,
+    private readonly options: ApiKeyServiceOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.redis = context.redis;
+    this.keys = context.keys;
+    this.cache = new InvalidatingCache({
+      ttlMs: options.cacheTtlMs ?? 30_000,
+      maxEntries: 100_000,
+      now: this.now,
+    });
+  }
+
+  /** Subscribes the cache to invalidations from every instance. */
+  start(): Promise<() => Promise<void>> {
+    return this.cache.attach(this.bus, API_KEYS_TOPIC);
+  }
+
+  async create(input: CreateApiKeyInput): Promise<IssuedApiKey> {
+    const fields = parseInput(createApiKeyInputSchema, input);
+    const plaintext = generateKeySecret(this.options.prefix);
+    const now = this.now();
+    const stored: StoredApiKey = {
+      ...fields,
+      id: newId('key'),
+      hash: hashKeySecret(plaintext),
+      hint: keyHint(plaintext, this.options.prefix),
+      createdAt: now,
+      updatedAt: now,
+    };
+    // Record first, lookup entry last: a half-written key is never usable.
+    const pipeline = this.redis.pipeline().set(this.keys.apiKey(stored.id), JSON.stringify(stored));
+    pipeline.zadd(this.keys.apiKeysIndex(), now, stored.id);
+    if (stored.ownerId) pipeline.zadd(this.keys.apiKeysByOwner(stored.ownerId), now, stored.id);
+    pipeline.hset(this.keys.apiKeysByHash(), stored.hash, stored.id);
+    await execOrThrow(pipeline);
+    // Another instance may have cached "unknown" for this hash a moment ago.
+    await this.bus.publish(API_KEYS_TOPIC, stored.hash);
+    return { key: toApiKey(stored), plaintext };
+  }
+
+  async get(id: string): Promise<ApiKey | undefined> {
+    const stored = await this.getStored(id);
+    return stored && toApiKey(stored);
+  }
+
+  async require(id: string): Promise<ApiKey> {
+    const key = await this.get(id);
+    if (!key) throw new AppError('not_found', `API key ${id} does not exist`);
+    return key;
+  }
+
+  /** Newest first, paginated through the index (never SCAN); the cursor survives inserts and deletes. */
+  async list(options: { limit?: number; cursor?: string; ownerId?: string } = {}): Promise<ApiKeyPage> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const index = options.ownerId ? this.keys.apiKeysByOwner(options.ownerId) : this.keys.apiKeysIndex();
+    const { ids, nextCursor } = await pageByScore(this.redis, index, limit, options.cursor);
+    const records = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.apiKey(id))) : [];
+    const items = records.flatMap((raw) => (raw ? [toApiKey(parseStored(raw))] : []));
+    return { items, nextCursor };
+  }
+
+  async update(id: string, patch: UpdateApiKeyInput): Promise<ApiKey> {
+    const changes = parseInput(updateApiKeyInputSchema, patch);
+    const updated = await this.modify(id, (current) => ({ ...current, ...changes }));
+    return toApiKey(updated);
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<ApiKey> {
+    return toApiKey(await this.modify(id, (current) => ({ ...current, enabled })));
+  }
+
+  /** Issues a new secret for the same key (limits, usage and bindings stay); the old secret stops working. */
+  async rotate(id: string): Promise<IssuedApiKey> {
+    const plaintext = generateKeySecret(this.options.prefix);
+    let oldHash = '';
+    const rotated = await this.modify(id, (current) => {
+      oldHash = current.hash;
+      return {
+        ...current,
+        hash: hashKeySecret(plaintext),
+        hint: keyHint(plaintext, this.options.prefix),
+        rotatedAt: this.now(),
+      };
+    });
+    await execOrThrow(
+      this.redis
+        .pipeline()
+        .hdel(this.keys.apiKeysByHash(), oldHash)
+        .hset(this.keys.apiKeysByHash(), rotated.hash, rotated.id),
+    );
+    await this.bus.publish(API_KEYS_TOPIC, oldHash);
+    return { key: toApiKey(rotated), plaintext };
+  }
+
+  async delete(id: string): Promise<void> {
+    const stored = await this.getStored(id);
+    if (!stored) throw new AppError('not_found', `API key ${id} does not exist`);
+    // Lookup entry first, so the key stops authenticating before its record disappears.
+    const pipeline = this.redis.pipeline().hdel(this.keys.apiKeysByHash(), stored.hash);
+    pipeline.del(this.keys.apiKey(id)).zrem(this.keys.apiKeysIndex(), id);
+    if (stored.ownerId) pipeline.zrem(this.keys.apiKeysByOwner(stored.ownerId), id);
+    await execOrThrow(pipeline);
+    await this.bus.publish(API_KEYS_TOPIC, stored.hash);
+  }
+
+  /**
+   * Resolves a presented secret to its key, or throws `unauthenticated`. On the hot path this is one SHA-256
+   * and a Map lookup; Redis is asked only on a cache miss.
+   */
+  async authenticate(secret: string): Promise<StoredApiKey> {
+    const hash = hashKeySecret(secret);
+    const stored = await this.cache.getOrLoad(hash, () => this.loadByHash(hash));
+    if (!stored || !sameHash(stored.hash, hash)) {
+      throw new AppError('unauthenticated', 'Invalid API key');
+    }
+    return stored;
+  }
+
+  private async loadByHash(hash: string): Promise<StoredApiKey | null> {
+    const id = await this.redis.hget(this.keys.apiKeysByHash(), hash);
+    if (!id) return null;
+    return (await this.getStored(id)) ?? null;
+  }
+
+  private async getStored(id: string): Promise<StoredApiKey | undefined> {
+    const raw = await this.redis.get(this.keys.apiKey(id));
+    return raw ? parseStored(raw) : undefined;
+  }
+
+  private async modify(id: string, change: (current: StoredApiKey) => StoredApiKey): Promise<StoredApiKey> {
+    const { previous, next } = await modifyRecord(
+      this.context,
+      this.keys.apiKey(id),
+      id,
+      { noun: 'API key', parse: parseStored },
+      (current) => storedApiKeySchema.parse({ ...change(current), id, updatedAt: this.now() }),
+    );
+    await this.bus.publish(API_KEYS_TOPIC, previous.hash);
+    return next;
+  }
+}
+
+function parseStored(raw: string): StoredApiKey {
+  return storedApiKeySchema.parse(JSON.parse(raw));
+}
+
+export function toApiKey(stored: StoredApiKey): ApiKey {
+  const { hash: _hash, ...key } = stored;
+  return key;
+}

@@ -1,0 +1,101 @@
+// Zod schemas of relay API keys: the stored record and the inputs that create or change one.
+import { z } from 'zod';
+import { CLIENT_KINDS, MODEL_FAMILIES, PLATFORMS } from '../domain/platforms.js';
+
+/** Money is integer micro-USD everywhere: 1 USD = 1_000_000. */
+const micros = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+export const modelPatternSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:/@-]+\*?$/, { error: 'must be a model name, optionally ending in * for a prefix' });
+
+export const expirySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('never') }),
+  z.object({ kind: z.literal('fixed'), expiresAt: z.number().int().positive() }),
+  z.object({ kind: z.literal('after-first-use'), durationSeconds: positiveInt(10 * 365 * 86_400) }),
+]);
+
+export const rateWindowSchema = z.object({
+  seconds: positiveInt(31 * 86_400),
+  mode: z.enum(['sliding', 'fixed']).default('sliding'),
+  requests: positiveInt(1_000_000_000).optional(),
+  tokens: positiveInt(Number.MAX_SAFE_INTEGER).optional(),
+  costMicros: micros.optional(),
+});
+
+export const limitsSchema = z.object({
+  concurrency: positiveInt(10_000).optional(),
+  /** When set, a request over the concurrency limit waits for a slot instead of failing at once. */
+  queue: z.object({ maxWaiters: positiveInt(10_000), maxWaitMs: positiveInt(600_000) }).optional(),
+  window: rateWindowSchema.optional(),
+  dailyCostMicros: micros.optional(),
+  weeklyCostMicros: micros.optional(),
+  monthlyCostMicros: micros.optional(),
+  totalCostMicros: micros.optional(),
+  weeklyCostMicrosByFamily: z.partialRecord(z.enum(MODEL_FAMILIES), micros).optional(),
+});
+
+export const bindingSchema = z
+  .object({
+    accountId: z.string().min(1).max(100).optional(),
+    groupId: z.string().min(1).max(100).optional(),
+  })
+  .refine((binding) => !(binding.accountId && binding.groupId), {
+    error: 'bind an account or a group, not both',
+  });
+
+const keyFields = {
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000).optional(),
+  ownerId: z.string().min(1).max(100).optional(),
+  enabled: z.boolean(),
+  expiry: expirySchema,
+  platforms: z.array(z.enum(PLATFORMS)).max(PLATFORMS.length),
+  modelAllow: z.array(modelPatternSchema).max(500),
+  modelDeny: z.array(modelPatternSchema).max(500),
+  clients: z.array(z.enum(CLIENT_KINDS)).max(CLIENT_KINDS.length),
+  limits: limitsSchema,
+  bindings: z.partialRecord(z.enum(PLATFORMS), bindingSchema),
+  /** What happens when the bound account or group cannot serve: refuse, or use the whole pool. */
+  bindingFallback: z.enum(['fail', 'pool']),
+  tags: z.array(z.string().trim().min(1).max(50)).max(50),
+};
+
+export const createApiKeyInputSchema = z.object({
+  ...keyFields,
+  enabled: keyFields.enabled.default(true),
+  expiry: keyFields.expiry.default({ kind: 'never' }),
+  platforms: keyFields.platforms.default([]),
+  modelAllow: keyFields.modelAllow.default([]),
+  modelDeny: keyFields.modelDeny.default([]),
+  clients: keyFields.clients.default([]),
+  limits: keyFields.limits.default({}),
+  bindings: keyFields.bindings.default({}),
+  bindingFallback: keyFields.bindingFallback.default('fail'),
+  tags: keyFields.tags.default([]),
+});
+export type CreateApiKeyInput = z.input<typeof createApiKeyInputSchema>;
+
+export const updateApiKeyInputSchema = z.object(keyFields).partial();
+export type UpdateApiKeyInput = z.input<typeof updateApiKeyInputSchema>;
+
+export const storedApiKeySchema = z.object({
+  ...keyFields,
+  id: z.string(),
+  /** SHA-256 (hex) of the full plaintext key; the plaintext itself is never stored. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Prefix and last four characters, enough for a person to recognise their key. */
+  hint: z.string(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  rotatedAt: z.number().int().optional(),
+  /** First use, for keys whose expiry counts from it. */
+  activatedAt: z.number().int().optional(),
+});
+export type StoredApiKey = z.infer<typeof storedApiKeySchema>;
+/** An API key as services hand it out: everything but the hash. */
+export type ApiKey = Omit<StoredApiKey, 'hash'>;

@@ -1,0 +1,118 @@
+// Builds every service over its Redis connections; shared by the server, the admin CLI and the tests.
+import type { Redis } from 'ioredis';
+import type { Logger } from '../lib/logger.js';
+import { AccountService } from './accounts/account-service.js';
+import { ApiKeyService } from './api-keys/api-key-service.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { EventBus } from './events/event-bus.js';
+import { LeaseKeeper } from './leases/lease-keeper.js';
+import { closeRedis, createRedisClient, createSubscriberClient } from './redis/connection.js';
+import { createKeys } from './redis/keys.js';
+import type { RedisContext } from './redis/record-store.js';
+import { ScriptRunner } from './redis/scripts.js';
+import { AccountScheduler } from './scheduler/account-scheduler.js';
+import { PricingService } from './usage/pricing-service.js';
+import type { RetentionDays } from './usage/rollup-batch.js';
+import { RollupJob } from './usage/rollup-job.js';
+import { UsageQueryService } from './usage/usage-query-service.js';
+import { UsageSettler } from './usage/usage-settler.js';
+import { UserService } from './users/user-service.js';
+
+export interface ServiceOptions {
+  redisUrl: string;
+  keyPrefix: string;
+  encryptionKey: { id: string; key: Buffer };
+  apiKeyPrefix: string;
+  ledgerMaxEntries: number;
+  retention: RetentionDays;
+  /** Account leases live this long without renewal; bounds how long a crashed instance's leases linger. */
+  leaseTtlMs?: number;
+  /** Whether this process runs background jobs (the server does; the CLI does not). */
+  runJobs: boolean;
+  logger: Logger;
+  /** Connection name prefix shown in `CLIENT LIST`. */
+  name?: string;
+}
+
+export interface Services {
+  context: RedisContext;
+  bus: EventBus;
+  users: UserService;
+  apiKeys: ApiKeyService;
+  accounts: AccountService;
+  pricing: PricingService;
+  scheduler: AccountScheduler;
+  settler: UsageSettler;
+  usage: UsageQueryService;
+  rollups: RollupJob;
+  leases: LeaseKeeper;
+  /** Waits for in-flight settles, stops jobs and closes every connection. */
+  stop(): Promise<void>;
+}
+
+export async function createServices(options: ServiceOptions): Promise<Services> {
+  const name = options.name ?? 'relay';
+  const opened: Redis[] = [];
+  const open = async (factory: typeof createRedisClient, role: string) => {
+    const client = await factory({ url: options.redisUrl, name: `${name}:${role}` });
+    opened.push(client);
+    return client;
+  };
+  const detachers: Array<() => Promise<void>> = [];
+  try {
+    const redis = await open(createRedisClient, 'main');
+    const subscriber = await open(createSubscriberClient, 'events');
+    const reader = await open(createRedisClient, 'rollup-reader');
+    const keys = createKeys(options.keyPrefix);
+    const context: RedisContext = { redis, keys, scripts: new ScriptRunner(redis) };
+    const bus = new EventBus(redis, subscriber, keys);
+    const secretBox = new SecretBox({ current: options.encryptionKey });
+
+    const users = new UserService(redis, keys);
+    const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
+    const accounts = new AccountService(context, bus, secretBox);
+    const pricing = new PricingService(context, bus);
+    const leases = new LeaseKeeper(redis, { ttlMs: options.leaseTtlMs ?? 60_000 });
+    const scheduler = new AccountScheduler(context, accounts, leases);
+    const settler = new UsageSettler(
+      context,
+      pricing,
+      scheduler,
+      { ledgerMaxEntries: options.ledgerMaxEntries },
+      options.logger,
+    );
+    const usage = new UsageQueryService(context);
+    const rollups = new RollupJob(context, reader, { retention: options.retention }, options.logger);
+
+    detachers.push(await apiKeys.start(), await accounts.start(), await pricing.start());
+    if (options.runJobs) {
+      leases.start();
+      rollups.start();
+    }
+
+    const stop = async () => {
+      await settler.drain();
+      leases.stop();
+      await rollups.stop();
+      for (const detach of detachers.splice(0)) await detach().catch(() => {});
+      await Promise.all(opened.map((client) => closeRedis(client)));
+    };
+    return {
+      context,
+      bus,
+      users,
+      apiKeys,
+      accounts,
+      pricing,
+      scheduler,
+      settler,
+      usage,
+      rollups,
+      leases,
+      stop,
+    };
+  } catch (error) {
+    await Promise.all(opened.map((client) => closeRedis(client)));
+    throw error;
+  }
+}

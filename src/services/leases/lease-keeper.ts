@@ -1,0 +1,66 @@
+// Keeps the leases of long-running requests alive: one pipelined renewal of every tracked lease per interval.
+import type { Redis } from 'ioredis';
+
+export interface LeaseKeeperOptions {
+  /** How long a lease lives without renewal; a crashed instance's leases vanish after this. */
+  ttlMs: number;
+  now?: () => number;
+}
+
+/**
+ * Leases are sorted-set members scored by their expiry. Renewing each lease from its own request would cost a
+ * timer and a round trip per request; batching them costs one pipeline per interval for the whole instance.
+ */
+export class LeaseKeeper {
+  private readonly tracked = new Map<string, { key: string; member: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly options: LeaseKeeperOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get ttlMs(): number {
+    return this.options.ttlMs;
+  }
+
+  /** Renews every third of the lifetime, so two renewals can fail before a live lease expires. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.renewAll(), Math.max(100, Math.floor(this.options.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  track(key: string, member: string): () => void {
+    const id = `${key}\n${member}`;
+    this.tracked.set(id, { key, member });
+    return () => {
+      this.tracked.delete(id);
+    };
+  }
+
+  get size(): number {
+    return this.tracked.size;
+  }
+
+  async renewAll(): Promise<void> {
+    if (this.tracked.size === 0) return;
+    const expiry = this.now() + this.options.ttlMs;
+    const pipeline = this.redis.pipeline();
+    // XX: only extend leases that still exist; a released lease must not come back.
+    for (const { key, member } of this.tracked.values()) pipeline.zadd(key, 'XX', expiry, member);
+    try {
+      await pipeline.exec();
+    } catch {
+      // Redis unavailable: the next interval tries again, and leases have two more intervals of life.
+    }
+  }
+}

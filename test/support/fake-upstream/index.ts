@@ -1,0 +1,6 @@
+// Entry point of the fake upstream AI provider (Anthropic, OpenAI Chat/Responses, Gemini) used by tests and bench.
+
+export { DEFAULT_TEXT } from './scenario.js';
+export { startFakeUpstream } from './server.js';
+export { anthropicSseFrame, parseSseFrames, type SseFrame } from './sse.js';
+export type { FakeUpstream, RecordedRequest, Scenario, StartFakeUpstreamOptions, Usage } from './types.js';

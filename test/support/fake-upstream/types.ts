@@ -1,0 +1,81 @@
+// Public types of the fake upstream provider: scenarios, recorded requests and the server handle.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface StartFakeUpstreamOptions {
+  /** When set, requests must authenticate with this key (provider-specific header), else auth error. */
+  apiKey?: string;
+  /** Interface to bind; defaults to 127.0.0.1. */
+  host?: string;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+}
+
+export interface Scenario {
+  /** Answer with this HTTP status (>= 400: provider-shaped error body). */
+  status?: number;
+  errorType?: string;
+  errorMessage?: string;
+  /** Extra response headers, applied last (override the defaults). */
+  headers?: Record<string, string>;
+  /** Wait before sending status + headers. */
+  delayFirstByteMs?: number;
+  /** Gap between streamed events. */
+  eventDelayMs?: number;
+  /** Streaming: send N events then hang until the client aborts or close(). */
+  stallAfterEvents?: number;
+  /** Streaming: send N events then close the connection mid-body. */
+  cutAfterEvents?: number;
+  /** Streaming: send N events, then the provider's in-stream error event, then end (status stays 200). */
+  errorEventAfterEvents?: number;
+  /** Streaming: 200 + text/event-stream with junk bytes and invalid JSON data lines. */
+  garbage?: boolean;
+  /** Answer text (default "Hello from the fake upstream."). */
+  text?: string;
+  /** Number of text deltas (default 3). */
+  chunks?: number;
+  usage?: Partial<Usage>;
+  /** gzip the response body regardless of accept-encoding. */
+  gzip?: boolean;
+  /** Send exactly this JSON body with `status` (default 200). */
+  json?: unknown;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  /** Path + query, as received. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Parsed JSON body, or undefined when empty / not JSON. */
+  json: unknown;
+  receivedAt: number;
+  /** The client went away before the response finished. */
+  aborted: boolean;
+  /** The response finished normally. */
+  completed: boolean;
+  /** The last usage object the fake sent for this request (provider-native shape). */
+  reportedUsage?: unknown;
+}
+
+export interface FakeUpstream {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  enqueue(...scenarios: Scenario[]): void;
+  setDefault(scenario: Scenario): void;
+  reset(): void;
+  waitForRequests(count: number): Promise<void>;
+  waitForIdle(): Promise<void>;
+  close(): Promise<void>;
+}

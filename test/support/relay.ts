@@ -1,0 +1,78 @@
+// Starts the real relay server in-process on port 0, on the test Redis, in a fresh key prefix.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { type RunningServer, type ServerOverrides, startServer } from '../../src/server.js';
+import type { CreateAccountInput } from '../../src/services/accounts/account-types.js';
+import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-types.js';
+import { testRedisUrl } from './redis.js';
+
+export interface TestRelay {
+  server: RunningServer;
+  url: string;
+  prefix: string;
+  /** Log lines the server wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export interface TestRelayOptions {
+  env?: Record<string, string>;
+  /** Share a key prefix with another instance (multi-instance tests). */
+  prefix?: string;
+  overrides?: ServerOverrides;
+}
+
+export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
+  const prefix = options.prefix ?? `t:${Math.random().toString(36).slice(2, 10)}:`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    REDIS_URL: testRedisUrl(),
+    REDIS_KEY_PREFIX: prefix,
+    PORT: '0',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-test-')),
+    ADMIN_PASSWORD: 'test admin password',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...options.env,
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim() !== '') logs.push(JSON.parse(line));
+      }
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'info', destination });
+  const server = await startServer(config, logger, options.overrides);
+  return { server, url: server.url, prefix, logs, stop: () => server.stop() };
+}
+
+export async function createClaudeAccount(
+  relay: TestRelay,
+  baseUrl: string,
+  overrides: Partial<CreateAccountInput> = {},
+) {
+  return relay.server.services.accounts.create({
+    type: 'claude-console',
+    name: 'fake console',
+    baseUrl,
+    credentials: { apiKey: 'sk-ant-upstream-secret' },
+    ...overrides,
+  });
+}
+
+export async function createKey(relay: TestRelay, input: Partial<CreateApiKeyInput> = {}) {
+  return relay.server.services.apiKeys.create({ name: 'test key', ...input });
+}
+
+/** Waits until every settle has been written and rolled up, so assertions see the final numbers. */
+export async function settled(relay: TestRelay): Promise<void> {
+  await relay.server.app.idle();
+  await relay.server.services.settler.drain();
+  await relay.server.services.rollups.drain();
+}

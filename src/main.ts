@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, readEnvironment } from './config/config.js';
 import { createLogger } from './lib/logger.js';
 import { startServer } from './server.js';
+import { EncryptionKeyMismatchError } from './services/crypto/key-check.js';
 import { RedisBinaryMissingError } from './services/redis/embedded-redis.js';
 
 async function main(): Promise<void> {
@@ -51,7 +52,10 @@ async function main(): Promise<void> {
 
 /** Known start-up failures get a plain message; anything else is logged in full. Always exit code 1. */
 function exitWith(error: unknown, log?: (message: string) => void): never {
-  const known = error instanceof ConfigError || error instanceof RedisBinaryMissingError;
+  const known =
+    error instanceof ConfigError ||
+    error instanceof RedisBinaryMissingError ||
+    error instanceof EncryptionKeyMismatchError;
   const message = known
     ? error.message
     : `failed to start: ${error instanceof Error ? error.message : String(error)}`;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
 import { AccountService } from './accounts/account-service.js';
 import { ApiKeyService } from './api-keys/api-key-service.js';
+import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
@@ -67,6 +68,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const context: RedisContext = { redis, keys, scripts: new ScriptRunner(redis) };
     const bus = new EventBus(redis, subscriber, keys);
     const secretBox = new SecretBox({ current: options.encryptionKey });
+    await verifyEncryptionKey(context, secretBox);
 
     const users = new UserService(redis, keys);
     const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });

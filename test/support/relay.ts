@@ -36,6 +36,9 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-test-')),
     ADMIN_PASSWORD: 'test admin password',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    // Instances sharing a Redis must share the encryption key; tests use one fixed pair.
+    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    TOKEN_SIGNING_KEY: 'test-token-signing-key-0123456789abcdef',
     ...options.env,
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -23,7 +23,8 @@ export function acceptedEncodings(header: string | undefined): Set<string> {
   const accepted = new Set<string>();
   if (!header) return accepted;
   for (const part of header.split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const [rawName, ...params] = part.toLowerCase().split(';');
+    const name = rawName?.trim();
     const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
     if (name && (q === undefined || Number(q.slice(2)) > 0)) accepted.add(name);
   }

@@ -58,6 +58,9 @@ export function createKeys(prefix: string) {
 
     pricingOverrides: () => `${p}pricing:overrides`,
 
+    /** A value sealed with the encryption key, proving every instance uses the same one. */
+    encryptionCheck: () => `${p}crypto:check`,
+
     // Leader locks for background jobs that must run on one instance at a time.
     lock: (name: string) => `${p}lock:${name}`,
 

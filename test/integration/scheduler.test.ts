@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/services/container.js';
+import { createTestServices } from '../support/services.js';
+
+describe('account scheduler', () => {
+  let services: Services;
+  beforeEach(async () => {
+    services = await createTestServices();
+  });
+  afterEach(async () => {
+    await services.stop();
+  });
+
+  const account = (name: string, extra: Record<string, unknown> = {}) =>
+    services.accounts.create({ type: 'claude-console', name, credentials: { apiKey: 'k' }, ...extra });
+  const acquire = (requestId: string, model = 'claude-haiku-4-5') =>
+    services.scheduler.acquire({ platform: 'claude', model, requestId });
+
+  it('prefers the lowest priority number, then the fewest in flight, then the least recently used', async () => {
+    const low = await account('backup', { priority: 90 });
+    const a = await account('a', { priority: 10 });
+    const b = await account('b', { priority: 10 });
+    const first = await acquire('r1');
+    const second = await acquire('r2');
+    // Two equal accounts each get one request before either gets a second.
+    expect(new Set([first.lease.accountId, second.lease.accountId])).toEqual(new Set([a.id, b.id]));
+    await services.scheduler.release(first.lease);
+    const third = await acquire('r3');
+    expect(third.lease.accountId).toBe(first.lease.accountId);
+    await services.scheduler.release(second.lease);
+    await services.scheduler.release(third.lease);
+    // With nothing in flight, the one used longest ago goes next.
+    expect((await acquire('r4')).lease.accountId).toBe(second.lease.accountId);
+    expect(low.id).not.toBe(second.lease.accountId);
+  });
+
+  it('respects max concurrency and answers no_account_available when all are full', async () => {
+    const only = await account('small', { maxConcurrency: 2 });
+    const one = await acquire('r1');
+    const two = await acquire('r2');
+    expect([one.lease.accountId, two.lease.accountId]).toEqual([only.id, only.id]);
+    await expect(acquire('r3')).rejects.toMatchObject({
+      code: 'no_account_available',
+      details: { reason: 'all_busy' },
+    });
+    await services.scheduler.release(one.lease);
+    expect((await acquire('r3')).lease.accountId).toBe(only.id);
+  });
+
+  it('lets leases of a crashed instance expire on their own', async () => {
+    const short = await createTestServices({ leaseTtlMs: 50 });
+    try {
+      await short.accounts.create({
+        type: 'claude-console',
+        name: 'x',
+        credentials: { apiKey: 'k' },
+        maxConcurrency: 1,
+      });
+      await short.scheduler.acquire({ platform: 'claude', model: 'm', requestId: 'dead-instance' });
+      await expect(
+        short.scheduler.acquire({ platform: 'claude', model: 'm', requestId: 'r2' }),
+      ).rejects.toMatchObject({
+        code: 'no_account_available',
+      });
+      // No renewal runs (jobs are off, like a dead instance): once the TTL passes the slot is free again.
+      await expect
+        .poll(
+          () => short.scheduler.acquire({ platform: 'claude', model: 'm', requestId: 'r3' }).then(() => 'ok'),
+          {
+            timeout: 2000,
+          },
+        )
+        .toBe('ok');
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it('filters by state, schedulable flag and supported models', async () => {
+    const opus = await account('opus only', { supportedModels: ['claude-opus*'] });
+    const mapped = await account('mapped', {
+      supportedModels: ['x'],
+      modelMapping: { alias: 'claude-haiku-4-5' },
+    });
+    const paused = await account('paused', { schedulable: false });
+    const disabled = await account('disabled');
+    await services.accounts.disable(disabled.id, 'test');
+    await expect.poll(async () => (await acquire('p1', 'claude-opus-4-1')).lease.accountId).toBe(opus.id);
+    expect((await acquire('p2', 'alias')).lease.accountId).toBe(mapped.id);
+    await expect(acquire('p3', 'claude-haiku-4-5')).rejects.toMatchObject({
+      code: 'no_account_available',
+      details: { reason: 'no_candidate' },
+    });
+    expect(paused.id).toBeDefined();
+  });
+});

@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/services/container.js';
+import type { SettleInput } from '../../src/services/usage/usage-settler.js';
+import { createTestServices } from '../support/services.js';
+
+function settleInput(requestId: string, overrides: Partial<SettleInput> = {}): SettleInput {
+  return {
+    requestId,
+    keyId: 'key_a',
+    platform: 'claude',
+    model: 'claude-haiku-4-5',
+    upstreamModel: 'claude-haiku-4-5',
+    lease: undefined,
+    usage: { input: 1000, output: 200, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 },
+    outcome: 'ok',
+    estimated: false,
+    status: 200,
+    stream: false,
+    at: Date.parse('2026-11-22T10:15:00Z'),
+    latencyMs: 12,
+    ttftMs: 5,
+    errorCode: undefined,
+    ...overrides,
+  };
+}
+
+describe('usage accounting', () => {
+  let services: Services;
+  beforeEach(async () => {
+    services = await createTestServices();
+  });
+  afterEach(async () => {
+    await services.stop();
+  });
+
+  it('settles a request id once, however often it is settled', async () => {
+    const first = await services.settler.settle(settleInput('req_same'));
+    const again = await services.settler.settle(settleInput('req_same'));
+    expect(first.recorded).toBe(true);
+    expect(again.recorded).toBe(false);
+    expect(await services.usage.recentLedger(10)).toHaveLength(1);
+    // claude-haiku-4-5: $1 in, $5 out per MTok → 1000 + 1000 micro-USD.
+    expect(first.entry.costMicros).toBe(2000);
+  });
+
+  it('flags unknown models as unpriced instead of pricing them as another model', async () => {
+    const { entry } = await services.settler.settle(
+      settleInput('req_unknown', { model: 'claude-nonexistent-9', upstreamModel: 'claude-nonexistent-9' }),
+    );
+    expect(entry.costMicros).toBe(0);
+    expect(entry.prices).toBeUndefined();
+    await services.rollups.drain();
+    const summary = await services.usage.summary('model', 'claude-nonexistent-9', '2026-11-22', '2026-11-22');
+    expect(summary.totals.requests).toBe(1);
+    const unpriced = await services.context.redis.hget(
+      services.context.keys.usageRollup('global', 'all', 'day', '2026-11-22'),
+      'unpriced',
+    );
+    expect(unpriced).toBe('1');
+  });
+
+  it('applies admin price overrides before the catalog, longest pattern first', async () => {
+    await services.pricing.setOverride('claude-haiku*', {
+      input: 2,
+      output: 10,
+      cacheRead: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+    });
+    await services.pricing.setOverride('claude-haiku-4-5', {
+      input: 3,
+      output: 3,
+      cacheRead: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 0,
+    });
+    const exact = await services.settler.settle(settleInput('req_o1'));
+    expect(exact.entry.costMicros).toBe(1000 * 3 + 200 * 3);
+    expect(exact.entry.priceVersion).toMatch(/^override:/);
+    const prefixed = await services.settler.settle(
+      settleInput('req_o2', { model: 'claude-haiku-3', upstreamModel: 'claude-haiku-3' }),
+    );
+    expect(prefixed.entry.costMicros).toBe(1000 * 2 + 200 * 10);
+    await services.pricing.removeOverride('claude-haiku-4-5');
+    expect((await services.settler.settle(settleInput('req_o3'))).entry.costMicros).toBe(1000 * 2 + 200 * 10);
+    await expect(
+      services.pricing.setOverride('bad model!', {
+        input: 1,
+        output: 1,
+        cacheRead: 0,
+        cacheWrite5m: 0,
+        cacheWrite1h: 0,
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('rolls up each ledger entry exactly once, even with two jobs draining at the same time', async () => {
+    for (let index = 0; index < 25; index += 1) {
+      await services.settler.settle(
+        settleInput(`req_${index}`, { keyId: index % 2 === 0 ? 'key_a' : 'key_b' }),
+      );
+    }
+    const other = await createTestServices({ keyPrefix: services.context.keys.prefix });
+    try {
+      await Promise.all([services.rollups.drain(), other.rollups.drain(), services.rollups.drain()]);
+    } finally {
+      await other.stop();
+    }
+    const day = '2026-11-22';
+    const a = await services.usage.summary('key', 'key_a', day, day);
+    const b = await services.usage.summary('key', 'key_b', day, day);
+    expect(a.totals.requests).toBe(13);
+    expect(b.totals.requests).toBe(12);
+    expect(a.totals.inputTokens).toBe(13_000);
+    expect(a.byModel).toEqual([{ model: 'claude-haiku-4-5', ...a.totals }]);
+    const global = await services.usage.summary('global', 'all', day, day);
+    expect(global.totals.costMicros).toBe(25 * 2000);
+    const hour = await services.context.redis.hget(
+      services.context.keys.usageRollup('global', 'all', 'hour', '2026-11-22T10'),
+      'req',
+    );
+    expect(hour).toBe('25');
+    const month = await services.context.redis.hget(
+      services.context.keys.usageRollup('global', 'all', 'month', '2026-11'),
+      'req',
+    );
+    expect(month).toBe('25');
+    // Retention: rollups expire by themselves (test retention: hour 1 day, day 2, month 3).
+    const ttl = await services.context.redis.ttl(
+      services.context.keys.usageRollup('key', 'key_a', 'day', day),
+    );
+    expect(ttl).toBeGreaterThan(86_400);
+    expect(ttl).toBeLessThanOrEqual(2 * 86_400);
+  });
+});

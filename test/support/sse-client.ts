@@ -1,0 +1,66 @@
+// A raw streaming client for tests that need to see exact SSE bytes or abort mid-stream.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+
+export interface StreamedResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+export function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<StreamedResponse> {
+  const payload = typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Starts a streaming request and destroys it once `abortAfter` appears in the received text. */
+export function postAndAbort(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  abortAfter: string,
+) {
+  return new Promise<string>((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (text.includes(abortAfter)) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+        res.on('error', () => {});
+      },
+    );
+    req.on('error', (error) => {
+      if (!req.destroyed) reject(error);
+    });
+    req.end(JSON.stringify(body));
+  });
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { catalogUnitPrices, findCatalogEntry } from '../../src/services/usage/catalog-prices.js';
+import { costMicros } from '../../src/services/usage/cost.js';
+
+describe('pricing', () => {
+  it('finds dated model names in the catalog and prices every token kind', () => {
+    const entry = findCatalogEntry('claude', 'claude-sonnet-4-5-20250929');
+    expect(entry?.modelId).toBe('claude-sonnet-4-5');
+    const prices = entry && catalogUnitPrices(entry, 10_000);
+    expect(prices).toEqual({ input: 3, output: 15, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6 });
+  });
+
+  it('reprices the whole request when its input crosses a long-context tier', () => {
+    const entry = findCatalogEntry('claude', 'claude-sonnet-4-5');
+    if (!entry) throw new Error('catalog lost claude-sonnet-4-5');
+    expect(catalogUnitPrices(entry, 200_000).input).toBe(3);
+    expect(catalogUnitPrices(entry, 200_001).input).toBe(6);
+  });
+
+  it('knows nothing of unknown models or platforms', () => {
+    expect(findCatalogEntry('claude', 'claude-nonexistent-9')).toBeUndefined();
+    expect(findCatalogEntry('droid', 'claude-sonnet-4-5')).toBeUndefined();
+  });
+
+  it('computes integer micro-USD without floating-point drift', () => {
+    const prices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6 };
+    expect(costMicros({ input: 1, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, prices)).toBe(
+      3,
+    );
+    expect(costMicros({ input: 0, output: 0, cacheRead: 10, cacheWrite5m: 0, cacheWrite1h: 0 }, prices)).toBe(
+      3,
+    );
+    expect(
+      costMicros(
+        {
+          input: 1_000_000,
+          output: 1_000_000,
+          cacheRead: 1_000_000,
+          cacheWrite5m: 1_000_000,
+          cacheWrite1h: 1_000_000,
+        },
+        prices,
+      ),
+    ).toBe(28_050_000);
+    expect(costMicros({ input: 0, output: 0, cacheRead: 1, cacheWrite5m: 0, cacheWrite1h: 0 }, prices)).toBe(
+      0,
+    );
+  });
+});

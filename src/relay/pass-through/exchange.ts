@@ -10,7 +10,7 @@ import { sendError } from '../../http/send.js';
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { acceptedEncodings, createDecoder, decodeSync, responseEncoding } from '../upstream/encoding.js';
-import { isAbortError, upstreamTransportError } from '../upstream/upstream-errors.js';
+import { upstreamTransportError } from '../upstream/upstream-errors.js';
 import { readUpstreamBody } from './read-upstream-body.js';
 import type { PassThroughFormat } from './stream-tap.js';
 import { upstreamHttpError } from './upstream-error-body.js';
@@ -68,7 +68,8 @@ export async function runExchange(request: ExchangeRequest): Promise<ExchangeRes
         bodyTimeout: request.idleTimeoutMs,
       });
     } catch (error) {
-      if (controller.signal.aborted || isAbortError(error)) return aborted(undefined, false);
+      // Only our own signal means the client left: undici also reports proxy refusals as AbortError.
+      if (controller.signal.aborted) return aborted(undefined, false);
       return fail(request, upstreamTransportError(error, 'headers'));
     }
 
@@ -139,7 +140,7 @@ async function relayJson(
   try {
     raw = await readUpstreamBody(upstream.body, request.maxResponseBytes);
   } catch (error) {
-    if (controller.signal.aborted || isAbortError(error)) return aborted(undefined, false);
+    if (controller.signal.aborted) return aborted(undefined, false);
     return fail(request, error instanceof AppError ? error : upstreamTransportError(error, 'body'));
   }
   const encoding = responseEncoding(upstream.headers['content-encoding']);

@@ -19,16 +19,19 @@ export function upstreamTransportError(error: unknown, phase: 'connect' | 'heade
     case 'EHOSTUNREACH':
       return new AppError('upstream_error', `Could not reach the upstream (${code})`, { cause: error });
     default:
+      if (error instanceof Error && error.message.startsWith('Proxy response')) {
+        return new AppError(
+          'upstream_error',
+          `The account's proxy refused the connection: ${error.message}`,
+          {
+            cause: error,
+          },
+        );
+      }
       return new AppError(
         'upstream_error',
         phase === 'body' ? 'The upstream connection closed mid-response' : 'The upstream request failed',
         { cause: error },
       );
   }
-}
-
-export function isAbortError(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR';
 }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
+import { serviceOptionsFromConfig } from './config/service-options.js';
 import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
 import type { RelayDeps } from './relay/relay-deps.js';
@@ -53,21 +54,13 @@ export async function startServer(
       logger.info({ port: embedded.port, pid: embedded.pid, dataDir }, 'started embedded redis');
     }
 
-    const services = await createServices({
-      redisUrl,
-      keyPrefix: config.redis.keyPrefix,
-      encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
-      apiKeyPrefix: config.apiKeys.prefix,
-      ledgerMaxEntries: config.usage.ledgerMaxEntries,
-      retention: {
-        hour: config.usage.hourlyRetentionDays,
-        day: config.usage.dailyRetentionDays,
-        month: config.usage.monthlyRetentionDays,
-      },
-      runJobs: true,
-      logger,
-      ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
-    });
+    const services = await createServices(
+      serviceOptionsFromConfig(config, secrets, redisUrl, {
+        runJobs: true,
+        logger,
+        ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
+      }),
+    );
     cleanups.push(() => services.stop());
     await ensureFirstAdmin(services.users, config.admin, logger);
 

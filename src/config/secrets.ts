@@ -1,6 +1,6 @@
 // Resolves the server's own secrets: required from env in production, generated once under DATA_DIR otherwise.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type Config, ConfigError } from './config.js';
@@ -19,7 +19,15 @@ const storedSecretsSchema = z.object({
 
 export const SECRETS_FILE = 'secrets.json';
 
-export function resolveSecrets(config: Config): ServerSecrets {
+export interface ResolveSecretsOptions {
+  /**
+   * Whether missing secrets may be generated (the server on the embedded default). Tools that only read the
+   * server's data (the CLI) must not: a new key would seal credentials the server cannot open.
+   */
+  generate?: boolean;
+}
+
+export function resolveSecrets(config: Config, options: ResolveSecretsOptions = {}): ServerSecrets {
   const { encryptionKey, encryptionKeyId, tokenSigningKey } = config.secrets;
   if (encryptionKey && tokenSigningKey) {
     return { encryptionKey, encryptionKeyId: encryptionKeyId ?? 'env-1', tokenSigningKey };
@@ -29,6 +37,13 @@ export function resolveSecrets(config: Config): ServerSecrets {
       Boolean,
     );
     throw new ConfigError(missing.map((name) => `${name} is required when NODE_ENV=production`));
+  }
+  const file = path.join(config.dataDir, SECRETS_FILE);
+  if (options.generate === false && !existsSync(file)) {
+    throw new ConfigError([
+      `no server secrets in ${file}: use the server's DATA_DIR, or set ENCRYPTION_KEY and TOKEN_SIGNING_KEY ` +
+        'to the values the server uses',
+    ]);
   }
   const stored = loadOrCreateStoredSecrets(config.dataDir);
   return {
@@ -41,9 +56,16 @@ export function resolveSecrets(config: Config): ServerSecrets {
 function loadOrCreateStoredSecrets(dataDir: string): z.output<typeof storedSecretsSchema> {
   const file = path.join(dataDir, SECRETS_FILE);
   if (existsSync(file)) {
-    const parsed = storedSecretsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success)
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      raw = undefined;
+    }
+    const parsed = storedSecretsSchema.safeParse(raw);
+    if (!parsed.success) {
       throw new ConfigError([`${file} is corrupt; restore it or remove it to generate new secrets`]);
+    }
     return parsed.data;
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -52,13 +74,17 @@ function loadOrCreateStoredSecrets(dataDir: string): z.output<typeof storedSecre
     encryptionKeyId: `local-${randomBytes(3).toString('hex')}`,
     tokenSigningKey: randomBytes(48).toString('base64url'),
   };
+  // Written in full to a private temp file, then linked into place: link refuses to replace an existing file,
+  // so two processes starting at once agree on one set, and nobody ever reads a half-written file.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   try {
-    // `wx` refuses to overwrite a file another process created a moment ago; mode applies on creation.
-    writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(temp, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateStoredSecrets(dataDir);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return loadOrCreateStoredSecrets(dataDir);
+  } finally {
+    unlinkSync(temp);
   }
-  chmodSync(file, 0o600);
   return created;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserService } from '../../src/services/users/user-service.js';
+import { runCli } from '../support/cli.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
 import { createTestRedis } from '../support/redis.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
@@ -44,6 +45,21 @@ describe('the server process', () => {
     expect((await rawRequest(`${url}/ready`)).status).toBe(200);
     const printed = server.lines.filter((line) => String(line.msg).includes('generated password'));
     expect(printed).toHaveLength(1);
+
+    // The admin CLI finds the running server's embedded Redis through DATA_DIR, and the key it creates works.
+    const created = await runCli(['keys', 'create', '--name', 'first', '--json'], {
+      REDIS_URL: undefined,
+      DATA_DIR: dataDir,
+    });
+    expect(created.stderr).toBe('');
+    const { plaintext } = JSON.parse(created.stdout) as { plaintext: string };
+    const noAccount = await rawRequest(`${url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': plaintext, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [] }),
+    });
+    // Authenticated; there is simply no upstream account yet.
+    expect(noAccount.status).toBe(503);
 
     const redisPort = Number(redisLine.port);
     const stopAt = Date.now();

@@ -77,7 +77,10 @@ export async function startSocks5Proxy(expected: { username: string; password: s
     client.on('error', () => {});
     client.once('data', (greeting: Buffer) => {
       // Offer only username/password (0x02): a proxy requiring auth must not accept "no auth".
-      if (greeting[0] !== 5 || !greeting.subarray(2).includes(2)) return client.end(Buffer.from([5, 0xff]));
+      if (greeting[0] !== 5 || !greeting.subarray(2).includes(2)) {
+        client.end(Buffer.from([5, 0xff]));
+        return;
+      }
       client.write(Buffer.from([5, 2]));
       client.once('data', (auth: Buffer) => {
         const userLength = auth[1] ?? 0;
@@ -85,8 +88,10 @@ export async function startSocks5Proxy(expected: { username: string; password: s
         const passLength = auth[2 + userLength] ?? 0;
         const password = auth.subarray(3 + userLength, 3 + userLength + passLength).toString();
         credentials.push(`${username}:${password}`);
-        if (username !== expected.username || password !== expected.password)
-          return client.end(Buffer.from([1, 1]));
+        if (username !== expected.username || password !== expected.password) {
+          client.end(Buffer.from([1, 1]));
+          return;
+        }
         client.write(Buffer.from([1, 0]));
         client.once('data', (request: Buffer) => {
           const { host, port } = readSocksTarget(request);

@@ -1,4 +1,5 @@
 // Upstream accounts: CRUD with sealed secrets, pool membership, and a cached runtime view for the relay.
+import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { newId } from '../../lib/ids.js';
 import { InvalidatingCache } from '../cache/invalidating-cache.js';
@@ -11,6 +12,7 @@ import {
   type Account,
   type AccountRuntime,
   type AccountSecrets,
+  type AccountState,
   accountSecretsSchema,
   type CreateAccountInput,
   createAccountInputSchema,
@@ -23,6 +25,8 @@ import {
 } from './account-types.js';
 
 export const ACCOUNTS_TOPIC = 'accounts';
+
+const disableReasonSchema = z.string().trim().min(1).max(500).optional();
 
 export class AccountService {
   /** Opened accounts by id, and each pool's member list under `pool:<platform>`. */
@@ -124,13 +128,25 @@ export class AccountService {
   }
 
   async disable(id: string, reason?: string): Promise<Account> {
+    const checkedReason = parseInput(disableReasonSchema, reason);
     const since = this.now();
     return toAccount(
-      await this.modify(id, (current) => ({
-        ...current,
-        state: reason === undefined ? { kind: 'disabled', since } : { kind: 'disabled', since, reason },
-      })),
+      await this.modify(id, (current) => {
+        // Disabling again keeps the original time, so "disabled since" stays true.
+        const from = current.state.kind === 'disabled' ? current.state.since : since;
+        const state: AccountState =
+          checkedReason === undefined
+            ? { kind: 'disabled', since: from }
+            : { kind: 'disabled', since: from, reason: checkedReason };
+        return { ...current, state };
+      }),
     );
+  }
+
+  async require(id: string): Promise<Account> {
+    const account = await this.get(id);
+    if (!account) throw new AppError('not_found', `Account ${id} does not exist`);
+    return account;
   }
 
   async enable(id: string): Promise<Account> {

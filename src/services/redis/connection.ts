@@ -20,9 +20,7 @@ function baseOptions(name: string): RedisOptions {
 }
 
 export async function createRedisClient(options: RedisConnectionOptions): Promise<Redis> {
-  const client = new Redis(options.url, baseOptions(options.name));
-  await client.connect();
-  return client;
+  return connectOrClose(new Redis(options.url, baseOptions(options.name)));
 }
 
 /** Subscribers need their own connection: a subscribed connection cannot issue ordinary commands. */
@@ -34,8 +32,23 @@ export async function createSubscriberClient(options: RedisConnectionOptions): P
     autoResubscribe: true,
     maxRetriesPerRequest: null,
   });
-  await client.connect();
-  return client;
+  return connectOrClose(client);
+}
+
+/**
+ * A client whose first connect fails would otherwise keep retrying forever in the background, holding the
+ * process open and reporting "Unhandled error event"; close it and surface the connect error instead.
+ */
+async function connectOrClose(client: Redis): Promise<Redis> {
+  // Errors are also delivered to the awaiting caller or retried; without a listener ioredis prints them all.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
 }
 
 export async function closeRedis(client: Redis): Promise<void> {

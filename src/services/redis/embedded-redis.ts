@@ -1,7 +1,7 @@
 // Starts and owns a local redis-server child: the embedded default when REDIS_URL is unset, and the test Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -22,6 +22,24 @@ export interface EmbeddedRedis {
   readonly pid: number;
   /** Stops the server (SIGTERM, so AOF is flushed) and resolves once the process has exited. */
   stop(timeoutMs?: number): Promise<void>;
+}
+
+const ENDPOINT_FILE = 'endpoint.json';
+
+/** The URL of the embedded Redis a running server owns in `dataDir`, if one is running. */
+export function readEmbeddedEndpoint(dataDir: string): string | undefined {
+  try {
+    const { url, pid } = JSON.parse(readFileSync(path.join(dataDir, ENDPOINT_FILE), 'utf8')) as {
+      url?: unknown;
+      pid?: unknown;
+    };
+    if (typeof url !== 'string' || typeof pid !== 'number') return undefined;
+    // A server killed without its shutdown leaves the file behind; a dead pid means nobody listens.
+    process.kill(pid, 0);
+    return url;
+  } catch {
+    return undefined;
+  }
 }
 
 export class RedisBinaryMissingError extends Error {
@@ -107,11 +125,17 @@ async function launch(
   child.stdout?.resume();
   child.stderr?.resume();
   const exited = once(child, 'exit');
+  const url = `redis://127.0.0.1:${port}`;
+  const endpointFile =
+    options.persist && options.dataDir ? path.join(options.dataDir, ENDPOINT_FILE) : undefined;
+  // Lets tools on this machine (the admin CLI) find the server's Redis without reading its log.
+  if (endpointFile) writeFileSync(endpointFile, JSON.stringify({ url, pid }), { mode: 0o600 });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url,
     port,
     pid,
     async stop(timeoutMs = 5000) {
+      if (endpointFile) rmSync(endpointFile, { force: true });
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -1,4 +1,5 @@
 // Reads usage back: rollup totals and per-model breakdowns over a day range, and the ledger itself.
+import { AppError } from '../../errors/app-error.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { decodeLedgerEntry, type StoredLedgerEntry } from './ledger-entry.js';
 import { daysBetween } from './periods.js';
@@ -55,7 +56,12 @@ export class UsageQueryService {
 
   /** Day range is inclusive, `YYYY-MM-DD`, UTC. */
   async summary(dimension: Dimension, entity: string, from: string, to: string): Promise<UsageSummary> {
-    const days = daysBetween(from, to);
+    let days: string[];
+    try {
+      days = daysBetween(from, to);
+    } catch (error) {
+      throw new AppError('invalid_request', (error as Error).message, { details: { field: 'from' } });
+    }
     const pipeline = this.context.redis.pipeline();
     for (const day of days) {
       pipeline.hgetall(this.context.keys.usageRollup(dimension, entity, 'day', day));

@@ -1,0 +1,7 @@
+// Every admin CLI command, in the order help lists them.
+import type { Command } from '../command.js';
+import { ACCOUNT_COMMANDS } from './accounts.js';
+import { KEY_COMMANDS } from './keys.js';
+import { USAGE_COMMANDS } from './usage.js';
+
+export const COMMANDS: readonly Command[] = [...KEY_COMMANDS, ...ACCOUNT_COMMANDS, ...USAGE_COMMANDS];

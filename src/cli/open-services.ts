@@ -1,0 +1,55 @@
+// Opens the services the way the server does (same config, secrets and options) but without background jobs.
+import path from 'node:path';
+import { type Config, loadConfig, readEnvironment } from '../config/config.js';
+import { resolveSecrets } from '../config/secrets.js';
+import { serviceOptionsFromConfig } from '../config/service-options.js';
+import { createLogger } from '../lib/logger.js';
+import { createServices, type Services } from '../services/container.js';
+import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
+import { readEmbeddedEndpoint } from '../services/redis/embedded-redis.js';
+
+/** A failure the CLI explains in plain words (exit 1), as opposed to a usage mistake. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+function missingRedisUrl(config: Config): CliError {
+  return new CliError(
+    [
+      "No Redis to work on. The admin CLI works on the server's Redis directly: either start the server on its",
+      `embedded default with the same DATA_DIR (${config.dataDir}), or set REDIS_URL to the server's Redis, e.g.`,
+      '  REDIS_URL=redis://127.0.0.1:6379 npm run cli -- keys list',
+    ].join('\n'),
+  );
+}
+
+/** `warn` takes remarks meant for people; the caller sends them to stderr so stdout stays the output alone. */
+export async function openServices(): Promise<Services> {
+  const config = loadConfig(readEnvironment());
+  // With REDIS_URL unset the server owns an embedded Redis and records where it listens under DATA_DIR.
+  const redisUrl = config.redis.url ?? readEmbeddedEndpoint(path.join(config.dataDir, 'redis'));
+  if (!redisUrl) throw missingRedisUrl(config);
+  // Never generate secrets here: credentials sealed with a key the server lacks would fail only later.
+  const secrets = resolveSecrets(config, { generate: false });
+
+  // Logs go to stderr so that stdout carries only the command's output (one JSON document with --json).
+  const logger = createLogger({ level: config.log.level, destination: process.stderr });
+  try {
+    return await createServices(
+      serviceOptionsFromConfig(config, secrets, redisUrl, { runJobs: false, logger, name: 'cli' }),
+    );
+  } catch (error) {
+    if (error instanceof EncryptionKeyMismatchError) throw new CliError(error.message);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliError(`cannot use Redis at ${withoutPassword(redisUrl)}: ${reason}`);
+  }
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}

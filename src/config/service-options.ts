@@ -1,0 +1,26 @@
+// Maps the validated config and resolved secrets to the service container's options, for server and CLI alike.
+import type { Logger } from '../lib/logger.js';
+import type { ServiceOptions } from '../services/container.js';
+import type { Config } from './config.js';
+import type { ServerSecrets } from './secrets.js';
+
+export function serviceOptionsFromConfig(
+  config: Config,
+  secrets: ServerSecrets,
+  redisUrl: string,
+  extra: { runJobs: boolean; logger: Logger; name?: string; leaseTtlMs?: number },
+): ServiceOptions {
+  return {
+    redisUrl,
+    keyPrefix: config.redis.keyPrefix,
+    encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
+    apiKeyPrefix: config.apiKeys.prefix,
+    ledgerMaxEntries: config.usage.ledgerMaxEntries,
+    retention: {
+      hour: config.usage.hourlyRetentionDays,
+      day: config.usage.dailyRetentionDays,
+      month: config.usage.monthlyRetentionDays,
+    },
+    ...extra,
+  };
+}

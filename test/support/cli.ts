@@ -1,0 +1,50 @@
+// Runs the real admin CLI (`src/cli/main.ts`) as a child process and collects its exit code and output.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment variables for the CLI; `undefined` removes one inherited from the test process. */
+export type CliEnv = Record<string, string | undefined>;
+
+// Secrets set in the outer environment would bypass DATA_DIR/secrets.json, which the tests read back.
+const CLEARED = ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_ID', 'TOKEN_SIGNING_KEY', 'REDIS_URL', 'REDIS_KEY_PREFIX'];
+
+export async function runCli(args: readonly string[], env: CliEnv, stdin?: string): Promise<CliResult> {
+  const merged: CliEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  for (const name of CLEARED) delete merged[name];
+  Object.assign(merged, env);
+  const cleanEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(merged)) if (value !== undefined) cleanEnv[name] = value;
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env: cleanEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin.end(stdin ?? '');
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** Runs the CLI with `--json`, expects success, and parses stdout as the one JSON document. */
+export async function runCliJson<T>(args: readonly string[], env: CliEnv): Promise<T> {
+  const result = await runCli([...args, '--json'], env);
+  if (result.code !== 0) throw new Error(`cli ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}

@@ -1,0 +1,93 @@
+// One autocannon run against /v1/messages, with its own sub-millisecond latency percentiles.
+import autocannon from 'autocannon';
+
+export type Mode = 'non-stream' | 'sse';
+
+export const MODES: readonly Mode[] = ['non-stream', 'sse'];
+
+export function requestBody(mode: Mode): string {
+  return JSON.stringify({
+    model: 'claude-haiku-4-5',
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'Say hi' }],
+    ...(mode === 'sse' ? { stream: true } : {}),
+  });
+}
+
+export interface LoadSpec {
+  /** Origin to load, e.g. the fake upstream's or the relay's URL. */
+  baseUrl: string;
+  mode: Mode;
+  connections: number;
+  durationSec: number;
+  /** Extra headers (the relay key). */
+  headers?: Record<string, string>;
+}
+
+export interface LoadResult {
+  /** Completed responses of any status. */
+  requests: number;
+  durationSec: number;
+  reqPerSec: number;
+  /** Milliseconds, from every response's own timer (autocannon's histogram rounds to whole ms). */
+  latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${spec.baseUrl}/v1/messages`,
+        method: 'POST',
+        connections: spec.connections,
+        duration: spec.durationSec,
+        timeout: 10,
+        body: requestBody(spec.mode),
+        headers: {
+          'content-type': 'application/json',
+          'anthropic-version': '2023-06-01',
+          ...spec.headers,
+        },
+      },
+      (error: unknown, result) => {
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve(summarise(result, latencies));
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+    });
+  });
+}
+
+function summarise(result: autocannon.Result, latencies: number[]): LoadResult {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (fraction: number) =>
+    sorted.length === 0
+      ? Number.NaN
+      : (sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = stats.count ?? 0;
+  return {
+    requests: sorted.length,
+    durationSec: result.duration,
+    reqPerSec: result.duration > 0 ? sorted.length / result.duration : 0,
+    latencyMs: {
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length),
+      max: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] ?? Number.NaN),
+    },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+  };
+}

@@ -1,0 +1,49 @@
+// Command-line flags of `npm run bench`.
+import { parseArgs } from 'node:util';
+import { MODES, type Mode } from './load.js';
+
+const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
+                        [--modes non-stream,sse] [--connections 1,10,50] [--profile]`;
+
+export type BenchOptions = ReturnType<typeof readOptions>;
+
+export function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      modes: { type: 'string', default: MODES.join(',') },
+      connections: { type: 'string', default: '1,10,50' },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const seconds = (value: string | undefined, fallback: number) => {
+    const parsed = value === undefined ? fallback : Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new Error(`not a number of seconds: ${value}\n${USAGE}`);
+    return parsed;
+  };
+  const modes = values.modes.split(',').map((mode) => mode.trim());
+  for (const mode of modes)
+    if (!MODES.includes(mode as Mode)) throw new Error(`unknown mode ${mode}\n${USAGE}`);
+  const connections = values.connections.split(',').map(Number);
+  if (connections.some((count) => !Number.isInteger(count) || count < 1)) throw new Error(USAGE);
+  const durationSec = seconds(values.duration, values.quick ? 3 : 8);
+  // autocannon reads a zero duration as "no limit".
+  if (durationSec === 0) throw new Error(`--duration must be more than 0\n${USAGE}`);
+  return {
+    durationSec,
+    warmupSec: seconds(values.warmup, values.quick ? 1 : 2),
+    logLevel: values['log-level'],
+    modes: modes as Mode[],
+    connections,
+    profile: values.profile,
+  };
+}

@@ -1,0 +1,213 @@
+// `npm run bench`: relay vs direct throughput, latency, RSS and Redis cost per request, on throwaway services.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
+import { createKeys } from '../src/services/redis/keys.js';
+import { readOptions } from './options.js';
+import { ROOT, startFakeUpstreamProcess, startRelayProcess } from './processes.js';
+import { formatProfile, type ProfileSummary, summariseProfile } from './profile-summary.js';
+import { startTripCounter } from './redis-trip-counter.js';
+import {
+  checkTargets,
+  formatCpuTable,
+  formatMachine,
+  formatProblems,
+  formatTable,
+  formatTargets,
+  machineInfo,
+  writeJson,
+} from './report.js';
+import { createCommandLabeler } from './resp-commands.js';
+import { type BenchContext, measureBaseline, runScenario, type ScenarioResult } from './scenarios.js';
+import { checkOnce, deletePrefixed, provision } from './setup.js';
+import { startWatchdog } from './watchdog.js';
+
+const KEY_PREFIX = 'bench:';
+const RESULTS_DIR = path.join(ROOT, 'bench/results');
+
+/** Everything started is registered here and stopped in reverse order, also on Ctrl-C and on errors. */
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+let cleaning: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.splice(0).reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        process.stderr.write(`cleanup of ${name} failed: ${String(error)}\n`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = new Date().toISOString();
+
+  const watchdog = startWatchdog();
+  cleanups.push({ name: 'watchdog', run: async () => watchdog.dismiss() });
+
+  const external = process.env.REDIS_URL;
+  let redisUrl = external ?? '';
+  let redisPid: number | undefined;
+  if (!external) {
+    const embedded = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
+    cleanups.push({ name: 'redis-server', run: () => embedded.stop() });
+    redisUrl = embedded.url;
+    redisPid = embedded.pid;
+    watchdog.watch(embedded.pid);
+  }
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: 'bench' });
+  await redis.connect();
+  cleanups.push({ name: 'bench redis client', run: async () => void redis.disconnect() });
+  if (external) {
+    log(
+      `using REDIS_URL; deleting ${KEY_PREFIX}* keys before and after (commandstats include other clients)`,
+    );
+    await deletePrefixed(redis, KEY_PREFIX);
+    cleanups.push({ name: 'bench keys', run: () => deletePrefixed(redis, KEY_PREFIX) });
+  }
+  const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+  const machine = machineInfo(redisVersion);
+  log(formatMachine(machine));
+
+  const fake = await startFakeUpstreamProcess();
+  cleanups.push({ name: 'fake upstream', run: () => fake.stop() });
+  watchdog.watch(fake.pid);
+
+  const target = new URL(redisUrl);
+  // The counter reads RESP off the wire, which TLS would hide.
+  if (target.protocol !== 'redis:') throw new Error('REDIS_URL must be redis:// for the trip counter');
+  const trips = await startTripCounter({
+    target: { host: target.hostname, port: Number(target.port || 6379) },
+    label: createCommandLabeler(createKeys(KEY_PREFIX)),
+  });
+  cleanups.push({ name: 'trip counter', run: () => trips.close() });
+  // Same credentials and database as REDIS_URL, only the address changes to the counter's.
+  const relayRedisUrl = new URL(redisUrl);
+  relayRedisUrl.host = new URL(trips.url).host;
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-'));
+  cleanups.push({ name: 'data dir', run: async () => rmSync(dataDir, { recursive: true, force: true }) });
+  const profileDir = options.profile
+    ? path.join(RESULTS_DIR, 'profiles', startedAt.replace(/[:.]/g, '-'))
+    : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const relay = await startRelayProcess({
+    redisUrl: relayRedisUrl.toString(),
+    keyPrefix: KEY_PREFIX,
+    dataDir,
+    logLevel: options.logLevel,
+    adminPassword: randomBytes(12).toString('base64url'),
+    ...(profileDir ? { profileDir } : {}),
+  });
+  // Registered after the trip counter, so it stops first: the relay settles through the proxy on shutdown.
+  cleanups.push({ name: 'relay', run: () => relay.stop() });
+  watchdog.watch(relay.pid);
+  log(`relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}); fake upstream at ${fake.url}`);
+
+  const relayKey = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url);
+  await checkOnce(relay.url, relayKey);
+
+  const ctx: BenchContext = {
+    fakeUrl: fake.url,
+    relayUrl: relay.url,
+    relayKey,
+    relayPid: relay.pid,
+    pids: { relay: relay.pid, fake: fake.pid, redis: redisPid },
+    trips,
+    redis,
+    durationSec: options.durationSec,
+    warmupSec: options.warmupSec,
+    settleMs: 1000,
+    log,
+  };
+  log(`idle baseline (${options.durationSec + 1} s)`);
+  const baseline = await measureBaseline(ctx);
+  const results: ScenarioResult[] = [];
+  for (const mode of options.modes) {
+    for (const connections of options.connections)
+      results.push(await runScenario(ctx, baseline, mode, connections));
+  }
+
+  log('');
+  log(formatTable(results));
+  log('\nCPU, percent of one core, during the measured runs (bench = autocannon + trip counter):');
+  log(formatCpuTable(results));
+  const targets = checkTargets(results);
+  log('\ntargets (from the issue):');
+  log(formatTargets(targets));
+  const problems = formatProblems(results);
+  log(problems ? `\nNON-2XX RESPONSES OR ERRORS:\n${problems}` : '\nall responses 2xx, no connection errors');
+  log(`relay log: ${relay.logs.lines} lines, ${relay.logs.warnings} warnings, ${relay.logs.errors} errors`);
+  for (const sample of relay.logs.samples) log(`  ${sample}`);
+
+  let profile: ProfileSummary | undefined;
+  if (profileDir) {
+    log('\nstopping the relay to write its CPU profile…');
+    await relay.stop();
+    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+    if (file) {
+      profile = summariseProfile(
+        path.join(profileDir, file),
+        results.map((result) => result.relayWindow),
+      );
+      log(formatProfile(profile));
+    } else log(`no .cpuprofile was written to ${profileDir}`);
+  }
+
+  const output = path.join(RESULTS_DIR, 'latest.json');
+  writeJson(output, {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine,
+    options: { ...options, redis: external ? 'REDIS_URL' : 'throwaway redis-server' },
+    baseline: {
+      windowSec: baseline.windowSec,
+      turnsPerSec: baseline.turnsPerSec,
+      requestPathTurnsPerSec: baseline.requestPathTurnsPerSec,
+      commandsPerSec: baseline.commandsPerSec,
+      calls: baseline.calls,
+      signatures: baseline.trips.signatures,
+    },
+    scenarios: results,
+    targets,
+    relayLogs: relay.logs,
+    profile,
+  });
+  log(`\nraw results: ${path.relative(ROOT, output)}`);
+}
+
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`bench crashed: ${error.stack ?? error.message}\n`);
+  cleanUp().finally(() => process.exit(1));
+});
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping child processes…\n`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(cleanUp)
+  .then(
+    () => process.exit(0),
+    async (error: unknown) => {
+      process.stderr.write(
+        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      await cleanUp();
+      process.exit(1);
+    },
+  );

@@ -1,0 +1,172 @@
+// Runs one (mode, connections) pair: direct to the fake upstream, then through the relay with Redis accounting.
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { type CommandCalls, diffCalls, readCommandCalls, sumCalls } from './command-stats.js';
+import { cpuPercent, sampleCpu } from './cpu.js';
+import { type LoadResult, type Mode, runLoad } from './load.js';
+import { readRssMb } from './processes.js';
+import { monotonicUs, type Window } from './profile-summary.js';
+import { diffTrips, type TripCounter, type TripSnapshot, totalTurns } from './redis-trip-counter.js';
+
+export interface BenchContext {
+  fakeUrl: string;
+  relayUrl: string;
+  relayKey: string;
+  relayPid: number;
+  /** Processes whose CPU use is recorded per run: relay, fake upstream, and Redis when we started it. */
+  pids: Record<string, number | undefined>;
+  trips: TripCounter;
+  /** A direct connection to Redis, for INFO only. */
+  redis: Redis;
+  durationSec: number;
+  warmupSec: number;
+  /** Pause after a run so its settles and rollups land inside the measured window. */
+  settleMs: number;
+  log: (line: string) => void;
+}
+
+/** Redis activity of an idle relay, per second: jobs and renewals that would run without any traffic. */
+export interface Baseline {
+  windowSec: number;
+  turnsPerSec: number;
+  requestPathTurnsPerSec: number;
+  commandsPerSec: number;
+  trips: TripSnapshot;
+  calls: CommandCalls;
+}
+
+export interface RedisPerRequest {
+  windowSec: number;
+  /** Server-side commands per request (INFO commandstats, includes commands inside Lua), baseline removed. */
+  commands: number;
+  /** Commands the relay sent per request that belong to requests (the trip counter's count). */
+  requestPathCommands: number;
+  /** Request-path turns per request; exact at one connection, pipelining across requests lowers it above. */
+  roundTrips: number;
+  /** Every turn on every connection (jobs included) per request, idle baseline removed. */
+  allTurns: number;
+  byCommand: CommandCalls;
+  /** Most frequent turn shapes, per request. */
+  signatures: Record<string, number>;
+}
+
+export interface ScenarioResult {
+  mode: Mode;
+  connections: number;
+  direct: LoadResult;
+  relay: LoadResult;
+  relayRssMb: number | undefined;
+  /** Percent of one core per process during each measured run; `bench` is autocannon plus the proxy. */
+  cpu: { direct: Record<string, number>; relay: Record<string, number> };
+  /** Relay CPU time per relayed request, in microseconds: comparable across machines, unlike req/s. */
+  relayCpuUsPerRequest: number | undefined;
+  /** 1-minute load average when the pair started: other work on the machine skews everything. */
+  loadAverage: number;
+  /** When the measured relay run ran, to pick its samples out of a CPU profile. */
+  relayWindow: Window;
+  redis: RedisPerRequest;
+}
+
+export async function measureBaseline(ctx: BenchContext): Promise<Baseline> {
+  // The smoke request's settle may still be on its way; it is not idle activity.
+  await sleep(ctx.settleMs);
+  const trips = ctx.trips.snapshot();
+  const calls = await readCommandCalls(ctx.redis);
+  await sleep(ctx.durationSec * 1000 + ctx.settleMs);
+  const tripDelta = diffTrips(trips, ctx.trips.snapshot());
+  const callDelta = diffCalls(calls, await readCommandCalls(ctx.redis));
+  const windowSec = tripDelta.at / 1000;
+  const total = totalTurns(tripDelta);
+  return {
+    windowSec,
+    turnsPerSec: total.turns / windowSec,
+    requestPathTurnsPerSec: total.requestPathTurns / windowSec,
+    commandsPerSec: sumCalls(callDelta) / windowSec,
+    trips: tripDelta,
+    calls: callDelta,
+  };
+}
+
+export async function runScenario(
+  ctx: BenchContext,
+  baseline: Baseline,
+  mode: Mode,
+  connections: number,
+): Promise<ScenarioResult> {
+  const relayHeaders = { 'x-api-key': ctx.relayKey };
+  const load = (baseUrl: string, durationSec: number, headers: Record<string, string>) =>
+    runLoad({ baseUrl, mode, connections, durationSec, headers });
+
+  const loadAverage = os.loadavg()[0] ?? 0;
+  ctx.log(`  ${mode} c=${connections}: direct (load average ${loadAverage.toFixed(2)})`);
+  // The same headers both ways (the fake ignores the key), so header parsing costs the same on each side.
+  if (ctx.warmupSec > 0) await load(ctx.fakeUrl, ctx.warmupSec, relayHeaders);
+  const directCpu = sampleCpu(ctx.pids);
+  const direct = await load(ctx.fakeUrl, ctx.durationSec, relayHeaders);
+  const directCpuPercent = cpuPercent(directCpu, sampleCpu(ctx.pids));
+
+  ctx.log(`  ${mode} c=${connections}: relay`);
+  if (ctx.warmupSec > 0) await load(ctx.relayUrl, ctx.warmupSec, relayHeaders);
+  // Let the warm-up's settles and rollups finish so they are not billed to the measured run.
+  await sleep(ctx.settleMs);
+  const tripsBefore = ctx.trips.snapshot();
+  const callsBefore = await readCommandCalls(ctx.redis);
+  const relayCpu = sampleCpu(ctx.pids);
+  const startUs = monotonicUs();
+  const relay = await load(ctx.relayUrl, ctx.durationSec, relayHeaders);
+  const relayWindow = { startUs, endUs: monotonicUs() };
+  const relayCpuAfter = sampleCpu(ctx.pids);
+  const relayRssMb = readRssMb(ctx.relayPid);
+  await sleep(ctx.settleMs);
+  const trips = diffTrips(tripsBefore, ctx.trips.snapshot());
+  const calls = diffCalls(callsBefore, await readCommandCalls(ctx.redis));
+
+  const relayCpuMs = (relayCpuAfter.ms.relay ?? Number.NaN) - (relayCpu.ms.relay ?? Number.NaN);
+  return {
+    mode,
+    connections,
+    direct,
+    relay,
+    relayRssMb,
+    cpu: { direct: directCpuPercent, relay: cpuPercent(relayCpu, relayCpuAfter) },
+    relayCpuUsPerRequest: Number.isNaN(relayCpuMs)
+      ? undefined
+      : (1000 * relayCpuMs) / Math.max(1, relay.requests),
+    loadAverage,
+    relayWindow,
+    redis: perRequest(trips, calls, baseline, relay),
+  };
+}
+
+function perRequest(
+  trips: TripSnapshot,
+  calls: CommandCalls,
+  baseline: Baseline,
+  relay: LoadResult,
+): RedisPerRequest {
+  const windowSec = trips.at / 1000;
+  const requests = Math.max(1, relay.requests);
+  const total = totalTurns(trips);
+  const signatures: Record<string, number> = {};
+  const ranked = Object.entries(trips.signatures).sort((a, b) => b[1] - a[1]);
+  for (const [signature, count] of ranked.slice(0, 12)) signatures[signature] = round(count / requests, 4);
+  return {
+    windowSec,
+    commands: (sumCalls(calls) - baseline.commandsPerSec * windowSec) / requests,
+    requestPathCommands: total.requestPathCommands / requests,
+    roundTrips: (total.requestPathTurns - baseline.requestPathTurnsPerSec * windowSec) / requests,
+    allTurns: (total.turns - baseline.turnsPerSec * windowSec) / requests,
+    byCommand: Object.fromEntries(
+      Object.entries(calls)
+        .sort((a, b) => b[1] - a[1])
+        .map(([command, count]) => [command, round(count / requests, 4)]),
+    ),
+    signatures,
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

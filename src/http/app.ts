@@ -52,25 +52,29 @@ export function buildApp(deps: AppDeps): App {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const route = deps.routes?.match(req.method ?? 'GET', path);
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
-      // Only the path is logged: the query string may carry a key (`?key=`).
-      logger.info(
-        {
-          requestId,
-          method: req.method,
-          path,
-          status: res.statusCode,
-          ms: Math.round((performance.now() - startedAt) * 10) / 10,
-          ...(res.writableFinished ? {} : { aborted: true }),
-        },
-        'request',
-      );
+      // Successful relay requests are recorded in the usage ledger already; logging each at info would cost
+      // the data plane a tenth of its CPU for a duplicate. Failures and everything else are logged at info.
+      const level = route && res.statusCode < 400 && res.writableFinished ? 'debug' : 'info';
+      if (logger.isLevelEnabled(level)) {
+        // Only the path is logged: the query string may carry a key (`?key=`).
+        logger[level](
+          {
+            requestId,
+            method: req.method,
+            path,
+            status: res.statusCode,
+            ms: Math.round((performance.now() - startedAt) * 10) / 10,
+            ...(res.writableFinished ? {} : { aborted: true }),
+          },
+          'request',
+        );
+      }
       if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     });
-
-    const route = deps.routes?.match(req.method ?? 'GET', path);
     if (!route) {
       expressApp(req, res);
       return;

@@ -63,7 +63,6 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   try {
     const redis = await open(createRedisClient, 'main');
     const subscriber = await open(createSubscriberClient, 'events');
-    const reader = await open(createRedisClient, 'rollup-reader');
     const keys = createKeys(options.keyPrefix);
     const context: RedisContext = { redis, keys, scripts: new ScriptRunner(redis) };
     const bus = new EventBus(redis, subscriber, keys);
@@ -84,7 +83,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       options.logger,
     );
     const usage = new UsageQueryService(context);
-    const rollups = new RollupJob(context, reader, { retention: options.retention }, options.logger);
+    const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
 
     detachers.push(await apiKeys.start(), await accounts.start(), await pricing.start());
     if (options.runJobs) {

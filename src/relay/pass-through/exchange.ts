@@ -2,17 +2,16 @@
 // a tap reads usage, and report how it ended. Never throws: every failure is answered to the client here.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { AppError, toAppError } from '../../errors/app-error.js';
+import { AppError } from '../../errors/app-error.js';
 import { type ErrorFormat, renderStreamError } from '../../errors/render.js';
 import { sendError } from '../../http/send.js';
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { acceptedEncodings, createDecoder, decodeSync, responseEncoding } from '../upstream/encoding.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
-import { readUpstreamBody } from './read-upstream-body.js';
-import type { PassThroughFormat } from './stream-tap.js';
+import type { PassThroughFormat, StreamTap } from './stream-tap.js';
 import { upstreamHttpError } from './upstream-error-body.js';
 
 export interface ExchangeRequest {
@@ -44,231 +43,320 @@ export interface ExchangeResult {
   errorCode: string | undefined;
 }
 
-/** Upstream response headers a client may see; everything else (cookies, rate limits of the pooled account, hop-by-hop) stays. */
+/** Upstream response headers a client may see; cookies, the pooled account's rate limits and hop-by-hop stay. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'request-id', 'x-request-id', 'openai-processing-ms'];
+/** Enough of an upstream error body to read its message; the rest is dropped. */
+const ERROR_BODY_LIMIT = 1024 * 1024;
 
-export async function runExchange(request: ExchangeRequest): Promise<ExchangeResult> {
-  const { res } = request;
-  const controller = new AbortController();
-  const onClientGone = () => {
-    if (!res.writableFinished) controller.abort();
-  };
-  res.once('close', onClientGone);
-  try {
-    let upstream: Dispatcher.ResponseData;
-    try {
-      upstream = await request.dispatcher.request({
+export function runExchange(request: ExchangeRequest): Promise<ExchangeResult> {
+  return new Promise((resolve) => new Exchange(request, resolve).start());
+}
+
+type Phase = 'waiting' | 'error-body' | 'json' | 'stream' | 'done';
+
+class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
+}
+
+/**
+ * An undici dispatch handler: callbacks instead of a response stream, so a relayed request costs no Readable,
+ * no async iterator and no AbortSignal. Each phase decides what an arriving chunk, end or error means.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private phase: Phase = 'waiting';
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private tap: StreamTap | undefined;
+  private decoder: Transform | undefined;
+  private ttftMs: number | undefined;
+  private clientGone = false;
+
+  constructor(
+    private readonly request: ExchangeRequest,
+    private readonly resolve: (result: ExchangeResult) => void,
+  ) {}
+
+  start(): void {
+    const { request } = this;
+    request.res.on('close', this.onClientClose);
+    request.res.on('drain', this.onClientDrain);
+    request.dispatcher.dispatch(
+      {
         origin: request.origin,
         path: request.path,
         method: request.method,
         headers: request.headers,
-        body: request.body,
-        signal: controller.signal,
+        body: request.body ?? null,
         headersTimeout: request.firstByteTimeoutMs,
         bodyTimeout: request.idleTimeoutMs,
-      });
-    } catch (error) {
-      // Only our own signal means the client left: undici also reports proxy refusals as AbortError.
-      if (controller.signal.aborted) return aborted(undefined, false);
-      return fail(request, upstreamTransportError(error, 'headers'));
-    }
-
-    if (upstream.statusCode >= 400) return await relayUpstreamError(request, upstream);
-    const contentType = String(upstream.headers['content-type'] ?? '');
-    if (request.stream && contentType.includes('text/event-stream')) {
-      return await relayStream(request, upstream, controller);
-    }
-    return await relayJson(request, upstream, controller);
-  } finally {
-    res.off('close', onClientGone);
-  }
-}
-
-function aborted(usage: TokenUsage | undefined, estimated: boolean, ttftMs?: number): ExchangeResult {
-  return {
-    status: 499,
-    outcome: 'client_aborted',
-    usage: usage ?? { ...ZERO_USAGE },
-    estimated,
-    ttftMs,
-    errorCode: undefined,
-  };
-}
-
-function fail(request: ExchangeRequest, error: AppError): ExchangeResult {
-  sendError(request.res, error, request.errorFormat, request.requestId);
-  return {
-    status: error.httpStatus,
-    outcome: 'upstream_error',
-    usage: { ...ZERO_USAGE },
-    estimated: false,
-    ttftMs: undefined,
-    errorCode: error.code,
-  };
-}
-
-function forwardedHeaders(upstream: Dispatcher.ResponseData): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {};
-  for (const name of FORWARDED_RESPONSE_HEADERS) {
-    const value = upstream.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  return headers;
-}
-
-async function relayUpstreamError(
-  request: ExchangeRequest,
-  upstream: Dispatcher.ResponseData,
-): Promise<ExchangeResult> {
-  let body: Buffer;
-  try {
-    body = await readUpstreamBody(upstream.body, 1024 * 1024);
-    const encoding = responseEncoding(upstream.headers['content-encoding']);
-    if (encoding) body = decodeSync(body, encoding);
-  } catch {
-    body = Buffer.alloc(0);
-  }
-  return fail(request, upstreamHttpError(upstream.statusCode, body, upstream.headers as IncomingHttpHeaders));
-}
-
-async function relayJson(
-  request: ExchangeRequest,
-  upstream: Dispatcher.ResponseData,
-  controller: AbortController,
-): Promise<ExchangeResult> {
-  let raw: Buffer;
-  try {
-    raw = await readUpstreamBody(upstream.body, request.maxResponseBytes);
-  } catch (error) {
-    if (controller.signal.aborted) return aborted(undefined, false);
-    return fail(request, error instanceof AppError ? error : upstreamTransportError(error, 'body'));
-  }
-  const encoding = responseEncoding(upstream.headers['content-encoding']);
-  let plain = raw;
-  if (encoding === null)
-    return fail(request, new AppError('upstream_error', 'The upstream used an unknown encoding'));
-  if (encoding) {
-    try {
-      plain = decodeSync(raw, encoding);
-    } catch (error) {
-      return fail(
-        request,
-        new AppError('upstream_error', 'The upstream sent a corrupt compressed body', { cause: error }),
-      );
-    }
-  }
-  let usage: TokenUsage | undefined;
-  try {
-    usage = request.format.usageFromJson(JSON.parse(plain.toString('utf8')));
-  } catch {
-    usage = undefined;
-  }
-  // Compressed bytes go to the client untouched only if it said it accepts that encoding.
-  const passCompressed =
-    encoding !== undefined && acceptedEncodings(request.clientAcceptEncoding).has(encoding);
-  const payload = passCompressed ? raw : plain;
-  const headers = forwardedHeaders(upstream);
-  headers['content-length'] = payload.length;
-  if (passCompressed && encoding) headers['content-encoding'] = encoding;
-  const { res } = request;
-  if (res.destroyed) return aborted(usage, usage === undefined);
-  res.writeHead(upstream.statusCode, headers);
-  res.end(payload);
-  return {
-    status: upstream.statusCode,
-    outcome: 'ok',
-    usage: usage ?? { ...ZERO_USAGE },
-    estimated: usage === undefined,
-    ttftMs: performance.now() - request.startedAt,
-    errorCode: undefined,
-  };
-}
-
-function relayStream(
-  request: ExchangeRequest,
-  upstream: Dispatcher.ResponseData,
-  controller: AbortController,
-): Promise<ExchangeResult> {
-  const { res } = request;
-  const tap = request.format.createTap();
-  const encoding = responseEncoding(upstream.headers['content-encoding']);
-  if (encoding === null) {
-    upstream.body.destroy();
-    return Promise.resolve(
-      fail(request, new AppError('upstream_error', 'The upstream used an unknown encoding')),
+      },
+      this,
     );
   }
-  // We asked for an uncompressed stream; if it comes compressed anyway, decode it so the tap can read it and
-  // the client gets what it can certainly read.
-  const source: Readable = encoding ? upstream.body.pipe(createDecoder(encoding)) : upstream.body;
-  const headers = forwardedHeaders(upstream);
-  headers['cache-control'] = 'no-cache';
-  // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
-  headers['x-accel-buffering'] = 'no';
-  res.writeHead(upstream.statusCode, headers);
-  res.flushHeaders();
 
-  return new Promise((resolve) => {
-    let ttftMs: number | undefined;
-    let settled = false;
-    const finish = (result: ExchangeResult) => {
-      if (settled) return;
-      settled = true;
-      source.off('data', onData);
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      if (ttftMs === undefined) ttftMs = performance.now() - request.startedAt;
-      tap.push(chunk);
-      // Backpressure: stop reading upstream while the client's socket buffer is full.
-      if (!res.write(chunk)) source.pause();
-    };
-    const onDrain = () => source.resume();
-    const onClose = () => {
-      if (res.writableFinished) return;
-      controller.abort();
-      source.destroy();
-      tap.end();
-      const { usage, estimated } = tap.finalUsage();
-      finish(aborted(usage, estimated, ttftMs));
-    };
-    source.on('data', onData);
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-    source.once('end', () => {
-      tap.end();
-      res.end();
-      const { usage, estimated } = tap.finalUsage();
-      const streamError = tap.error;
-      finish({
-        status: upstream.statusCode,
-        outcome: streamError ? 'upstream_error' : 'ok',
-        usage,
-        estimated,
-        ttftMs,
-        errorCode: streamError?.type,
-      });
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientGone) controller.abort(new ClientGoneError());
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.status = statusCode;
+    this.headers = headers;
+    if (statusCode >= 400) {
+      this.phase = 'error-body';
+    } else if (this.request.stream && String(headers['content-type'] ?? '').includes('text/event-stream')) {
+      this.startStream();
+    } else {
+      this.phase = 'json';
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    switch (this.phase) {
+      case 'stream':
+        if (this.decoder) this.decoder.write(chunk);
+        else this.forward(chunk);
+        return;
+      case 'json':
+        this.size += chunk.length;
+        if (this.size > this.request.maxResponseBytes) {
+          controller.abort(
+            new AppError(
+              'upstream_error',
+              `The upstream response exceeded ${this.request.maxResponseBytes} bytes`,
+            ),
+          );
+          return;
+        }
+        this.chunks.push(chunk);
+        return;
+      case 'error-body':
+        if (this.size < ERROR_BODY_LIMIT) {
+          this.size += chunk.length;
+          this.chunks.push(chunk);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  onResponseEnd(): void {
+    switch (this.phase) {
+      case 'stream':
+        if (this.decoder) this.decoder.end();
+        else this.endStream();
+        return;
+      case 'json':
+        this.endJson();
+        return;
+      case 'error-body':
+        this.fail(upstreamHttpError(this.status, this.decodedErrorBody(), this.headers));
+        return;
+      default:
+        return;
+    }
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.phase === 'done') return;
+    if (this.clientGone) {
+      this.finishAborted();
+      return;
+    }
+    if (this.phase === 'stream') {
+      this.failStream(upstreamTransportError(error, 'body'));
+      return;
+    }
+    const phase = this.phase === 'waiting' ? 'headers' : 'body';
+    this.fail(error instanceof AppError ? error : upstreamTransportError(error, phase));
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.phase === 'done' || this.request.res.writableFinished) return;
+    this.clientGone = true;
+    // Aborting makes undici call onResponseError, which records the abort; before dispatch starts there is
+    // no controller yet, and onRequestStart aborts instead.
+    if (this.controller) this.controller.abort(new ClientGoneError());
+    else if (this.phase === 'waiting') this.finishAborted();
+  };
+
+  private readonly onClientDrain = (): void => {
+    this.controller?.resume();
+  };
+
+  private startStream(): void {
+    const { res } = this.request;
+    this.phase = 'stream';
+    this.tap = this.request.format.createTap();
+    const encoding = responseEncoding(this.headers['content-encoding']);
+    if (encoding === null) {
+      this.controller?.abort(new AppError('upstream_error', 'The upstream used an unknown encoding'));
+      return;
+    }
+    if (encoding) {
+      // Streams are asked for uncompressed; one that comes compressed anyway is decoded, so the tap can read it
+      // and the client gets what it can certainly read.
+      const decoder = createDecoder(encoding);
+      decoder.on('data', (chunk: Buffer) => this.forward(chunk));
+      decoder.on('end', () => this.endStream());
+      decoder.on('error', (error) => this.failStream(upstreamTransportError(error, 'body')));
+      this.decoder = decoder;
+    }
+    const headers = this.forwardedHeaders();
+    headers['cache-control'] = 'no-cache';
+    // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
+    headers['x-accel-buffering'] = 'no';
+    res.writeHead(this.status, headers);
+    res.flushHeaders();
+  }
+
+  private forward(chunk: Buffer): void {
+    if (this.ttftMs === undefined) this.ttftMs = performance.now() - this.request.startedAt;
+    this.tap?.push(chunk);
+    // Backpressure: stop reading upstream while the client's socket buffer is full; 'drain' resumes.
+    if (!this.request.res.write(chunk)) this.controller?.pause();
+  }
+
+  private endStream(): void {
+    if (this.phase === 'done') return;
+    const tap = this.tap;
+    tap?.end();
+    this.request.res.end();
+    const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: true };
+    this.finish({
+      status: this.status,
+      outcome: tap?.error ? 'upstream_error' : 'ok',
+      usage: final.usage,
+      estimated: final.estimated,
+      ttftMs: this.ttftMs,
+      errorCode: tap?.error?.type,
     });
-    source.once('error', (error: Error) => {
-      tap.end();
-      const { usage, estimated } = tap.finalUsage();
-      if (controller.signal.aborted || res.destroyed) {
-        finish(aborted(usage, estimated, ttftMs));
+  }
+
+  /** Status and bytes are out; all that is left to tell the client is the format's in-stream error event. */
+  private failStream(error: AppError): void {
+    if (this.phase === 'done') return;
+    const tap = this.tap;
+    tap?.end();
+    const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: true };
+    this.request.res.end(renderStreamError(error, this.request.errorFormat, this.request.requestId));
+    this.finish({
+      status: this.status,
+      outcome: 'upstream_error',
+      usage: final.usage,
+      estimated: final.estimated,
+      ttftMs: this.ttftMs,
+      errorCode: error.code,
+    });
+  }
+
+  private endJson(): void {
+    const raw =
+      this.chunks.length === 1 && this.chunks[0] ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    const encoding = responseEncoding(this.headers['content-encoding']);
+    if (encoding === null) {
+      this.fail(new AppError('upstream_error', 'The upstream used an unknown encoding'));
+      return;
+    }
+    let plain = raw;
+    if (encoding) {
+      try {
+        plain = decodeSync(raw, encoding);
+      } catch (error) {
+        this.fail(
+          new AppError('upstream_error', 'The upstream sent a corrupt compressed body', { cause: error }),
+        );
         return;
       }
-      // Status and bytes are out; the only thing left to tell the client is a protocol-correct error event.
-      const appError = toAppError(upstreamTransportError(error, 'body'));
-      res.end(renderStreamError(appError, request.errorFormat, request.requestId));
-      finish({
-        status: upstream.statusCode,
-        outcome: 'upstream_error',
-        usage,
-        estimated,
-        ttftMs,
-        errorCode: appError.code,
-      });
+    }
+    let usage: TokenUsage | undefined;
+    try {
+      usage = this.request.format.usageFromJson(JSON.parse(plain.toString('utf8')));
+    } catch {
+      usage = undefined;
+    }
+    // Compressed bytes go to the client untouched only if it said it accepts that encoding.
+    const passCompressed =
+      encoding !== undefined && acceptedEncodings(this.request.clientAcceptEncoding).has(encoding);
+    const payload = passCompressed ? raw : plain;
+    const headers = this.forwardedHeaders();
+    headers['content-length'] = payload.length;
+    if (passCompressed && encoding) headers['content-encoding'] = encoding;
+    this.request.res.writeHead(this.status, headers);
+    this.request.res.end(payload);
+    this.finish({
+      status: this.status,
+      outcome: 'ok',
+      usage: usage ?? { ...ZERO_USAGE },
+      estimated: usage === undefined,
+      ttftMs: performance.now() - this.request.startedAt,
+      errorCode: undefined,
     });
-  });
+  }
+
+  private decodedErrorBody(): Buffer {
+    const raw = Buffer.concat(this.chunks);
+    const encoding = responseEncoding(this.headers['content-encoding']);
+    if (!encoding) return raw;
+    try {
+      return decodeSync(raw, encoding);
+    } catch {
+      return Buffer.alloc(0);
+    }
+  }
+
+  private fail(error: AppError): void {
+    if (this.phase === 'done') return;
+    sendError(this.request.res, error, this.request.errorFormat, this.request.requestId);
+    this.finish({
+      status: error.httpStatus,
+      outcome: 'upstream_error',
+      usage: { ...ZERO_USAGE },
+      estimated: false,
+      ttftMs: undefined,
+      errorCode: error.code,
+    });
+  }
+
+  private finishAborted(): void {
+    const tap = this.tap;
+    tap?.end();
+    const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: false };
+    this.finish({
+      status: 499,
+      outcome: 'client_aborted',
+      usage: final.usage,
+      estimated: final.estimated,
+      ttftMs: this.ttftMs,
+      errorCode: undefined,
+    });
+  }
+
+  private finish(result: ExchangeResult): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.chunks = [];
+    this.request.res.off('close', this.onClientClose);
+    this.request.res.off('drain', this.onClientDrain);
+    this.resolve(result);
+  }
+
+  private forwardedHeaders(): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = {};
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = this.headers[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    return headers;
+  }
 }

@@ -31,7 +31,8 @@ const disableReasonSchema = z.string().trim().min(1).max(500).optional();
 export class AccountService {
   /** Opened accounts by id, and each pool's member list under `pool:<platform>`. */
   private readonly runtimes: InvalidatingCache<AccountRuntime | null>;
-  private readonly pools: InvalidatingCache<string[]>;
+  /** Opened accounts of each pool, rebuilt on any account change: the scheduler reads this on every request. */
+  private readonly pools: InvalidatingCache<AccountRuntime[]>;
   private readonly redis: RedisContext['redis'];
   private readonly keys: RedisContext['keys'];
 
@@ -178,10 +179,13 @@ export class AccountService {
   }
 
   /** Every account of a pool, opened; the scheduler filters these and asks Redis only for live state. */
-  async poolRuntimes(platform: string): Promise<AccountRuntime[]> {
-    const ids = await this.pools.getOrLoad(`pool:${platform}`, async () =>
-      (await this.redis.smembers(this.keys.poolMembers(platform))).sort(),
-    );
+  poolRuntimes(platform: string): AccountRuntime[] | Promise<AccountRuntime[]> {
+    // The common case answers synchronously: no promise per request for a value already in memory.
+    return this.pools.get(platform) ?? this.pools.getOrLoad(platform, () => this.loadPool(platform));
+  }
+
+  private async loadPool(platform: string): Promise<AccountRuntime[]> {
+    const ids = (await this.redis.smembers(this.keys.poolMembers(platform))).sort();
     const runtimes = await Promise.all(ids.map((id) => this.runtime(id)));
     return runtimes.filter((runtime): runtime is AccountRuntime => runtime !== undefined);
   }

@@ -1,6 +1,5 @@
 // Background job: turns new ledger entries into rollups in batches. One leader at a time; the cursor CAS in
 // rollup-apply makes every batch count exactly once even if two instances overlap.
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
 import type { RedisContext } from '../redis/record-store.js';
@@ -10,28 +9,30 @@ import { buildRollupBatch, encodeRollupBatch, type RetentionDays } from './rollu
 export interface RollupJobOptions {
   retention: RetentionDays;
   batchSize?: number;
-  /** Longest wait for new entries before checking leadership again. */
-  blockMs?: number;
+  /**
+   * Pause after catching up. Rollups trail the ledger by up to this long; in exchange, at low traffic the job
+   * runs a few times a second instead of once per request, and at high traffic each batch is large.
+   */
+  intervalMs?: number;
   lockTtlMs?: number;
 }
 
 export class RollupJob {
   private running = false;
   private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
   private readonly lock: LeaderLock;
   private readonly batchSize: number;
-  private readonly blockMs: number;
+  private readonly intervalMs: number;
 
   constructor(
     private readonly context: RedisContext,
-    /** A connection of its own: it sits in blocking XREAD calls. */
-    private readonly reader: Redis,
     private readonly options: RollupJobOptions,
     private readonly logger: Logger,
   ) {
     this.lock = new LeaderLock(context, 'rollup', options.lockTtlMs ?? 10_000);
-    this.batchSize = options.batchSize ?? 1000;
-    this.blockMs = options.blockMs ?? 1000;
+    this.batchSize = options.batchSize ?? 2000;
+    this.intervalMs = options.intervalMs ?? 500;
   }
 
   start(): void {
@@ -43,9 +44,10 @@ export class RollupJob {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    // Breaks a pending blocking read at once instead of waiting for it to time out.
-    this.reader.disconnect();
+    this.wake?.();
     await this.loop;
+    // A last pass so nothing settled before shutdown waits for another instance.
+    if (this.lock.isHeld) await this.drain().catch(() => 0);
     await this.lock.release().catch(() => {});
   }
 
@@ -62,33 +64,27 @@ export class RollupJob {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        if (!(await this.lock.tryAcquire())) {
-          await this.waitForEntries('$');
-          continue;
-        }
-        if ((await this.applyNextBatch()) === 0) {
-          await this.waitForEntries((await this.context.redis.get(this.context.keys.usageCursor())) ?? '0-0');
-        }
+        // A full batch means more is waiting: go again at once; otherwise rest for the interval.
+        const full = (await this.lock.tryAcquire()) && (await this.applyNextBatch()) >= this.batchSize;
+        if (!full) await this.pause(this.intervalMs);
       } catch (error) {
         if (!this.running) return;
         this.logger.error({ err: error }, 'rollup job failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+        await this.pause(1000);
       }
     }
   }
 
-  /** Blocks until an entry after `after` exists or the block time passes. */
-  private async waitForEntries(after: string): Promise<void> {
-    if (this.reader.status === 'wait') await this.reader.connect();
-    await this.reader.xread(
-      'COUNT',
-      1,
-      'BLOCK',
-      this.blockMs,
-      'STREAMS',
-      this.context.keys.ledgerStream(),
-      after,
-    );
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 
   private async applyNextBatch(): Promise<number> {
@@ -105,12 +101,8 @@ export class RollupJob {
     const entries: StoredLedgerEntry[] = raw.map(([id, fields]) => decodeLedgerEntry(id, fields));
     const last = entries[entries.length - 1];
     if (!last) return 0;
-    const args = [
-      cursor,
-      last.id,
-      keys.usageSlotPrefix(),
-      ...encodeRollupBatch(buildRollupBatch(entries), this.options.retention),
-    ];
+    const batch = encodeRollupBatch(buildRollupBatch(entries), this.options.retention);
+    const args = [cursor, last.id, keys.usageSlotPrefix(), ...batch];
     const applied = await this.context.scripts.run('rollup-apply', [keys.usageCursor()], args);
     // 0: another instance applied this range first; the next call reads from the moved cursor.
     return applied === 1 ? entries.length : 0;

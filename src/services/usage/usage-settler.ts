@@ -3,7 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
-import { encodeLedgerEntry, type LedgerEntry } from './ledger-entry.js';
+import { encodeLedgerEntry, LEDGER_FIELD, type LedgerEntry } from './ledger-entry.js';
 import type { PricingService } from './pricing-service.js';
 import type { Outcome, TokenUsage } from './usage-types.js';
 
@@ -99,7 +99,8 @@ export class UsageSettler {
       [
         this.options.ledgerMaxEntries,
         this.options.settledMarkerSeconds ?? 172_800,
-        ...encodeLedgerEntry(entry),
+        LEDGER_FIELD,
+        encodeLedgerEntry(entry),
       ],
     );
     if (input.lease) this.scheduler.releaseInto(pipeline, input.lease);

@@ -43,6 +43,17 @@ describe('usage accounting', () => {
     expect(first.entry.costMicros).toBe(2000);
   });
 
+  it('shares one write among requests settling together, still once per request id', async () => {
+    const results = await Promise.all([
+      services.settler.settle(settleInput('req_b1')),
+      services.settler.settle(settleInput('req_b2')),
+      services.settler.settle(settleInput('req_b1')),
+    ]);
+    expect(results.map((result) => result.recorded)).toEqual([true, true, false]);
+    const entries = await services.usage.recentLedger(10);
+    expect(entries.map((entry) => entry.requestId).sort()).toEqual(['req_b1', 'req_b2']);
+  });
+
   it('flags unknown models as unpriced instead of pricing them as another model', async () => {
     const { entry } = await services.settler.settle(
       settleInput('req_unknown', { model: 'claude-nonexistent-9', upstreamModel: 'claude-nonexistent-9' }),

@@ -46,7 +46,7 @@ export function createKeys(prefix: string) {
     // The usage ledger: a capped stream plus per-request markers that make settling idempotent.
     ledgerStream: () => `${p}{ledger}:stream`,
     ledgerSeen: (requestId: string) => `${p}{ledger}:seen:${requestId}`,
-    ledgerSlotPrefix: () => `${p}{ledger}:`,
+    ledgerSeenPrefix: () => `${p}{ledger}:seen:`,
 
     // Rollups, written in batches by the rollup job; all in one slot so a batch applies atomically.
     usageCursor: () => `${p}{usage}:cursor`,

@@ -79,10 +79,12 @@ export class AccountScheduler {
     };
   }
 
-  /** Adds the lease's release to a settle pipeline (the caller executes it). */
-  releaseInto(pipeline: ChainableCommander, lease: AccountLease): void {
-    lease.untrack();
-    pipeline.zrem(lease.key, lease.requestId);
+  /** Adds the release of leases on one account (same key) to a settle pipeline; the caller executes it. */
+  releaseInto(pipeline: ChainableCommander, leases: readonly AccountLease[]): void {
+    const first = leases[0];
+    if (!first) return;
+    for (const lease of leases) lease.untrack();
+    pipeline.zrem(first.key, ...leases.map((lease) => lease.requestId));
   }
 
   async release(lease: AccountLease): Promise<void> {

@@ -1,4 +1,6 @@
-// Settles a finished request in one pipelined round trip: price it, append the ledger entry once, release leases.
+// Settles finished requests: price them, append each ledger entry once, release their leases. Requests that
+// finish in the same event-loop turn share one pipelined round trip.
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
@@ -38,9 +40,19 @@ export interface UsageSettlerOptions {
   settledMarkerSeconds?: number;
 }
 
+interface Pending {
+  entry: LedgerEntry;
+  encoded: string;
+  lease: AccountLease | undefined;
+  resolve: (result: SettleResult) => void;
+  reject: (error: unknown) => void;
+}
+
 export class UsageSettler {
-  /** Settles still writing; shutdown waits for them so no usage is lost after the last response. */
-  private readonly pending = new Set<Promise<SettleResult>>();
+  private queue: Pending[] = [];
+  private scheduled = false;
+  /** Flushes still writing; shutdown waits for them so no usage is lost after the last response. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly context: RedisContext,
@@ -51,20 +63,39 @@ export class UsageSettler {
   ) {}
 
   settle(input: SettleInput): Promise<SettleResult> {
-    const settling = this.write(input);
-    this.pending.add(settling);
-    const forget = () => this.pending.delete(settling);
-    settling.then(forget, forget);
-    return settling;
+    const entry = this.price(input);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, encoded: encodeLedgerEntry(entry), lease: input.lease, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // One turn of the event loop collects every request finishing now: under load dozens share a flush.
+        setImmediate(() => this.track(this.flush()));
+      }
+    });
   }
 
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      // Flush now rather than wait for the scheduled turn: awaiting nothing would spin without yielding.
+      if (this.queue.length > 0) this.track(this.flush());
+      await Promise.allSettled([...this.inFlight]);
+    }
   }
 
-  private async write(input: SettleInput): Promise<SettleResult> {
+  private track(flushing: Promise<void>): void {
+    this.inFlight.add(flushing);
+    void flushing.finally(() => this.inFlight.delete(flushing));
+  }
+
+  private price(input: SettleInput): LedgerEntry {
     const priced = this.pricing.price(input.platform, input.upstreamModel, input.usage);
-    const entry: LedgerEntry = {
+    if (!priced.quote) {
+      this.logger.warn(
+        { requestId: input.requestId, model: input.upstreamModel },
+        'no price known for model',
+      );
+    }
+    return {
       requestId: input.requestId,
       at: input.at,
       keyId: input.keyId,
@@ -84,28 +115,51 @@ export class UsageSettler {
       ttftMs: input.ttftMs,
       errorCode: input.errorCode,
     };
-    if (!priced.quote) {
-      this.logger.warn(
-        { requestId: input.requestId, model: input.upstreamModel },
-        'no price known for model',
-      );
-    }
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
     const { keys, scripts, redis } = this.context;
     const pipeline = redis.pipeline();
+    const pairs: string[] = [];
+    for (const pending of batch) pairs.push(pending.entry.requestId, pending.encoded);
     scripts.queue(
       pipeline,
-      'ledger-append',
-      [keys.ledgerStream(), keys.ledgerSeen(input.requestId)],
+      'ledger-append-batch',
+      [keys.ledgerStream()],
       [
         this.options.ledgerMaxEntries,
         this.options.settledMarkerSeconds ?? 172_800,
         LEDGER_FIELD,
-        encodeLedgerEntry(entry),
+        keys.ledgerSeenPrefix(),
+        ...pairs,
       ],
     );
-    if (input.lease) this.scheduler.releaseInto(pipeline, input.lease);
-    const results = await pipeline.exec();
-    const appended = pipelineResult(results?.[0] as [Error | null, unknown] | undefined);
-    return { entry, recorded: appended !== 0 };
+    this.releaseLeases(pipeline, batch);
+    try {
+      const results = await pipeline.exec();
+      const appended = pipelineResult(results?.[0] as [Error | null, unknown] | undefined);
+      const ids = Array.isArray(appended) ? appended : [];
+      batch.forEach((pending, index) => {
+        pending.resolve({ entry: pending.entry, recorded: ids[index] !== 0 && ids[index] !== undefined });
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  /** One ZREM per lease key for the whole batch. */
+  private releaseLeases(pipeline: ChainableCommander, batch: Pending[]): void {
+    const byKey = new Map<string, AccountLease[]>();
+    for (const { lease } of batch) {
+      if (!lease) continue;
+      const group = byKey.get(lease.key);
+      if (group) group.push(lease);
+      else byKey.set(lease.key, [lease]);
+    }
+    for (const leases of byKey.values()) this.scheduler.releaseInto(pipeline, leases);
   }
 }

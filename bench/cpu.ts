@@ -1,5 +1,6 @@
 // CPU time of the bench's processes over a window, to tell a relay-bound run from a machine-bound one.
 import { readFileSync } from 'node:fs';
+import { processTree } from './process-tree.js';
 
 /** Linux USER_HZ: /proc reports CPU time in these ticks, 100 on every mainstream build. */
 const TICKS_PER_SECOND = 100;
@@ -32,7 +33,17 @@ export function cpuPercent(before: CpuSample, after: CpuSample): Record<string, 
   return percent;
 }
 
+/** CPU time of a process and its descendants (cluster workers). */
 function readProcessCpuMs(pid: number): number | undefined {
+  let total: number | undefined;
+  for (const member of processTree(pid)) {
+    const used = readOneProcessCpuMs(member);
+    if (used !== undefined) total = (total ?? 0) + used;
+  }
+  return total;
+}
+
+function readOneProcessCpuMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces, so fields are counted from its closing parenthesis.

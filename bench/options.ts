@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { MODES, type Mode } from './load.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
-                        [--modes non-stream,sse] [--connections 1,10,50] [--profile]`;
+                        [--modes non-stream,sse] [--connections 1,10,50] [--profile]
+                        [--workers auto|N]`;
 
 export type BenchOptions = ReturnType<typeof readOptions>;
 
@@ -17,6 +18,7 @@ export function readOptions() {
       modes: { type: 'string', default: MODES.join(',') },
       connections: { type: 'string', default: '1,10,50' },
       profile: { type: 'boolean', default: false },
+      workers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -45,5 +47,14 @@ export function readOptions() {
     modes: modes as Mode[],
     connections,
     profile: values.profile,
+    workers: parseWorkers(values.workers),
   };
+}
+
+function parseWorkers(value: string | undefined): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--workers must be auto or a whole number\n${USAGE}`);
+  return count;
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { envSchema } from '../src/config/env-schema.js';
 import { type LogStats, logCounter } from './log-counter.js';
+import { processTree } from './process-tree.js';
 import { firstMatchingLine, freePort, tailCollector, waitUntilServing } from './readiness.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -34,14 +35,18 @@ export async function stopChild(child: ChildProcess, timeoutMs = 10_000, signal:
   }
 }
 
-/** Resident set size of a live process in MB, from /proc (Linux only). */
+/** Resident set size in MB of a live process and its descendants (cluster workers), from /proc (Linux only). */
 export function readRssMb(pid: number): number | undefined {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] === undefined ? undefined : Number(match[1]) / 1024;
-  } catch {
-    return undefined;
+  let total: number | undefined;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      if (match?.[1] !== undefined) total = (total ?? 0) + Number(match[1]) / 1024;
+    } catch {
+      // The process ended while we looked.
+    }
   }
+  return total;
 }
 
 export interface FakeUpstreamProcess {
@@ -76,6 +81,8 @@ export interface RelayOptions {
   dataDir: string;
   logLevel: string;
   adminPassword: string;
+  /** WORKERS for the relay; unset leaves the relay's own default (one per CPU). */
+  workers?: number | 'auto';
   /** When set, the relay runs with --cpu-prof and writes its profile here on exit. */
   profileDir?: string;
 }
@@ -105,6 +112,7 @@ export async function startRelayProcess(options: RelayOptions): Promise<RelayPro
     LOG_LEVEL: options.logLevel,
     DATA_DIR: options.dataDir,
     ADMIN_PASSWORD: options.adminPassword,
+    ...(options.workers === undefined ? {} : { WORKERS: String(options.workers) }),
   });
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const child = track(

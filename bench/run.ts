@@ -99,18 +99,35 @@ async function main(): Promise<void> {
     ? path.join(RESULTS_DIR, 'profiles', startedAt.replace(/[:.]/g, '-'))
     : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const adminPassword = randomBytes(12).toString('base64url');
+  // The measured relay talks to Redis directly, as in production, with the configured number of workers.
   const relay = await startRelayProcess({
+    redisUrl,
+    keyPrefix: KEY_PREFIX,
+    dataDir,
+    logLevel: options.logLevel,
+    adminPassword,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(profileDir ? { profileDir } : {}),
+  });
+  cleanups.push({ name: 'relay', run: () => relay.stop() });
+  watchdog.watch(relay.pid);
+  // A one-process relay behind the trip counter, used only to count round trips per request.
+  const countingRelay = await startRelayProcess({
     redisUrl: relayRedisUrl.toString(),
     keyPrefix: KEY_PREFIX,
     dataDir,
     logLevel: options.logLevel,
-    adminPassword: randomBytes(12).toString('base64url'),
-    ...(profileDir ? { profileDir } : {}),
+    adminPassword,
+    workers: 1,
   });
   // Registered after the trip counter, so it stops first: the relay settles through the proxy on shutdown.
-  cleanups.push({ name: 'relay', run: () => relay.stop() });
-  watchdog.watch(relay.pid);
-  log(`relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}); fake upstream at ${fake.url}`);
+  cleanups.push({ name: 'counting relay', run: () => countingRelay.stop() });
+  watchdog.watch(countingRelay.pid);
+  log(
+    `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'});` +
+      ` fake upstream at ${fake.url}`,
+  );
 
   const relayKey = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url);
   await checkOnce(relay.url, relayKey);
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
   const ctx: BenchContext = {
     fakeUrl: fake.url,
     relayUrl: relay.url,
+    countingRelayUrl: countingRelay.url,
     relayKey,
     relayPid: relay.pid,
     pids: { relay: relay.pid, fake: fake.pid, redis: redisPid },

@@ -12,6 +12,11 @@ import { diffTrips, type TripCounter, type TripSnapshot, totalTurns } from './re
 export interface BenchContext {
   fakeUrl: string;
   relayUrl: string;
+  /**
+   * A second, single-process relay whose Redis traffic goes through the trip counter. Only round trips are
+   * measured on it: the counter runs in this process beside autocannon and would slow the measured relay.
+   */
+  countingRelayUrl: string;
   relayKey: string;
   relayPid: number;
   /** Processes whose CPU use is recorded per run: relay, fake upstream, and Redis when we started it. */
@@ -110,7 +115,6 @@ export async function runScenario(
   if (ctx.warmupSec > 0) await load(ctx.relayUrl, ctx.warmupSec, relayHeaders);
   // Let the warm-up's settles and rollups finish so they are not billed to the measured run.
   await sleep(ctx.settleMs);
-  const tripsBefore = ctx.trips.snapshot();
   const callsBefore = await readCommandCalls(ctx.redis);
   const relayCpu = sampleCpu(ctx.pids);
   const startUs = monotonicUs();
@@ -119,8 +123,18 @@ export async function runScenario(
   const relayCpuAfter = sampleCpu(ctx.pids);
   const relayRssMb = readRssMb(ctx.relayPid);
   await sleep(ctx.settleMs);
-  const trips = diffTrips(tripsBefore, ctx.trips.snapshot());
   const calls = diffCalls(callsBefore, await readCommandCalls(ctx.redis));
+  const callsWindowSec = (relayWindow.endUs - relayWindow.startUs) / 1e6 + ctx.settleMs / 1000;
+
+  // Round trips are a property of one request's path: counted at one connection on the counting relay.
+  let counted: { trips: TripSnapshot; load: LoadResult } | undefined;
+  if (connections === 1) {
+    ctx.log(`  ${mode} c=1: relay through the round-trip counter`);
+    const tripsBefore = ctx.trips.snapshot();
+    const countedLoad = await load(ctx.countingRelayUrl, Math.min(ctx.durationSec, 3), relayHeaders);
+    await sleep(ctx.settleMs);
+    counted = { trips: diffTrips(tripsBefore, ctx.trips.snapshot()), load: countedLoad };
+  }
 
   const relayCpuMs = (relayCpuAfter.ms.relay ?? Number.NaN) - (relayCpu.ms.relay ?? Number.NaN);
   return {
@@ -135,30 +149,33 @@ export async function runScenario(
       : (1000 * relayCpuMs) / Math.max(1, relay.requests),
     loadAverage,
     relayWindow,
-    redis: perRequest(trips, calls, baseline, relay),
+    redis: perRequest({ calls, windowSec: callsWindowSec, requests: relay.requests }, counted, baseline),
   };
 }
 
 function perRequest(
-  trips: TripSnapshot,
-  calls: CommandCalls,
+  main: { calls: CommandCalls; windowSec: number; requests: number },
+  counted: { trips: TripSnapshot; load: LoadResult } | undefined,
   baseline: Baseline,
-  relay: LoadResult,
 ): RedisPerRequest {
-  const windowSec = trips.at / 1000;
-  const requests = Math.max(1, relay.requests);
-  const total = totalTurns(trips);
+  const requests = Math.max(1, main.requests);
+  const countedRequests = Math.max(1, counted?.load.requests ?? 0);
+  const countedWindowSec = (counted?.trips.at ?? 0) / 1000;
+  const total = counted ? totalTurns(counted.trips) : undefined;
   const signatures: Record<string, number> = {};
-  const ranked = Object.entries(trips.signatures).sort((a, b) => b[1] - a[1]);
-  for (const [signature, count] of ranked.slice(0, 12)) signatures[signature] = round(count / requests, 4);
+  const ranked = Object.entries(counted?.trips.signatures ?? {}).sort((a, b) => b[1] - a[1]);
+  for (const [signature, count] of ranked.slice(0, 12))
+    signatures[signature] = round(count / countedRequests, 4);
   return {
-    windowSec,
-    commands: (sumCalls(calls) - baseline.commandsPerSec * windowSec) / requests,
-    requestPathCommands: total.requestPathCommands / requests,
-    roundTrips: (total.requestPathTurns - baseline.requestPathTurnsPerSec * windowSec) / requests,
-    allTurns: (total.turns - baseline.turnsPerSec * windowSec) / requests,
+    windowSec: main.windowSec,
+    commands: (sumCalls(main.calls) - baseline.commandsPerSec * main.windowSec) / requests,
+    requestPathCommands: total ? total.requestPathCommands / countedRequests : Number.NaN,
+    roundTrips: total
+      ? (total.requestPathTurns - baseline.requestPathTurnsPerSec * countedWindowSec) / countedRequests
+      : Number.NaN,
+    allTurns: total ? (total.turns - baseline.turnsPerSec * countedWindowSec) / countedRequests : Number.NaN,
     byCommand: Object.fromEntries(
-      Object.entries(calls)
+      Object.entries(main.calls)
         .sort((a, b) => b[1] - a[1])
         .map(([command, count]) => [command, round(count / requests, 4)]),
     ),

@@ -7,9 +7,9 @@ import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
 import type { RelayDeps } from './relay/relay-deps.js';
 import { buildRelayRoutes } from './relay/routes.js';
-import { DispatcherRegistry } from './relay/upstream/dispatchers.js';
+import { TransportRegistry } from './relay/upstream/transports.js';
 import { createServices, type Services } from './services/container.js';
-import { startEmbeddedRedis } from './services/redis/embedded-redis.js';
+import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
 
 export interface RunningServer {
@@ -47,11 +47,9 @@ export async function startServer(
     const secrets = resolveSecrets(config);
     let redisUrl = config.redis.url;
     if (!redisUrl) {
-      const dataDir = path.join(config.dataDir, 'redis');
-      const embedded = await startEmbeddedRedis({ bin: config.redis.serverBin, dataDir, persist: true });
+      const embedded = await startOwnedRedis(config, logger);
       cleanups.push(() => embedded.stop());
       redisUrl = embedded.url;
-      logger.info({ port: embedded.port, pid: embedded.pid, dataDir }, 'started embedded redis');
     }
 
     const services = await createServices(
@@ -64,13 +62,13 @@ export async function startServer(
     cleanups.push(() => services.stop());
     await ensureFirstAdmin(services.users, config.admin, logger);
 
-    const dispatchers = new DispatcherRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
-    cleanups.push(() => dispatchers.close());
+    const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
+    cleanups.push(() => transports.close());
     const relay: RelayDeps = {
       apiKeys: services.apiKeys,
       scheduler: services.scheduler,
       settler: services.settler,
-      dispatchers,
+      transports,
       logger,
       settings: {
         apiKeyPrefix: config.apiKeys.prefix,
@@ -99,6 +97,14 @@ export async function startServer(
     await runCleanups();
     throw error;
   }
+}
+
+/** The embedded default: a redis-server this process starts, owns and stops, with data under DATA_DIR/redis. */
+export async function startOwnedRedis(config: Config, logger: Logger): Promise<EmbeddedRedis> {
+  const dataDir = path.join(config.dataDir, 'redis');
+  const embedded = await startEmbeddedRedis({ bin: config.redis.serverBin, dataDir, persist: true });
+  logger.info({ port: embedded.port, redisPid: embedded.pid, dataDir }, 'started embedded redis');
+  return embedded;
 }
 
 async function pingWithin(ping: () => Promise<unknown>, timeoutMs: number): Promise<void> {

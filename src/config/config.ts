@@ -1,5 +1,6 @@
 // Turns the environment (plus an optional .env file) into the typed Config, or a ConfigError naming the variable.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { z } from 'zod';
@@ -15,6 +16,8 @@ export interface Config {
     bodyLimitBytes: number;
     shutdownTimeoutMs: number;
     trustProxy: boolean;
+    /** Worker processes (1 = no cluster). */
+    workers: number;
   };
   log: { level: LogLevel };
   dataDir: string;
@@ -84,6 +87,7 @@ function toConfig(parsed: ParsedEnv): Config {
       bodyLimitBytes: parsed.BODY_LIMIT,
       shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parsed.TRUST_PROXY,
+      workers: parsed.WORKERS === 0 ? availableParallelism() : parsed.WORKERS,
     },
     log: { level: parsed.LOG_LEVEL },
     dataDir: path.resolve(parsed.DATA_DIR),

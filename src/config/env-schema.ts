@@ -60,6 +60,15 @@ export const envSchema = z.object({
   BODY_LIMIT: byteSize.default(32 * 1024 ** 2),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
   TRUST_PROXY: flag.default(false),
+  /** Relay processes sharing the port; `auto` means one per CPU. Every worker is a full relay instance. */
+  WORKERS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(auto|\d+)$/, { error: 'must be auto or a whole number' })
+    .transform((value) => (value === 'auto' ? 0 : Number(value)))
+    .pipe(z.number().int().min(0).max(64, { error: 'must be at most 64' }))
+    .default(0),
 
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })

@@ -3,7 +3,7 @@ import type { Logger } from '../lib/logger.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
-import type { DispatcherRegistry } from './upstream/dispatchers.js';
+import type { TransportRegistry } from './upstream/transports.js';
 
 export interface RelaySettings {
   apiKeyPrefix: string;
@@ -18,7 +18,7 @@ export interface RelayDeps {
   apiKeys: ApiKeyService;
   scheduler: AccountScheduler;
   settler: UsageSettler;
-  dispatchers: DispatcherRegistry;
+  transports: TransportRegistry;
   logger: Logger;
   settings: RelaySettings;
 }

@@ -69,7 +69,7 @@ describe('the server process', () => {
     expect(Date.now() - stopAt).toBeLessThan(5000);
     expect(await connectionRefused(`${url}/health`)).toBe('ECONNREFUSED');
     expect(await connectionRefused(`http://127.0.0.1:${redisPort}/`)).toBe('ECONNREFUSED');
-    const redisPid = Number(redisLine.pid);
+    const redisPid = Number(redisLine.redisPid);
     if (Number.isFinite(redisPid) && redisPid !== server.child.pid) expect(isRunning(redisPid)).toBe(false);
   });
 

@@ -57,19 +57,21 @@ export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
         startedAt: context.startedAt,
         errorFormat: 'anthropic',
         format: anthropicFormat,
-        dispatcher: deps.dispatchers.forProxy(
+        transport: deps.transports.forProxy(
           acquired.runtime.account.proxy,
           acquired.runtime.secrets.proxyPassword,
         ),
-        origin: target.origin,
-        path: `${target.basePath}/v1/messages${forwardableQuery(context.query)}`,
-        method: 'POST',
-        headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: info.stream }),
-        body,
+        call: {
+          origin: target.origin,
+          path: `${target.basePath}/v1/messages${forwardableQuery(context.query)}`,
+          method: 'POST',
+          headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: info.stream }),
+          body,
+          firstByteTimeoutMs: settings.firstByteTimeoutMs,
+          idleTimeoutMs: settings.idleTimeoutMs,
+        },
         stream: info.stream,
         clientAcceptEncoding: firstHeader(req.headers['accept-encoding']),
-        firstByteTimeoutMs: settings.firstByteTimeoutMs,
-        idleTimeoutMs: settings.idleTimeoutMs,
         maxResponseBytes: settings.maxResponseBytes,
       });
     } finally {

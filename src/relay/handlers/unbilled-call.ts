@@ -23,19 +23,21 @@ export async function forwardUnbilled(
       startedAt: context.startedAt,
       errorFormat: 'anthropic',
       format: anthropicFormat,
-      dispatcher: deps.dispatchers.forProxy(
+      transport: deps.transports.forProxy(
         acquired.runtime.account.proxy,
         acquired.runtime.secrets.proxyPassword,
       ),
-      origin: target.origin,
-      path: `${target.basePath}${call.path}${forwardableQuery(context.query)}`,
-      method: call.method,
-      headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: false }),
-      body: call.body,
+      call: {
+        origin: target.origin,
+        path: `${target.basePath}${call.path}${forwardableQuery(context.query)}`,
+        method: call.method,
+        headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: false }),
+        body: call.body,
+        firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
+        idleTimeoutMs: deps.settings.idleTimeoutMs,
+      },
       stream: false,
       clientAcceptEncoding: undefined,
-      firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
-      idleTimeoutMs: deps.settings.idleTimeoutMs,
       maxResponseBytes: deps.settings.maxResponseBytes,
     });
   } finally {

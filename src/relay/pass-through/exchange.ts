@@ -3,13 +3,18 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { AppError } from '../../errors/app-error.js';
 import { type ErrorFormat, renderStreamError } from '../../errors/render.js';
 import { sendError } from '../../http/send.js';
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { acceptedEncodings, createDecoder, decodeSync, responseEncoding } from '../upstream/encoding.js';
+import type {
+  UpstreamCall,
+  UpstreamControl,
+  UpstreamReceiver,
+  UpstreamTransport,
+} from '../upstream/transport.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
 import type { PassThroughFormat, StreamTap } from './stream-tap.js';
 import { upstreamHttpError } from './upstream-error-body.js';
@@ -20,17 +25,11 @@ export interface ExchangeRequest {
   startedAt: number;
   errorFormat: ErrorFormat;
   format: PassThroughFormat;
-  dispatcher: Dispatcher;
-  origin: string;
-  path: string;
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  body: Buffer | undefined;
+  transport: UpstreamTransport;
+  call: UpstreamCall;
   /** Whether the client asked for a stream (from the body or path, never from Accept). */
   stream: boolean;
   clientAcceptEncoding: string | undefined;
-  firstByteTimeoutMs: number;
-  idleTimeoutMs: number;
   maxResponseBytes: number;
 }
 
@@ -61,11 +60,11 @@ class ClientGoneError extends Error {
 }
 
 /**
- * An undici dispatch handler: callbacks instead of a response stream, so a relayed request costs no Readable,
- * no async iterator and no AbortSignal. Each phase decides what an arriving chunk, end or error means.
+ * Receives the upstream response as callbacks rather than a stream, so a relayed request costs no Readable,
+ * async iterator or AbortSignal. Each phase decides what an arriving chunk, end or error means.
  */
-class Exchange implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+class Exchange implements UpstreamReceiver {
+  private controller: UpstreamControl | undefined;
   private phase: Phase = 'waiting';
   private status = 0;
   private headers: IncomingHttpHeaders = {};
@@ -85,30 +84,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     const { request } = this;
     request.res.on('close', this.onClientClose);
     request.res.on('drain', this.onClientDrain);
-    request.dispatcher.dispatch(
-      {
-        origin: request.origin,
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        headersTimeout: request.firstByteTimeoutMs,
-        bodyTimeout: request.idleTimeoutMs,
-      },
-      this,
-    );
+    request.transport.send(request.call, this);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onStart(controller: UpstreamControl): void {
     this.controller = controller;
     if (this.clientGone) controller.abort(new ClientGoneError());
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: IncomingHttpHeaders,
-  ): void {
+  onResponseStart(statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
     this.headers = headers;
     if (statusCode >= 400) {
@@ -120,7 +104,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): void {
     switch (this.phase) {
       case 'stream':
         if (this.decoder) this.decoder.write(chunk);
@@ -129,7 +113,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       case 'json':
         this.size += chunk.length;
         if (this.size > this.request.maxResponseBytes) {
-          controller.abort(
+          this.controller?.abort(
             new AppError(
               'upstream_error',
               `The upstream response exceeded ${this.request.maxResponseBytes} bytes`,
@@ -150,7 +134,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseEnd(): void {
+  onEnd(): void {
     switch (this.phase) {
       case 'stream':
         if (this.decoder) this.decoder.end();
@@ -167,7 +151,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     if (this.phase === 'done') return;
     if (this.clientGone) {
       this.finishAborted();
@@ -184,8 +168,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   private readonly onClientClose = (): void => {
     if (this.phase === 'done' || this.request.res.writableFinished) return;
     this.clientGone = true;
-    // Aborting makes undici call onResponseError, which records the abort; before dispatch starts there is
-    // no controller yet, and onRequestStart aborts instead.
+    // Aborting makes the transport call onError, which records the abort; before the call starts there is
+    // no controller yet, and onStart aborts instead.
     if (this.controller) this.controller.abort(new ClientGoneError());
     else if (this.phase === 'waiting') this.finishAborted();
   };

@@ -31,6 +31,13 @@ export const SCRIPT_ERRORS: Record<string, ScriptErrorFactory> = {
 
 const PREFIX = 'RELAY_';
 
+/** The AppError for a code a script returned as data (batch scripts report each item's failure that way). */
+export function scriptErrorFromCode(code: string, detailJson: string): AppError {
+  const factory = SCRIPT_ERRORS[code];
+  if (!factory) return new AppError('internal', `Unknown script error ${code}`);
+  return factory(parseDetail(detailJson));
+}
+
 /** Returns the typed AppError for a script's error reply, or the original value when it is not one of ours. */
 export function mapScriptError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;

@@ -6,6 +6,7 @@ import type { AccountRuntime } from '../accounts/account-types.js';
 import { matchesAnyModelPattern } from '../domain/model-patterns.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { scriptErrorFromCode } from '../redis/script-errors.js';
 
 export interface AccountLease {
   readonly platform: string;
@@ -30,7 +31,18 @@ export interface Acquired {
   lease: AccountLease;
 }
 
+interface PendingAcquire {
+  requestId: string;
+  candidates: AccountRuntime[];
+  resolve: (acquired: Acquired) => void;
+  reject: (error: unknown) => void;
+}
+
 export class AccountScheduler {
+  /** Acquisitions waiting for this turn's flush, per platform (one script call per pool). */
+  private readonly queue = new Map<string, PendingAcquire[]>();
+  private scheduled = false;
+
   constructor(
     private readonly context: RedisContext,
     private readonly accounts: AccountService,
@@ -38,6 +50,10 @@ export class AccountScheduler {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Chooses and leases an account. Requests arriving in the same event-loop turn share one Redis call: under
+   * load that turns one write and one read per request into one per turn.
+   */
   async acquire(request: AcquireRequest): Promise<Acquired> {
     const pool = await this.accounts.poolRuntimes(request.platform);
     const candidates = pool.filter((runtime) => canServe(runtime, request));
@@ -50,33 +66,16 @@ export class AccountScheduler {
         { details: { platform: request.platform, model: request.model, reason: 'no_candidate' } },
       );
     }
-    const args: Array<string | number> = [
-      this.context.keys.poolSlotPrefix(request.platform),
-      this.now(),
-      this.leases.ttlMs,
-      request.requestId,
-      candidates.length,
-    ];
-    for (const { account } of candidates) args.push(account.id, account.priority, account.maxConcurrency);
-    const result = await this.context.scripts.run(
-      'account-acquire',
-      [this.context.keys.poolLastUsed(request.platform)],
-      args,
-    );
-    const accountId = Array.isArray(result) ? String(result[0]) : '';
-    const runtime = candidates.find((candidate) => candidate.account.id === accountId);
-    if (!runtime) throw new AppError('internal', `Scheduler chose unknown account ${accountId}`);
-    const key = this.context.keys.poolLeases(request.platform, accountId);
-    return {
-      runtime,
-      lease: {
-        platform: request.platform,
-        accountId,
-        requestId: request.requestId,
-        key,
-        untrack: this.leases.track(key, request.requestId),
-      },
-    };
+    return new Promise((resolve, reject) => {
+      const pending = this.queue.get(request.platform);
+      const item = { requestId: request.requestId, candidates, resolve, reject };
+      if (pending) pending.push(item);
+      else this.queue.set(request.platform, [item]);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
   }
 
   /** Adds the release of leases on one account (same key) to a settle pipeline; the caller executes it. */
@@ -90,6 +89,61 @@ export class AccountScheduler {
   async release(lease: AccountLease): Promise<void> {
     lease.untrack();
     await this.context.redis.zrem(lease.key, lease.requestId);
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    for (const [platform, batch] of this.queue) {
+      this.queue.delete(platform);
+      void this.acquireBatch(platform, batch);
+    }
+  }
+
+  private async acquireBatch(platform: string, batch: PendingAcquire[]): Promise<void> {
+    const { keys, scripts } = this.context;
+    const args: Array<string | number> = [
+      keys.poolSlotPrefix(platform),
+      this.now(),
+      this.leases.ttlMs,
+      batch.length,
+    ];
+    for (const item of batch) {
+      args.push(item.requestId, item.candidates.length);
+      for (const { account } of item.candidates)
+        args.push(account.id, account.priority, account.maxConcurrency);
+    }
+    let results: unknown;
+    try {
+      results = await scripts.run('account-acquire-batch', [keys.poolLastUsed(platform)], args);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const result = Array.isArray(results) ? results[index] : undefined;
+      if (!Array.isArray(result) || result[0] !== 'ok') {
+        const [code, detail] = Array.isArray(result) ? result : [];
+        item.reject(scriptErrorFromCode(String(code ?? 'UNKNOWN'), String(detail ?? '{}')));
+        return;
+      }
+      const accountId = String(result[1]);
+      const runtime = item.candidates.find((candidate) => candidate.account.id === accountId);
+      if (!runtime) {
+        item.reject(new AppError('internal', `Scheduler chose unknown account ${accountId}`));
+        return;
+      }
+      const key = keys.poolLeases(platform, accountId);
+      item.resolve({
+        runtime,
+        lease: {
+          platform,
+          accountId,
+          requestId: item.requestId,
+          key,
+          untrack: this.leases.track(key, item.requestId),
+        },
+      });
+    });
   }
 }
 

@@ -1,0 +1,44 @@
+// Upstream calls through an undici dispatcher: used for accounts behind an HTTP or SOCKS5 proxy.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { UpstreamCall, UpstreamReceiver, UpstreamTransport } from './transport.js';
+
+export class UndiciTransport implements UpstreamTransport {
+  constructor(private readonly dispatcher: Dispatcher) {}
+
+  send(call: UpstreamCall, receiver: UpstreamReceiver): void {
+    let started = false;
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: (controller) => {
+        if (started) return;
+        started = true;
+        receiver.onStart({
+          pause: () => controller.pause(),
+          resume: () => controller.resume(),
+          abort: (reason) => controller.abort(reason),
+        });
+      },
+      onResponseStart: (_controller, status: number, headers: IncomingHttpHeaders) =>
+        receiver.onResponseStart(status, headers),
+      onResponseData: (_controller, chunk: Buffer) => receiver.onData(chunk),
+      onResponseEnd: () => receiver.onEnd(),
+      onResponseError: (_controller, error: Error) => receiver.onError(error),
+    };
+    this.dispatcher.dispatch(
+      {
+        origin: call.origin,
+        path: call.path,
+        method: call.method,
+        headers: call.headers,
+        body: call.body ?? null,
+        headersTimeout: call.firstByteTimeoutMs,
+        bodyTimeout: call.idleTimeoutMs,
+      },
+      handler,
+    );
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}

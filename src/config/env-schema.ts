@@ -60,7 +60,10 @@ export const envSchema = z.object({
   BODY_LIMIT: byteSize.default(32 * 1024 ** 2),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
   TRUST_PROXY: flag.default(false),
-  /** Relay processes sharing the port; `auto` means one per CPU. Every worker is a full relay instance. */
+  /**
+   * Relay processes sharing the port; `auto` means one per CPU. Every worker is a full relay instance. One is
+   * the default: on a small host shared with other services, more workers mostly add contention.
+   */
   WORKERS: z
     .string()
     .trim()
@@ -68,7 +71,7 @@ export const envSchema = z.object({
     .regex(/^(auto|\d+)$/, { error: 'must be auto or a whole number' })
     .transform((value) => (value === 'auto' ? 0 : Number(value)))
     .pipe(z.number().int().min(0).max(64, { error: 'must be at most 64' }))
-    .default(0),
+    .default(1),
 
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { AppError, toAppError } from '../errors/app-error.js';
-import { acceptableRequestId, newId } from '../lib/ids.js';
+import { acceptableRequestId, newRequestId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import type { RouteTable } from './route-table.js';
 import { errorFormatForPath, sendError, sendJson } from './send.js';
@@ -46,7 +46,7 @@ export function buildApp(deps: AppDeps): App {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const startedAt = performance.now();
     const incomingId = req.headers['x-request-id'];
-    const requestId = acceptableRequestId(incomingId) ? incomingId : newId('req');
+    const requestId = acceptableRequestId(incomingId) ? incomingId : newRequestId();
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     const url = req.url ?? '/';

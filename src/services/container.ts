@@ -59,7 +59,6 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     opened.push(client);
     return client;
   };
-  const detachers: Array<() => Promise<void>> = [];
   try {
     const redis = await open(createRedisClient, 'main');
     const subscriber = await open(createSubscriberClient, 'events');
@@ -85,7 +84,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const usage = new UsageQueryService(context);
     const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
 
-    detachers.push(await apiKeys.start(), await accounts.start(), await pricing.start());
+    // Their unsubscribe functions are not needed: closing the subscriber connection ends every subscription,
+    // and an UNSUBSCRIBE sent to a Redis that went away would wait for it forever.
+    await apiKeys.start();
+    await accounts.start();
+    await pricing.start();
     if (options.runJobs) {
       leases.start();
       rollups.start();
@@ -95,7 +98,6 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       await settler.drain();
       leases.stop();
       await rollups.stop();
-      for (const detach of detachers.splice(0)) await detach().catch(() => {});
       await Promise.all(opened.map((client) => closeRedis(client)));
     };
     return {

@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
 import { UserService } from '../../src/services/users/user-service.js';
 import { runCli } from '../support/cli.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
@@ -15,6 +16,18 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Node children of the primary running the relay entry point (cluster workers). */
+function workerProcesses(primaryPid: number): number[] {
+  const children = readdirSync(`/proc/${primaryPid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${primaryPid}/task/${task}/children`, 'utf8')
+      .trim()
+      .split(' ')
+      .filter(Boolean)
+      .map(Number),
+  );
+  return children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/main.ts'));
 }
 
 const listening = (line: Record<string, unknown>) => typeof line.url === 'string' && line.msg !== undefined;
@@ -73,6 +86,25 @@ describe('the server process', () => {
     if (Number.isFinite(redisPid) && redisPid !== server.child.pid) expect(isRunning(redisPid)).toBe(false);
   });
 
+  it('runs several workers on one port, owns the embedded Redis, and stops all of it on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+    const server = spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir, WORKERS: '2' });
+    started.push(server);
+    const redisLine = await server.waitForLog((line) => line.msg === 'started embedded redis');
+    const ready = await server.waitForLog((line) => typeof line.url === 'string' && line.workers === 2);
+    const url = String(ready.url);
+    expect((await rawRequest(`${url}/ready`)).status).toBe(200);
+    expect(workerProcesses(server.child.pid ?? 0)).toHaveLength(2);
+    // Exactly one worker created the first admin, however the two raced.
+    expect(server.lines.filter((line) => String(line.msg).includes('generated password'))).toHaveLength(1);
+
+    server.child.kill('SIGTERM');
+    const { code } = await server.exited;
+    expect(code).toBe(0);
+    expect(await connectionRefused(`${url}/health`)).toBe('ECONNREFUSED');
+    expect(isRunning(Number(redisLine.redisPid))).toBe(false);
+  });
+
   it('creates the first admin from ADMIN_PASSWORD on an external Redis', async () => {
     const t = await createTestRedis();
     try {
@@ -115,5 +147,28 @@ describe('the server process', () => {
     const { code } = await server.exited;
     expect(code).toBe(1);
     expect(server.stderr()).toMatch(message);
+  });
+});
+
+describe('shutdown without Redis', () => {
+  it('still exits 0 promptly on SIGTERM when its Redis has gone away', async () => {
+    const redis = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
+    const server = spawnServer({
+      REDIS_URL: redis.url,
+      PORT: '0',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    });
+    try {
+      await server.waitForLog(listening);
+      await redis.stop();
+      const stopAt = Date.now();
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+      expect(Date.now() - stopAt).toBeLessThan(5000);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      await redis.stop();
+    }
   });
 });

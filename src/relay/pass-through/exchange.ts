@@ -263,12 +263,7 @@ class Exchange implements UpstreamReceiver {
         return;
       }
     }
-    let usage: TokenUsage | undefined;
-    try {
-      usage = this.request.format.usageFromJson(JSON.parse(plain.toString('utf8')));
-    } catch {
-      usage = undefined;
-    }
+    const usage = this.request.format.usageFromBody(plain.toString('utf8'));
     // Compressed bytes go to the client untouched only if it said it accepts that encoding.
     const passCompressed =
       encoding !== undefined && acceptedEncodings(this.request.clientAcceptEncoding).has(encoding);

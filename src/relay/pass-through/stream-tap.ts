@@ -12,5 +12,6 @@ export interface StreamTap {
 /** The format-specific half of a pass-through exchange. */
 export interface PassThroughFormat {
   createTap(): StreamTap;
-  usageFromJson(body: unknown): TokenUsage | undefined;
+  /** Usage from a complete (non-stream) JSON answer; undefined when the answer carries none. */
+  usageFromBody(text: string): TokenUsage | undefined;
 }

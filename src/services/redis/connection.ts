@@ -51,11 +51,27 @@ async function connectOrClose(client: Redis): Promise<Redis> {
   }
 }
 
-export async function closeRedis(client: Redis): Promise<void> {
+/**
+ * QUIT lets pending replies arrive first, but waits for a connection that may never come back (the subscriber
+ * retries forever by design), which would hang shutdown when Redis is gone: only a ready client is asked to
+ * QUIT, and only briefly.
+ */
+export async function closeRedis(client: Redis, timeoutMs = 1000): Promise<void> {
   if (client.status === 'end') return;
-  try {
-    await client.quit();
-  } catch {
+  if (client.status !== 'ready') {
     client.disconnect();
+    return;
   }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  try {
+    await Promise.race([client.quit().then(() => undefined), timeout]);
+  } catch {
+    // Falls through to disconnect.
+  } finally {
+    clearTimeout(timer);
+  }
+  client.disconnect();
 }

@@ -1,7 +1,7 @@
 // Folds ledger entries into rollup increments (per key, account, model and global; by hour, day and month).
 import { type Granularity, usageRankingSuffix, usageRollupSuffix } from '../redis/keys.js';
 import type { StoredLedgerEntry } from './ledger-entry.js';
-import { GRANULARITIES, periodOf } from './periods.js';
+import { periodOf } from './periods.js';
 
 export type Dimension = 'key' | 'account' | 'model' | 'global';
 export const GLOBAL_ENTITY = 'all';

@@ -4,11 +4,11 @@ import type { AccountRuntime } from '../../../services/accounts/account-types.js
 import type { PassThroughFormat } from '../../pass-through/stream-tap.js';
 import { upstreamAcceptEncoding } from '../../upstream/encoding.js';
 import { AnthropicStreamTap } from './stream-tap.js';
-import { usageFromAnthropicMessage } from './usage.js';
+import { anthropicUsageFromBody } from './usage.js';
 
 export const anthropicFormat: PassThroughFormat = {
   createTap: () => new AnthropicStreamTap(),
-  usageFromJson: usageFromAnthropicMessage,
+  usageFromBody: anthropicUsageFromBody,
 };
 
 /** The version Anthropic requires on every call; clients that omit it (curl users) get this one. */

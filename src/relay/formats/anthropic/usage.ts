@@ -1,5 +1,6 @@
 // Reads Anthropic usage objects (message_start, message_delta, non-stream bodies) into our TokenUsage.
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
+import { lastObjectField } from '../../stream/json-tail-object.js';
 
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
@@ -44,4 +45,20 @@ export function usageFromAnthropicMessage(body: unknown): TokenUsage | undefined
   const result: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
   mergeAnthropicUsage(result, usage);
   return result;
+}
+
+/**
+ * Usage of a non-stream Messages answer. Reading only the trailing `usage` object spares the relay a parse of
+ * the whole answer, which can be long; a full parse remains the fallback.
+ */
+export function anthropicUsageFromBody(text: string): TokenUsage | undefined {
+  const tail = lastObjectField(text, 'usage');
+  if (record(tail) && count(record(tail)?.input_tokens) !== undefined) {
+    return usageFromAnthropicMessage({ usage: tail });
+  }
+  try {
+    return usageFromAnthropicMessage(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }

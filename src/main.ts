@@ -19,9 +19,19 @@ async function main(): Promise<void> {
     return;
   }
 
-  let server: Awaited<ReturnType<typeof startServer>>;
+  // Handlers go in before starting: a signal during start-up must still stop what has started (the embedded
+  // Redis above all), not kill the process with the default action and orphan it.
+  const starting = startServer(config, logger);
+  onShutdownSignal(
+    async () => {
+      const running = await starting.catch(() => undefined);
+      await running?.stop();
+    },
+    (message, error) => (error === undefined ? logger.info(message) : logger.error({ err: error }, message)),
+  );
+  let server: Awaited<typeof starting>;
   try {
-    server = await startServer(config, logger);
+    server = await starting;
   } catch (error) {
     exitWith(error, (message) => logger.fatal({ err: error }, message));
   }
@@ -34,10 +44,6 @@ async function main(): Promise<void> {
     // People must learn where the server listens even when they turned info logs off.
     if (!logger.isLevelEnabled('info')) process.stdout.write(`listening on ${server.url}\n`);
   }
-  onShutdownSignal(
-    () => server.stop(),
-    (message, error) => (error === undefined ? logger.info(message) : logger.error({ err: error }, message)),
-  );
 }
 
 void main();

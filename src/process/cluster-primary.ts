@@ -14,17 +14,29 @@ const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 60_000;
 
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  let stopping = false;
+  // Created here once, before any worker reads them, so workers never race to generate different ones.
+  try {
+    resolveSecrets(config);
+  } catch (error) {
+    exitWith(error);
+  }
+  const redisStarting: Promise<EmbeddedRedis | undefined> = config.redis.url
+    ? Promise.resolve(undefined)
+    : startOwnedRedis(config, logger);
+  // Installed before anything else starts, so a signal during start-up still stops the embedded Redis.
+  onShutdownSignal(stopAll, (message, error) =>
+    error === undefined ? logger.info(message) : logger.error({ err: error }, message),
+  );
   let embedded: EmbeddedRedis | undefined;
   try {
-    // Created here once, before any worker reads them, so workers never race to generate different ones.
-    resolveSecrets(config);
-    if (!config.redis.url) embedded = await startOwnedRedis(config, logger);
+    embedded = await redisStarting;
   } catch (error) {
     exitWith(error, (message) => logger.fatal({ err: error }, message));
   }
+  if (stopping) return;
   const workerEnv = embedded ? { REDIS_URL: embedded.url } : {};
 
-  let stopping = false;
   const crashes: number[] = [];
   const fork = (): Worker => cluster.fork(workerEnv);
 
@@ -66,7 +78,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     );
     if (!logger.isLevelEnabled('info')) process.stdout.write(`listening on ${url}\n`);
   } catch (error) {
-    stopping = true;
+    // Workers exiting because a shutdown signal arrived mid-start is a clean stop, not a start-up failure.
+    if (stopping) return;
     await stopAll();
     exitWith(error);
   }
@@ -89,10 +102,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       }),
     );
     clearTimeout(deadline);
-    await embedded?.stop();
+    const owned = await redisStarting.catch(() => undefined);
+    await owned?.stop();
   }
-
-  onShutdownSignal(stopAll, (message, error) =>
-    error === undefined ? logger.info(message) : logger.error({ err: error }, message),
-  );
 }

@@ -9,10 +9,11 @@ import { connectionRefused, rawRequest } from '../support/http.js';
 import { createTestRedis } from '../support/redis.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
 
+/** Alive and not a zombie: an orphan reparented to an init that does not reap it lingers as one. */
 function isRunning(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -150,25 +151,81 @@ describe('the server process', () => {
   });
 });
 
-describe('shutdown without Redis', () => {
+describe('a server that loses its Redis or is killed', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  // Hooks run even when a test times out; a cleanup inside the test body would not.
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  const track = (server: ServerProcess) => {
+    cleanups.push(async () => {
+      if (server.child.exitCode === null && server.child.signalCode === null) {
+        server.child.kill('SIGKILL');
+        await server.exited;
+      }
+    });
+    return server;
+  };
+
   it('still exits 0 promptly on SIGTERM when its Redis has gone away', async () => {
     const redis = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
-    const server = spawnServer({
-      REDIS_URL: redis.url,
-      PORT: '0',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
-      SHUTDOWN_TIMEOUT_MS: '1000',
+    cleanups.push(() => redis.stop());
+    const server = track(
+      spawnServer({
+        REDIS_URL: redis.url,
+        PORT: '0',
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+        SHUTDOWN_TIMEOUT_MS: '1000',
+      }),
+    );
+    await server.waitForLog(listening);
+    await redis.stop();
+    const stopAt = Date.now();
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(5000);
+  });
+
+  it('stops the embedded Redis a killed server left behind before starting its own', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+    const killed = track(spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir }));
+    const orphan = Number(
+      (await killed.waitForLog((line) => line.msg === 'started embedded redis')).redisPid,
+    );
+    cleanups.push(async () => {
+      if (isRunning(orphan)) process.kill(orphan, 'SIGKILL');
     });
-    try {
-      await server.waitForLog(listening);
-      await redis.stop();
-      const stopAt = Date.now();
+    await killed.waitForLog(listening);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(isRunning(orphan)).toBe(true);
+
+    const next = track(spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir }));
+    const fresh = Number((await next.waitForLog((line) => line.msg === 'started embedded redis')).redisPid);
+    expect(fresh).not.toBe(orphan);
+    expect(isRunning(orphan)).toBe(false);
+    await next.waitForLog(listening);
+    next.child.kill('SIGTERM');
+    expect((await next.exited).code).toBe(0);
+  });
+
+  it.each(['1', '2'])(
+    'stops its embedded Redis on a SIGTERM that arrives during start-up (WORKERS=%s)',
+    async (workers) => {
+      const server = track(
+        spawnServer({
+          REDIS_URL: undefined,
+          PORT: '0',
+          WORKERS: workers,
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+        }),
+      );
+      const redisPid = Number(
+        (await server.waitForLog((line) => line.msg === 'started embedded redis')).redisPid,
+      );
       server.child.kill('SIGTERM');
       expect((await server.exited).code).toBe(0);
-      expect(Date.now() - stopAt).toBeLessThan(5000);
-    } finally {
-      if (server.child.exitCode === null) server.child.kill('SIGKILL');
-      await redis.stop();
-    }
-  });
+      expect(isRunning(redisPid)).toBe(false);
+    },
+  );
 });

@@ -42,6 +42,39 @@ export function readEmbeddedEndpoint(dataDir: string): string | undefined {
   }
 }
 
+/**
+ * A server killed outright (SIGKILL, OOM) cannot stop its Redis child, which keeps running on the data
+ * directory. Starting a second redis-server on the same AOF files would corrupt them, so the stale one is
+ * stopped first (SIGTERM, which lets it flush its AOF).
+ */
+async function stopStaleServer(dataDir: string, timeoutMs = 10_000): Promise<void> {
+  let pid: number | undefined;
+  try {
+    const recorded = JSON.parse(readFileSync(path.join(dataDir, ENDPOINT_FILE), 'utf8')) as { pid?: unknown };
+    pid = typeof recorded.pid === 'number' ? recorded.pid : undefined;
+  } catch {
+    return;
+  }
+  if (pid === undefined || !isRedisServer(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  // Not our child, so there is no exit event to wait for: watch /proc until it is gone.
+  const deadline = Date.now() + timeoutMs;
+  while (isRedisServer(pid)) {
+    if (Date.now() > deadline)
+      throw new Error(`a stale redis-server (pid ${pid}) on ${dataDir} did not stop`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isRedisServer(pid: number): boolean {
+  try {
+    // A recycled pid may now belong to anything else; only a redis-server is ours to stop.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
+  } catch {
+    return false;
+  }
+}
+
 export class RedisBinaryMissingError extends Error {
   constructor(bin: string) {
     super(
@@ -79,6 +112,7 @@ async function freePort(): Promise<number> {
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const executable = findExecutable(options.bin);
   if (!executable) throw new RedisBinaryMissingError(options.bin);
+  if (options.persist && options.dataDir) await stopStaleServer(options.dataDir);
   // The port is probed then handed over, so another process can take it in between; retry on a bind failure.
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt += 1) {

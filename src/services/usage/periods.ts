@@ -1,7 +1,6 @@
 // Rollup period names (UTC): hour `2026-11-22T13`, day `2026-11-22`, month `2026-11`.
 import type { Granularity } from '../redis/keys.js';
 
-
 export function periodOf(granularity: Granularity, at: number): string {
   const iso = new Date(at).toISOString();
   switch (granularity) {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Services } from '../../src/services/container.js';
 import type { SettleInput } from '../../src/services/usage/usage-settler.js';
 import { createTestServices } from '../support/services.js';
@@ -111,12 +111,10 @@ describe('usage accounting', () => {
         settleInput(`req_${index}`, { keyId: index % 2 === 0 ? 'key_a' : 'key_b' }),
       );
     }
+    // A second instance on the same keys; stopping it also clears the shared prefix, so it stops last.
     const other = await createTestServices({ keyPrefix: services.context.keys.prefix });
-    try {
-      await Promise.all([services.rollups.drain(), other.rollups.drain(), services.rollups.drain()]);
-    } finally {
-      await other.stop();
-    }
+    onTestFinished(() => other.stop());
+    await Promise.all([services.rollups.drain(), other.rollups.drain(), services.rollups.drain()]);
     const day = '2026-11-22';
     const a = await services.usage.summary('key', 'key_a', day, day);
     const b = await services.usage.summary('key', 'key_b', day, day);

@@ -19,6 +19,16 @@ export function testRedisUrl(): string {
   return inject('redisUrl');
 }
 
+/** Deletes every key under a test prefix (tests may SCAN; the product never does on a request path). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (batch.length > 0) await redis.del(...batch);
+  } while (cursor !== '0');
+}
+
 export async function createTestRedis(): Promise<TestRedis> {
   const url = testRedisUrl();
   const prefix = `t:${randomUUID().slice(0, 8)}:`;
@@ -40,10 +50,7 @@ export async function createTestRedis(): Promise<TestRedis> {
     keys: createKeys(prefix),
     listKeys,
     async cleanup() {
-      const found = await listKeys();
-      for (let index = 0; index < found.length; index += 500) {
-        await redis.del(...found.slice(index, index + 500));
-      }
+      await deletePrefix(redis, prefix);
       await closeRedis(redis);
     },
   };

@@ -8,7 +8,8 @@ import { createLogger } from '../../src/lib/logger.js';
 import { type RunningServer, type ServerOverrides, startServer } from '../../src/server.js';
 import type { CreateAccountInput } from '../../src/services/accounts/account-types.js';
 import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-types.js';
-import { testRedisUrl } from './redis.js';
+import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
+import { deletePrefix, testRedisUrl } from './redis.js';
 
 export interface TestRelay {
   server: RunningServer;
@@ -52,7 +53,19 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   });
   const logger = createLogger({ level: 'info', destination });
   const server = await startServer(config, logger, options.overrides);
-  return { server, url: server.url, prefix, logs, stop: () => server.stop() };
+  return {
+    server,
+    url: server.url,
+    prefix,
+    logs,
+    async stop() {
+      await server.stop();
+      // Tests may share a Redis (REDIS_URL); leave nothing behind. Instances sharing a prefix both clean it.
+      const redis = await createRedisClient({ url: testRedisUrl(), name: 'test-cleanup' });
+      await deletePrefix(redis, prefix);
+      await closeRedis(redis);
+    },
+  };
 }
 
 export async function createClaudeAccount(

@@ -2,7 +2,8 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/container.js';
-import { testRedisUrl } from './redis.js';
+import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
+import { deletePrefix, testRedisUrl } from './redis.js';
 
 export const TEST_ENCRYPTION_KEY = { id: 'test-1', key: Buffer.alloc(32, 7) };
 
@@ -12,9 +13,10 @@ export const silentLogger = createLogger({
 });
 
 export async function createTestServices(overrides: Partial<ServiceOptions> = {}): Promise<Services> {
-  return createServices({
+  const keyPrefix = overrides.keyPrefix ?? `t:${Math.random().toString(36).slice(2, 10)}:`;
+  const services = await createServices({
     redisUrl: testRedisUrl(),
-    keyPrefix: `t:${Math.random().toString(36).slice(2, 10)}:`,
+    keyPrefix,
     encryptionKey: TEST_ENCRYPTION_KEY,
     apiKeyPrefix: 'cr_',
     ledgerMaxEntries: 10_000,
@@ -23,4 +25,15 @@ export async function createTestServices(overrides: Partial<ServiceOptions> = {}
     logger: silentLogger,
     ...overrides,
   });
+  // Tests may share a Redis (REDIS_URL): stopping also removes the test's keys.
+  const stop = services.stop;
+  return {
+    ...services,
+    async stop() {
+      await stop();
+      const redis = await createRedisClient({ url: testRedisUrl(), name: 'test-cleanup' });
+      await deletePrefix(redis, keyPrefix);
+      await closeRedis(redis);
+    },
+  };
 }

@@ -66,6 +66,7 @@ export async function startServer(
     cleanups.push(() => transports.close());
     const relay: RelayDeps = {
       apiKeys: services.apiKeys,
+      admission: services.admission,
       scheduler: services.scheduler,
       settler: services.settler,
       transports,

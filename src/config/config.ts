@@ -36,6 +36,14 @@ export interface Config {
   admin: { username: string; password: string | undefined };
   apiKeys: { prefix: string };
   upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+  limits: {
+    timeZone: string;
+    weekStart: ParsedEnv['WEEK_START'];
+    /** Lifetime of leases and reservations without renewal: how long a crashed instance's claims linger. */
+    leaseTtlMs: number;
+    reconcileIntervalMs: number;
+    defaultMaxOutputTokens: number;
+  };
   usage: {
     ledgerMaxEntries: number;
     hourlyRetentionDays: number;
@@ -103,6 +111,13 @@ function toConfig(parsed: ParsedEnv): Config {
       connectTimeoutMs: parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: parsed.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: parsed.UPSTREAM_IDLE_TIMEOUT_MS,
+    },
+    limits: {
+      timeZone: parsed.TIME_ZONE,
+      weekStart: parsed.WEEK_START,
+      leaseTtlMs: parsed.LEASE_TTL_MS,
+      reconcileIntervalMs: parsed.RECONCILE_INTERVAL_MS,
+      defaultMaxOutputTokens: parsed.DEFAULT_MAX_OUTPUT_TOKENS,
     },
     usage: {
       ledgerMaxEntries: parsed.LEDGER_MAX_ENTRIES,

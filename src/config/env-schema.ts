@@ -1,5 +1,6 @@
 // The zod schema of every environment variable the server reads; `.env.example` documents the same list.
 import { z } from 'zod';
+import { WEEKDAYS } from '../services/admission/limit-periods.js';
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -108,6 +109,26 @@ export const envSchema = z.object({
   UPSTREAM_CONNECT_TIMEOUT_MS: wholeNumber(100, 600_000).default(10_000),
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(600_000),
   UPSTREAM_IDLE_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(300_000),
+
+  TIME_ZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(
+      (zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'must be an IANA time zone such as UTC or Europe/Berlin' },
+    ),
+  WEEK_START: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }).default('monday'),
+  LEASE_TTL_MS: wholeNumber(1000, 3_600_000).default(60_000),
+  RECONCILE_INTERVAL_MS: wholeNumber(100, 3_600_000).default(10_000),
+  DEFAULT_MAX_OUTPUT_TOKENS: wholeNumber(1, 10_000_000).default(32_000),
 
   LEDGER_MAX_ENTRIES: wholeNumber(1000, 100_000_000).default(1_000_000),
   USAGE_HOURLY_RETENTION_DAYS: wholeNumber(1, 3650).default(14),

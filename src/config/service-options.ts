@@ -21,6 +21,11 @@ export function serviceOptionsFromConfig(
       day: config.usage.dailyRetentionDays,
       month: config.usage.monthlyRetentionDays,
     },
+    timeZone: config.limits.timeZone,
+    weekStart: config.limits.weekStart,
+    leaseTtlMs: config.limits.leaseTtlMs,
+    reconcileIntervalMs: config.limits.reconcileIntervalMs,
+    defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
     ...extra,
   };
 }

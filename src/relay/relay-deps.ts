@@ -1,5 +1,6 @@
 // Everything the relay's handlers need, built once by the composition root.
 import type { Logger } from '../lib/logger.js';
+import type { AdmissionService } from '../services/admission/admission-service.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
@@ -16,6 +17,7 @@ export interface RelaySettings {
 
 export interface RelayDeps {
   apiKeys: ApiKeyService;
+  admission: AdmissionService;
   scheduler: AccountScheduler;
   settler: UsageSettler;
   transports: TransportRegistry;

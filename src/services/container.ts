@@ -2,6 +2,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
 import { AccountService } from './accounts/account-service.js';
+import { AdmissionService } from './admission/admission-service.js';
+import { LimitCalendar, type Weekday } from './admission/limit-periods.js';
+import { Reconciler } from './admission/reconciler.js';
 import { ApiKeyService } from './api-keys/api-key-service.js';
 import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
@@ -26,8 +29,15 @@ export interface ServiceOptions {
   apiKeyPrefix: string;
   ledgerMaxEntries: number;
   retention: RetentionDays;
-  /** Account leases live this long without renewal; bounds how long a crashed instance's leases linger. */
+  /** Leases and reservations live this long without renewal; bounds how long a crashed instance's claims linger. */
   leaseTtlMs?: number;
+  /** How often the reconciler reclaims expired leases and reservations. */
+  reconcileIntervalMs?: number;
+  /** IANA zone and first weekday of the periods spend limits count in. */
+  timeZone?: string;
+  weekStart?: Weekday;
+  /** Output bound for cost reservations of requests without `max_tokens`. */
+  defaultMaxOutputTokens?: number;
   /** Whether this process runs background jobs (the server does; the CLI does not). */
   runJobs: boolean;
   logger: Logger;
@@ -43,6 +53,8 @@ export interface Services {
   accounts: AccountService;
   pricing: PricingService;
   scheduler: AccountScheduler;
+  admission: AdmissionService;
+  reconciler: Reconciler;
   settler: UsageSettler;
   usage: UsageQueryService;
   rollups: RollupJob;
@@ -74,10 +86,27 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const pricing = new PricingService(context, bus);
     const leases = new LeaseKeeper(redis, { ttlMs: options.leaseTtlMs ?? 60_000 });
     const scheduler = new AccountScheduler(context, accounts, leases);
+    const admission = new AdmissionService(
+      context,
+      pricing,
+      leases,
+      new LimitCalendar(options.timeZone ?? 'UTC', options.weekStart ?? 'monday'),
+      bus,
+      {
+        leaseTtlMs: leases.ttlMs,
+        defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? 32_000,
+      },
+    );
+    const reconciler = new Reconciler(
+      context,
+      { intervalMs: options.reconcileIntervalMs ?? 10_000 },
+      options.logger,
+    );
     const settler = new UsageSettler(
       context,
       pricing,
       scheduler,
+      admission,
       { ledgerMaxEntries: options.ledgerMaxEntries },
       options.logger,
     );
@@ -89,15 +118,18 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     await apiKeys.start();
     await accounts.start();
     await pricing.start();
+    await admission.start();
     if (options.runJobs) {
       leases.start();
       rollups.start();
+      reconciler.start();
     }
 
     const stop = async () => {
       await settler.drain();
       leases.stop();
       await rollups.stop();
+      await reconciler.stop();
       await Promise.all(opened.map((client) => closeRedis(client)));
     };
     return {
@@ -108,6 +140,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       accounts,
       pricing,
       scheduler,
+      admission,
+      reconciler,
       settler,
       usage,
       rollups,

@@ -156,6 +156,7 @@ describe('admin CLI', () => {
     const day = new Date(at).toISOString().slice(0, 10);
     const settle = (requestId: string, model: string, input: number, output: number): SettleInput => ({
       requestId,
+      ticket: undefined,
       keyId: key.id,
       platform: 'claude',
       model,

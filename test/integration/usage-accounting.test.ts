@@ -6,6 +6,7 @@ import { createTestServices } from '../support/services.js';
 function settleInput(requestId: string, overrides: Partial<SettleInput> = {}): SettleInput {
   return {
     requestId,
+    ticket: undefined,
     keyId: 'key_a',
     platform: 'claude',
     model: 'claude-haiku-4-5',

@@ -4,9 +4,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
 import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/route-table.js';
+import type { AdmissionTicket } from '../../services/admission/admission-service.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { authenticateRequest } from '../auth/authenticate.js';
+import { detectClient } from '../auth/client-kind.js';
 import { anthropicFormat, anthropicUpstreamHeaders } from '../formats/anthropic/format.js';
 import { type AnthropicRequestInfo, parseAnthropicRequest } from '../formats/anthropic/request.js';
 import { type ExchangeResult, runExchange } from '../pass-through/exchange.js';
@@ -17,6 +19,8 @@ import { forwardableQuery, upstreamTarget } from '../upstream/target.js';
 export interface PreparedAnthropicCall {
   key: StoredApiKey;
   info: AnthropicRequestInfo;
+  /** Admission's claim on the key's limits; absent for calls that spend nothing. */
+  ticket: AdmissionTicket | undefined;
   acquired: Acquired;
   upstreamModel: string;
   /** The client's bytes, unchanged unless the account maps the model to another name. */
@@ -25,27 +29,62 @@ export interface PreparedAnthropicCall {
 
 export async function prepareAnthropicCall(
   req: IncomingMessage,
+  res: ServerResponse,
   context: RequestContext,
   deps: RelayDeps,
+  options: { billed: boolean },
 ): Promise<PreparedAnthropicCall> {
   const key = await authenticateRequest(req, context, deps);
   const raw = await readBody(req, deps.settings.bodyLimitBytes);
   const info = parseAnthropicRequest(raw, { requireMaxTokens: false });
-  const acquired = await deps.scheduler.acquire({
-    platform: 'claude',
-    model: info.model,
-    requestId: context.requestId,
-  });
+  const client = detectClient(req.headers, { userId: info.userId });
+  let ticket: AdmissionTicket | undefined;
+  if (options.billed) {
+    ticket = await deps.admission.admit({
+      key,
+      requestId: context.requestId,
+      platform: 'claude',
+      model: info.model,
+      client,
+      bodyBytes: raw.length,
+      maxTokens: info.maxTokens,
+      ...(key.limits.queue ? { signal: clientGone(res) } : {}),
+    });
+  } else {
+    deps.admission.checkRestrictions(key, { platform: 'claude', model: info.model, client });
+  }
+  let acquired: Acquired;
+  try {
+    acquired = await deps.scheduler.acquire({
+      platform: 'claude',
+      model: info.model,
+      requestId: context.requestId,
+    });
+  } catch (error) {
+    // No account can serve it: the request never runs, so admission's claim is given back at once.
+    if (ticket) await deps.admission.release(ticket).catch(() => {});
+    throw error;
+  }
   const mapping = acquired.runtime.account.modelMapping;
   const upstreamModel = Object.hasOwn(mapping, info.model) ? (mapping[info.model] ?? info.model) : info.model;
   const body = upstreamModel === info.model ? raw : spliceTopLevelString(raw, 'model', upstreamModel);
   if (!body) {
     await deps.scheduler.release(acquired.lease);
+    if (ticket) await deps.admission.release(ticket).catch(() => {});
     throw new AppError('invalid_request', 'model: must be a top-level string', {
       details: { field: 'model' },
     });
   }
-  return { key, info, acquired, upstreamModel, body };
+  return { key, info, ticket, acquired, upstreamModel, body };
+}
+
+/** Aborts when the client disconnects before its answer: ends waiting in a key's queue. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 /** Runs one pass-through exchange in the Anthropic format against the leased account. */

@@ -6,7 +6,7 @@ import { forwardUnbilled } from './unbilled-call.js';
 
 export function createAnthropicCountTokensHandler(deps: RelayDeps): RouteHandler {
   return async (req, res, context) => {
-    const { acquired, body } = await prepareAnthropicCall(req, context, deps);
+    const { acquired, body } = await prepareAnthropicCall(req, res, context, deps, { billed: false });
     await forwardUnbilled(deps, req, res, context, acquired, {
       method: 'POST',
       path: '/v1/messages/count_tokens',

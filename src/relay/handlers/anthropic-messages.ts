@@ -10,7 +10,15 @@ import { settleRequest } from './settle-request.js';
 export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
   return async (req, res, context) => {
     const at = Date.now();
-    const { key, info, acquired, upstreamModel, body } = await prepareAnthropicCall(req, context, deps);
+    const { key, info, ticket, acquired, upstreamModel, body } = await prepareAnthropicCall(
+      req,
+      res,
+      context,
+      deps,
+      {
+        billed: true,
+      },
+    );
     let result: ExchangeResult | undefined;
     try {
       result = await runAnthropicExchange(deps, req, res, context, acquired, {
@@ -39,7 +47,14 @@ export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
         at,
         startedAt: context.startedAt,
       };
-      await settleRequest(deps, facts, acquired.lease, settled, performance.now() - context.startedAt);
+      await settleRequest(
+        deps,
+        facts,
+        acquired.lease,
+        ticket,
+        settled,
+        performance.now() - context.startedAt,
+      );
     }
   };
 }

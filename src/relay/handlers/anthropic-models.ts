@@ -1,12 +1,18 @@
 // GET /v1/models: the model list of an account of the Claude pool, passed through.
 import type { RouteHandler } from '../../http/route-table.js';
 import { authenticateRequest } from '../auth/authenticate.js';
+import { detectClient } from '../auth/client-kind.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { forwardUnbilled } from './unbilled-call.js';
 
 export function createAnthropicModelsHandler(deps: RelayDeps): RouteHandler {
   return async (req, res, context) => {
-    await authenticateRequest(req, context, deps);
+    const key = await authenticateRequest(req, context, deps);
+    deps.admission.checkRestrictions(key, {
+      platform: 'claude',
+      model: undefined,
+      client: detectClient(req.headers),
+    });
     // Any account of the pool can list models.
     const acquired = await deps.scheduler.acquire({
       platform: 'claude',

@@ -1,4 +1,5 @@
 // Records a relayed request's outcome; a failure to record is logged, never thrown at the client.
+import type { AdmissionTicket } from '../../services/admission/admission-service.js';
 import type { AccountLease } from '../../services/scheduler/account-scheduler.js';
 import type { ExchangeResult } from '../pass-through/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
@@ -19,12 +20,14 @@ export async function settleRequest(
   deps: RelayDeps,
   facts: RequestFacts,
   lease: AccountLease | undefined,
+  ticket: AdmissionTicket | undefined,
   result: ExchangeResult,
   latencyMs: number,
 ): Promise<void> {
   try {
     await deps.settler.settle({
       requestId: facts.requestId,
+      ticket,
       keyId: facts.keyId,
       platform: facts.platform,
       model: facts.model,

@@ -12,7 +12,8 @@ export interface LeaseKeeperOptions {
  * timer and a round trip per request; batching them costs one pipeline per interval for the whole instance.
  */
 export class LeaseKeeper {
-  private readonly tracked = new Map<string, { key: string; member: string }>();
+  /** Several requests may keep the same member alive (a key's entry in the reconciler index): counted. */
+  private readonly tracked = new Map<string, { key: string; member: string; holders: number }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -39,11 +40,18 @@ export class LeaseKeeper {
     this.timer = undefined;
   }
 
+  /** Keeps `member` of sorted set `key` alive until the returned function is called (once). */
   track(key: string, member: string): () => void {
     const id = `${key}\n${member}`;
-    this.tracked.set(id, { key, member });
+    const existing = this.tracked.get(id);
+    if (existing) existing.holders += 1;
+    else this.tracked.set(id, { key, member, holders: 1 });
+    let released = false;
     return () => {
-      this.tracked.delete(id);
+      if (released) return;
+      released = true;
+      const entry = this.tracked.get(id);
+      if (entry && --entry.holders <= 0) this.tracked.delete(id);
     };
   }
 

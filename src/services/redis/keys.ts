@@ -32,6 +32,10 @@ export function createKeys(prefix: string) {
     apiKeysByHash: () => `${p}keys:by-hash`,
     apiKeysIndex: () => `${p}keys:index`,
     apiKeysByOwner: (userId: string) => `${p}keys:by-owner:${userId}`,
+    keyLeases: (keyId: string) => `${p}{k:${keyId}}:leases`,
+    keyReservationExpiry: (keyId: string) => `${p}{k:${keyId}}:resv-exp`,
+    /** Keys with leases or reservations that may need reclaiming: the reconciler's index, no SCAN needed. */
+    reconcileIndex: () => `${p}{reconcile}:keys`,
 
     // Upstream accounts: the record in its own slot, scheduling state in the pool's slot so that
     // choosing an account and leasing it is one script.

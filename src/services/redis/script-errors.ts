@@ -11,17 +11,35 @@ export const SCRIPT_ERRORS: Record<string, ScriptErrorFactory> = {
   LOCK_NOT_OWNED: (detail) =>
     new AppError('conflict', 'The lock is held by another owner', { details: detail, retryable: true }),
   CONCURRENCY_LIMIT: (detail) =>
-    new AppError('concurrency_limited', 'Too many concurrent requests for this API key', {
-      details: detail,
-      retryAfterSeconds: seconds(detail.retryAfterSeconds) ?? 1,
-    }),
+    new AppError(
+      'concurrency_limited',
+      `Too many concurrent requests for this API key (limit ${String(detail.max)})`,
+      {
+        details: detail,
+        retryAfterSeconds: seconds(detail.retryAfterSeconds) ?? 1,
+      },
+    ),
   RATE_LIMIT: (detail) =>
-    new AppError('rate_limited', 'Rate limit reached for this API key', {
-      details: detail,
-      retryAfterSeconds: seconds(detail.retryAfterSeconds),
-    }),
+    new AppError(
+      'rate_limited',
+      `Rate limit reached for this API key (${String(detail.limit ?? 'window')})`,
+      {
+        details: detail,
+        retryAfterSeconds: seconds(detail.retryAfterSeconds),
+      },
+    ),
   COST_LIMIT: (detail) =>
-    new AppError('quota_exceeded', 'Spending limit reached for this API key', { details: detail }),
+    new AppError(
+      'quota_exceeded',
+      `Spending limit reached for this API key (${String(detail.limit ?? 'cost')})`,
+      {
+        details: detail,
+      },
+    ),
+  KEY_EXPIRED: (detail) =>
+    new AppError('unauthenticated', 'This API key has expired', {
+      details: { reason: 'key_expired', ...detail },
+    }),
   NO_ACCOUNT: (detail) =>
     new AppError('no_account_available', 'No upstream account is available to serve this request', {
       details: detail,

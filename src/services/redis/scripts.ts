@@ -20,6 +20,8 @@ export interface ScriptSpec {
 
 export const SCRIPTS_DIR = new URL('./scripts/', import.meta.url);
 const FILE_PATTERN = /^([a-z][a-z0-9-]*[a-z0-9])-(\d+)\.lua$/;
+/** `-- @include <name>` inlines `includes/<name>.lua`, so logic several scripts need is written once. */
+const INCLUDE_PATTERN = /^-- @include ([a-z][a-z0-9-]*)$/gm;
 
 export function readScriptSpecs(dir: URL | string = SCRIPTS_DIR): ScriptSpec[] {
   const directory = dir instanceof URL ? fileURLToPath(dir) : dir;
@@ -29,7 +31,11 @@ export function readScriptSpecs(dir: URL | string = SCRIPTS_DIR): ScriptSpec[] {
     if (!match?.[1] || match[2] === undefined) {
       throw new Error(`Lua script ${file} must be named <name>-<numKeys>.lua`);
     }
-    const lua = readFileSync(path.join(directory, file), 'utf8');
+    const lua = expandIncludes(
+      readFileSync(path.join(directory, file), 'utf8'),
+      path.join(directory, 'includes'),
+      file,
+    );
     const numberOfKeys = Number(match[2]);
     checkHeader(file, lua, numberOfKeys);
     const version = createHash('sha1').update(lua).digest('hex').slice(0, 8);
@@ -39,6 +45,16 @@ export function readScriptSpecs(dir: URL | string = SCRIPTS_DIR): ScriptSpec[] {
       lua,
       commandName: `relay_${match[1].replaceAll('-', '_')}_${version}`,
     };
+  });
+}
+
+function expandIncludes(lua: string, includesDir: string, file: string): string {
+  return lua.replace(INCLUDE_PATTERN, (_line, name: string) => {
+    try {
+      return readFileSync(path.join(includesDir, `${name}.lua`), 'utf8').trimEnd();
+    } catch {
+      throw new Error(`Lua script ${file} includes ${name}, which is not in ${includesDir}`);
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 // Chooses the upstream account for a request and holds its lease: filter in process, choose and lease in Redis.
 import type { ChainableCommander } from 'ioredis';
 import { AppError } from '../../errors/app-error.js';
+import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { AccountRuntime } from '../accounts/account-types.js';
 import { matchesAnyModelPattern } from '../domain/model-patterns.js';
@@ -32,6 +33,7 @@ export interface Acquired {
 }
 
 interface PendingAcquire {
+  platform: string;
   requestId: string;
   candidates: AccountRuntime[];
   resolve: (acquired: Acquired) => void;
@@ -39,9 +41,8 @@ interface PendingAcquire {
 }
 
 export class AccountScheduler {
-  /** Acquisitions waiting for this turn's flush, per platform (one script call per pool). */
-  private readonly queue = new Map<string, PendingAcquire[]>();
-  private scheduled = false;
+  /** Acquisitions waiting for this turn's flush; one script call per pool. */
+  private readonly batch = new TurnBatch<PendingAcquire>((items) => this.flush(items));
 
   constructor(
     private readonly context: RedisContext,
@@ -67,14 +68,13 @@ export class AccountScheduler {
       );
     }
     return new Promise((resolve, reject) => {
-      const pending = this.queue.get(request.platform);
-      const item = { requestId: request.requestId, candidates, resolve, reject };
-      if (pending) pending.push(item);
-      else this.queue.set(request.platform, [item]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.batch.add({
+        platform: request.platform,
+        requestId: request.requestId,
+        candidates,
+        resolve,
+        reject,
+      });
     });
   }
 
@@ -91,12 +91,14 @@ export class AccountScheduler {
     await this.context.redis.zrem(lease.key, lease.requestId);
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    for (const [platform, batch] of this.queue) {
-      this.queue.delete(platform);
-      void this.acquireBatch(platform, batch);
+  private async flush(items: PendingAcquire[]): Promise<void> {
+    const byPlatform = new Map<string, PendingAcquire[]>();
+    for (const item of items) {
+      const group = byPlatform.get(item.platform);
+      if (group) group.push(item);
+      else byPlatform.set(item.platform, [item]);
     }
+    await Promise.all([...byPlatform].map(([platform, group]) => this.acquireBatch(platform, group)));
   }
 
   private async acquireBatch(platform: string, batch: PendingAcquire[]): Promise<void> {

@@ -2,15 +2,19 @@
 // finish in the same event-loop turn share one pipelined round trip.
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
+import { TurnBatch } from '../../lib/turn-batch.js';
+import type { AdmissionService, AdmissionTicket } from '../admission/admission-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
 import { encodeLedgerEntry, LEDGER_FIELD, type LedgerEntry } from './ledger-entry.js';
 import type { PricingService } from './pricing-service.js';
-import type { Outcome, TokenUsage } from './usage-types.js';
+import { type Outcome, type TokenUsage, totalInputTokens } from './usage-types.js';
 
 export interface SettleInput {
   requestId: string;
+  /** What admission took for this request, given back with the real cost; absent for unadmitted calls. */
+  ticket: AdmissionTicket | undefined;
   keyId: string;
   platform: string;
   model: string;
@@ -44,20 +48,20 @@ interface Pending {
   entry: LedgerEntry;
   encoded: string;
   lease: AccountLease | undefined;
+  ticket: AdmissionTicket | undefined;
   resolve: (result: SettleResult) => void;
   reject: (error: unknown) => void;
 }
 
 export class UsageSettler {
-  private queue: Pending[] = [];
-  private scheduled = false;
-  /** Flushes still writing; shutdown waits for them so no usage is lost after the last response. */
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Shutdown drains it, so no usage is lost after the last response. */
+  private readonly batch = new TurnBatch<Pending>((items) => this.flush(items));
 
   constructor(
     private readonly context: RedisContext,
     private readonly pricing: PricingService,
     private readonly scheduler: AccountScheduler,
+    private readonly admission: AdmissionService,
     private readonly options: UsageSettlerOptions,
     private readonly logger: Logger,
   ) {}
@@ -65,26 +69,19 @@ export class UsageSettler {
   settle(input: SettleInput): Promise<SettleResult> {
     const entry = this.price(input);
     return new Promise((resolve, reject) => {
-      this.queue.push({ entry, encoded: encodeLedgerEntry(entry), lease: input.lease, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // One turn of the event loop collects every request finishing now: under load dozens share a flush.
-        setImmediate(() => this.track(this.flush()));
-      }
+      this.batch.add({
+        entry,
+        encoded: encodeLedgerEntry(entry),
+        lease: input.lease,
+        ticket: input.ticket,
+        resolve,
+        reject,
+      });
     });
   }
 
-  async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight.size > 0) {
-      // Flush now rather than wait for the scheduled turn: awaiting nothing would spin without yielding.
-      if (this.queue.length > 0) this.track(this.flush());
-      await Promise.allSettled([...this.inFlight]);
-    }
-  }
-
-  private track(flushing: Promise<void>): void {
-    this.inFlight.add(flushing);
-    void flushing.finally(() => this.inFlight.delete(flushing));
+  drain(): Promise<void> {
+    return this.batch.drain();
   }
 
   private price(input: SettleInput): LedgerEntry {
@@ -117,11 +114,7 @@ export class UsageSettler {
     };
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
+  private async flush(batch: Pending[]): Promise<void> {
     const { keys, scripts, redis } = this.context;
     const pipeline = redis.pipeline();
     const pairs: string[] = [];
@@ -139,6 +132,10 @@ export class UsageSettler {
       ],
     );
     this.releaseLeases(pipeline, batch);
+    // The key's side (lease, reservation → real cost, rate window) travels in the same round trip.
+    for (const { ticket, entry } of batch) {
+      if (ticket) this.admission.settleInto(pipeline, ticket, entry.costMicros, totalTokens(entry.usage));
+    }
     try {
       const results = await pipeline.exec();
       const appended = pipelineResult(results?.[0] as [Error | null, unknown] | undefined);
@@ -162,4 +159,8 @@ export class UsageSettler {
     }
     for (const leases of byKey.values()) this.scheduler.releaseInto(pipeline, leases);
   }
+}
+
+function totalTokens(usage: TokenUsage): number {
+  return totalInputTokens(usage) + usage.output;
 }

@@ -1,0 +1,63 @@
+// The key's spend counters (day, week, month, total, per-family week) and the limits that apply to them.
+import type { StoredApiKey } from '../api-keys/api-key-types.js';
+import type { ModelFamily } from '../domain/platforms.js';
+import type { LimitPeriods } from './limit-periods.js';
+
+export type CostLimitName = 'daily' | 'weekly' | 'monthly' | 'total' | `weekly_${ModelFamily}`;
+
+export interface SpendCounter {
+  name: CostLimitName;
+  /** Key suffix after the key's slot prefix. */
+  suffix: string;
+  /** When the counter's period ends (0: never). */
+  endsAt: number;
+  /** How long the counter is kept, seconds (0: kept for good). */
+  ttlSeconds: number;
+  /** The limit on it, micro-USD, if the key has one. */
+  limitMicros: number | undefined;
+}
+
+const DAY_SECONDS = 86_400;
+
+/** Every counter a request of this model spends into; each carries the key's limit on it, if any. */
+export function spendCounters(
+  key: StoredApiKey,
+  periods: LimitPeriods,
+  family: ModelFamily | undefined,
+): SpendCounter[] {
+  const { limits } = key;
+  const counters: SpendCounter[] = [
+    {
+      name: 'daily',
+      suffix: `spend:day:${periods.day}`,
+      endsAt: periods.dayEndsAt,
+      ttlSeconds: 3 * DAY_SECONDS,
+      limitMicros: limits.dailyCostMicros,
+    },
+    {
+      name: 'weekly',
+      suffix: `spend:week:${periods.week}`,
+      endsAt: periods.weekEndsAt,
+      ttlSeconds: 15 * DAY_SECONDS,
+      limitMicros: limits.weeklyCostMicros,
+    },
+    {
+      name: 'monthly',
+      suffix: `spend:month:${periods.month}`,
+      endsAt: periods.monthEndsAt,
+      ttlSeconds: 63 * DAY_SECONDS,
+      limitMicros: limits.monthlyCostMicros,
+    },
+    { name: 'total', suffix: 'spend:total', endsAt: 0, ttlSeconds: 0, limitMicros: limits.totalCostMicros },
+  ];
+  if (family) {
+    counters.push({
+      name: `weekly_${family}`,
+      suffix: `spend:week:${periods.week}:${family}`,
+      endsAt: periods.weekEndsAt,
+      ttlSeconds: 15 * DAY_SECONDS,
+      limitMicros: limits.weeklyCostMicrosByFamily?.[family],
+    });
+  }
+  return counters;
+}

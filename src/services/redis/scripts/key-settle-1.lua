@@ -1,0 +1,58 @@
+--[[
+  Settles a request on its key's slot: releases the concurrency lease, replaces the cost reservation with the
+  real cost in every spend counter, and adds the request's tokens and cost to the rate window. Idempotent by
+  request id: a second settle releases nothing twice and counts nothing twice. Settling with no usage (a
+  request refused after admission) releases the lease and reservation only.
+
+  KEYS[1]  the key's lease set; every other key is ARGV[1] .. suffix in the same slot
+  ARGV[1]  the key's slot prefix
+  ARGV[2]  now, ms
+  ARGV[3]  request id
+  ARGV[4]  seconds to remember that the request was settled
+  ARGV[5]  real cost, micro-USD
+  ARGV[6]  tokens (input, output and cache, as the rate window counts them)
+  ARGV[7]  rate window, ms, 0 for none
+  ARGV[8]  rate window mode: "sliding" or "fixed"
+  ARGV[9]  number of spend counters n, then n pairs: counter suffix, time to live seconds (0: keep)
+
+  Returns: 1 when this call settled the request, 0 when it had been settled before.
+]]
+local prefix = ARGV[1]
+local now = tonumber(ARGV[2])
+local requestId = ARGV[3]
+
+-- @include release-reservation
+
+redis.call('ZREM', KEYS[1], requestId)
+releaseReservation(requestId)
+if not redis.call('SET', prefix .. 'settled:' .. requestId, '1', 'NX', 'EX', ARGV[4]) then
+  return 0
+end
+
+local cost = tonumber(ARGV[5])
+local tokens = tonumber(ARGV[6])
+if cost > 0 then
+  local at = 10
+  for _ = 1, tonumber(ARGV[9]) do
+    redis.call('INCRBY', prefix .. ARGV[at], cost)
+    if tonumber(ARGV[at + 1]) > 0 then redis.call('EXPIRE', prefix .. ARGV[at], ARGV[at + 1]) end
+    at = at + 2
+  end
+end
+
+local windowMs = tonumber(ARGV[7])
+if windowMs > 0 and (cost > 0 or tokens > 0) then
+  if ARGV[8] == 'fixed' then
+    local key = prefix .. 'rw:' .. (now - (now % windowMs))
+    redis.call('HINCRBY', key, 't', tokens)
+    redis.call('HINCRBY', key, 'c', cost)
+    redis.call('PEXPIRE', key, windowMs * 2 + 60000)
+  else
+    local bucketMs = math.max(1000, math.floor(windowMs / 60))
+    local bucket = now - (now % bucketMs)
+    redis.call('HINCRBY', prefix .. 'rs', bucket .. ':t', tokens)
+    redis.call('HINCRBY', prefix .. 'rs', bucket .. ':c', cost)
+    redis.call('PEXPIRE', prefix .. 'rs', windowMs * 2 + 60000)
+  end
+end
+return 1

@@ -64,3 +64,40 @@ export function postAndAbort(
     req.end(JSON.stringify(body));
   });
 }
+
+export interface OpenStream {
+  /** Resolves with the status once response headers arrive. */
+  status: Promise<number>;
+  /** Resolves with everything received when the response ends (or the stream is aborted). */
+  done: Promise<string>;
+  abort(): void;
+}
+
+/** Starts a request whose response the test reads and can abandon at a moment of its choosing. */
+export function openStream(url: string, body: unknown, headers: Record<string, string>): OpenStream {
+  let abort: () => void = () => {};
+  let onStatus: (status: number) => void = () => {};
+  const status = new Promise<number>((resolve) => {
+    onStatus = resolve;
+  });
+  const done = new Promise<string>((resolve) => {
+    let text = '';
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false },
+      (res) => {
+        onStatus(res.statusCode ?? 0);
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+        });
+        res.on('end', () => resolve(text));
+        res.on('error', () => resolve(text));
+      },
+    );
+    req.on('error', () => resolve(text));
+    req.on('close', () => resolve(text));
+    abort = () => req.destroy();
+    req.end(JSON.stringify(body));
+  });
+  return { status, done, abort: () => abort() };
+}

@@ -226,6 +226,11 @@ export class AdmissionService {
     if (reserved === 1)
       stops.push(this.leases.track(keys.keyReservationExpiry(ticket.keyId), ticket.requestId));
     if (stops.length > 0) stops.push(this.leases.track(keys.reconcileIndex(), ticket.keyId));
-    return { ...ticket, untrack: () => stops.forEach((stop) => stop()) };
+    return {
+      ...ticket,
+      untrack: () => {
+        for (const stop of stops) stop();
+      },
+    };
   }
 }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
+import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import { postAndAbort, postJson } from '../support/sse-client.js';
+
+const STREAM_BODY = {
+  model: 'claude-haiku-4-5',
+  max_tokens: 64,
+  stream: true,
+  messages: [{ role: 'user', content: 'hi' }],
+};
+
+describe('a concurrency-5 key under 200 concurrent streams on two instances', () => {
+  let fake: FakeUpstream;
+  let first: TestRelay;
+  let second: TestRelay;
+
+  beforeAll(async () => {
+    fake = await startFakeUpstream();
+    first = await startTestRelay();
+    second = await startTestRelay({ prefix: first.prefix });
+    await createClaudeAccount(first, fake.url);
+  });
+  afterAll(async () => {
+    await first.stop();
+    await second.stop();
+    await fake.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    // Streams long enough to overlap: ~12 events 15 ms apart.
+    fake.setDefault({ eventDelayMs: 15, chunks: 6 });
+  });
+
+  const relays = () => [first, second];
+  const leaseCount = (keyId: string) =>
+    first.server.services.context.redis.zcard(first.server.services.context.keys.keyLeases(keyId));
+
+  it('never lets the upstream see more than 5 at once, refuses the rest with 429, and leaves no lease', async () => {
+    const { key, plaintext } = await createKey(first, { limits: { concurrency: 5 } });
+    const headers = { 'x-api-key': plaintext, 'anthropic-version': '2023-06-01' };
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        postJson(`${relays()[index % 2]?.url}/v1/messages`, STREAM_BODY, headers),
+      ),
+    );
+    const ok = responses.filter((response) => response.status === 200);
+    const refused = responses.filter((response) => response.status === 429);
+    expect(ok.length + refused.length).toBe(200);
+    expect(ok.length).toBeGreaterThanOrEqual(5);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(JSON.parse(refused[0]?.text ?? '{}').error).toMatchObject({
+      type: 'rate_limit_error',
+      code: 'concurrency_limited',
+    });
+    expect(refused[0]?.headers['retry-after']).toBe('1');
+    expect(fake.maxInFlight).toBeLessThanOrEqual(5);
+    await settled(first);
+    await settled(second);
+    expect(await leaseCount(key.id)).toBe(0);
+  });
+
+  it('queues instead, serves all 200 at most 5 at a time, and cleans up after half abort mid-stream', async () => {
+    const { key, plaintext } = await createKey(first, {
+      limits: { concurrency: 5, queue: { maxWaiters: 200, maxWaitMs: 60_000 } },
+    });
+    const headers = { 'x-api-key': plaintext, 'anthropic-version': '2023-06-01' };
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => {
+        const url = `${relays()[index % 2]?.url}/v1/messages`;
+        return index % 2 === 0
+          ? postJson(url, STREAM_BODY, headers).then((response) => response.status)
+          : postAndAbort(url, STREAM_BODY, headers, 'content_block_delta').then(() => 'aborted');
+      }),
+    );
+    expect(results.filter((result) => result === 200)).toHaveLength(100);
+    expect(results.filter((result) => result === 'aborted')).toHaveLength(100);
+    expect(fake.maxInFlight).toBeLessThanOrEqual(5);
+    expect(fake.maxInFlight).toBeGreaterThan(1);
+    await fake.waitForIdle();
+    await settled(first);
+    await settled(second);
+    expect(await leaseCount(key.id)).toBe(0);
+    const waiters = await first.server.services.context.redis.get(
+      `${first.server.services.context.keys.apiKeySlotPrefix(key.id)}waiters`,
+    );
+    expect(Number(waiters ?? 0)).toBe(0);
+    const entries = await first.server.services.usage.recentLedger(1000);
+    const mine = entries.filter((entry) => entry.keyId === key.id);
+    expect(mine.filter((entry) => entry.outcome === 'client_aborted')).toHaveLength(100);
+  });
+});

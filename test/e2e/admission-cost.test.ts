@@ -1,0 +1,88 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
+import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import { postJson } from '../support/sse-client.js';
+
+// claude-haiku-4-5: $1 input, $5 output per million tokens. Each answer reports 900 output tokens.
+const OUTPUT_TOKENS = 900;
+const DAILY_LIMIT_MICROS = 100_000;
+
+describe('100 concurrent requests against a daily cost limit', () => {
+  let fake: FakeUpstream;
+  let first: TestRelay;
+  let second: TestRelay;
+
+  beforeAll(async () => {
+    fake = await startFakeUpstream();
+    first = await startTestRelay();
+    second = await startTestRelay({ prefix: first.prefix });
+    await createClaudeAccount(first, fake.url);
+  });
+  afterAll(async () => {
+    await first.stop();
+    await second.stop();
+    await fake.close();
+  });
+
+  it('never lets settled spend exceed the limit, answers the rest 402, and keeps no reservation', async () => {
+    fake.setDefault({ usage: { outputTokens: OUTPUT_TOKENS }, eventDelayMs: 5 });
+    const { key, plaintext } = await createKey(first, { limits: { dailyCostMicros: DAILY_LIMIT_MICROS } });
+    const body = {
+      model: 'claude-haiku-4-5',
+      max_tokens: 1000,
+      messages: [{ role: 'user', content: 'Write a lot.' }],
+    };
+    const headers = { 'x-api-key': plaintext, 'anthropic-version': '2023-06-01' };
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        postJson(
+          `${[first, second][index % 2]?.url}/v1/messages`,
+          { ...body, stream: index % 3 === 0 },
+          headers,
+        ),
+      ),
+    );
+    await settled(first);
+    await settled(second);
+
+    const ok = responses.filter((response) => response.status === 200);
+    const refused = responses.filter((response) => response.status === 402);
+    expect(ok.length + refused.length).toBe(100);
+    // Every answer costs ~4,550 micro-USD, so without reservations all 100 (~455,000) would have run.
+    expect(ok.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(50);
+    const refusal = JSON.parse(refused[0]?.text ?? '{}');
+    expect(refusal.error).toMatchObject({ type: 'billing_error', code: 'quota_exceeded' });
+    expect(refused[0]?.headers['x-should-retry']).toBe('false');
+
+    const entries = (await first.server.services.usage.recentLedger(500)).filter(
+      (entry) => entry.keyId === key.id,
+    );
+    expect(entries).toHaveLength(ok.length);
+    const spent = entries.reduce((sum, entry) => sum + entry.costMicros, 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(DAILY_LIMIT_MICROS);
+
+    const { redis, keys } = first.server.services.context;
+    const prefix = keys.apiKeySlotPrefix(key.id);
+    expect(await redis.hlen(`${prefix}resv`)).toBe(0);
+    expect(await redis.hgetall(`${prefix}reserved`)).toEqual({});
+    expect(await redis.zcard(keys.keyReservationExpiry(key.id))).toBe(0);
+    // The live counter the next admission checks holds exactly the settled spend.
+    const day = new Date().toISOString().slice(0, 10);
+    expect(Number(await redis.get(`${prefix}spend:day:${day}`))).toBe(spent);
+  });
+
+  it('refuses with a 402 that the SDK does not retry', async () => {
+    const { plaintext } = await createKey(first, { limits: { totalCostMicros: 1 } });
+    const client = new Anthropic({ apiKey: plaintext, baseURL: first.url, maxRetries: 2 });
+    const error = await client.messages
+      .create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(402);
+    const body = (error as InstanceType<typeof Anthropic.APIError>).error as { error: { message: string } };
+    expect(body.error.message).toMatch(/total/);
+  });
+});

@@ -83,8 +83,14 @@ export interface CommandLabel {
   background: boolean;
 }
 
-/** Scripts run by background jobs, not by requests (see services/usage/rollup-job and jobs/leader-lock). */
-const BACKGROUND_SCRIPTS = new Set(['rollup-apply', 'lock-renew', 'lock-release']);
+/** Scripts run by background jobs, not by requests (rollup job, leader locks, the reconciler). */
+const BACKGROUND_SCRIPTS = new Set([
+  'rollup-apply',
+  'lock-renew',
+  'lock-release',
+  'key-reconcile',
+  'reconcile-forget',
+]);
 const CONNECTION_COMMANDS = new Set([
   'client',
   'info',
@@ -125,6 +131,9 @@ export function createCommandLabeler(keys: ReturnType<typeof createKeys>): (args
     if ((name === 'get' || name === 'set') && (first === cursorKey || first.startsWith(lockPrefix))) {
       return { label: `${name} ${first === cursorKey ? 'usage-cursor' : 'job-lock'}`, background: true };
     }
+    // The reconciler reads its index and trims expired account leases of every pool.
+    if (name === 'zrangebyscore' || name === 'smembers' || name === 'zremrangebyscore')
+      return { label: name, background: true };
     // The lease keeper renews every live lease with ZADD XX once per interval.
     if (name === 'zadd' && (args[2] ?? '').toUpperCase() === 'XX')
       return { label: 'zadd xx', background: true };

@@ -35,7 +35,16 @@ export async function provision(
       baseUrl: fakeUrl,
       credentials: { apiKey: 'bench-upstream-key' },
     });
-    const issued = await services.apiKeys.create({ name: 'bench' });
+    // Limits that never bind but make every request pay for the whole admission: a concurrency lease, a rate
+    // window and a cost reservation against a daily limit.
+    const issued = await services.apiKeys.create({
+      name: 'bench',
+      limits: {
+        concurrency: 10_000,
+        window: { seconds: 60, mode: 'sliding', requests: 1_000_000_000 },
+        dailyCostMicros: 1_000_000_000_000,
+      },
+    });
     return issued.plaintext;
   } finally {
     await services.stop();

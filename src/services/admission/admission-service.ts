@@ -12,6 +12,7 @@ import { pipelineResult } from '../redis/scripts.js';
 import type { PricingService } from '../usage/pricing-service.js';
 import { modelFamily, worstCaseMicros } from './cost-bound.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
+import { type KeyUsage, readKeyUsage } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
 import { checkKeyRestrictions, type RestrictedRequest } from './restrictions.js';
 import { type SpendCounter, spendCounters } from './spend-counters.js';
@@ -120,6 +121,11 @@ export class AdmissionService {
       ],
     );
     if (ticket.wakesQueue) pipeline.publish(keys.channel(KEY_FREE_TOPIC), ticket.keyId);
+  }
+
+  /** Current spend against each of the key's limits, with reset times. */
+  usage(key: StoredApiKey): Promise<KeyUsage> {
+    return readKeyUsage(this.context, this.calendar, key, this.now());
   }
 
   /** Gives back what admission took for a request that will not run (no account, a failure before upstream). */

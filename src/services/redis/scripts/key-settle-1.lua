@@ -34,8 +34,10 @@ local tokens = tonumber(ARGV[6])
 if cost > 0 then
   local at = 10
   for _ = 1, tonumber(ARGV[9]) do
-    redis.call('INCRBY', prefix .. ARGV[at], cost)
-    if tonumber(ARGV[at + 1]) > 0 then redis.call('EXPIRE', prefix .. ARGV[at], ARGV[at + 1]) end
+    -- The expiry is set once, by the increment that creates the period's counter.
+    if redis.call('INCRBY', prefix .. ARGV[at], cost) == cost and tonumber(ARGV[at + 1]) > 0 then
+      redis.call('EXPIRE', prefix .. ARGV[at], ARGV[at + 1])
+    end
     at = at + 2
   end
 end

@@ -14,10 +14,16 @@ export interface RenderedError {
 export function errorBody(error: AppError, format: ErrorFormat, requestId: string): unknown {
   const spec = ERROR_CODES[error.code];
   switch (format) {
+    // Details (which limit was hit, its reset time) ride along as an extra field the SDKs leave alone.
     case 'anthropic':
       return {
         type: 'error',
-        error: { type: error.clientType ?? spec.anthropic, message: error.message, code: error.code },
+        error: {
+          type: error.clientType ?? spec.anthropic,
+          message: error.message,
+          code: error.code,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
         request_id: requestId,
       };
     case 'openai':
@@ -27,6 +33,7 @@ export function errorBody(error: AppError, format: ErrorFormat, requestId: strin
           type: error.clientType ?? spec.openai,
           param: typeof error.details?.field === 'string' ? error.details.field : null,
           code: error.code,
+          ...(error.details === undefined ? {} : { details: error.details }),
         },
       };
     case 'gemini':
@@ -35,7 +42,13 @@ export function errorBody(error: AppError, format: ErrorFormat, requestId: strin
           code: error.httpStatus,
           message: error.message,
           status: spec.gemini,
-          details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: error.code }],
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: error.code,
+              ...(error.details === undefined ? {} : { metadata: stringValues(error.details) }),
+            },
+          ],
         },
       };
     case 'json':
@@ -71,4 +84,13 @@ export function renderError(error: AppError, format: ErrorFormat, requestId: str
 export function renderStreamError(error: AppError, format: ErrorFormat, requestId: string): string {
   const body = JSON.stringify(errorBody(error, format, requestId));
   return format === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}
+
+/** google.rpc.ErrorInfo metadata is a map of strings. */
+function stringValues(details: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(details)) {
+    values[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return values;
 }

@@ -53,7 +53,12 @@ describe('100 concurrent requests against a daily cost limit', () => {
     expect(ok.length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(50);
     const refusal = JSON.parse(refused[0]?.text ?? '{}');
-    expect(refusal.error).toMatchObject({ type: 'billing_error', code: 'quota_exceeded' });
+    expect(refusal.error).toMatchObject({
+      type: 'billing_error',
+      code: 'quota_exceeded',
+      details: { limit: 'daily', maxMicros: DAILY_LIMIT_MICROS },
+    });
+    expect(refusal.error.details.resetAt).toBeGreaterThan(Date.now());
     expect(refused[0]?.headers['x-should-retry']).toBe('false');
 
     const entries = (await first.server.services.usage.recentLedger(500)).filter(

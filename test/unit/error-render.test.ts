@@ -13,7 +13,12 @@ describe('error rendering', () => {
     expect(rendered.status).toBe(402);
     expect(JSON.parse(rendered.body)).toEqual({
       type: 'error',
-      error: { type: 'billing_error', message: 'Daily cost limit reached', code: 'quota_exceeded' },
+      error: {
+        type: 'billing_error',
+        message: 'Daily cost limit reached',
+        code: 'quota_exceeded',
+        details: { limit: 'daily_cost', field: 'limits.dailyCost' },
+      },
       request_id: 'req_1',
     });
     expect(rendered.headers['x-should-retry']).toBe('false');
@@ -27,6 +32,7 @@ describe('error rendering', () => {
         type: 'insufficient_quota',
         param: 'limits.dailyCost',
         code: 'quota_exceeded',
+        details: { limit: 'daily_cost', field: 'limits.dailyCost' },
       },
     });
   });
@@ -37,6 +43,8 @@ describe('error rendering', () => {
     const body = JSON.parse(rendered.body);
     expect(body.error).toMatchObject({ code: 401, message: 'API key not valid', status: 'UNAUTHENTICATED' });
     expect(body.error.details[0].reason).toBe('unauthenticated');
+    const limited = JSON.parse(renderError(error, 'gemini', 'req_1').body);
+    expect(limited.error.details[0].metadata).toEqual({ limit: 'daily_cost', field: 'limits.dailyCost' });
   });
 
   it('renders plain JSON with details', () => {

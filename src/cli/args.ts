@@ -47,7 +47,7 @@ export function parseCommandArgs(argv: readonly string[], table: OptionTable, to
   }
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, options),
       options,
       strict: true,
       allowPositionals: true,
@@ -58,6 +58,34 @@ export function parseCommandArgs(argv: readonly string[], table: OptionTable, to
     const message = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
     throw new UsageError(message, topic);
   }
+}
+
+/**
+ * `--name -1` as `--name=-1`: parseArgs takes a value starting with `-` for an option and refuses it, which
+ * would hide the real complaint (a negative amount) behind advice about quoting. No option is named by digits.
+ */
+function joinNegativeValues(
+  argv: readonly string[],
+  options: Readonly<Record<string, { type: 'string' | 'boolean' }>>,
+): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const item = argv[index] ?? '';
+    const next = argv[index + 1];
+    const name = item.startsWith('--') ? item.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      joined.push(`${item}=${next}`);
+      index++;
+    } else {
+      joined.push(item);
+    }
+  }
+  return joined;
 }
 
 /** Checks required options and the positional count, after `--help` had its chance. */
@@ -160,4 +188,120 @@ export function pairs(args: ParsedArgs, name: string, topic: string): Record<str
     result[left] = right;
   }
   return result;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** `30m`, `12h`, `7d`, `1h30m`, `500ms` in milliseconds, or undefined when it is no such duration. */
+export function parseDurationMs(value: string): number | undefined {
+  if (!/^(\d+(ms|s|m|h|d|w))+$/.test(value)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
+    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? Number.NaN);
+  }
+  return Number.isSafeInteger(total) ? total : undefined;
+}
+
+/** A positive duration within `max`; `unit: 's'` also demands whole seconds, for limits kept in seconds. */
+export function duration(
+  args: ParsedArgs,
+  name: string,
+  bounds: { max: number; unit: 'ms' | 's' },
+  topic: string,
+): number | undefined {
+  const value = text(args, name);
+  if (value === undefined) return undefined;
+  const ms = parseDurationMs(value);
+  const step = bounds.unit === 's' ? 1000 : 1;
+  if (ms === undefined || ms <= 0 || ms % step !== 0) {
+    const example = bounds.unit === 's' ? '30s, 15m, 12h or 7d' : '500ms, 30s or 2m';
+    throw new UsageError(`--${name} must be a duration such as ${example} (got "${value}")`, topic);
+  }
+  if (ms > bounds.max) throw new UsageError(`--${name} must be at most ${formatMs(bounds.max)}`, topic);
+  return ms / step;
+}
+
+/** The largest units first, in the syntax `duration` reads back: `1d12h`, `30m`, `1500ms`. */
+export function formatMs(ms: number): string {
+  if (ms % 1000 !== 0 || ms === 0) return `${ms}ms`;
+  let rest = ms;
+  let shown = '';
+  for (const unit of ['d', 'h', 'm', 's']) {
+    const size = UNIT_MS[unit] ?? 1;
+    if (rest >= size) {
+      shown += `${Math.floor(rest / size)}${unit}`;
+      rest %= size;
+    }
+  }
+  return shown;
+}
+
+/** USD with at most six decimals as integer micro-USD, from the digits themselves so no float rounding. */
+export function parseUsdMicros(value: string): number | undefined {
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(value);
+  if (!match) return undefined;
+  const micros = BigInt(match[1] ?? '0') * 1_000_000n + BigInt((match[2] ?? '').padEnd(6, '0'));
+  return micros <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(micros) : undefined;
+}
+
+export function usdMicros(args: ParsedArgs, name: string, topic: string): number | undefined {
+  const value = text(args, name);
+  if (value === undefined) return undefined;
+  const micros = parseUsdMicros(value);
+  if (micros === undefined) {
+    const why = value.startsWith('-') ? 'must not be negative' : 'must be an amount in USD such as 10 or 2.5';
+    throw new UsageError(`--${name} ${why}, with at most 6 decimals (got "${value}")`, topic);
+  }
+  return micros;
+}
+
+/**
+ * An ISO 8601 date-time with its zone (`2026-12-31T23:59:59Z`, `…+01:00`) as ms since the epoch. The zone is
+ * required because without one the instant would depend on wherever the CLI happens to run.
+ */
+export function dateTime(args: ParsedArgs, name: string, topic: string): number | undefined {
+  const value = text(args, name);
+  if (value === undefined) return undefined;
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(
+      value,
+    );
+  const [year, month, dayOfMonth, hour, minute, second] = (match?.slice(1, 7) ?? []).map((part) =>
+    Number(part ?? 0),
+  );
+  const wall = Date.UTC(year ?? 0, (month ?? 1) - 1, dayOfMonth ?? 0, hour ?? 0, minute ?? 0, second ?? 0);
+  const check = new Date(wall);
+  // Date.UTC rolls Feb 30 over into March; a real date comes back unchanged.
+  const real =
+    match !== null &&
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() + 1 === month &&
+    check.getUTCDate() === dayOfMonth &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute;
+  if (!match || !real) {
+    throw new UsageError(
+      `--${name} must be an ISO date-time with a zone, e.g. 2026-12-31T23:59:59Z (got "${value}")`,
+      topic,
+    );
+  }
+  const sign = match[9] === '-' ? -1 : 1;
+  const offsetMinutes = match[8] === 'Z' ? 0 : sign * (Number(match[10]) * 60 + Number(match[11]));
+  return wall + Number((match[7] ?? '').padEnd(3, '0')) - offsetMinutes * 60_000;
+}
+
+/** At most one of these options; returns the one given, if any. */
+export function oneOf(args: ParsedArgs, names: readonly string[], topic: string): string | undefined {
+  const given = names.filter((name) => args.values[name] !== undefined);
+  if (given.length > 1) {
+    throw new UsageError(`${given.map((name) => `--${name}`).join(' and ')} cannot be combined`, topic);
+  }
+  return given[0];
 }

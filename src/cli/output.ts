@@ -35,6 +35,48 @@ export function formatUsd(micros: number): string {
   return `${sign}$${whole}.${fraction}`;
 }
 
+/** Like formatUsd, but without the trailing zeros past the cents: `$10.50`, `$0.0015`. */
+export function formatUsdShort(micros: number): string {
+  return formatUsd(micros).replace(/(\.\d\d\d*?)0+$/, '$1');
+}
+
+/** ISO 8601 wall time in an IANA zone with its offset, e.g. `2026-11-23T00:00:00+01:00`. */
+export function formatZonedTime(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'longOffset',
+  }).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((item) => item.type === type)?.value ?? '';
+  // `longOffset` says `GMT+01:00`, or plain `GMT` for a zero offset in some ICU versions.
+  const offset = part('timeZoneName').replace('GMT', '') || '+00:00';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}${offset}`;
+}
+
+/**
+ * A copy of a JSON-bound value with a `…Usd` string beside every `…Micros` number (`spentMicros` gains
+ * `spentUsd`), and `null` for undefined so that every field of the view shows up.
+ */
+export function withUsdStrings(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) return value.map(withUsdStrings);
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [name, item] of Object.entries(value)) {
+    result[name] = withUsdStrings(item);
+    if (name.endsWith('Micros') && typeof item === 'number') {
+      result[`${name.slice(0, -'Micros'.length)}Usd`] = formatUsd(item).replace('$', '');
+    }
+  }
+  return result;
+}
+
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }

@@ -1,55 +1,24 @@
 // The admin CLI as a child process: keys, accounts and usage against the test Redis, exit codes for bad input.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { resolveSecrets } from '../../src/config/secrets.js';
-import { createLogger } from '../../src/lib/logger.js';
 import type { Account } from '../../src/services/accounts/account-types.js';
 import type { IssuedApiKey } from '../../src/services/api-keys/api-key-service.js';
 import type { ApiKey } from '../../src/services/api-keys/api-key-types.js';
-import { createServices, type Services } from '../../src/services/container.js';
 import type { SettleInput } from '../../src/services/usage/usage-settler.js';
-import { type CliEnv, runCli, runCliJson } from '../support/cli.js';
-import { createTestRedis, type TestRedis } from '../support/redis.js';
+import { type CliEnv, type CliFixture, createCliFixture, runCli, runCliJson } from '../support/cli.js';
+import type { TestRedis } from '../support/redis.js';
 
 describe('admin CLI', () => {
+  let fixture: CliFixture;
   let t: TestRedis;
-  let dataDir: string;
   let env: CliEnv;
-  const opened: Services[] = [];
 
   beforeEach(async () => {
-    t = await createTestRedis();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'relay-cli-'));
-    env = { REDIS_URL: t.url, REDIS_KEY_PREFIX: t.prefix, DATA_DIR: dataDir };
-    // The server's first start writes DATA_DIR/secrets.json; the CLI reads it and never generates its own.
-    resolveSecrets(loadConfig({ DATA_DIR: dataDir }));
+    fixture = await createCliFixture();
+    ({ t, env } = fixture);
   });
-  afterEach(async () => {
-    for (const services of opened.splice(0)) await services.stop();
-    await t.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterEach(() => fixture.cleanup());
 
-  /** Services on the CLI's prefix with the CLI's secrets (read from, or first written to, the same DATA_DIR). */
-  async function servicesLikeCli(): Promise<Services> {
-    const config = loadConfig({ NODE_ENV: 'test', ...env });
-    const secrets = resolveSecrets(config);
-    const services = await createServices({
-      redisUrl: t.url,
-      keyPrefix: t.prefix,
-      encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
-      apiKeyPrefix: config.apiKeys.prefix,
-      ledgerMaxEntries: 10_000,
-      retention: { hour: 1, day: 1, month: 1 },
-      runJobs: false,
-      logger: createLogger({ level: 'silent' }),
-    });
-    opened.push(services);
-    return services;
-  }
+  const servicesLikeCli = () => fixture.servicesLikeCli();
 
   it('creates, lists, shows, disables and rotates API keys', async () => {
     const first = await runCliJson<IssuedApiKey>(['keys', 'create', '--name', 'ci key', '--tag', 'ci'], env);

@@ -76,6 +76,26 @@ describe('API key service', () => {
     expect(await services.apiKeys.get(key.id)).toBeUndefined();
   });
 
+  it('applies patches computed from the current key without losing concurrent ones', async () => {
+    const { key } = await services.apiKeys.create({
+      name: 'counted',
+      description: 'kept',
+      limits: { concurrency: 1 },
+    });
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        services.apiKeys.update(key.id, (current) => ({
+          limits: { ...current.limits, concurrency: (current.limits.concurrency ?? 0) + 1 },
+        })),
+      ),
+    );
+    const updated = await services.apiKeys.require(key.id);
+    expect(updated.limits.concurrency).toBe(6);
+    // A field given as undefined keeps its stored value.
+    await services.apiKeys.update(key.id, { name: 'renamed', description: undefined });
+    expect(await services.apiKeys.require(key.id)).toMatchObject({ name: 'renamed', description: 'kept' });
+  });
+
   it('names the field of invalid input', async () => {
     const error = await services.apiKeys
       .create({ name: 'bad', limits: { concurrency: -1 } })

@@ -21,9 +21,7 @@ describe('key usage view', () => {
         window: { seconds: 60, mode: 'fixed', requests: 100 },
       },
     });
-    const stored = await services.apiKeys.authenticate(
-      (await services.apiKeys.rotate(key.id)).plaintext,
-    );
+    const stored = await services.apiKeys.authenticate((await services.apiKeys.rotate(key.id)).plaintext);
     const admit = (requestId: string) =>
       services.admission.admit({
         key: stored,
@@ -57,7 +55,13 @@ describe('key usage view', () => {
 
     const usage = await services.admission.usage(stored);
     expect(usage.concurrency).toEqual({ inFlight: 1, limit: 4 });
-    expect(usage.window).toMatchObject({ mode: 'fixed', requests: 2, tokens: 1100, costMicros: 1500, limits: { requests: 100 } });
+    expect(usage.window).toMatchObject({
+      mode: 'fixed',
+      requests: 2,
+      tokens: 1100,
+      costMicros: 1500,
+      limits: { requests: 100 },
+    });
     expect(usage.window?.resetsAt).toBeGreaterThan(Date.now());
     const daily = usage.costs.find((cost) => cost.name === 'daily');
     // haiku: $1 in, $5 out → 1,000 + 500 micro-USD; the running request holds its worst case
@@ -69,7 +73,10 @@ describe('key usage view', () => {
       reservedMicros: 701,
       limitMicros: 2_000_000,
     });
-    expect(usage.costs.find((cost) => cost.name === 'total')).toMatchObject({ spentMicros: 1500, resetsAt: undefined });
+    expect(usage.costs.find((cost) => cost.name === 'total')).toMatchObject({
+      spentMicros: 1500,
+      resetsAt: undefined,
+    });
     expect(usage.costs.find((cost) => cost.name === 'weekly_opus')).toMatchObject({ spentMicros: 0 });
 
     await services.admission.release(running);

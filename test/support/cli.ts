@@ -1,7 +1,14 @@
 // Runs the real admin CLI (`src/cli/main.ts`) as a child process and collects its exit code and output.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../src/config/config.js';
+import { resolveSecrets } from '../../src/config/secrets.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { createServices, type Services } from '../../src/services/container.js';
+import { createTestRedis, type TestRedis } from './redis.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,4 +54,47 @@ export async function runCliJson<T>(args: readonly string[], env: CliEnv): Promi
   const result = await runCli([...args, '--json'], env);
   if (result.code !== 0) throw new Error(`cli ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
+}
+
+export interface CliFixture {
+  t: TestRedis;
+  env: CliEnv;
+  /** Services on the CLI's prefix with the CLI's secrets (read from the same DATA_DIR); stopped by cleanup. */
+  servicesLikeCli(): Promise<Services>;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh Redis prefix and DATA_DIR for CLI runs, with a way to look at what the CLI wrote. */
+export async function createCliFixture(): Promise<CliFixture> {
+  const t = await createTestRedis();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-cli-'));
+  const env: CliEnv = { REDIS_URL: t.url, REDIS_KEY_PREFIX: t.prefix, DATA_DIR: dataDir };
+  // The server's first start writes DATA_DIR/secrets.json; the CLI reads it and never generates its own.
+  resolveSecrets(loadConfig({ DATA_DIR: dataDir }));
+  const opened: Services[] = [];
+  return {
+    t,
+    env,
+    async servicesLikeCli() {
+      const config = loadConfig({ NODE_ENV: 'test', ...env });
+      const secrets = resolveSecrets(config);
+      const services = await createServices({
+        redisUrl: t.url,
+        keyPrefix: t.prefix,
+        encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
+        apiKeyPrefix: config.apiKeys.prefix,
+        ledgerMaxEntries: 10_000,
+        retention: { hour: 1, day: 1, month: 1 },
+        runJobs: false,
+        logger: createLogger({ level: 'silent' }),
+      });
+      opened.push(services);
+      return services;
+    },
+    async cleanup() {
+      for (const services of opened.splice(0)) await services.stop();
+      await t.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,7 +4,14 @@ import { checkKeyRestrictions, type RestrictedRequest } from '../../src/services
 import { createApiKeyInputSchema, type StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 
 function key(input: Record<string, unknown> = {}): StoredApiKey {
-  return { ...createApiKeyInputSchema.parse({ name: 'k', ...input }), id: 'key_1', hash: '0'.repeat(64), hint: 'cr_…', createdAt: 0, updatedAt: 0 };
+  return {
+    ...createApiKeyInputSchema.parse({ name: 'k', ...input }),
+    id: 'key_1',
+    hash: '0'.repeat(64),
+    hint: 'cr_…',
+    createdAt: 0,
+    updatedAt: 0,
+  };
 }
 const request = (overrides: Partial<RestrictedRequest> = {}): RestrictedRequest => ({
   platform: 'claude',
@@ -31,19 +38,31 @@ describe('key restrictions', () => {
   });
 
   it('limits platforms, and the deny-list beats the allow-list', () => {
-    expect(reasonOf(() => checkKeyRestrictions(key({ platforms: ['gemini'] }), request()))).toBe('platform_not_allowed');
+    expect(reasonOf(() => checkKeyRestrictions(key({ platforms: ['gemini'] }), request()))).toBe(
+      'platform_not_allowed',
+    );
     const lists = key({ modelAllow: ['claude-*'], modelDeny: ['claude-opus*'] });
-    expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: 'claude-sonnet-4-5' })))).toBe('allowed');
-    expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: 'claude-opus-4-1' })))).toBe('model_denied');
-    expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: 'gpt-5' })))).toBe('model_not_allowed');
+    expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: 'claude-sonnet-4-5' })))).toBe(
+      'allowed',
+    );
+    expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: 'claude-opus-4-1' })))).toBe(
+      'model_denied',
+    );
+    expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: 'gpt-5' })))).toBe(
+      'model_not_allowed',
+    );
     // Calls without a model (model lists) pass model lists.
     expect(reasonOf(() => checkKeyRestrictions(lists, request({ model: undefined })))).toBe('allowed');
   });
 
   it('allows only the listed clients, and an unrecognised client is not one of them', () => {
     const claudeCodeOnly = key({ clients: ['claude-code'] });
-    expect(reasonOf(() => checkKeyRestrictions(claudeCodeOnly, request({ client: 'claude-code' })))).toBe('allowed');
-    expect(reasonOf(() => checkKeyRestrictions(claudeCodeOnly, request({ client: 'codex' })))).toBe('client_not_allowed');
+    expect(reasonOf(() => checkKeyRestrictions(claudeCodeOnly, request({ client: 'claude-code' })))).toBe(
+      'allowed',
+    );
+    expect(reasonOf(() => checkKeyRestrictions(claudeCodeOnly, request({ client: 'codex' })))).toBe(
+      'client_not_allowed',
+    );
     expect(reasonOf(() => checkKeyRestrictions(claudeCodeOnly, request()))).toBe('client_not_allowed');
   });
 });
@@ -53,8 +72,16 @@ describe('client recognition', () => {
     [{ 'user-agent': 'claude-cli/2.1.0 (external, cli)' }, {}, 'claude-code'],
     [{ 'user-agent': 'claude-cli/1.0.83 (external, sdk-ts)' }, {}, 'claude-code'],
     [{ 'x-claude-code-session-id': '5d8f1c2e-7a3b-4c9d-9e1f-2b3c4d5e6f70' }, {}, 'claude-code'],
-    [{}, { userId: JSON.stringify({ device_id: 'a'.repeat(64), account_uuid: '', session_id: 'x' }) }, 'claude-code'],
-    [{}, { userId: `user_${'b'.repeat(64)}_account__session_5d8f1c2e-7a3b-4c9d-9e1f-2b3c4d5e6f70` }, 'claude-code'],
+    [
+      {},
+      { userId: JSON.stringify({ device_id: 'a'.repeat(64), account_uuid: '', session_id: 'x' }) },
+      'claude-code',
+    ],
+    [
+      {},
+      { userId: `user_${'b'.repeat(64)}_account__session_5d8f1c2e-7a3b-4c9d-9e1f-2b3c4d5e6f70` },
+      'claude-code',
+    ],
     [{ 'user-agent': 'codex_cli_rs/0.58.0 (Debian 12; x86_64) xterm' }, {}, 'codex'],
     [{ originator: 'codex_cli_rs' }, {}, 'codex'],
     [{ 'session-id': 'abc', 'thread-id': 'abc', 'x-client-request-id': 'abc' }, {}, 'codex'],

@@ -1,10 +1,28 @@
-// `keys …` commands: create, list, show, enable/disable and rotate relay API keys.
-import { AppError } from '../../errors/app-error.js';
+// `keys …` commands: create, update, list, show, usage, enable/disable and rotate relay API keys.
+import { AppError, isAppError } from '../../errors/app-error.js';
 import type { IssuedApiKey } from '../../services/api-keys/api-key-service.js';
-import type { ApiKey } from '../../services/api-keys/api-key-types.js';
-import { integer, list, type OptionTable, positional, requiredText, text } from '../args.js';
+import type { ApiKey, UpdateApiKeyInput } from '../../services/api-keys/api-key-types.js';
+import {
+  flag,
+  integer,
+  list,
+  type OptionTable,
+  type ParsedArgs,
+  positional,
+  requiredText,
+  text,
+  UsageError,
+} from '../args.js';
 import type { Command, CommandOutput } from '../command.js';
-import { compact, fields, formatTime, table } from '../output.js';
+import {
+  applyLimitChanges,
+  CREATE_SETTING_OPTIONS,
+  type KeyChanges,
+  parseKeyChanges,
+  UPDATE_SETTING_OPTIONS,
+} from '../key-options.js';
+import { describeKey, keyStatus, renderKeyUsage } from '../key-text.js';
+import { compact, formatTime, table, withUsdStrings } from '../output.js';
 
 const CREATE_OPTIONS: OptionTable = {
   name: {
@@ -15,6 +33,7 @@ const CREATE_OPTIONS: OptionTable = {
   },
   owner: { type: 'string', value: '<userId>', description: 'the user who owns the key' },
   tag: { type: 'string', value: '<tag>', multiple: true, description: 'a tag (repeatable)' },
+  ...CREATE_SETTING_OPTIONS,
 };
 
 const PAGE_OPTIONS: OptionTable = {
@@ -24,32 +43,32 @@ const PAGE_OPTIONS: OptionTable = {
 
 const ID = ['id'] as const;
 
-function status(key: ApiKey): string {
-  return key.enabled ? 'enabled' : 'disabled';
-}
+/** The key fields the service reports validation errors under, and the option that set each. */
+const FIELD_OPTIONS: Readonly<Record<string, string>> = {
+  name: 'name',
+  description: 'description',
+  ownerId: 'owner',
+  modelAllow: 'allow-model',
+  modelDeny: 'deny-model',
+  tags: 'tag',
+};
 
-function describeKey(key: ApiKey): string {
-  return fields([
-    ['id', key.id],
-    ['name', key.name],
-    ['status', status(key)],
-    ['hint', key.hint],
-    ['owner', key.ownerId],
-    ['description', key.description],
-    ['tags', compact(key.tags)],
-    ['expiry', compact(key.expiry)],
-    ['platforms', compact(key.platforms)],
-    ['models allowed', compact(key.modelAllow)],
-    ['models denied', compact(key.modelDeny)],
-    ['clients', compact(key.clients)],
-    ['limits', compact(key.limits)],
-    ['bindings', compact(key.bindings)],
-    ['binding fallback', key.bindingFallback],
-    ['created', formatTime(key.createdAt)],
-    ['updated', formatTime(key.updatedAt)],
-    ['rotated', formatTime(key.rotatedAt)],
-    ['activated', formatTime(key.activatedAt)],
-  ]);
+/**
+ * Runs a key write, naming the option (and the value, for lists) in the service's validation errors, which
+ * speak of record fields such as `modelAllow.1` that a CLI user never typed.
+ */
+async function explained<T>(args: ParsedArgs, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const field = isAppError(error) && error.code === 'invalid_request' ? error.details?.field : undefined;
+    const [head, index] = typeof field === 'string' ? field.split('.') : [];
+    const option = FIELD_OPTIONS[head ?? ''];
+    if (!isAppError(error) || option === undefined) throw error;
+    const value = index === undefined ? undefined : list(args, option)[Number(index)];
+    const given = value === undefined ? `--${option}` : `--${option} "${value}"`;
+    throw new AppError('invalid_request', `${error.message} (${given})`, { details: error.details });
+  }
 }
 
 /** The plaintext exists only in this output; say so, since it cannot be recovered later. */
@@ -93,15 +112,42 @@ export const KEY_COMMANDS: readonly Command[] = [
     positionals: [],
     options: CREATE_OPTIONS,
     prepare(args) {
-      const name = requiredText(args, 'name', 'keys create');
+      const topic = 'keys create';
+      const name = requiredText(args, 'name', topic);
       const ownerId = text(args, 'owner');
-      const tags = list(args, 'tag');
+      const { limits, ...settings } = parseKeyChanges(args, topic);
+      const input = {
+        ...settings,
+        name,
+        ownerId,
+        enabled: !flag(args, 'disabled'),
+        limits: limits && applyLimitChanges({}, limits, topic),
+      };
       return async (services) => {
         // The key service stores any owner id it is given; a typo would make the key nobody's.
         if (ownerId !== undefined && !(await services.users.get(ownerId))) {
           throw new AppError('not_found', `User ${ownerId} does not exist`);
         }
-        return issued('Created', await services.apiKeys.create({ name, ownerId, tags }));
+        return issued('Created', await explained(args, () => services.apiKeys.create(input)));
+      };
+    },
+  },
+  {
+    group: 'keys',
+    action: 'update',
+    summary: 'change a key: only the options given; limits merge into the ones it has',
+    positionals: ID,
+    options: UPDATE_SETTING_OPTIONS,
+    prepare(args) {
+      const topic = 'keys update';
+      const id = positional(args, 0);
+      const changes = parseKeyChanges(args, topic);
+      if (Object.keys(changes).length === 0) {
+        throw new UsageError('nothing to change: give at least one option', topic);
+      }
+      return async (services) => {
+        const key = await explained(args, async () => services.apiKeys.update(id, patchFor(changes)));
+        return { json: key, text: `Updated API key ${key.id} (${key.name})\n${describeKey(key)}` };
       };
     },
   },
@@ -119,7 +165,7 @@ export const KEY_COMMANDS: readonly Command[] = [
         const rows = page.items.map((key) => [
           key.id,
           key.name,
-          status(key),
+          keyStatus(key),
           key.hint,
           key.ownerId ?? '-',
           compact(key.tags),
@@ -149,6 +195,21 @@ export const KEY_COMMANDS: readonly Command[] = [
       };
     },
   },
+  {
+    group: 'keys',
+    action: 'usage',
+    summary: "a key's spend, rate window and concurrency right now against its limits, with reset times",
+    positionals: ID,
+    options: {},
+    prepare(args) {
+      const id = positional(args, 0);
+      return async (services) => {
+        const key = await services.apiKeys.require(id);
+        const usage = await services.admission.usage(key);
+        return { json: withUsdStrings(usage), text: renderKeyUsage(key, usage) };
+      };
+    },
+  },
   toggled(false),
   toggled(true),
   {
@@ -163,3 +224,14 @@ export const KEY_COMMANDS: readonly Command[] = [
     },
   },
 ];
+
+/**
+ * The update to send. The service replaces `limits` as a whole, so merging needs the key's current limits;
+ * read-then-write is not atomic, but admin edits of one key do not race in practice.
+ */
+/** Limits merge into the current ones inside the service's compare-and-swap, so no concurrent edit is lost. */
+function patchFor(changes: KeyChanges): UpdateApiKeyInput | ((current: ApiKey) => UpdateApiKeyInput) {
+  const { limits, ...settings } = changes;
+  if (limits === undefined) return settings;
+  return (current) => ({ ...settings, limits: applyLimitChanges(current.limits, limits, 'keys update') });
+}

@@ -12,7 +12,7 @@ import { pipelineResult } from '../redis/scripts.js';
 import type { PricingService } from '../usage/pricing-service.js';
 import { modelFamily, worstCaseMicros } from './cost-bound.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
-import { type KeyUsage, readKeyUsage } from './key-usage.js';
+import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
 import { checkKeyRestrictions, type RestrictedRequest } from './restrictions.js';
 import { type SpendCounter, spendCounters } from './spend-counters.js';
@@ -124,7 +124,7 @@ export class AdmissionService {
   }
 
   /** Current spend against each of the key's limits, with reset times. */
-  usage(key: StoredApiKey): Promise<KeyUsage> {
+  usage(key: UsageSubject): Promise<KeyUsage> {
     return readKeyUsage(this.context, this.calendar, key, this.now());
   }
 

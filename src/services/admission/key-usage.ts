@@ -15,6 +15,9 @@ export interface CostLimitUsage {
   resetsAt: number | undefined;
 }
 
+/** What the view needs of a key: its id, limits and expiry (a public ApiKey will do). */
+export type UsageSubject = Pick<StoredApiKey, 'id' | 'limits' | 'expiry'>;
+
 export interface KeyUsage {
   keyId: string;
   at: number;
@@ -38,7 +41,7 @@ export interface KeyUsage {
 export async function readKeyUsage(
   context: RedisContext,
   calendar: LimitCalendar,
-  key: StoredApiKey,
+  key: UsageSubject,
   now: number,
 ): Promise<KeyUsage> {
   const { redis, keys } = context;

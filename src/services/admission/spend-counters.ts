@@ -21,7 +21,7 @@ const DAY_SECONDS = 86_400;
 
 /** Every counter a request of this model spends into; each carries the key's limit on it, if any. */
 export function spendCounters(
-  key: StoredApiKey,
+  key: Pick<StoredApiKey, 'limits'>,
   periods: LimitPeriods,
   family: ModelFamily | undefined,
 ): SpendCounter[] {

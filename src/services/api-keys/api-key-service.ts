@@ -108,9 +108,21 @@ export class ApiKeyService {
     return { items, nextCursor };
   }
 
-  async update(id: string, patch: UpdateApiKeyInput): Promise<ApiKey> {
-    const changes = parseInput(updateApiKeyInputSchema, patch);
-    const updated = await this.modify(id, (current) => ({ ...current, ...changes }));
+  /**
+   * Changes a key. A function patch is computed from the current key inside the compare-and-swap, so changes
+   * derived from the current value (merging limits) cannot lose a concurrent edit. Fields left undefined keep
+   * their stored value.
+   */
+  async update(
+    id: string,
+    patch: UpdateApiKeyInput | ((current: ApiKey) => UpdateApiKeyInput),
+  ): Promise<ApiKey> {
+    const changesFor = (current: StoredApiKey) =>
+      definedFields(
+        parseInput(updateApiKeyInputSchema, typeof patch === 'function' ? patch(toApiKey(current)) : patch),
+      );
+    if (typeof patch !== 'function') changesFor(await this.requireStored(id));
+    const updated = await this.modify(id, (current) => ({ ...current, ...changesFor(current) }));
     return toApiKey(updated);
   }
 
@@ -171,6 +183,12 @@ export class ApiKeyService {
     return (await this.getStored(id)) ?? null;
   }
 
+  private async requireStored(id: string): Promise<StoredApiKey> {
+    const stored = await this.getStored(id);
+    if (!stored) throw new AppError('not_found', `API key ${id} does not exist`);
+    return stored;
+  }
+
   private async getStored(id: string): Promise<StoredApiKey | undefined> {
     const raw = await this.redis.get(this.keys.apiKey(id));
     return raw ? parseStored(raw) : undefined;
@@ -191,6 +209,11 @@ export class ApiKeyService {
 
 function parseStored(raw: string): StoredApiKey {
   return storedApiKeySchema.parse(JSON.parse(raw));
+}
+
+/** Drops fields present as undefined, which a spread would otherwise write over stored values. */
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }
 
 export function toApiKey(stored: StoredApiKey): ApiKey {

@@ -93,8 +93,6 @@ export const storedApiKeySchema = z.object({
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
   rotatedAt: z.number().int().optional(),
-  /** First use, for keys whose expiry counts from it. */
-  activatedAt: z.number().int().optional(),
 });
 export type StoredApiKey = z.infer<typeof storedApiKeySchema>;
 /** An API key as services hand it out: everything but the hash. */

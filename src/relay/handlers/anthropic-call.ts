@@ -5,6 +5,7 @@ import { AppError } from '../../errors/app-error.js';
 import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/route-table.js';
 import type { AdmissionTicket } from '../../services/admission/admission-service.js';
+import { admitAndAcquire } from '../../services/admission/admit-and-acquire.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { authenticateRequest } from '../auth/authenticate.js';
@@ -38,33 +39,25 @@ export async function prepareAnthropicCall(
   const raw = await readBody(req, deps.settings.bodyLimitBytes);
   const info = parseAnthropicRequest(raw, { requireMaxTokens: false });
   const client = detectClient(req.headers, { userId: info.userId });
-  let ticket: AdmissionTicket | undefined;
-  if (options.billed) {
-    ticket = await deps.admission.admit({
-      key,
-      requestId: context.requestId,
-      platform: 'claude',
-      model: info.model,
-      client,
-      bodyBytes: raw.length,
-      maxTokens: info.maxTokens,
-      ...(key.limits.queue ? { signal: clientGone(res) } : {}),
-    });
-  } else {
+  if (!options.billed)
     deps.admission.checkRestrictions(key, { platform: 'claude', model: info.model, client });
-  }
-  let acquired: Acquired;
-  try {
-    acquired = await deps.scheduler.acquire({
-      platform: 'claude',
-      model: info.model,
-      requestId: context.requestId,
-    });
-  } catch (error) {
-    // No account can serve it: the request never runs, so admission's claim is given back at once.
-    if (ticket) await deps.admission.release(ticket).catch(() => {});
-    throw error;
-  }
+  const { ticket, acquired } = await admitAndAcquire(
+    deps.admission,
+    deps.scheduler,
+    options.billed
+      ? {
+          key,
+          requestId: context.requestId,
+          platform: 'claude',
+          model: info.model,
+          client,
+          bodyBytes: raw.length,
+          maxTokens: info.maxTokens,
+          ...(key.limits.queue ? { signal: clientGone(res) } : {}),
+        }
+      : undefined,
+    { platform: 'claude', model: info.model, requestId: context.requestId },
+  );
   const mapping = acquired.runtime.account.modelMapping;
   const upstreamModel = Object.hasOwn(mapping, info.model) ? (mapping[info.model] ?? info.model) : info.model;
   const body = upstreamModel === info.model ? raw : spliceTopLevelString(raw, 'model', upstreamModel);

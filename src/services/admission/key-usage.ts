@@ -99,7 +99,7 @@ export async function readKeyUsage(
   };
 }
 
-/** Mirrors admission-1.lua's counting, so the view agrees with what admission will decide. */
+/** Mirrors the counting of includes/rate-window.lua, so the view agrees with what admission will decide. */
 function sumWindow(fields: Record<string, string>, mode: 'sliding' | 'fixed', windowMs: number, now: number) {
   if (mode === 'fixed') {
     return {
@@ -115,6 +115,8 @@ function sumWindow(fields: Record<string, string>, mode: 'sliding' | 'fixed', wi
   let costMicros = 0;
   let oldest: number | undefined;
   for (const [field, value] of Object.entries(fields)) {
+    // Bucket fields are `<start>:<kind>`; the running sums (`r`, `t`, `c`) are derived from them.
+    if (!field.includes(':')) continue;
     const [startText, kind] = field.split(':');
     const start = Number(startText);
     if (start + bucketMs + windowMs <= now) continue;

@@ -28,6 +28,8 @@ local now = tonumber(ARGV[2])
 local requestId = ARGV[3]
 local ttl = tonumber(ARGV[4])
 
+-- @include rate-window
+
 local function refuse(code, detail)
   return redis.error_reply('RELAY_' .. code .. ' ' .. cjson.encode(detail))
 end
@@ -53,38 +55,11 @@ if concurrency > 0 then
   end
 end
 
--- Rate window. Fixed: one counter hash per window. Sliding: buckets of window/60 (at least 1 s) in one hash,
--- a bucket counting while any part of it is inside the window, so the sum never undercounts.
+-- Rate window.
 local windowMs = tonumber(ARGV[7])
-local windowField
+local windowMode = ARGV[8]
 if windowMs > 0 then
-  local requests, tokens, cost, resetAt = 0, 0, 0, 0
-  if ARGV[8] == 'fixed' then
-    local start = now - (now % windowMs)
-    windowField = { prefix .. 'rw:' .. start, 'r' }
-    local counts = redis.call('HMGET', windowField[1], 'r', 't', 'c')
-    requests, tokens, cost = tonumber(counts[1] or '0'), tonumber(counts[2] or '0'), tonumber(counts[3] or '0')
-    resetAt = start + windowMs
-  else
-    local bucketMs = math.max(1000, math.floor(windowMs / 60))
-    local bucket = now - (now % bucketMs)
-    windowField = { prefix .. 'rs', bucket .. ':r' }
-    local fields = redis.call('HGETALL', prefix .. 'rs')
-    local oldest
-    for i = 1, #fields, 2 do
-      local sep = string.find(fields[i], ':', 1, true)
-      local start = tonumber(string.sub(fields[i], 1, sep - 1))
-      if start + bucketMs + windowMs <= now then
-        redis.call('HDEL', prefix .. 'rs', fields[i])
-      else
-        local kind = string.sub(fields[i], sep + 1)
-        local value = tonumber(fields[i + 1])
-        if kind == 'r' then requests = requests + value elseif kind == 't' then tokens = tokens + value else cost = cost + value end
-        if oldest == nil or start < oldest then oldest = start end
-      end
-    end
-    resetAt = (oldest or bucket) + bucketMs + windowMs
-  end
+  local requests, tokens, cost, resetAt = windowRead(windowMs, windowMode, now)
   local function limited(name, max)
     return refuse('RATE_LIMIT', { limit = name, max = max, resetAt = resetAt, retryAfterSeconds = math.ceil((resetAt - now) / 1000) })
   end
@@ -113,10 +88,7 @@ for _ = 1, tonumber(ARGV[13]) do
 end
 
 -- Every check passed: record.
-if windowField then
-  redis.call('HINCRBY', windowField[1], windowField[2], 1)
-  redis.call('PEXPIRE', windowField[1], windowMs * 2 + 60000)
-end
+if windowMs > 0 then windowAdd(windowMs, windowMode, now, 'r', 1) end
 local leased = 0
 if concurrency > 0 then
   redis.call('ZADD', KEYS[1], now + ttl, requestId)

@@ -22,6 +22,7 @@ local now = tonumber(ARGV[2])
 local requestId = ARGV[3]
 
 -- @include release-reservation
+-- @include rate-window
 
 redis.call('ZREM', KEYS[1], requestId)
 releaseReservation(requestId)
@@ -43,18 +44,8 @@ if cost > 0 then
 end
 
 local windowMs = tonumber(ARGV[7])
-if windowMs > 0 and (cost > 0 or tokens > 0) then
-  if ARGV[8] == 'fixed' then
-    local key = prefix .. 'rw:' .. (now - (now % windowMs))
-    redis.call('HINCRBY', key, 't', tokens)
-    redis.call('HINCRBY', key, 'c', cost)
-    redis.call('PEXPIRE', key, windowMs * 2 + 60000)
-  else
-    local bucketMs = math.max(1000, math.floor(windowMs / 60))
-    local bucket = now - (now % bucketMs)
-    redis.call('HINCRBY', prefix .. 'rs', bucket .. ':t', tokens)
-    redis.call('HINCRBY', prefix .. 'rs', bucket .. ':c', cost)
-    redis.call('PEXPIRE', prefix .. 'rs', windowMs * 2 + 60000)
-  end
+if windowMs > 0 then
+  windowAdd(windowMs, ARGV[8], now, 't', tokens)
+  windowAdd(windowMs, ARGV[8], now, 'c', cost)
 end
 return 1

@@ -1,0 +1,51 @@
+-- The key's rate window. Fixed windows: one counter hash per window. Sliding windows: buckets of window/60
+-- (at least 1 s) in hash `rs`, next to running sums of the live buckets, with the bucket starts in sorted set
+-- `rsb` so expired buckets are found without reading the whole hash. A bucket counts while any part of it is
+-- inside the window, so the sums never undercount. Expects `prefix` in scope. Kinds: r requests, t tokens,
+-- c micro-USD.
+local function slidingBucketMs(windowMs)
+  return math.max(1000, math.floor(windowMs / 60))
+end
+
+local function windowAdd(windowMs, mode, now, kind, amount)
+  if amount == 0 then return end
+  local ttl = windowMs * 2 + 60000
+  if mode == 'fixed' then
+    local key = prefix .. 'rw:' .. (now - (now % windowMs))
+    redis.call('HINCRBY', key, kind, amount)
+    redis.call('PEXPIRE', key, ttl)
+    return
+  end
+  local bucketMs = slidingBucketMs(windowMs)
+  local bucket = now - (now % bucketMs)
+  redis.call('HINCRBY', prefix .. 'rs', bucket .. ':' .. kind, amount)
+  redis.call('HINCRBY', prefix .. 'rs', kind, amount)
+  redis.call('ZADD', prefix .. 'rsb', bucket, bucket)
+  redis.call('PEXPIRE', prefix .. 'rs', ttl)
+  redis.call('PEXPIRE', prefix .. 'rsb', ttl)
+end
+
+-- Returns requests, tokens and micro-USD in the window, and when its oldest counted part leaves it.
+local function windowRead(windowMs, mode, now)
+  if mode == 'fixed' then
+    local start = now - (now % windowMs)
+    local counts = redis.call('HMGET', prefix .. 'rw:' .. start, 'r', 't', 'c')
+    return tonumber(counts[1] or '0'), tonumber(counts[2] or '0'), tonumber(counts[3] or '0'), start + windowMs
+  end
+  local bucketMs = slidingBucketMs(windowMs)
+  -- Buckets whose end has left the window leave the sums.
+  for _, bucket in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'rsb', '-inf', now - windowMs - bucketMs)) do
+    for _, kind in ipairs({ 'r', 't', 'c' }) do
+      local value = redis.call('HGET', prefix .. 'rs', bucket .. ':' .. kind)
+      if value then
+        redis.call('HINCRBY', prefix .. 'rs', kind, -tonumber(value))
+        redis.call('HDEL', prefix .. 'rs', bucket .. ':' .. kind)
+      end
+    end
+    redis.call('ZREM', prefix .. 'rsb', bucket)
+  end
+  local sums = redis.call('HMGET', prefix .. 'rs', 'r', 't', 'c')
+  local oldest = redis.call('ZRANGE', prefix .. 'rsb', 0, 0)[1]
+  local from = oldest and tonumber(oldest) or (now - (now % bucketMs))
+  return tonumber(sums[1] or '0'), tonumber(sums[2] or '0'), tonumber(sums[3] or '0'), from + bucketMs + windowMs
+end

@@ -88,7 +88,7 @@ for _ = 1, tonumber(ARGV[13]) do
 end
 
 -- Every check passed: record.
-if windowMs > 0 then windowAdd(windowMs, windowMode, now, 'r', 1) end
+if windowMs > 0 then windowAdd(windowMs, windowMode, now, { r = 1 }) end
 local leased = 0
 if concurrency > 0 then
   redis.call('ZADD', KEYS[1], now + ttl, requestId)

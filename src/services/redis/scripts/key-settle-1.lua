@@ -44,8 +44,5 @@ if cost > 0 then
 end
 
 local windowMs = tonumber(ARGV[7])
-if windowMs > 0 then
-  windowAdd(windowMs, ARGV[8], now, 't', tokens)
-  windowAdd(windowMs, ARGV[8], now, 'c', cost)
-end
+if windowMs > 0 then windowAdd(windowMs, ARGV[8], now, { t = tokens, c = cost }) end
 return 1

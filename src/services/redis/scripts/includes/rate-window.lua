@@ -7,22 +7,30 @@ local function slidingBucketMs(windowMs)
   return math.max(1000, math.floor(windowMs / 60))
 end
 
-local function windowAdd(windowMs, mode, now, kind, amount)
-  if amount == 0 then return end
+-- Adds amounts to the window: `amounts` maps a kind to how much (zero amounts are skipped).
+local function windowAdd(windowMs, mode, now, amounts)
   local ttl = windowMs * 2 + 60000
-  if mode == 'fixed' then
-    local key = prefix .. 'rw:' .. (now - (now % windowMs))
-    redis.call('HINCRBY', key, kind, amount)
-    redis.call('PEXPIRE', key, ttl)
-    return
-  end
   local bucketMs = slidingBucketMs(windowMs)
   local bucket = now - (now % bucketMs)
-  redis.call('HINCRBY', prefix .. 'rs', bucket .. ':' .. kind, amount)
-  redis.call('HINCRBY', prefix .. 'rs', kind, amount)
-  redis.call('ZADD', prefix .. 'rsb', bucket, bucket)
-  redis.call('PEXPIRE', prefix .. 'rs', ttl)
-  redis.call('PEXPIRE', prefix .. 'rsb', ttl)
+  local key = mode == 'fixed' and (prefix .. 'rw:' .. (now - (now % windowMs))) or (prefix .. 'rs')
+  local added = false
+  for kind, amount in pairs(amounts) do
+    if amount ~= 0 then
+      if mode == 'fixed' then
+        redis.call('HINCRBY', key, kind, amount)
+      else
+        redis.call('HINCRBY', key, bucket .. ':' .. kind, amount)
+        redis.call('HINCRBY', key, kind, amount)
+      end
+      added = true
+    end
+  end
+  if not added then return end
+  redis.call('PEXPIRE', key, ttl)
+  if mode ~= 'fixed' then
+    redis.call('ZADD', prefix .. 'rsb', bucket, bucket)
+    redis.call('PEXPIRE', prefix .. 'rsb', ttl)
+  end
 end
 
 -- Returns requests, tokens and micro-USD in the window, and when its oldest counted part leaves it.

@@ -76,13 +76,13 @@ const KEY_SETTING_OPTIONS: OptionTable = {
     type: 'string',
     value: PLATFORMS.join('|'),
     multiple: true,
-    description: 'only these platforms (repeatable; default: any)',
+    description: 'only these platforms (repeatable; all when none given)',
   },
   'allow-model': {
     type: 'string',
     value: '<model|prefix*>',
     multiple: true,
-    description: 'only these models (repeatable; default: any)',
+    description: 'only these models (repeatable; all when none given)',
   },
   'deny-model': {
     type: 'string',
@@ -94,7 +94,7 @@ const KEY_SETTING_OPTIONS: OptionTable = {
     type: 'string',
     value: CLIENT_KINDS.join('|'),
     multiple: true,
-    description: 'only these clients (repeatable; default: any)',
+    description: 'only these clients (repeatable; all when none given)',
   },
   concurrency: { type: 'string', value: '<n>', description: 'requests in flight at once (1-10000)' },
   'queue-waiters': {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import { createKey, type RelayPair, settled, startRelayPair, type TestRelay } from '../support/relay.js';
 import { postAndAbort, postJson } from '../support/sse-client.js';
 
 const STREAM_BODY = {
@@ -11,21 +11,16 @@ const STREAM_BODY = {
 };
 
 describe('a concurrency-5 key under 200 concurrent streams on two instances', () => {
+  let pair: RelayPair;
   let fake: FakeUpstream;
   let first: TestRelay;
   let second: TestRelay;
 
   beforeAll(async () => {
-    fake = await startFakeUpstream();
-    first = await startTestRelay();
-    second = await startTestRelay({ prefix: first.prefix });
-    await createClaudeAccount(first, fake.url);
+    pair = await startRelayPair({ withAccount: true });
+    ({ fake, first, second } = pair);
   });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await fake.close();
-  });
+  afterAll(() => pair.stop());
   beforeEach(() => {
     fake.reset();
     // Streams long enough to overlap: ~12 events 15 ms apart.

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import { createKey, type RelayPair, settled, startRelayPair, type TestRelay } from '../support/relay.js';
 import { postJson } from '../support/sse-client.js';
 
 // claude-haiku-4-5: $1 input, $5 output per million tokens. Each answer reports 900 output tokens.
@@ -9,21 +9,16 @@ const OUTPUT_TOKENS = 900;
 const DAILY_LIMIT_MICROS = 100_000;
 
 describe('100 concurrent requests against a daily cost limit', () => {
+  let pair: RelayPair;
   let fake: FakeUpstream;
   let first: TestRelay;
   let second: TestRelay;
 
   beforeAll(async () => {
-    fake = await startFakeUpstream();
-    first = await startTestRelay();
-    second = await startTestRelay({ prefix: first.prefix });
-    await createClaudeAccount(first, fake.url);
+    pair = await startRelayPair({ withAccount: true });
+    ({ fake, first, second } = pair);
   });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await fake.close();
-  });
+  afterAll(() => pair.stop());
 
   it('never lets settled spend exceed the limit, answers the rest 402, and keeps no reservation', async () => {
     fake.setDefault({ usage: { outputTokens: OUTPUT_TOKENS }, eventDelayMs: 5 });

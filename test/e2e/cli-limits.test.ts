@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IssuedApiKey } from '../../src/services/api-keys/api-key-service.js';
 import type { ApiKey } from '../../src/services/api-keys/api-key-types.js';
 import { type CliEnv, type CliFixture, createCliFixture, runCli, runCliJson } from '../support/cli.js';
+import { settleInput } from '../support/settle-input.js';
 
 describe('admin CLI key limits', () => {
   let fixture: CliFixture;
@@ -144,24 +145,7 @@ describe('admin CLI key limits', () => {
       bodyBytes: 100,
       maxTokens: 100,
     });
-    await services.settler.settle({
-      requestId: 'req_cli_usage',
-      ticket,
-      keyId: key.id,
-      platform: 'claude',
-      model: 'claude-haiku-4-5',
-      upstreamModel: 'claude-haiku-4-5',
-      lease: undefined,
-      usage: { input: 1000, output: 100, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 },
-      outcome: 'ok',
-      estimated: false,
-      status: 200,
-      stream: false,
-      at: Date.now(),
-      latencyMs: 5,
-      ttftMs: 5,
-      errorCode: undefined,
-    });
+    await services.settler.settle(settleInput('req_cli_usage', { ticket: ticket, keyId: key.id }));
 
     type Cost = Record<string, unknown> & { name: string };
     const [json, text] = await Promise.all([

@@ -1,24 +1,28 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncryptionKeyMismatchError } from '../../src/services/crypto/key-check.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import {
+  createClaudeAccount,
+  createKey,
+  type RelayPair,
+  settled,
+  startRelayPair,
+  startTestRelay,
+  type TestRelay,
+} from '../support/relay.js';
 
 describe('two relay instances on one Redis', () => {
+  let pair: RelayPair;
   let fake: FakeUpstream;
   let first: TestRelay;
   let second: TestRelay;
 
   beforeAll(async () => {
-    fake = await startFakeUpstream();
-    first = await startTestRelay();
-    second = await startTestRelay({ prefix: first.prefix });
+    pair = await startRelayPair({ withAccount: false });
+    ({ fake, first, second } = pair);
   });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await fake.close();
-  });
+  afterAll(() => pair.stop());
 
   const ask = (relay: TestRelay, apiKey: string) =>
     new Anthropic({ apiKey, baseURL: relay.url, maxRetries: 0 }).messages.create({

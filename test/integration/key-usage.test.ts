@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services/container.js';
 import { createTestServices } from '../support/services.js';
+import { settleInput } from '../support/settle-input.js';
 
 describe('key usage view', () => {
   let services: Services;
@@ -34,24 +35,7 @@ describe('key usage view', () => {
       });
     const settled = await admit('req_1');
     const running = await admit('req_2');
-    await services.settler.settle({
-      requestId: 'req_1',
-      ticket: settled,
-      keyId: key.id,
-      platform: 'claude',
-      model: 'claude-haiku-4-5',
-      upstreamModel: 'claude-haiku-4-5',
-      lease: undefined,
-      usage: { input: 1000, output: 100, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 },
-      outcome: 'ok',
-      estimated: false,
-      status: 200,
-      stream: false,
-      at: Date.now(),
-      latencyMs: 5,
-      ttftMs: 5,
-      errorCode: undefined,
-    });
+    await services.settler.settle(settleInput('req_1', { ticket: settled, keyId: key.id }));
 
     const usage = await services.admission.usage(stored);
     expect(usage.concurrency).toEqual({ inFlight: 1, limit: 4 });

@@ -2,28 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 import type { Services } from '../../src/services/container.js';
 import type { SettleInput } from '../../src/services/usage/usage-settler.js';
 import { createTestServices } from '../support/services.js';
+import { settleInput as baseSettleInput } from '../support/settle-input.js';
 
-function settleInput(requestId: string, overrides: Partial<SettleInput> = {}): SettleInput {
-  return {
-    requestId,
-    ticket: undefined,
-    keyId: 'key_a',
-    platform: 'claude',
-    model: 'claude-haiku-4-5',
-    upstreamModel: 'claude-haiku-4-5',
-    lease: undefined,
+/** One settled haiku request at a fixed time, so rollup periods are predictable. */
+const settleInput = (requestId: string, overrides: Partial<SettleInput> = {}): SettleInput =>
+  baseSettleInput(requestId, {
     usage: { input: 1000, output: 200, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 },
-    outcome: 'ok',
-    estimated: false,
-    status: 200,
-    stream: false,
     at: Date.parse('2026-11-22T10:15:00Z'),
     latencyMs: 12,
-    ttftMs: 5,
-    errorCode: undefined,
     ...overrides,
-  };
-}
+  });
 
 describe('usage accounting', () => {
   let services: Services;

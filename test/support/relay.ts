@@ -9,6 +9,7 @@ import { type RunningServer, type ServerOverrides, startServer } from '../../src
 import type { CreateAccountInput } from '../../src/services/accounts/account-types.js';
 import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-types.js';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
+import { type FakeUpstream, startFakeUpstream } from './fake-upstream/index.js';
 import { deletePrefix, testRedisUrl } from './redis.js';
 
 export interface TestRelay {
@@ -91,4 +92,30 @@ export async function settled(relay: TestRelay): Promise<void> {
   await relay.server.app.idle();
   await relay.server.services.settler.drain();
   await relay.server.services.rollups.drain();
+}
+
+export interface RelayPair {
+  fake: FakeUpstream;
+  first: TestRelay;
+  /** A second instance on the same Redis keys. */
+  second: TestRelay;
+  stop(): Promise<void>;
+}
+
+/** Two relay instances sharing one key prefix, a fake upstream, and optionally an account on it. */
+export async function startRelayPair(options: { withAccount: boolean }): Promise<RelayPair> {
+  const fake = await startFakeUpstream();
+  const first = await startTestRelay();
+  const second = await startTestRelay({ prefix: first.prefix });
+  if (options.withAccount) await createClaudeAccount(first, fake.url);
+  return {
+    fake,
+    first,
+    second,
+    async stop() {
+      await first.stop();
+      await second.stop();
+      await fake.close();
+    },
+  };
 }

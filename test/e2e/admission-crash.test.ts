@@ -14,10 +14,12 @@ describe('an instance killed mid-stream', () => {
   let fake: FakeUpstream;
   let survivor: TestRelay;
   let victim: ServerProcess | undefined;
+  let accountId: string;
 
   beforeAll(async () => {
     fake = await startFakeUpstream();
     survivor = await startTestRelay({ env: SHORT_LIVES });
+    accountId = (await createClaudeAccount(survivor, fake.url)).id;
   });
   afterAll(async () => {
     if (victim && victim.child.exitCode === null && victim.child.signalCode === null) {
@@ -29,7 +31,6 @@ describe('an instance killed mid-stream', () => {
   });
 
   it('leaves no lease or reservation behind once the reconciler has run', async () => {
-    const account = await createClaudeAccount(survivor, fake.url);
     const { key, plaintext } = await createKey(survivor, {
       limits: { concurrency: 3, dailyCostMicros: 5_000_000 },
     });
@@ -61,7 +62,7 @@ describe('an instance killed mid-stream', () => {
       keyLeases: await redis.zcard(keys.keyLeases(key.id)),
       reservations: await redis.hlen(`${prefix}resv`),
       reserved: Object.keys(await redis.hgetall(`${prefix}reserved`)).length,
-      accountLeases: await redis.zcard(keys.poolLeases('claude', account.id)),
+      accountLeases: await redis.zcard(keys.poolLeases('claude', accountId)),
     });
     expect(await claims()).toEqual({ keyLeases: 2, reservations: 2, reserved: 1, accountLeases: 2 });
 
@@ -76,5 +77,31 @@ describe('an instance killed mid-stream', () => {
       .toEqual({ keyLeases: 0, reservations: 0, reserved: 0, accountLeases: 0 });
     expect(Date.now() - killedAt).toBeLessThan(1000 + 200 + 1500);
     expect(await redis.zscore(keys.reconcileIndex(), key.id)).toBeNull();
+  });
+
+  it('keeps the lease and reservation of a live stream that outlasts their lifetime', async () => {
+    const { key, plaintext } = await createKey(survivor, {
+      limits: { concurrency: 1, dailyCostMicros: 5_000_000 },
+    });
+    // ~2.4 s of streaming against 1 s leases: only renewal keeps them through the reconciler's passes.
+    fake.enqueue({ eventDelayMs: 300, chunks: 6 });
+    const body = {
+      model: 'claude-haiku-4-5',
+      max_tokens: 500,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    };
+    const { redis, keys } = survivor.server.services.context;
+    const stream = openStream(`${survivor.url}/v1/messages`, body, { 'x-api-key': plaintext });
+    expect(await stream.status).toBe(200);
+    const startedAt = Date.now();
+    // Well past a lease lifetime into the stream, the claims are still there.
+    await expect.poll(() => Date.now() - startedAt > 1800, { timeout: 5000, interval: 100 }).toBe(true);
+    expect(await redis.zcard(keys.keyLeases(key.id))).toBe(1);
+    expect(await redis.hlen(`${keys.apiKeySlotPrefix(key.id)}resv`)).toBe(1);
+    const text = await stream.done;
+    expect(text).toContain('message_stop');
+    await expect.poll(() => redis.zcard(keys.keyLeases(key.id))).toBe(0);
+    expect(await redis.hlen(`${keys.apiKeySlotPrefix(key.id)}resv`)).toBe(0);
   });
 });

@@ -44,6 +44,24 @@ export interface Config {
     reconcileIntervalMs: number;
     defaultMaxOutputTokens: number;
   };
+  scheduling: {
+    /** How long a session stays pinned to its account without a request; the prompt cache's lifetime. */
+    stickyTtlMs: number;
+    /** Accounts one request may try before its failure is the client's answer. */
+    failoverMaxAttempts: number;
+    overloadCooldownMs: number;
+    errorCooldownMs: number;
+    rateLimitDefaultMs: number;
+    quotaCooldownMs: number;
+  };
+  oauth: {
+    authorizeUrl: string;
+    tokenUrl: string;
+    clientId: string;
+    redirectUri: string;
+    scopes: string;
+    refreshSkewMs: number;
+  };
   usage: {
     ledgerMaxEntries: number;
     hourlyRetentionDays: number;
@@ -118,6 +136,22 @@ function toConfig(parsed: ParsedEnv): Config {
       leaseTtlMs: parsed.LEASE_TTL_MS,
       reconcileIntervalMs: parsed.RECONCILE_INTERVAL_MS,
       defaultMaxOutputTokens: parsed.DEFAULT_MAX_OUTPUT_TOKENS,
+    },
+    scheduling: {
+      stickyTtlMs: parsed.STICKY_SESSION_TTL_SECONDS * 1000,
+      failoverMaxAttempts: parsed.FAILOVER_MAX_ATTEMPTS,
+      overloadCooldownMs: parsed.OVERLOAD_COOLDOWN_MS,
+      errorCooldownMs: parsed.ERROR_COOLDOWN_MS,
+      rateLimitDefaultMs: parsed.RATE_LIMIT_DEFAULT_MS,
+      quotaCooldownMs: parsed.QUOTA_COOLDOWN_MS,
+    },
+    oauth: {
+      authorizeUrl: parsed.CLAUDE_OAUTH_AUTHORIZE_URL,
+      tokenUrl: parsed.CLAUDE_OAUTH_TOKEN_URL,
+      clientId: parsed.CLAUDE_OAUTH_CLIENT_ID,
+      redirectUri: parsed.CLAUDE_OAUTH_REDIRECT_URI,
+      scopes: parsed.CLAUDE_OAUTH_SCOPES,
+      refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
     },
     usage: {
       ledgerMaxEntries: parsed.LEDGER_MAX_ENTRIES,

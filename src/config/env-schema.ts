@@ -130,6 +130,21 @@ export const envSchema = z.object({
   RECONCILE_INTERVAL_MS: wholeNumber(100, 3_600_000).default(10_000),
   DEFAULT_MAX_OUTPUT_TOKENS: wholeNumber(1, 10_000_000).default(32_000),
 
+  STICKY_SESSION_TTL_SECONDS: wholeNumber(1, 86_400).default(300),
+  FAILOVER_MAX_ATTEMPTS: wholeNumber(1, 10).default(3),
+  OVERLOAD_COOLDOWN_MS: wholeNumber(0, 86_400_000).default(60_000),
+  ERROR_COOLDOWN_MS: wholeNumber(0, 86_400_000).default(15_000),
+  RATE_LIMIT_DEFAULT_MS: wholeNumber(1000, 86_400_000).default(60_000),
+  QUOTA_COOLDOWN_MS: wholeNumber(1000, 604_800_000).default(3_600_000),
+
+  CLAUDE_OAUTH_AUTHORIZE_URL: z.url().default('https://claude.ai/oauth/authorize'),
+  CLAUDE_OAUTH_TOKEN_URL: z.url().default('https://console.anthropic.com/v1/oauth/token'),
+  CLAUDE_OAUTH_CLIENT_ID: z.string().trim().min(1).default('9d1c250a-e61b-44d9-88ed-5944d1962f5e'),
+  CLAUDE_OAUTH_REDIRECT_URI: z.url().default('https://console.anthropic.com/oauth/code/callback'),
+  CLAUDE_OAUTH_SCOPES: z.string().trim().min(1).default('org:create_api_key user:profile user:inference'),
+  /** Access tokens are refreshed this long before they expire. */
+  OAUTH_REFRESH_SKEW_MS: wholeNumber(0, 3_600_000).default(300_000),
+
   LEDGER_MAX_ENTRIES: wholeNumber(1000, 100_000_000).default(1_000_000),
   USAGE_HOURLY_RETENTION_DAYS: wholeNumber(1, 3650).default(14),
   USAGE_DAILY_RETENTION_DAYS: wholeNumber(1, 36500).default(400),

@@ -102,7 +102,10 @@ export function runAnthropicExchange(
       origin: target.origin,
       path: `${target.basePath}${call.path}${forwardableQuery(context.query)}`,
       method: call.method,
-      headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: call.stream }),
+      headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, {
+        stream: call.stream,
+        credential: secrets.apiKey ?? '',
+      }),
       body: call.body,
       firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
       idleTimeoutMs: deps.settings.idleTimeoutMs,

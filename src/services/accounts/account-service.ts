@@ -16,7 +16,8 @@ import {
   accountSecretsSchema,
   type CreateAccountInput,
   createAccountInputSchema,
-  DEFAULT_BASE_URL,
+  defaultBaseUrl,
+  missingSecrets,
   PLATFORM_OF,
   type StoredAccount,
   storedAccountSchema,
@@ -63,12 +64,18 @@ export class AccountService {
 
   async create(input: CreateAccountInput): Promise<Account> {
     const fields = parseInput(createAccountInputSchema, input);
-    const baseUrl = fields.baseUrl ?? DEFAULT_BASE_URL[fields.type];
+    if (fields.type === 'bedrock' && !fields.region) {
+      throw new AppError('invalid_request', 'region: is required for bedrock accounts', {
+        details: { field: 'region' },
+      });
+    }
+    const baseUrl = fields.baseUrl ?? defaultBaseUrl(fields.type, fields.region);
     if (!baseUrl) {
       throw new AppError('invalid_request', `baseUrl: is required for ${fields.type} accounts`, {
         details: { field: 'baseUrl' },
       });
     }
+    requireSecrets(fields.type, fields.credentials);
     const now = this.now();
     const id = newId('acc');
     const { credentials, ...config } = fields;
@@ -116,8 +123,9 @@ export class AccountService {
     const updated = await this.modify(id, (current) => {
       const next: StoredAccount = { ...current, ...config };
       if (credentials) {
-        const secrets = { ...this.openSecrets(current), ...credentials };
-        next.sealedSecrets = this.secretBox.seal(JSON.stringify(accountSecretsSchema.parse(secrets)), id);
+        const secrets = accountSecretsSchema.parse({ ...this.openSecrets(current), ...credentials });
+        requireSecrets(current.type, secrets);
+        next.sealedSecrets = this.secretBox.seal(JSON.stringify(secrets), id);
       }
       return next;
     });
@@ -212,6 +220,15 @@ export class AccountService {
     );
     await this.bus.publish(ACCOUNTS_TOPIC, id);
     return next;
+  }
+}
+
+function requireSecrets(type: StoredAccount['type'], secrets: AccountSecrets): void {
+  const missing = missingSecrets(type, secrets);
+  if (missing.length > 0) {
+    throw new AppError('invalid_request', `${missing.join(', ')}: required for ${type} accounts`, {
+      details: { field: missing[0] },
+    });
   }
 }
 

@@ -4,17 +4,28 @@ import { modelPatternSchema } from '../api-keys/api-key-types.js';
 import type { Platform } from '../domain/platforms.js';
 
 /** Account kinds this build can relay to, with the pool each belongs to. */
-export const ACCOUNT_TYPES = ['claude-console', 'ccr'] as const;
+export const ACCOUNT_TYPES = ['claude-console', 'ccr', 'claude-oauth', 'bedrock'] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 export const PLATFORM_OF: Record<AccountType, Platform> = {
   'claude-console': 'claude',
   ccr: 'claude',
+  'claude-oauth': 'claude',
+  bedrock: 'claude',
 };
 
-export const DEFAULT_BASE_URL: Partial<Record<AccountType, string>> = {
-  'claude-console': 'https://api.anthropic.com',
-};
+/** Where an account of each kind sends requests unless it names its own base URL. */
+export function defaultBaseUrl(type: AccountType, region: string | undefined): string | undefined {
+  switch (type) {
+    case 'claude-console':
+    case 'claude-oauth':
+      return 'https://api.anthropic.com';
+    case 'bedrock':
+      return region ? `https://bedrock-runtime.${region}.amazonaws.com` : undefined;
+    default:
+      return undefined;
+  }
+}
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -28,12 +39,43 @@ export const proxySchema = z.object({
 });
 export type ProxyConfig = z.infer<typeof proxySchema>;
 
-/** Secrets, sealed together; they never leave the service except to the relay's upstream call. */
+const secret = z.string().min(1).max(8192);
+
+/**
+ * Secrets, sealed together; they never leave the service except to the relay's upstream call. Which fields an
+ * account needs depends on its kind (`missingSecrets`): an API key; OAuth tokens; or AWS credentials, where a
+ * Bedrock API key (bearer token) may stand in for the access key pair.
+ */
 export const accountSecretsSchema = z.object({
-  apiKey: z.string().min(1).max(4096),
+  apiKey: secret.optional(),
+  accessToken: secret.optional(),
+  refreshToken: secret.optional(),
+  /** When the OAuth access token expires, ms since the epoch. */
+  expiresAt: z.number().int().optional(),
+  awsAccessKeyId: z.string().trim().min(16).max(128).optional(),
+  awsSecretAccessKey: secret.optional(),
+  awsSessionToken: secret.optional(),
   proxyPassword: z.string().max(1024).optional(),
 });
 export type AccountSecrets = z.infer<typeof accountSecretsSchema>;
+
+/** The secret fields an account of `type` lacks, named for the error a caller sees. */
+export function missingSecrets(type: AccountType, secrets: AccountSecrets): string[] {
+  switch (type) {
+    case 'claude-console':
+    case 'ccr':
+      return secrets.apiKey ? [] : ['credentials.apiKey'];
+    case 'claude-oauth':
+      return (['accessToken', 'refreshToken', 'expiresAt'] as const)
+        .filter((field) => secrets[field] === undefined)
+        .map((field) => `credentials.${field}`);
+    case 'bedrock':
+      if (secrets.apiKey) return [];
+      return (['awsAccessKeyId', 'awsSecretAccessKey'] as const)
+        .filter((field) => secrets[field] === undefined)
+        .map((field) => `credentials.${field}`);
+  }
+}
 
 export const accountStateSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('active') }),
@@ -47,6 +89,11 @@ const configFields = {
   baseUrl: httpUrl.optional(),
   /** How the credential is presented upstream: Anthropic uses x-api-key; some compatible endpoints want bearer. */
   authHeader: z.enum(['x-api-key', 'bearer']),
+  /** AWS region of a Bedrock account: it picks the endpoint and signs the requests. */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
+    .optional(),
   proxy: proxySchema.nullable().optional(),
   /** Lower runs first: accounts of the lowest priority number are used before any other. */
   priority: z.number().int().min(1).max(1000),

@@ -1,7 +1,6 @@
 // The most a request can cost, reserved against cost limits before it runs so concurrent requests cannot
 // together overshoot a limit.
 
-import type { ModelFamily } from '../domain/platforms.js';
 import { costMicros } from '../usage/cost.js';
 import type { PricingService } from '../usage/pricing-service.js';
 
@@ -28,12 +27,4 @@ export function worstCaseMicros(
   );
   // costMicros rounds to the nearest micro-USD; a bound must not round down.
   return bound + 1;
-}
-
-export function modelFamily(model: string): ModelFamily | undefined {
-  const lower = model.toLowerCase();
-  if (lower.includes('opus')) return 'opus';
-  if (lower.includes('sonnet')) return 'sonnet';
-  if (lower.includes('haiku')) return 'haiku';
-  return undefined;
 }

@@ -40,6 +40,7 @@ export function createKeys(prefix: string) {
     // Upstream accounts: the record in its own slot, scheduling state in the pool's slot so that
     // choosing an account and leasing it is one script.
     account: (accountId: string) => `${p}{a:${accountId}}:account`,
+    accountHistory: (accountId: string) => `${p}{a:${accountId}}:history`,
     accountsIndex: () => `${p}accounts:index`,
     poolMembers: (pool: string) => `${p}{pool:${pool}}:members`,
     poolSlotPrefix: (pool: string) => `${p}{pool:${pool}}:`,

@@ -4,6 +4,7 @@ import { AppError } from '../../errors/app-error.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { AccountRuntime } from '../accounts/account-types.js';
+import { modelFamily } from '../domain/model-family.js';
 import { matchesAnyModelPattern } from '../domain/model-patterns.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
 import type { RedisContext } from '../redis/record-store.js';
@@ -25,16 +26,30 @@ export interface AcquireRequest {
   requestId: string;
   /** Accounts already tried for this request. */
   exclude?: ReadonlySet<string>;
+  /**
+   * The conversation this request continues, scoped to its key: its requests stay on one account (and its
+   * prompt cache) while that account can serve. Two keys never share a pin, even with identical prompts.
+   */
+  session?: { keyId: string; id: string } | undefined;
 }
 
 export interface Acquired {
   runtime: AccountRuntime;
   lease: AccountLease;
+  /** The session's pin chose this account. */
+  sticky: boolean;
+}
+
+export interface SchedulerOptions {
+  /** How long a session stays pinned without a request; aligned with the provider's prompt-cache lifetime. */
+  stickyTtlMs: number;
 }
 
 interface PendingAcquire {
   platform: string;
   requestId: string;
+  family: string;
+  sticky: string;
   candidates: AccountRuntime[];
   resolve: (acquired: Acquired) => void;
   reject: (error: unknown) => void;
@@ -48,6 +63,7 @@ export class AccountScheduler {
     private readonly context: RedisContext,
     private readonly accounts: AccountService,
     private readonly leases: LeaseKeeper,
+    private readonly options: SchedulerOptions = { stickyTtlMs: 300_000 },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -71,6 +87,8 @@ export class AccountScheduler {
       this.batch.add({
         platform: request.platform,
         requestId: request.requestId,
+        family: (request.model && modelFamily(request.model)) ?? '',
+        sticky: request.session ? `sticky:${request.session.keyId}:${request.session.id}` : '',
         candidates,
         resolve,
         reject,
@@ -137,6 +155,7 @@ export class AccountScheduler {
       const key = keys.poolLeases(platform, accountId);
       item.resolve({
         runtime,
+        sticky: result[3] === 1,
         lease: {
           platform,
           accountId,

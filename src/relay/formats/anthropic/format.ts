@@ -24,10 +24,17 @@ const FORWARDED = [
   'x-app',
 ] as const;
 
+/** The beta flag Anthropic requires on every request made with an OAuth (subscription) access token. */
+export const OAUTH_BETA = 'oauth-2025-04-20';
+
+/**
+ * Headers for the upstream call. `credential` is the secret to present: the account's API key, or for OAuth
+ * accounts the access token current at call time (it may have been refreshed since the runtime was loaded).
+ */
 export function anthropicUpstreamHeaders(
   clientHeaders: IncomingHttpHeaders,
   runtime: AccountRuntime,
-  options: { stream: boolean },
+  options: { stream: boolean; credential: string },
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED) {
@@ -39,8 +46,17 @@ export function anthropicUpstreamHeaders(
   headers['accept-encoding'] = options.stream
     ? 'identity'
     : upstreamAcceptEncoding(headerValue(clientHeaders['accept-encoding']));
-  if (runtime.account.authHeader === 'bearer') headers.authorization = `Bearer ${runtime.secrets.apiKey}`;
-  else headers['x-api-key'] = runtime.secrets.apiKey;
+  if (runtime.account.type === 'claude-oauth') {
+    headers.authorization = `Bearer ${options.credential}`;
+    const beta = headers['anthropic-beta'];
+    if (!beta?.split(',').some((flag) => flag.trim() === OAUTH_BETA)) {
+      headers['anthropic-beta'] = beta ? `${OAUTH_BETA},${beta}` : OAUTH_BETA;
+    }
+  } else if (runtime.account.authHeader === 'bearer') {
+    headers.authorization = `Bearer ${options.credential}`;
+  } else {
+    headers['x-api-key'] = options.credential;
+  }
   return headers;
 }
 

@@ -1,59 +1,108 @@
 --[[
   Chooses an upstream account for each of several requests and leases it, in one round trip for all of them
-  (requests arriving in the same event-loop turn share the call). For each request, in order: lowest priority
-  number, then fewest requests in flight, then least recently used; accounts at their max concurrency are
-  skipped. Expired leases (an instance died mid-request) are dropped on the way.
+  (requests arriving in the same event-loop turn share the call).
 
-  KEYS[1]  the pool's last-used hash (account id -> ms); every other key is derived from ARGV[1] and lives
-           in the same {pool:<platform>} slot
+  For each request: a sticky pin (the key's session → account) wins while its account can serve; otherwise,
+  among the candidates that can serve, the lowest priority number, then accounts with rate-limit headroom
+  before those nearly out, then the fewest requests in flight per unit of weight, then the least recently
+  used; the choice is then pinned. An account cannot serve while its state says so (cooling, rate limited,
+  quota exhausted, until a time; auth failed, until reset), while its model family is rate limited, or at its
+  max concurrency. Expired leases (an instance died mid-request) are dropped on the way.
+
+  KEYS[1]  the pool's last-used hash (account id -> ms); every other key is ARGV[1] .. suffix in the same
+           {pool:<platform>} slot: leases:<id>, sched:<id> (state), sticky:<key id>:<session>
   ARGV[1]  the pool's slot prefix, e.g. "relay:{pool:claude}:"
   ARGV[2]  now, ms since the epoch
   ARGV[3]  lease time to live, ms
-  ARGV[4]  number of requests r, then per request: request id (the lease member), candidate count n,
-           n triples (account id, priority, max concurrency; 0 = no limit)
+  ARGV[4]  sticky pin time to live, ms
+  ARGV[5]  number of requests r, then per request: request id (the lease member), model family ("" if none),
+           sticky suffix ("" if none), candidate count n, then n quadruples: account id, priority, max
+           concurrency (0 = no limit), weight
 
-  Returns: one entry per request, in order: { "ok", account id, requests in flight on it before this one }
-           or { "NO_ACCOUNT", detail JSON } when every candidate of that request is at its limit.
+  Returns: one entry per request, in order: { "ok", account id, requests in flight on it before this one,
+           1 if the sticky pin chose it } or { "NO_ACCOUNT", detail JSON }.
 ]]
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
+local stickyTtl = tonumber(ARGV[4])
 local results = {}
 local swept = {}
-local at = 5
-for _ = 1, tonumber(ARGV[4]) do
-  local member = ARGV[at]
-  local count = tonumber(ARGV[at + 1])
-  at = at + 2
-  local best, bestPriority, bestInFlight, bestLastUsed
+
+-- Whether account `id` may take a request of `family` now; returns false plus when it may again, if known.
+local function available(id, family)
+  local state = redis.call('HMGET', prefix .. 'sched:' .. id, 'state', 'until', family ~= '' and ('rl:' .. family) or 'state')
+  local kind, untilMs = state[1], tonumber(state[2] or '0')
+  if kind == 'auth_failed' then return false, nil end
+  if kind and kind ~= 'active' and untilMs > now then return false, untilMs end
+  if family ~= '' then
+    local familyUntil = tonumber(state[3] or '0')
+    if familyUntil > now then return false, familyUntil end
+  end
+  return true, nil
+end
+
+local at = 6
+for _ = 1, tonumber(ARGV[5]) do
+  local member, family, sticky = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+  local count = tonumber(ARGV[at + 3])
+  at = at + 4
+  local pinned = sticky ~= '' and redis.call('GET', prefix .. sticky) or false
+  local best, bestRank, bestInFlight, pinnedChoice
+  local busy, unavailable, soonest = 0, 0, nil
   for _ = 1, count do
-    local id = ARGV[at]
-    local priority = tonumber(ARGV[at + 1])
-    local maxConcurrency = tonumber(ARGV[at + 2])
-    at = at + 3
-    local leases = prefix .. 'leases:' .. id
-    if not swept[id] then
-      redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
-      swept[id] = true
-    end
-    local inFlight = redis.call('ZCARD', leases)
-    if maxConcurrency == 0 or inFlight < maxConcurrency then
-      local lastUsed = tonumber(redis.call('HGET', KEYS[1], id) or '0')
-      if best == nil
-        or priority < bestPriority
-        or (priority == bestPriority and inFlight < bestInFlight)
-        or (priority == bestPriority and inFlight == bestInFlight and lastUsed < bestLastUsed) then
-        best, bestPriority, bestInFlight, bestLastUsed = id, priority, inFlight, lastUsed
+    local id, priority, maxConcurrency, weight =
+      ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
+    at = at + 4
+    local ok, untilMs = available(id, family)
+    if not ok then
+      unavailable = unavailable + 1
+      if untilMs and (soonest == nil or untilMs < soonest) then soonest = untilMs end
+    else
+      local leases = prefix .. 'leases:' .. id
+      if not swept[id] then
+        redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+        swept[id] = true
+      end
+      local inFlight = redis.call('ZCARD', leases)
+      if maxConcurrency > 0 and inFlight >= maxConcurrency then
+        busy = busy + 1
+      elseif id == pinned then
+        pinnedChoice = { id, inFlight }
+      else
+        local low = tonumber(redis.call('HGET', prefix .. 'sched:' .. id, 'low') or '0')
+        local lastUsed = tonumber(redis.call('HGET', KEYS[1], id) or '0')
+        local rank = { priority, low, (inFlight + 1) / weight, lastUsed }
+        local better = best == nil
+        if not better then
+          for i = 1, 4 do
+            if rank[i] ~= bestRank[i] then
+              better = rank[i] < bestRank[i]
+              break
+            end
+          end
+        end
+        if better then best, bestRank, bestInFlight = id, rank, inFlight end
       end
     end
   end
-  if best == nil then
-    results[#results + 1] = { 'NO_ACCOUNT', cjson.encode({ reason = 'all_busy', candidates = count, retryAfterSeconds = 1 }) }
+  local chosen, inFlight, stickyHit = nil, nil, 0
+  if pinnedChoice then
+    chosen, inFlight, stickyHit = pinnedChoice[1], pinnedChoice[2], 1
+  elseif best then
+    chosen, inFlight = best, bestInFlight
+  end
+  if chosen == nil then
+    local reason = busy > 0 and 'all_busy' or 'all_unavailable'
+    local retry = soonest and math.max(1, math.ceil((soonest - now) / 1000)) or 1
+    results[#results + 1] = { 'NO_ACCOUNT', cjson.encode({
+      reason = reason, candidates = count, busy = busy, unavailable = unavailable, retryAfterSeconds = retry,
+    }) }
   else
-    redis.call('ZADD', prefix .. 'leases:' .. best, now + ttl, member)
-    -- The lease just added counts as in flight for the rest of the batch, which spreads equal accounts.
-    redis.call('HSET', KEYS[1], best, now)
-    results[#results + 1] = { 'ok', best, bestInFlight }
+    redis.call('ZADD', prefix .. 'leases:' .. chosen, now + ttl, member)
+    redis.call('HSET', KEYS[1], chosen, now)
+    if sticky ~= '' then redis.call('SET', prefix .. sticky, chosen, 'PX', stickyTtl) end
+    results[#results + 1] = { 'ok', chosen, inFlight, stickyHit }
   end
 end
 return results

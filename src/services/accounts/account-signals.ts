@@ -1,0 +1,111 @@
+// What an upstream answer says about the account that gave it: the state the account should move to.
+import { modelFamily } from '../domain/model-family.js';
+import type { ModelFamily } from '../domain/platforms.js';
+
+export type LiveStateKind = 'active' | 'cooling' | 'rate_limited' | 'quota_exhausted' | 'auth_failed';
+
+export type UpstreamSignal =
+  | { kind: 'answered'; status: number; headers: Record<string, string | string[] | undefined>; message?: string }
+  | { kind: 'transport'; timeout: boolean }
+  | { kind: 'stream-error'; type: string; message?: string };
+
+export interface Transition {
+  to: LiveStateKind;
+  /** Ms since the epoch; 0 for states without an end. */
+  until: number;
+  reason: string;
+  /** Set when the limit applies to one model family only. */
+  family?: ModelFamily;
+}
+
+export interface HealthSettings {
+  /** Cooling after an overload (529). */
+  overloadCooldownMs: number;
+  /** Cooling after a 5xx, a timeout or a connection failure. */
+  errorCooldownMs: number;
+  /** Rate-limited time when a 429 says nothing about when to come back. */
+  rateLimitDefaultMs: number;
+  /** How long an account out of credit rests before it is tried again. */
+  quotaCooldownMs: number;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** When a 429 says the account may come back: retry-after (seconds or a date), else the latest reset time. */
+export function retryAt(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+  const retryAfter = header(headers, 'retry-after');
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return now + seconds * 1000;
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return date;
+  }
+  let latest: number | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith('anthropic-ratelimit-') || !name.endsWith('-reset')) continue;
+    const remaining = Number(header(headers, name.replace(/-reset$/, '-remaining')));
+    const reset = Date.parse(Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
+    // Only an exhausted dimension holds the account back.
+    if (Number.isFinite(reset) && remaining === 0 && (latest === undefined || reset > latest)) latest = reset;
+  }
+  return latest;
+}
+
+export function transitionFor(
+  signal: UpstreamSignal,
+  model: string | undefined,
+  now: number,
+  settings: HealthSettings,
+): Transition | undefined {
+  switch (signal.kind) {
+    case 'transport':
+      return { to: 'cooling', until: now + settings.errorCooldownMs, reason: signal.timeout ? 'timeout' : 'unreachable' };
+    case 'stream-error':
+      return signal.type === 'overloaded_error'
+        ? { to: 'cooling', until: now + settings.overloadCooldownMs, reason: 'overloaded' }
+        : { to: 'cooling', until: now + settings.errorCooldownMs, reason: `stream_${signal.type}` };
+    case 'answered':
+      return answered(signal, model, now, settings);
+  }
+}
+
+function answered(
+  signal: Extract<UpstreamSignal, { kind: 'answered' }>,
+  model: string | undefined,
+  now: number,
+  settings: HealthSettings,
+): Transition | undefined {
+  const { status } = signal;
+  const message = signal.message ?? '';
+  if (status === 429) {
+    const until = Math.max(retryAt(signal.headers, now) ?? now + settings.rateLimitDefaultMs, now + 1000);
+    // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached").
+    const family = model ? modelFamily(model) : undefined;
+    const scoped = family !== undefined && message.toLowerCase().includes(family);
+    return { to: 'rate_limited', until, reason: 'rate_limited', ...(scoped ? { family } : {}) };
+  }
+  if (status === 529) return { to: 'cooling', until: now + settings.overloadCooldownMs, reason: 'overloaded' };
+  if (status === 401 || status === 403) return { to: 'auth_failed', until: 0, reason: `upstream_${status}` };
+  if (status === 402 || (status === 400 && /credit balance|billing|quota/i.test(message))) {
+    return { to: 'quota_exhausted', until: now + settings.quotaCooldownMs, reason: 'quota_exhausted' };
+  }
+  if (status >= 500) return { to: 'cooling', until: now + settings.errorCooldownMs, reason: `upstream_${status}` };
+  return undefined;
+}
+
+/** True when rate-limit headers show less than a tenth of some limit left: such accounts are tried last. */
+export function lowHeadroom(headers: Record<string, string | string[] | undefined>): boolean | undefined {
+  let seen = false;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith('anthropic-ratelimit-') || !name.endsWith('-remaining')) continue;
+    const remaining = Number(Array.isArray(value) ? value[0] : value);
+    const limit = Number(header(headers, name.replace(/-remaining$/, '-limit')));
+    if (!Number.isFinite(remaining) || !Number.isFinite(limit) || limit <= 0) continue;
+    seen = true;
+    if (remaining / limit < 0.1) return true;
+  }
+  return seen ? false : undefined;
+}

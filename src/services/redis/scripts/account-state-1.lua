@@ -1,0 +1,48 @@
+--[[
+  Moves an account to a state, in the pool's slot where the scheduler reads it. A state that an equal or
+  later one already covers changes nothing (fifty requests failing together make one transition, not fifty).
+  Family-scoped rate limits are kept beside the state and do not replace it.
+
+  KEYS[1]  the account's scheduling hash in the pool slot (sched:<id>)
+  ARGV[1]  now, ms
+  ARGV[2]  new state: active | cooling | rate_limited | quota_exhausted | auth_failed
+  ARGV[3]  until, ms (0 when the state has no end)
+  ARGV[4]  reason
+  ARGV[5]  model family the limit applies to, "" for the whole account
+
+  Returns: { previous state or "active", previous until, 1 if this call changed anything }
+]]
+local now = tonumber(ARGV[1])
+local kind, untilMs, reason, family = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local current = redis.call('HMGET', KEYS[1], 'state', 'until')
+local previous = current[1] or 'active'
+local previousUntil = tonumber(current[2] or '0')
+-- A timed state whose time has passed is active again, whatever the hash still says.
+if previous ~= 'auth_failed' and previous ~= 'active' and previousUntil <= now then
+  previous, previousUntil = 'active', 0
+end
+
+if family ~= '' then
+  local field = 'rl:' .. family
+  local familyUntil = tonumber(redis.call('HGET', KEYS[1], field) or '0')
+  if familyUntil >= untilMs then return { previous, previousUntil, 0 } end
+  redis.call('HSET', KEYS[1], field, untilMs)
+  return { previous, previousUntil, 1 }
+end
+
+if kind == 'active' then
+  if previous == 'active' and redis.call('HEXISTS', KEYS[1], 'state') == 0 then return { previous, previousUntil, 0 } end
+  local fields = redis.call('HKEYS', KEYS[1])
+  for _, field in ipairs(fields) do
+    if field == 'state' or field == 'until' or field == 'reason' or string.sub(field, 1, 3) == 'rl:' then
+      redis.call('HDEL', KEYS[1], field)
+    end
+  end
+  return { previous, previousUntil, 1 }
+end
+
+if previous == kind and (kind == 'auth_failed' or previousUntil >= untilMs) then
+  return { previous, previousUntil, 0 }
+end
+redis.call('HSET', KEYS[1], 'state', kind, 'until', untilMs, 'reason', reason)
+return { previous, previousUntil, 1 }

@@ -68,6 +68,8 @@ export async function startServer(
       apiKeys: services.apiKeys,
       admission: services.admission,
       scheduler: services.scheduler,
+      health: services.health,
+      credentials: services.credentials,
       settler: services.settler,
       transports,
       logger,
@@ -77,6 +79,7 @@ export async function startServer(
         firstByteTimeoutMs: config.upstream.firstByteTimeoutMs,
         idleTimeoutMs: config.upstream.idleTimeoutMs,
         maxResponseBytes: 64 * 1024 * 1024,
+        failoverMaxAttempts: config.scheduling.failoverMaxAttempts,
       },
     };
 

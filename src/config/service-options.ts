@@ -26,6 +26,14 @@ export function serviceOptionsFromConfig(
     leaseTtlMs: config.limits.leaseTtlMs,
     reconcileIntervalMs: config.limits.reconcileIntervalMs,
     defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
+    oauth: config.oauth,
+    scheduling: {
+      stickyTtlMs: config.scheduling.stickyTtlMs,
+      overloadCooldownMs: config.scheduling.overloadCooldownMs,
+      errorCooldownMs: config.scheduling.errorCooldownMs,
+      rateLimitDefaultMs: config.scheduling.rateLimitDefaultMs,
+      quotaCooldownMs: config.scheduling.quotaCooldownMs,
+    },
     ...extra,
   };
 }

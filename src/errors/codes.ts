@@ -124,6 +124,17 @@ export const ERROR_CODES = {
     openai: 'server_error',
     gemini: 'UNAVAILABLE',
   },
+  /**
+   * The upstream refused the account's own credential (an OAuth refresh token revoked or rotated away): the
+   * account needs re-authorising, and another account may still serve the request.
+   */
+  upstream_auth_failed: {
+    status: 502,
+    retryable: true,
+    anthropic: 'api_error',
+    openai: 'server_error',
+    gemini: 'INTERNAL',
+  },
   upstream_timeout: {
     status: 504,
     retryable: true,

@@ -87,11 +87,13 @@ export function buildApp(deps: AppDeps): App {
       params: route.params,
       logger,
     };
-    route.handler(req, res, context).catch((error: unknown) => {
+    const handled = route.handler(req, res, context).catch((error: unknown) => {
       const appError = sendError(res, error, errorFormatForPath(path), requestId);
       if (appError.code === 'internal')
         logger.error({ err: error, requestId, path }, 'unhandled relay error');
     });
+    handlers.add(handled);
+    void handled.finally(() => handlers.delete(handled));
   };
 
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, onRequest);

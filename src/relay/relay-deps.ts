@@ -1,5 +1,7 @@
 // Everything the relay's handlers need, built once by the composition root.
 import type { Logger } from '../lib/logger.js';
+import type { AccountHealth } from '../services/accounts/account-health.js';
+import type { CredentialSource } from '../services/accounts/credential-source.js';
 import type { AdmissionService } from '../services/admission/admission-service.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
@@ -13,12 +15,16 @@ export interface RelaySettings {
   idleTimeoutMs: number;
   /** Largest non-streaming upstream answer the relay will hold in memory. */
   maxResponseBytes: number;
+  /** Accounts one request may try; 1 turns failover off. */
+  failoverMaxAttempts: number;
 }
 
 export interface RelayDeps {
   apiKeys: ApiKeyService;
   admission: AdmissionService;
   scheduler: AccountScheduler;
+  health: AccountHealth;
+  credentials: CredentialSource;
   settler: UsageSettler;
   transports: TransportRegistry;
   logger: Logger;

@@ -1,7 +1,15 @@
 // Builds every service over its Redis connections; shared by the server, the admin CLI and the tests.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
+import { AccountGroupService } from './accounts/account-group-service.js';
+import { AccountHealth } from './accounts/account-health.js';
 import { AccountService } from './accounts/account-service.js';
+import type { HealthSettings } from './accounts/account-signals.js';
+import { AccountCredentials } from './accounts/credential-source.js';
+import { OAuthClient } from './accounts/oauth/oauth-client.js';
+import { ClaudeOAuthFlow } from './accounts/oauth/oauth-flow.js';
+import { DEFAULT_OAUTH_SETTINGS, type OAuthSettings } from './accounts/oauth/oauth-settings.js';
+import { OAuthTokenManager } from './accounts/oauth/token-manager.js';
 import { AdmissionService } from './admission/admission-service.js';
 import { LimitCalendar, type Weekday } from './admission/limit-periods.js';
 import { Reconciler } from './admission/reconciler.js';
@@ -38,6 +46,10 @@ export interface ServiceOptions {
   weekStart?: Weekday;
   /** Output bound for cost reservations of requests without `max_tokens`. */
   defaultMaxOutputTokens?: number;
+  /** Claude OAuth endpoints, client and refresh skew; defaults are Anthropic's, as in the env schema. */
+  oauth?: OAuthSettings;
+  /** Sticky-session lifetime and how long accounts rest after each kind of upstream failure. */
+  scheduling?: SchedulingOptions;
   /** Whether this process runs background jobs (the server does; the CLI does not). */
   runJobs: boolean;
   logger: Logger;
@@ -45,12 +57,32 @@ export interface ServiceOptions {
   name?: string;
 }
 
+export interface SchedulingOptions extends HealthSettings {
+  stickyTtlMs: number;
+}
+
+export const DEFAULT_SCHEDULING: SchedulingOptions = {
+  stickyTtlMs: 300_000,
+  overloadCooldownMs: 60_000,
+  errorCooldownMs: 15_000,
+  rateLimitDefaultMs: 60_000,
+  quotaCooldownMs: 3_600_000,
+};
+
 export interface Services {
   context: RedisContext;
   bus: EventBus;
   users: UserService;
   apiKeys: ApiKeyService;
   accounts: AccountService;
+  /** Authorization-code flow that creates and re-authorises claude-oauth accounts. */
+  oauth: ClaudeOAuthFlow;
+  /** Access tokens of claude-oauth accounts, refreshed across instances under a lock. */
+  oauthTokens: OAuthTokenManager;
+  /** The secret to present upstream for any account, at call time. */
+  credentials: AccountCredentials;
+  groups: AccountGroupService;
+  health: AccountHealth;
   pricing: PricingService;
   scheduler: AccountScheduler;
   admission: AdmissionService;
@@ -83,9 +115,19 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const users = new UserService(redis, keys);
     const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
     const accounts = new AccountService(context, bus, secretBox);
+    const oauthSettings = options.oauth ?? DEFAULT_OAUTH_SETTINGS;
+    const oauthClient = new OAuthClient(oauthSettings);
+    const oauth = new ClaudeOAuthFlow(context, accounts, oauthClient, oauthSettings);
+    const oauthTokens = new OAuthTokenManager(context, bus, accounts, oauthClient, oauthSettings);
+    const credentials = new AccountCredentials(oauthTokens);
     const pricing = new PricingService(context, bus);
     const leases = new LeaseKeeper(redis, { ttlMs: options.leaseTtlMs ?? 60_000 });
-    const scheduler = new AccountScheduler(context, accounts, leases);
+    const scheduling = options.scheduling ?? DEFAULT_SCHEDULING;
+    const groups = new AccountGroupService(context, bus, accounts);
+    const health = new AccountHealth(context, bus, scheduling, options.logger);
+    const scheduler = new AccountScheduler(context, accounts, leases, groups, {
+      stickyTtlMs: scheduling.stickyTtlMs,
+    });
     const admission = new AdmissionService(
       context,
       pricing,
@@ -117,6 +159,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     // and an UNSUBSCRIBE sent to a Redis that went away would wait for it forever.
     await apiKeys.start();
     await accounts.start();
+    await oauthTokens.start();
+    await groups.start();
     await pricing.start();
     await admission.start();
     if (options.runJobs) {
@@ -138,6 +182,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       users,
       apiKeys,
       accounts,
+      oauth,
+      oauthTokens,
+      credentials,
+      groups,
+      health,
       pricing,
       scheduler,
       admission,

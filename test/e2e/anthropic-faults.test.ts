@@ -28,7 +28,12 @@ describe('bad input and upstream faults', () => {
     await relay.stop();
     await fake.close();
   });
-  beforeEach(() => fake.reset());
+  // Each fault moves the only account out of service for a while (failover would have nowhere to go): every
+  // test here starts with it back in service.
+  beforeEach(async () => {
+    fake.reset();
+    await relay.server.services.health.reset(accountId, 'claude');
+  });
 
   const messagesUrl = () => `${relay.url}/v1/messages`;
   const leases = () =>
@@ -128,13 +133,17 @@ describe('bad input and upstream faults', () => {
     });
 
     it('answers 502 when the upstream cannot be reached and 504 when it does not answer in time', async () => {
+      // The unreachable account is the only one in service: there is nowhere to fail over to.
+      const { accounts } = relay.server.services;
       const dead = await createClaudeAccount(relay, 'http://127.0.0.1:1', { name: 'dead', priority: 1 });
+      await accounts.setSchedulable(accountId, false);
       try {
         const refused = await postJson(messagesUrl(), BODY, headers);
         expect(refused.status).toBe(502);
         expect(JSON.parse(refused.text).error.message).toMatch(/ECONNREFUSED/);
       } finally {
-        await relay.server.services.accounts.delete(dead.id);
+        await accounts.delete(dead.id);
+        await accounts.setSchedulable(accountId, true);
       }
       fake.enqueue({ delayFirstByteMs: 3000 });
       const slow = await postJson(messagesUrl(), BODY, headers);

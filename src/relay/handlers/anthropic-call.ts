@@ -1,31 +1,35 @@
-// The steps every Anthropic endpoint shares: authenticate, read and parse the body, lease an account, map the
-// model, and run the exchange against that account.
+// The steps every Anthropic endpoint shares: authenticate, read and parse the body, admit the request and
+// lease an account, then run exchanges against the pool's accounts (with failover) in the Anthropic format.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
 import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/route-table.js';
+import type { AccountRuntime } from '../../services/accounts/account-types.js';
 import type { AdmissionTicket } from '../../services/admission/admission-service.js';
 import { admitAndAcquire } from '../../services/admission/admit-and-acquire.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
-import type { Acquired } from '../../services/scheduler/account-scheduler.js';
+import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
 import { authenticateRequest } from '../auth/authenticate.js';
 import { detectClient } from '../auth/client-kind.js';
 import { anthropicFormat, anthropicUpstreamHeaders } from '../formats/anthropic/format.js';
 import { type AnthropicRequestInfo, parseAnthropicRequest } from '../formats/anthropic/request.js';
-import { type ExchangeResult, runExchange } from '../pass-through/exchange.js';
+import { anthropicSessionId } from '../formats/anthropic/session.js';
+import { type ExchangeResult, failedBeforeCall, runExchange } from '../pass-through/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { spliceTopLevelString } from '../stream/json-field-splice.js';
 import { forwardableQuery, upstreamTarget } from '../upstream/target.js';
+import type { HoldPredicate } from './failover.js';
 
 export interface PreparedAnthropicCall {
   key: StoredApiKey;
   info: AnthropicRequestInfo;
+  /** The client's bytes, unchanged. */
+  raw: Buffer;
   /** Admission's claim on the key's limits; absent for calls that spend nothing. */
   ticket: AdmissionTicket | undefined;
   acquired: Acquired;
-  upstreamModel: string;
-  /** The client's bytes, unchanged unless the account maps the model to another name. */
-  body: Buffer;
+  /** How this request's accounts are chosen, for failover to reuse. */
+  acquire: AcquireRequest;
 }
 
 export async function prepareAnthropicCall(
@@ -41,6 +45,11 @@ export async function prepareAnthropicCall(
   const client = detectClient(req.headers, { userId: info.userId });
   if (!options.billed)
     deps.admission.checkRestrictions(key, { platform: 'claude', model: info.model, client });
+  const session = anthropicSessionId(req.headers, info, raw);
+  const acquire = anthropicAcquireRequest(key, context, info.model, {
+    ...(session ? { session: { keyId: key.id, id: session } } : {}),
+    ...(options.billed ? {} : { anthropicApiOnly: true }),
+  });
   const { ticket, acquired } = await admitAndAcquire(
     deps.admission,
     deps.scheduler,
@@ -56,20 +65,33 @@ export async function prepareAnthropicCall(
           ...(key.limits.queue ? { signal: clientGone(res) } : {}),
         }
       : undefined,
-    { platform: 'claude', model: info.model, requestId: context.requestId },
+    acquire,
   );
-  const mapping = acquired.runtime.account.modelMapping;
-  const upstreamModel = Object.hasOwn(mapping, info.model) ? (mapping[info.model] ?? info.model) : info.model;
-  const body = upstreamModel === info.model ? raw : spliceTopLevelString(raw, 'model', upstreamModel);
-  if (!body) {
-    await deps.scheduler.release(acquired.lease);
-    if (ticket) await deps.admission.release(ticket).catch(() => {});
-    throw new AppError('invalid_request', 'model: must be a top-level string', {
-      details: { field: 'model' },
-    });
-  }
-  return { key, info, ticket, acquired, upstreamModel, body };
+  return { key, info, raw, ticket, acquired, acquire };
 }
+
+/**
+ * Choosing a Claude account for a key: its binding first, its session's pin next. Calls that only Anthropic's
+ * own API answers (token counts, model lists) skip Bedrock accounts.
+ */
+export function anthropicAcquireRequest(
+  key: StoredApiKey,
+  context: RequestContext,
+  model: string | undefined,
+  extra: { session?: AcquireRequest['session']; anthropicApiOnly?: boolean },
+): AcquireRequest {
+  const binding = key.bindings.claude;
+  return {
+    platform: 'claude',
+    model,
+    requestId: context.requestId,
+    ...(extra.session ? { session: extra.session } : {}),
+    ...(binding ? { binding: { ...binding, fallback: key.bindingFallback } } : {}),
+    ...(extra.anthropicApiOnly ? { types: ANTHROPIC_API_TYPES } : {}),
+  };
+}
+
+const ANTHROPIC_API_TYPES = ['claude-console', 'claude-oauth', 'ccr'] as const;
 
 /** Aborts when the client disconnects before its answer: ends waiting in a key's queue. */
 function clientGone(res: ServerResponse): AbortSignal {
@@ -80,16 +102,58 @@ function clientGone(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
+/** The model name an account is asked for: the client's, unless the account maps it to another. */
+export function upstreamModelFor(runtime: AccountRuntime, model: string): string {
+  const mapping = runtime.account.modelMapping;
+  return Object.hasOwn(mapping, model) ? (mapping[model] ?? model) : model;
+}
+
+export interface AnthropicCall {
+  method: 'GET' | 'POST';
+  path: string;
+  /** The client's body; its model is rewritten when the account maps it. */
+  body: Buffer | undefined;
+  model: string | undefined;
+  stream: boolean;
+}
+
 /** Runs one pass-through exchange in the Anthropic format against the leased account. */
-export function runAnthropicExchange(
+export async function runAnthropicExchange(
   deps: RelayDeps,
   req: IncomingMessage,
   res: ServerResponse,
   context: RequestContext,
   acquired: Acquired,
-  call: { method: 'GET' | 'POST'; path: string; body: Buffer | undefined; stream: boolean },
+  call: AnthropicCall,
+  holdForRetry?: HoldPredicate,
 ): Promise<ExchangeResult> {
   const { account, secrets } = acquired.runtime;
+  const failure = { res, requestId: context.requestId, errorFormat: 'anthropic' as const, holdForRetry };
+  const upstreamModel = call.model === undefined ? undefined : upstreamModelFor(acquired.runtime, call.model);
+  const body =
+    call.body && upstreamModel !== undefined && upstreamModel !== call.model
+      ? spliceTopLevelString(call.body, 'model', upstreamModel)
+      : call.body;
+  if (!body && call.body) {
+    throw new AppError('invalid_request', 'model: must be a top-level string', {
+      details: { field: 'model' },
+    });
+  }
+  let credential: string;
+  try {
+    credential = await deps.credentials.forAccount(acquired.runtime);
+  } catch (error) {
+    const appError =
+      error instanceof AppError
+        ? error
+        : new AppError('upstream_error', 'The account credential is unavailable');
+    return failedBeforeCall(failure, appError, {
+      kind: 'answered',
+      status: 401,
+      headers: {},
+      message: appError.message,
+    });
+  }
   const target = upstreamTarget(account);
   return runExchange({
     res,
@@ -102,11 +166,8 @@ export function runAnthropicExchange(
       origin: target.origin,
       path: `${target.basePath}${call.path}${forwardableQuery(context.query)}`,
       method: call.method,
-      headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, {
-        stream: call.stream,
-        credential: secrets.apiKey ?? '',
-      }),
-      body: call.body,
+      headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: call.stream, credential }),
+      body,
       firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
       idleTimeoutMs: deps.settings.idleTimeoutMs,
     },
@@ -114,6 +175,7 @@ export function runAnthropicExchange(
     // Compressed answers pass through only to clients that accept them.
     clientAcceptEncoding: headerText(req.headers['accept-encoding']),
     maxResponseBytes: deps.settings.maxResponseBytes,
+    holdForRetry,
   });
 }
 

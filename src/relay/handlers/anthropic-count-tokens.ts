@@ -6,11 +6,21 @@ import { forwardUnbilled } from './unbilled-call.js';
 
 export function createAnthropicCountTokensHandler(deps: RelayDeps): RouteHandler {
   return async (req, res, context) => {
-    const { acquired, body } = await prepareAnthropicCall(req, res, context, deps, { billed: false });
-    await forwardUnbilled(deps, req, res, context, acquired, {
-      method: 'POST',
-      path: '/v1/messages/count_tokens',
-      body,
+    const { acquired, acquire, raw, info } = await prepareAnthropicCall(req, res, context, deps, {
+      billed: false,
     });
+    await forwardUnbilled(
+      deps,
+      req,
+      res,
+      context,
+      { first: acquired, acquire },
+      {
+        method: 'POST',
+        path: '/v1/messages/count_tokens',
+        body: raw,
+        model: info.model,
+      },
+    );
   };
 }

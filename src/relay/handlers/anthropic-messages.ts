@@ -1,16 +1,19 @@
-// POST /v1/messages: authenticate, choose an account, pass the exchange through, settle its usage.
+// POST /v1/messages: authenticate, choose an account, pass the exchange through (failing over to another
+// account while nothing has reached the client), settle its usage.
 import { performance } from 'node:perf_hooks';
 import type { RouteHandler } from '../../http/route-table.js';
+import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import type { ExchangeResult } from '../pass-through/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
-import { prepareAnthropicCall, runAnthropicExchange } from './anthropic-call.js';
-import { settleRequest } from './settle-request.js';
+import { prepareAnthropicCall, runAnthropicExchange, upstreamModelFor } from './anthropic-call.js';
+import { runWithFailover } from './failover.js';
+import { type RequestFacts, settleRequest } from './settle-request.js';
 
 export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
   return async (req, res, context) => {
     const at = Date.now();
-    const { key, info, ticket, acquired, upstreamModel, body } = await prepareAnthropicCall(
+    const { key, info, raw, ticket, acquired, acquire } = await prepareAnthropicCall(
       req,
       res,
       context,
@@ -19,16 +22,49 @@ export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
         billed: true,
       },
     );
+    const facts = (account: Acquired, requestId: string): RequestFacts => ({
+      requestId,
+      keyId: key.id,
+      platform: 'claude',
+      model: info.model,
+      upstreamModel: upstreamModelFor(account.runtime, info.model),
+      stream: info.stream,
+      at,
+      startedAt: context.startedAt,
+    });
+    let current = acquired;
     let result: ExchangeResult | undefined;
     try {
-      result = await runAnthropicExchange(deps, req, res, context, acquired, {
-        method: 'POST',
-        path: '/v1/messages',
-        body,
-        stream: info.stream,
+      const outcome = await runWithFailover(deps, {
+        first: acquired,
+        acquire,
+        run: (account, holdForRetry) => {
+          current = account;
+          return runAnthropicExchange(
+            deps,
+            req,
+            res,
+            context,
+            account,
+            { method: 'POST', path: '/v1/messages', body: raw, model: info.model, stream: info.stream },
+            holdForRetry,
+          );
+        },
+        // Each attempt that failed over has its own ledger entry; the key's limits are settled once, below.
+        attemptFailed: (account, failed, attempt) =>
+          settleRequest(
+            deps,
+            facts(account, `${context.requestId}~${attempt}`),
+            account.lease,
+            undefined,
+            failed,
+            performance.now() - context.startedAt,
+          ),
       });
+      current = outcome.acquired;
+      result = outcome.result;
     } finally {
-      // Runs even when something above threw: the lease must be released and the attempt recorded.
+      // Runs even when something above threw: the lease must be released and the request recorded.
       const settled: ExchangeResult = result ?? {
         status: 500,
         outcome: 'upstream_error',
@@ -37,20 +73,10 @@ export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
         ttftMs: undefined,
         errorCode: 'internal',
       };
-      const facts = {
-        requestId: context.requestId,
-        keyId: key.id,
-        platform: 'claude',
-        model: info.model,
-        upstreamModel,
-        stream: info.stream,
-        at,
-        startedAt: context.startedAt,
-      };
       await settleRequest(
         deps,
-        facts,
-        acquired.lease,
+        facts(current, context.requestId),
+        current.lease,
         ticket,
         settled,
         performance.now() - context.startedAt,

@@ -3,6 +3,7 @@ import type { RouteHandler } from '../../http/route-table.js';
 import { authenticateRequest } from '../auth/authenticate.js';
 import { detectClient } from '../auth/client-kind.js';
 import type { RelayDeps } from '../relay-deps.js';
+import { anthropicAcquireRequest } from './anthropic-call.js';
 import { forwardUnbilled } from './unbilled-call.js';
 
 export function createAnthropicModelsHandler(deps: RelayDeps): RouteHandler {
@@ -13,19 +14,24 @@ export function createAnthropicModelsHandler(deps: RelayDeps): RouteHandler {
       model: undefined,
       client: detectClient(req.headers),
     });
-    // Any account of the pool can list models.
-    const acquired = await deps.scheduler.acquire({
-      platform: 'claude',
-      model: undefined,
-      requestId: context.requestId,
-    });
+    // Any account of the pool that speaks Anthropic's own API can list models.
+    const acquire = anthropicAcquireRequest(key, context, undefined, { anthropicApiOnly: true });
+    const acquired = await deps.scheduler.acquire(acquire);
     const suffix = context.path.endsWith('/models')
       ? ''
       : context.path.slice(context.path.lastIndexOf('/models') + 7);
-    await forwardUnbilled(deps, req, res, context, acquired, {
-      method: 'GET',
-      path: `/v1/models${suffix}`,
-      body: undefined,
-    });
+    await forwardUnbilled(
+      deps,
+      req,
+      res,
+      context,
+      { first: acquired, acquire },
+      {
+        method: 'GET',
+        path: `/v1/models${suffix}`,
+        body: undefined,
+        model: undefined,
+      },
+    );
   };
 }

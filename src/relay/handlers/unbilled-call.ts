@@ -1,23 +1,44 @@
-// Forwards a request that costs no tokens (count_tokens, model lists) through a leased account, then releases it.
+// Forwards a request that costs no tokens (count_tokens, model lists) through leased accounts, failing over
+// like billed calls do, and releases each lease; free calls leave no ledger entry.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../http/route-table.js';
-import type { Acquired } from '../../services/scheduler/account-scheduler.js';
+import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
 import type { RelayDeps } from '../relay-deps.js';
-import { runAnthropicExchange } from './anthropic-call.js';
+import { type AnthropicCall, runAnthropicExchange } from './anthropic-call.js';
+import { runWithFailover } from './failover.js';
 
 export async function forwardUnbilled(
   deps: RelayDeps,
   req: IncomingMessage,
   res: ServerResponse,
   context: RequestContext,
-  acquired: Acquired,
-  call: { method: 'GET' | 'POST'; path: string; body: Buffer | undefined },
+  plan: { first: Acquired; acquire: AcquireRequest },
+  call: Omit<AnthropicCall, 'stream'>,
 ): Promise<void> {
-  try {
-    await runAnthropicExchange(deps, req, res, context, acquired, { ...call, stream: false });
-  } finally {
-    await deps.scheduler.release(acquired.lease).catch((error: unknown) => {
+  let current = plan.first;
+  const release = (account: Acquired) =>
+    deps.scheduler.release(account.lease).catch((error: unknown) => {
       deps.logger.error({ err: error, requestId: context.requestId }, 'failed to release account lease');
     });
+  try {
+    const outcome = await runWithFailover(deps, {
+      ...plan,
+      run: (account, holdForRetry) => {
+        current = account;
+        return runAnthropicExchange(
+          deps,
+          req,
+          res,
+          context,
+          account,
+          { ...call, stream: false },
+          holdForRetry,
+        );
+      },
+      attemptFailed: (account) => release(account),
+    });
+    current = outcome.acquired;
+  } finally {
+    await release(current);
   }
 }

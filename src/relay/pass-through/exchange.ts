@@ -6,6 +6,7 @@ import type { Transform } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
 import { type ErrorFormat, renderStreamError } from '../../errors/render.js';
 import { sendError } from '../../http/send.js';
+import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { acceptedEncodings, createDecoder, decodeSync, responseEncoding } from '../upstream/encoding.js';
@@ -31,6 +32,12 @@ export interface ExchangeRequest {
   stream: boolean;
   clientAcceptEncoding: string | undefined;
   maxResponseBytes: number;
+  /**
+   * Asked about each failure that happens while nothing has reached the client yet: true holds it back (the
+   * caller will try another account) instead of answering it. Streams are then held until their first
+   * content event, so an error event before any content can still be retried.
+   */
+  holdForRetry?: ((signal: UpstreamSignal) => boolean) | undefined;
 }
 
 export interface ExchangeResult {
@@ -40,7 +47,14 @@ export interface ExchangeResult {
   estimated: boolean;
   ttftMs: number | undefined;
   errorCode: string | undefined;
+  /** What the upstream's answer says about the account; undefined when the client left before it came. */
+  signal?: UpstreamSignal | undefined;
+  /** Set when the failure was held back: nothing was sent, and `answer` sends it if no retry follows. */
+  retry?: { answer: () => ExchangeResult } | undefined;
 }
+
+/** Streams are held at most this much while waiting for their first content event. */
+const HOLD_LIMIT_BYTES = 256 * 1024;
 
 /** Upstream response headers a client may see; cookies, the pooled account's rate limits and hop-by-hop stay. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'request-id', 'x-request-id', 'openai-processing-ms'];
@@ -59,6 +73,12 @@ class ClientGoneError extends Error {
   }
 }
 
+class HeldForRetryError extends Error {
+  constructor() {
+    super('the failure was held back for a retry on another account');
+  }
+}
+
 /**
  * Receives the upstream response as callbacks rather than a stream, so a relayed request costs no Readable,
  * async iterator or AbortSignal. Each phase decides what an arriving chunk, end or error means.
@@ -74,6 +94,10 @@ class Exchange implements UpstreamReceiver {
   private decoder: Transform | undefined;
   private ttftMs: number | undefined;
   private clientGone = false;
+  /** Stream bytes kept back until the first content event (failover is possible until then). */
+  private held: Buffer[] | undefined;
+  private heldSize = 0;
+  private signal: UpstreamSignal | undefined;
 
   constructor(
     private readonly request: ExchangeRequest,
@@ -82,6 +106,12 @@ class Exchange implements UpstreamReceiver {
 
   start(): void {
     const { request } = this;
+    if (request.res.destroyed) {
+      // The client left during an earlier attempt: nothing to send, nothing to ask upstream.
+      this.clientGone = true;
+      this.finishAborted();
+      return;
+    }
     request.res.on('close', this.onClientClose);
     request.res.on('drain', this.onClientDrain);
     request.transport.send(request.call, this);
@@ -95,6 +125,7 @@ class Exchange implements UpstreamReceiver {
   onResponseStart(statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
     this.headers = headers;
+    this.signal = { kind: 'answered', status: statusCode, headers };
     if (statusCode >= 400) {
       this.phase = 'error-body';
     } else if (this.request.stream && String(headers['content-type'] ?? '').includes('text/event-stream')) {
@@ -143,9 +174,17 @@ class Exchange implements UpstreamReceiver {
       case 'json':
         this.endJson();
         return;
-      case 'error-body':
-        this.fail(upstreamHttpError(this.status, this.decodedErrorBody(), this.headers));
+      case 'error-body': {
+        const error = upstreamHttpError(this.status, this.decodedErrorBody(), this.headers);
+        const signal: UpstreamSignal = {
+          kind: 'answered',
+          status: this.status,
+          headers: this.headers,
+          message: error.message,
+        };
+        if (!this.hold(signal, () => this.answerError(error, signal), error.code)) this.fail(error, signal);
         return;
+      }
       default:
         return;
     }
@@ -162,7 +201,14 @@ class Exchange implements UpstreamReceiver {
       return;
     }
     const phase = this.phase === 'waiting' ? 'headers' : 'body';
-    this.fail(error instanceof AppError ? error : upstreamTransportError(error, phase));
+    const failure = error instanceof AppError ? error : upstreamTransportError(error, phase);
+    // Our own refusals (an oversized answer, an unknown encoding) are not the account's fault.
+    const signal: UpstreamSignal | undefined =
+      error instanceof AppError
+        ? undefined
+        : { kind: 'transport', timeout: failure.code === 'upstream_timeout' };
+    if (signal && this.hold(signal, () => this.answerError(failure, signal), failure.code)) return;
+    this.fail(failure, signal ?? this.signal);
   }
 
   private readonly onClientClose = (): void => {
@@ -179,7 +225,6 @@ class Exchange implements UpstreamReceiver {
   };
 
   private startStream(): void {
-    const { res } = this.request;
     this.phase = 'stream';
     this.tap = this.request.format.createTap();
     const encoding = responseEncoding(this.headers['content-encoding']);
@@ -196,52 +241,100 @@ class Exchange implements UpstreamReceiver {
       decoder.on('error', (error) => this.failStream(upstreamTransportError(error, 'body')));
       this.decoder = decoder;
     }
+    if (this.request.holdForRetry) this.held = [];
+    else this.commitStream();
+  }
+
+  /** Sends the stream's status and headers, then anything held back: from here on, no failover. */
+  private commitStream(): void {
+    const { res } = this.request;
     const headers = this.forwardedHeaders();
     headers['cache-control'] = 'no-cache';
     // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
     headers['x-accel-buffering'] = 'no';
     res.writeHead(this.status, headers);
-    res.flushHeaders();
+    const held = this.held;
+    this.held = undefined;
+    if (held && held.length > 0) {
+      this.ttftMs = performance.now() - this.request.startedAt;
+      if (!res.write(held.length === 1 && held[0] ? held[0] : Buffer.concat(held))) this.controller?.pause();
+    } else {
+      res.flushHeaders();
+    }
   }
 
   private forward(chunk: Buffer): void {
+    const tap = this.tap;
+    tap?.push(chunk);
+    if (this.held) {
+      this.held.push(chunk);
+      this.heldSize += chunk.length;
+      if (tap?.error && !tap.sawContent) {
+        const { type, message } = tap.error;
+        const signal: UpstreamSignal = { kind: 'stream-error', type, message };
+        if (this.hold(signal, () => this.answerHeldStream(), 'upstream_error')) return;
+      }
+      if (tap?.sawContent || tap?.error || this.heldSize > HOLD_LIMIT_BYTES) this.commitStream();
+      return;
+    }
     if (this.ttftMs === undefined) this.ttftMs = performance.now() - this.request.startedAt;
-    this.tap?.push(chunk);
     // Backpressure: stop reading upstream while the client's socket buffer is full; 'drain' resumes.
     if (!this.request.res.write(chunk)) this.controller?.pause();
   }
 
   private endStream(): void {
     if (this.phase === 'done') return;
+    if (this.held) this.commitStream();
+    this.finish(this.endStreamResult());
+  }
+
+  private endStreamResult(): ExchangeResult {
     const tap = this.tap;
     tap?.end();
     this.request.res.end();
     const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: true };
-    this.finish({
+    return {
       status: this.status,
       outcome: tap?.error ? 'upstream_error' : 'ok',
       usage: final.usage,
       estimated: final.estimated,
       ttftMs: this.ttftMs,
       errorCode: tap?.error?.type,
-    });
+      signal: tap?.error
+        ? { kind: 'stream-error', type: tap.error.type, message: tap.error.message }
+        : this.signal,
+    };
+  }
+
+  /** A held stream that ended in an error event before any content, passed on as the upstream sent it. */
+  private answerHeldStream(): ExchangeResult {
+    this.commitStream();
+    return this.endStreamResult();
   }
 
   /** Status and bytes are out; all that is left to tell the client is the format's in-stream error event. */
   private failStream(error: AppError): void {
     if (this.phase === 'done') return;
+    const signal: UpstreamSignal = { kind: 'transport', timeout: error.code === 'upstream_timeout' };
+    if (this.held && this.hold(signal, () => this.answerStreamFailure(error, signal), error.code)) return;
+    this.finish(this.answerStreamFailure(error, signal));
+  }
+
+  private answerStreamFailure(error: AppError, signal: UpstreamSignal): ExchangeResult {
+    if (this.held) this.commitStream();
     const tap = this.tap;
     tap?.end();
     const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: true };
     this.request.res.end(renderStreamError(error, this.request.errorFormat, this.request.requestId));
-    this.finish({
+    return {
       status: this.status,
       outcome: 'upstream_error',
       usage: final.usage,
       estimated: final.estimated,
       ttftMs: this.ttftMs,
       errorCode: error.code,
-    });
+      signal,
+    };
   }
 
   private endJson(): void {
@@ -280,6 +373,7 @@ class Exchange implements UpstreamReceiver {
       estimated: usage === undefined,
       ttftMs: performance.now() - this.request.startedAt,
       errorCode: undefined,
+      signal: this.signal,
     });
   }
 
@@ -294,17 +388,47 @@ class Exchange implements UpstreamReceiver {
     }
   }
 
-  private fail(error: AppError): void {
+  private fail(error: AppError, signal?: UpstreamSignal): void {
     if (this.phase === 'done') return;
+    this.finish(this.answerError(error, signal));
+  }
+
+  private answerError(error: AppError, signal: UpstreamSignal | undefined): ExchangeResult {
     sendError(this.request.res, error, this.request.errorFormat, this.request.requestId);
-    this.finish({
+    return {
       status: error.httpStatus,
       outcome: 'upstream_error',
       usage: { ...ZERO_USAGE },
       estimated: false,
       ttftMs: undefined,
       errorCode: error.code,
+      signal,
+    };
+  }
+
+  /**
+   * Holds a failure back when nothing has reached the client and the caller will try another account:
+   * the upstream call is dropped and the result carries `retry.answer`, which sends the failure if no retry
+   * follows. Returns false when the failure must be answered now.
+   */
+  private hold(signal: UpstreamSignal, answer: () => ExchangeResult, errorCode: string): boolean {
+    if (this.phase === 'done' || this.request.res.headersSent || !this.request.holdForRetry?.(signal)) {
+      return false;
+    }
+    // Nothing was delivered and providers do not bill a request that failed before its content.
+    this.finish({
+      status: signal.kind === 'answered' ? signal.status : 502,
+      outcome: 'failed_over',
+      usage: { ...ZERO_USAGE },
+      estimated: false,
+      ttftMs: undefined,
+      errorCode,
+      signal,
+      retry: { answer },
     });
+    // After finish: the transport's onError for this abort then finds the exchange done.
+    this.controller?.abort(new HeldForRetryError());
+    return true;
   }
 
   private finishAborted(): void {
@@ -318,6 +442,7 @@ class Exchange implements UpstreamReceiver {
       estimated: final.estimated,
       ttftMs: this.ttftMs,
       errorCode: undefined,
+      signal: this.signal,
     });
   }
 
@@ -338,4 +463,40 @@ class Exchange implements UpstreamReceiver {
     }
     return headers;
   }
+}
+
+/**
+ * The result of an attempt that failed before any upstream call (say, an OAuth refresh was refused): held
+ * back like any other failure when another account may take the request, answered now otherwise.
+ */
+export function failedBeforeCall(
+  request: Pick<ExchangeRequest, 'res' | 'requestId' | 'errorFormat' | 'holdForRetry'>,
+  error: AppError,
+  signal: UpstreamSignal,
+): ExchangeResult {
+  const answer = (): ExchangeResult => {
+    sendError(request.res, error, request.errorFormat, request.requestId);
+    return {
+      status: error.httpStatus,
+      outcome: 'upstream_error',
+      usage: { ...ZERO_USAGE },
+      estimated: false,
+      ttftMs: undefined,
+      errorCode: error.code,
+      signal,
+    };
+  };
+  if (!request.res.headersSent && request.holdForRetry?.(signal)) {
+    return {
+      status: error.httpStatus,
+      outcome: 'failed_over',
+      usage: { ...ZERO_USAGE },
+      estimated: false,
+      ttftMs: undefined,
+      errorCode: error.code,
+      signal,
+      retry: { answer },
+    };
+  }
+  return answer();
 }

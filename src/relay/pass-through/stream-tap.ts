@@ -5,6 +5,8 @@ export interface StreamTap {
   push(chunk: Buffer): void;
   end(): void;
   finalUsage(): { usage: TokenUsage; estimated: boolean };
+  /** A content event went by: from here on the stream is the client's, and failover is impossible. */
+  readonly sawContent: boolean;
   /** An in-stream error event the upstream sent after its 200, if any. */
   readonly error: { type: string; message: string } | undefined;
 }

@@ -9,5 +9,9 @@ import { topLevelFields } from './json-scan.js';
 export function spliceTopLevelString(json: Buffer, name: string, value: string): Buffer | undefined {
   const range = topLevelFields(json, [name]).get(name);
   if (!range || json[range.start] !== 0x22) return undefined;
-  return Buffer.concat([json.subarray(0, range.start), Buffer.from(JSON.stringify(value)), json.subarray(range.end)]);
+  return Buffer.concat([
+    json.subarray(0, range.start),
+    Buffer.from(JSON.stringify(value)),
+    json.subarray(range.end),
+  ]);
 }

@@ -59,7 +59,8 @@ export function skipValue(bytes: Buffer, start: number): number {
   let index = start;
   while (index < bytes.length) {
     const byte = bytes[index];
-    if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === 0x20 || byte === 0x0a) break;
+    if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || byte === 0x20 || byte === 0x0a)
+      break;
     index += 1;
   }
   return index > start ? index : -1;

@@ -7,15 +7,26 @@ export class UndiciTransport implements UpstreamTransport {
   constructor(private readonly dispatcher: Dispatcher) {}
 
   send(call: UpstreamCall, receiver: UpstreamReceiver): void {
-    let started = false;
+    // undici may start a request again on a new connection (a reused keep-alive socket that was closed
+    // under it): each start brings a new controller, and pause/abort must reach the current one.
+    let current: Dispatcher.DispatchController | undefined;
+    let abortedWith: Error | undefined;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart: (controller) => {
-        if (started) return;
-        started = true;
+        const first = current === undefined;
+        current = controller;
+        if (abortedWith) {
+          controller.abort(abortedWith);
+          return;
+        }
+        if (!first) return;
         receiver.onStart({
-          pause: () => controller.pause(),
-          resume: () => controller.resume(),
-          abort: (reason) => controller.abort(reason),
+          pause: () => current?.pause(),
+          resume: () => current?.resume(),
+          abort: (reason) => {
+            abortedWith = reason;
+            current?.abort(reason);
+          },
         });
       },
       onResponseStart: (_controller, status: number, headers: IncomingHttpHeaders) =>

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RedisContext } from '../redis/record-store.js';
-import type { AccountRuntime } from './account-types.js';
 import {
   type HealthSettings,
   type LiveStateKind,
@@ -13,6 +12,7 @@ import {
   transitionFor,
   type UpstreamSignal,
 } from './account-signals.js';
+import type { AccountRuntime } from './account-types.js';
 
 export const ACCOUNT_STATE_TOPIC = 'account-state';
 const HISTORY_LENGTH = 200;
@@ -52,7 +52,11 @@ export class AccountHealth {
   ) {}
 
   /** Applies what an upstream answer says about the account; returns the change it caused, if any. */
-  async observe(runtime: AccountRuntime, signal: UpstreamSignal, model: string | undefined): Promise<StateChange | undefined> {
+  async observe(
+    runtime: AccountRuntime,
+    signal: UpstreamSignal,
+    model: string | undefined,
+  ): Promise<StateChange | undefined> {
     const { account } = runtime;
     if (signal.kind === 'answered' && signal.status < 400) {
       await this.noteHeadroom(account.id, account.platform, signal.headers);
@@ -95,7 +99,11 @@ export class AccountHealth {
     });
   }
 
-  private async move(accountId: string, platform: string, transition: Transition): Promise<StateChange | undefined> {
+  private async move(
+    accountId: string,
+    platform: string,
+    transition: Transition,
+  ): Promise<StateChange | undefined> {
     const { keys, scripts, redis } = this.context;
     const now = this.now();
     const result = await scripts.run(
@@ -134,6 +142,10 @@ export class AccountHealth {
     const low = lowHeadroom(headers);
     if (low === undefined || this.headroom.get(accountId) === low) return;
     this.headroom.set(accountId, low);
-    await this.context.redis.hset(this.context.keys.poolSchedule(platform, accountId), 'low', low ? '1' : '0');
+    await this.context.redis.hset(
+      this.context.keys.poolSchedule(platform, accountId),
+      'low',
+      low ? '1' : '0',
+    );
   }
 }

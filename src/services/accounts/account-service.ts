@@ -186,6 +186,31 @@ export class AccountService {
     return runtime ?? undefined;
   }
 
+  /**
+   * The opened account read from Redis now, bypassing the cache: for a caller that must see a write another
+   * instance has just made (the OAuth refresh, under its lock), before the invalidation message arrives.
+   */
+  async loadRuntime(id: string): Promise<AccountRuntime | undefined> {
+    const stored = await this.getStored(id);
+    return stored && { account: stored, secrets: this.openSecrets(stored) };
+  }
+
+  /**
+   * Replaces an account's secrets by compare-and-swap: `change` sees the secrets as stored and may run more
+   * than once. Every instance drops its cached runtime, so the next request presents the new secrets.
+   */
+  async replaceSecrets(
+    id: string,
+    change: (current: AccountSecrets) => AccountSecrets,
+  ): Promise<AccountRuntime> {
+    const account = await this.modify(id, (current) => {
+      const secrets = accountSecretsSchema.parse(change(this.openSecrets(current)));
+      requireSecrets(current.type, secrets);
+      return { ...current, sealedSecrets: this.secretBox.seal(JSON.stringify(secrets), id) };
+    });
+    return { account, secrets: this.openSecrets(account) };
+  }
+
   /** Every account of a pool, opened; the scheduler filters these and asks Redis only for live state. */
   poolRuntimes(platform: string): AccountRuntime[] | Promise<AccountRuntime[]> {
     // The common case answers synchronously: no promise per request for a value already in memory.

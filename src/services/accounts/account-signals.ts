@@ -5,7 +5,12 @@ import type { ModelFamily } from '../domain/platforms.js';
 export type LiveStateKind = 'active' | 'cooling' | 'rate_limited' | 'quota_exhausted' | 'auth_failed';
 
 export type UpstreamSignal =
-  | { kind: 'answered'; status: number; headers: Record<string, string | string[] | undefined>; message?: string }
+  | {
+      kind: 'answered';
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      message?: string;
+    }
   | { kind: 'transport'; timeout: boolean }
   | { kind: 'stream-error'; type: string; message?: string };
 
@@ -35,7 +40,10 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 }
 
 /** When a 429 says the account may come back: retry-after (seconds or a date), else the latest reset time. */
-export function retryAt(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+export function retryAt(
+  headers: Record<string, string | string[] | undefined>,
+  now: number,
+): number | undefined {
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined) {
     const seconds = Number(retryAfter);
@@ -54,46 +62,81 @@ export function retryAt(headers: Record<string, string | string[] | undefined>, 
   return latest;
 }
 
+/** What an upstream failure says about the account, or undefined when the request itself was at fault. */
+export type AccountFault =
+  | 'rate_limited'
+  | 'overloaded'
+  | 'error'
+  | 'timeout'
+  | 'unreachable'
+  | 'auth'
+  | 'quota';
+
+/** In-stream error types that describe the request, not the account: another account would fail the same. */
+const REQUEST_ERROR_TYPES = new Set(['invalid_request_error', 'not_found_error', 'request_too_large']);
+
+export function accountFault(signal: UpstreamSignal): AccountFault | undefined {
+  switch (signal.kind) {
+    case 'transport':
+      return signal.timeout ? 'timeout' : 'unreachable';
+    case 'stream-error':
+      if (REQUEST_ERROR_TYPES.has(signal.type)) return undefined;
+      if (signal.type === 'overloaded_error') return 'overloaded';
+      if (signal.type === 'rate_limit_error') return 'rate_limited';
+      return 'error';
+    case 'answered': {
+      const { status } = signal;
+      if (status === 429) return 'rate_limited';
+      if (status === 529) return 'overloaded';
+      if (status === 401 || status === 403) return 'auth';
+      if (status === 402 || (status === 400 && /credit balance|billing|quota/i.test(signal.message ?? ''))) {
+        return 'quota';
+      }
+      return status >= 500 ? 'error' : undefined;
+    }
+  }
+}
+
+/** The state an account moves to after an upstream failure; undefined when the account is not to blame. */
 export function transitionFor(
   signal: UpstreamSignal,
   model: string | undefined,
   now: number,
   settings: HealthSettings,
 ): Transition | undefined {
-  switch (signal.kind) {
-    case 'transport':
-      return { to: 'cooling', until: now + settings.errorCooldownMs, reason: signal.timeout ? 'timeout' : 'unreachable' };
-    case 'stream-error':
-      return signal.type === 'overloaded_error'
-        ? { to: 'cooling', until: now + settings.overloadCooldownMs, reason: 'overloaded' }
-        : { to: 'cooling', until: now + settings.errorCooldownMs, reason: `stream_${signal.type}` };
-    case 'answered':
-      return answered(signal, model, now, settings);
+  const fault = accountFault(signal);
+  switch (fault) {
+    case undefined:
+      return undefined;
+    case 'rate_limited': {
+      const headers = signal.kind === 'answered' ? signal.headers : {};
+      const until = Math.max(retryAt(headers, now) ?? now + settings.rateLimitDefaultMs, now + 1000);
+      // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached").
+      const message = (signal.kind === 'transport' ? '' : (signal.message ?? '')).toLowerCase();
+      const family = model ? modelFamily(model) : undefined;
+      const scoped = family !== undefined && message.includes(family);
+      return { to: 'rate_limited', until, reason: 'rate_limited', ...(scoped ? { family } : {}) };
+    }
+    case 'overloaded':
+      return { to: 'cooling', until: now + settings.overloadCooldownMs, reason: 'overloaded' };
+    case 'auth':
+      return {
+        to: 'auth_failed',
+        until: 0,
+        reason: signal.kind === 'answered' ? `upstream_${signal.status}` : 'auth',
+      };
+    case 'quota':
+      return { to: 'quota_exhausted', until: now + settings.quotaCooldownMs, reason: 'quota_exhausted' };
+    default: {
+      const reason =
+        signal.kind === 'answered'
+          ? `upstream_${signal.status}`
+          : signal.kind === 'stream-error'
+            ? `stream_${signal.type}`
+            : fault;
+      return { to: 'cooling', until: now + settings.errorCooldownMs, reason };
+    }
   }
-}
-
-function answered(
-  signal: Extract<UpstreamSignal, { kind: 'answered' }>,
-  model: string | undefined,
-  now: number,
-  settings: HealthSettings,
-): Transition | undefined {
-  const { status } = signal;
-  const message = signal.message ?? '';
-  if (status === 429) {
-    const until = Math.max(retryAt(signal.headers, now) ?? now + settings.rateLimitDefaultMs, now + 1000);
-    // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached").
-    const family = model ? modelFamily(model) : undefined;
-    const scoped = family !== undefined && message.toLowerCase().includes(family);
-    return { to: 'rate_limited', until, reason: 'rate_limited', ...(scoped ? { family } : {}) };
-  }
-  if (status === 529) return { to: 'cooling', until: now + settings.overloadCooldownMs, reason: 'overloaded' };
-  if (status === 401 || status === 403) return { to: 'auth_failed', until: 0, reason: `upstream_${status}` };
-  if (status === 402 || (status === 400 && /credit balance|billing|quota/i.test(message))) {
-    return { to: 'quota_exhausted', until: now + settings.quotaCooldownMs, reason: 'quota_exhausted' };
-  }
-  if (status >= 500) return { to: 'cooling', until: now + settings.errorCooldownMs, reason: `upstream_${status}` };
-  return undefined;
 }
 
 /** True when rate-limit headers show less than a tenth of some limit left: such accounts are tried last. */

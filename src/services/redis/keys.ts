@@ -42,6 +42,8 @@ export function createKeys(prefix: string) {
     account: (accountId: string) => `${p}{a:${accountId}}:account`,
     accountHistory: (accountId: string) => `${p}{a:${accountId}}:history`,
     accountsIndex: () => `${p}accounts:index`,
+    accountGroup: (groupId: string) => `${p}account-group:${groupId}`,
+    accountGroupsIndex: () => `${p}account-groups:index`,
     poolMembers: (pool: string) => `${p}{pool:${pool}}:members`,
     poolSlotPrefix: (pool: string) => `${p}{pool:${pool}}:`,
     poolSchedule: (pool: string, accountId: string) => `${p}{pool:${pool}}:sched:${accountId}`,
@@ -62,6 +64,9 @@ export function createKeys(prefix: string) {
       `${p}{usage}:${usageRankingSuffix(dimension, granularity, period)}`,
 
     pricingOverrides: () => `${p}pricing:overrides`,
+
+    /** A pending OAuth authorization (PKCE verifier and state) between its start and its code exchange. */
+    oauthSession: (sessionId: string) => `${p}oauth:session:${sessionId}`,
 
     /** A value sealed with the encryption key, proving every instance uses the same one. */
     encryptionCheck: () => `${p}crypto:check`,

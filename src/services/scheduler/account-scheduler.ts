@@ -2,8 +2,9 @@
 import type { ChainableCommander } from 'ioredis';
 import { AppError } from '../../errors/app-error.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
+import type { AccountGroupService } from '../accounts/account-group-service.js';
 import type { AccountService } from '../accounts/account-service.js';
-import type { AccountRuntime } from '../accounts/account-types.js';
+import type { AccountRuntime, AccountType } from '../accounts/account-types.js';
 import { modelFamily } from '../domain/model-family.js';
 import { matchesAnyModelPattern } from '../domain/model-patterns.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
@@ -31,6 +32,23 @@ export interface AcquireRequest {
    * prompt cache) while that account can serve. Two keys never share a pin, even with identical prompts.
    */
   session?: { keyId: string; id: string } | undefined;
+  /** Only accounts of these kinds (say, calls that only Anthropic's own API answers); all when absent. */
+  types?: readonly AccountType[] | undefined;
+  /** The key's binding for this pool: its account or group is chosen before any other. */
+  binding?: KeyBinding | undefined;
+}
+
+export interface KeyBinding {
+  accountId?: string | undefined;
+  groupId?: string | undefined;
+  /** When nothing bound can serve: refuse the request, or take any account of the pool. */
+  fallback: 'fail' | 'pool';
+}
+
+interface Candidate {
+  runtime: AccountRuntime;
+  /** 0 for bound accounts (or every account when the key is unbound), 1 for the pool behind them. */
+  tier: 0 | 1;
 }
 
 export interface Acquired {
@@ -50,7 +68,7 @@ interface PendingAcquire {
   requestId: string;
   family: string;
   sticky: string;
-  candidates: AccountRuntime[];
+  candidates: Candidate[];
   resolve: (acquired: Acquired) => void;
   reject: (error: unknown) => void;
 }
@@ -63,6 +81,7 @@ export class AccountScheduler {
     private readonly context: RedisContext,
     private readonly accounts: AccountService,
     private readonly leases: LeaseKeeper,
+    private readonly groups: AccountGroupService,
     private readonly options: SchedulerOptions = { stickyTtlMs: 300_000 },
     private readonly now: () => number = Date.now,
   ) {}
@@ -73,7 +92,15 @@ export class AccountScheduler {
    */
   async acquire(request: AcquireRequest): Promise<Acquired> {
     const pool = await this.accounts.poolRuntimes(request.platform);
-    const candidates = pool.filter((runtime) => canServe(runtime, request));
+    const eligible = pool.filter((runtime) => canServe(runtime, request));
+    const candidates = await this.tiered(eligible, request.binding);
+    if (candidates.length === 0 && request.binding && eligible.length > 0) {
+      throw new AppError(
+        'no_account_available',
+        `No account bound to this key can serve ${request.model ?? request.platform} requests`,
+        { details: { platform: request.platform, model: request.model, reason: 'binding_unavailable' } },
+      );
+    }
     if (candidates.length === 0) {
       throw new AppError(
         'no_account_available',
@@ -94,6 +121,23 @@ export class AccountScheduler {
         reject,
       });
     });
+  }
+
+  /** Bound accounts first; with fallback `fail`, only them. */
+  private async tiered(eligible: AccountRuntime[], binding: KeyBinding | undefined): Promise<Candidate[]> {
+    if (!binding || (binding.accountId === undefined && binding.groupId === undefined)) {
+      return eligible.map((runtime) => ({ runtime, tier: 0 }));
+    }
+    const bound: ReadonlySet<string> =
+      binding.accountId !== undefined
+        ? new Set([binding.accountId])
+        : await this.groups.members(binding.groupId ?? '');
+    const candidates: Candidate[] = [];
+    for (const runtime of eligible) {
+      const isBound = bound.has(runtime.account.id);
+      if (isBound || binding.fallback === 'pool') candidates.push({ runtime, tier: isBound ? 0 : 1 });
+    }
+    return candidates;
   }
 
   /** Adds the release of leases on one account (same key) to a settle pipeline; the caller executes it. */
@@ -125,12 +169,15 @@ export class AccountScheduler {
       keys.poolSlotPrefix(platform),
       this.now(),
       this.leases.ttlMs,
+      this.options.stickyTtlMs,
       batch.length,
     ];
     for (const item of batch) {
-      args.push(item.requestId, item.candidates.length);
-      for (const { account } of item.candidates)
-        args.push(account.id, account.priority, account.maxConcurrency);
+      args.push(item.requestId, item.family, item.sticky, item.candidates.length);
+      for (const { runtime, tier } of item.candidates) {
+        const { account } = runtime;
+        args.push(account.id, tier, account.priority, account.maxConcurrency, account.weight);
+      }
     }
     let results: unknown;
     try {
@@ -147,7 +194,9 @@ export class AccountScheduler {
         return;
       }
       const accountId = String(result[1]);
-      const runtime = item.candidates.find((candidate) => candidate.account.id === accountId);
+      const runtime = item.candidates.find(
+        (candidate) => candidate.runtime.account.id === accountId,
+      )?.runtime;
       if (!runtime) {
         item.reject(new AppError('internal', `Scheduler chose unknown account ${accountId}`));
         return;
@@ -172,6 +221,7 @@ function canServe(runtime: AccountRuntime, request: AcquireRequest): boolean {
   const { account } = runtime;
   if (account.state.kind !== 'active' || !account.schedulable) return false;
   if (request.exclude?.has(account.id)) return false;
+  if (request.types && !request.types.includes(account.type)) return false;
   if (request.model === undefined || account.supportedModels.length === 0) return true;
   if (Object.hasOwn(account.modelMapping, request.model)) return true;
   return matchesAnyModelPattern(request.model, account.supportedModels);

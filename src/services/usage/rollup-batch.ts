@@ -29,6 +29,8 @@ interface Group {
   accountId: string | undefined;
   model: string;
   outcome: string;
+  /** Ledger entries in the group, failed-over attempts included. */
+  entries: number;
   estimated: number;
   unpriced: number;
   values: Record<Metric, number>;
@@ -51,6 +53,7 @@ function groupEntries(entries: readonly StoredLedgerEntry[]): Iterable<Group> {
         accountId: entry.accountId,
         model: entry.upstreamModel,
         outcome: entry.outcome,
+        entries: 0,
         estimated: 0,
         unpriced: 0,
         values: { req: 0, in: 0, out: 0, cr: 0, cw5: 0, cw1: 0, cost: 0 },
@@ -58,7 +61,10 @@ function groupEntries(entries: readonly StoredLedgerEntry[]): Iterable<Group> {
       groups.set(id, group);
     }
     const { values } = group;
-    values.req += 1;
+    group.entries += 1;
+    // An attempt that failed over is one request's detour, not a request of its own: it shows only as
+    // an outcome count, so a key's request total stays what its client sent.
+    if (entry.outcome !== 'failed_over') values.req += 1;
     values.in += entry.usage.input;
     values.out += entry.usage.output;
     values.cr += entry.usage.cacheRead;
@@ -104,7 +110,7 @@ export function buildRollupBatch(entries: readonly StoredLedgerEntry[]): RollupB
       for (const [dimension, entity] of dimensions) {
         const suffix = usageRollupSuffix(dimension, entity, granularity, period);
         for (const metric of METRICS) add(hashes, suffix, metric, group.values[metric]);
-        add(hashes, suffix, `o:${group.outcome}`, group.values.req);
+        add(hashes, suffix, `o:${group.outcome}`, group.entries);
         add(hashes, suffix, 'est', group.estimated);
         add(hashes, suffix, 'unpriced', group.unpriced);
         if (dimension === 'key' || dimension === 'account') {

@@ -29,6 +29,10 @@ export function execute(ex: Exchange, plan: Plan): void {
 
 function send(ex: Exchange, plan: Plan): void {
   if (ex.closed) return;
+  if (ex.scenario.dropConnection) {
+    ex.res.socket?.destroy();
+    return;
+  }
   if (plan.kind === 'json') sendJson(ex, plan);
   else if (ex.scenario.garbage) sendGarbageStream(ex);
   else sendStream(ex, plan);

@@ -23,6 +23,8 @@ export interface Scenario {
   errorMessage?: string;
   /** Extra response headers, applied last (override the defaults). */
   headers?: Record<string, string>;
+  /** Close the connection without answering at all (a crashed upstream or a dropped connection). */
+  dropConnection?: boolean;
   /** Wait before sending status + headers. */
   delayFirstByteMs?: number;
   /** Gap between streamed events. */

@@ -2,10 +2,11 @@
   Chooses an upstream account for each of several requests and leases it, in one round trip for all of them
   (requests arriving in the same event-loop turn share the call).
 
-  For each request: a sticky pin (the key's session → account) wins while its account can serve; otherwise,
-  among the candidates that can serve, the lowest priority number, then accounts with rate-limit headroom
-  before those nearly out, then the fewest requests in flight per unit of weight, then the least recently
-  used; the choice is then pinned. An account cannot serve while its state says so (cooling, rate limited,
+  For each request, among the candidates that can serve: the lowest tier (a key's bound accounts before the
+  pool behind them); within it the session's sticky pin (key + session -> account) while its account can
+  serve; otherwise the lowest priority number, then accounts with rate-limit headroom before those nearly
+  out, then the fewest requests in flight per unit of weight, then the least recently used. The choice is
+  then pinned (or the pin renewed). An account cannot serve while its state says so (cooling, rate limited,
   quota exhausted, until a time; auth failed, until reset), while its model family is rate limited, or at its
   max concurrency. Expired leases (an instance died mid-request) are dropped on the way.
 
@@ -16,8 +17,8 @@
   ARGV[3]  lease time to live, ms
   ARGV[4]  sticky pin time to live, ms
   ARGV[5]  number of requests r, then per request: request id (the lease member), model family ("" if none),
-           sticky suffix ("" if none), candidate count n, then n quadruples: account id, priority, max
-           concurrency (0 = no limit), weight
+           sticky suffix ("" if none), candidate count n, then n quintuples: account id, tier, priority,
+           max concurrency (0 = no limit), weight
 
   Returns: one entry per request, in order: { "ok", account id, requests in flight on it before this one,
            1 if the sticky pin chose it } or { "NO_ACCOUNT", detail JSON }.
@@ -51,9 +52,9 @@ for _ = 1, tonumber(ARGV[5]) do
   local best, bestRank, bestInFlight, pinnedChoice
   local busy, unavailable, soonest = 0, 0, nil
   for _ = 1, count do
-    local id, priority, maxConcurrency, weight =
-      ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
-    at = at + 4
+    local id, tier, priority, maxConcurrency, weight = ARGV[at], tonumber(ARGV[at + 1]),
+      tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
+    at = at + 5
     local ok, untilMs = available(id, family)
     if not ok then
       unavailable = unavailable + 1
@@ -68,14 +69,14 @@ for _ = 1, tonumber(ARGV[5]) do
       if maxConcurrency > 0 and inFlight >= maxConcurrency then
         busy = busy + 1
       elseif id == pinned then
-        pinnedChoice = { id, inFlight }
+        pinnedChoice = { id, inFlight, tier }
       else
         local low = tonumber(redis.call('HGET', prefix .. 'sched:' .. id, 'low') or '0')
         local lastUsed = tonumber(redis.call('HGET', KEYS[1], id) or '0')
-        local rank = { priority, low, (inFlight + 1) / weight, lastUsed }
+        local rank = { tier, priority, low, (inFlight + 1) / weight, lastUsed }
         local better = best == nil
         if not better then
-          for i = 1, 4 do
+          for i = 1, 5 do
             if rank[i] ~= bestRank[i] then
               better = rank[i] < bestRank[i]
               break
@@ -87,7 +88,8 @@ for _ = 1, tonumber(ARGV[5]) do
     end
   end
   local chosen, inFlight, stickyHit = nil, nil, 0
-  if pinnedChoice then
+  -- The pin yields only to a bound account that can serve (a lower tier).
+  if pinnedChoice and (best == nil or pinnedChoice[3] <= bestRank[1]) then
     chosen, inFlight, stickyHit = pinnedChoice[1], pinnedChoice[2], 1
   elseif best then
     chosen, inFlight = best, bestInFlight

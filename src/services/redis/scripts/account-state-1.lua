@@ -1,6 +1,7 @@
 --[[
-  Moves an account to a state, in the pool's slot where the scheduler reads it. A state that an equal or
-  later one already covers changes nothing (fifty requests failing together make one transition, not fifty).
+  Moves an account to a state, in the pool's slot where the scheduler reads it. A state already in force
+  changes only when an upstream gives a later time for it (fifty requests failing together make one
+  transition, not fifty).
   Family-scoped rate limits are kept beside the state and do not replace it.
 
   KEYS[1]  the account's scheduling hash in the pool slot (sched:<id>)
@@ -41,8 +42,13 @@ if kind == 'active' then
   return { previous, previousUntil, 1 }
 end
 
-if previous == kind and (kind == 'auth_failed' or previousUntil >= untilMs) then
-  return { previous, previousUntil, 0 }
+-- A state already in force is not renewed by the same failure seen again (concurrent requests that met the
+-- same overload): only an upstream's own later time (a rate limit's reset, a quota's) extends it.
+if previous == kind then
+  local extendable = kind == 'rate_limited' or kind == 'quota_exhausted'
+  if kind == 'auth_failed' or not extendable or previousUntil >= untilMs then
+    return { previous, previousUntil, 0 }
+  end
 end
 redis.call('HSET', KEYS[1], 'state', kind, 'until', untilMs, 'reason', reason)
 return { previous, previousUntil, 1 }

@@ -132,11 +132,15 @@ function deltaFrames(pieces: readonly string[]): Frame[] {
 export function anthropicMessages(ex: Exchange): Plan {
   const checked = check(ex, true);
   if ('plan' in checked) return checked.plan;
-  const { body, model } = checked;
   const override = scenarioOverride(ex, () => successHeaders(true), anthropicError);
   if (override !== undefined) return override;
+  return anthropicAnswer(ex, checked.model, checked.body.stream === true, ex.record.body.length);
+}
+
+/** The success answer to a checked Messages request; the fake Bedrock reuses it so both fakes agree. */
+export function anthropicAnswer(ex: Exchange, model: string, stream: boolean, bodyLength: number): Plan {
   const s = ex.scenario;
-  const u = resolveUsage(s, ex.record.body.length);
+  const u = resolveUsage(s, bodyLength);
   const inputFields = {
     input_tokens: u.inputTokens,
     cache_creation_input_tokens: u.cacheWrite5mTokens + u.cacheWrite1hTokens,
@@ -154,7 +158,7 @@ export function anthropicMessages(ex: Exchange): Plan {
   };
   const id = newId('msg_');
   const status = successStatus(ex);
-  if (body.stream !== true) {
+  if (!stream) {
     const message = {
       id,
       type: 'message',

@@ -14,6 +14,7 @@ import { detectClient } from '../auth/client-kind.js';
 import { anthropicFormat, anthropicUpstreamHeaders } from '../formats/anthropic/format.js';
 import { type AnthropicRequestInfo, parseAnthropicRequest } from '../formats/anthropic/request.js';
 import { anthropicSessionId } from '../formats/anthropic/session.js';
+import { bedrockCall, bedrockTranslation } from '../formats/bedrock/bedrock-call.js';
 import { type ExchangeResult, failedBeforeCall, runExchange } from '../pass-through/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { spliceTopLevelString } from '../stream/json-field-splice.js';
@@ -139,6 +140,38 @@ export async function runAnthropicExchange(
       details: { field: 'model' },
     });
   }
+  const exchange = {
+    res,
+    requestId: context.requestId,
+    startedAt: context.startedAt,
+    errorFormat: 'anthropic' as const,
+    format: anthropicFormat,
+    transport: deps.transports.forProxy(account.proxy, secrets.proxyPassword),
+    stream: call.stream,
+    // Compressed answers pass through only to clients that accept them.
+    clientAcceptEncoding: headerText(req.headers['accept-encoding']),
+    maxResponseBytes: deps.settings.maxResponseBytes,
+    holdForRetry,
+  };
+  const timeouts = {
+    firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
+    idleTimeoutMs: deps.settings.idleTimeoutMs,
+  };
+  if (account.type === 'bedrock') {
+    // Only Messages calls reach Bedrock accounts (the scheduler keeps other calls off them).
+    if (!call.body || upstreamModel === undefined) {
+      throw new AppError('internal', `Bedrock account chosen for ${call.method} ${call.path}`);
+    }
+    const upstream = await bedrockCall(acquired.runtime, req.headers, call.body, {
+      model: upstreamModel,
+      stream: call.stream,
+    });
+    return runExchange({
+      ...exchange,
+      call: { ...upstream, method: 'POST', ...timeouts },
+      translation: bedrockTranslation,
+    });
+  }
   let credential: string;
   try {
     credential = await deps.credentials.forAccount(acquired.runtime);
@@ -147,35 +180,19 @@ export async function runAnthropicExchange(
       error instanceof AppError
         ? error
         : new AppError('upstream_error', 'The account credential is unavailable');
-    return failedBeforeCall(failure, appError, {
-      kind: 'answered',
-      status: 401,
-      headers: {},
-      message: appError.message,
-    });
+    return failedBeforeCall(failure, appError, { kind: 'credential', message: appError.message });
   }
   const target = upstreamTarget(account);
   return runExchange({
-    res,
-    requestId: context.requestId,
-    startedAt: context.startedAt,
-    errorFormat: 'anthropic',
-    format: anthropicFormat,
-    transport: deps.transports.forProxy(account.proxy, secrets.proxyPassword),
+    ...exchange,
     call: {
       origin: target.origin,
       path: `${target.basePath}${call.path}${forwardableQuery(context.query)}`,
       method: call.method,
       headers: anthropicUpstreamHeaders(req.headers, acquired.runtime, { stream: call.stream, credential }),
       body,
-      firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
-      idleTimeoutMs: deps.settings.idleTimeoutMs,
+      ...timeouts,
     },
-    stream: call.stream,
-    // Compressed answers pass through only to clients that accept them.
-    clientAcceptEncoding: headerText(req.headers['accept-encoding']),
-    maxResponseBytes: deps.settings.maxResponseBytes,
-    holdForRetry,
   });
 }
 

@@ -73,6 +73,10 @@ async function observe(
 ): Promise<void> {
   const { signal } = result;
   if (!signal) return;
+  // An OAuth token refused before its time is refreshed on the next use: the account stays in service
+  // (this request still moves on) unless a token fresh from a refresh was refused too.
+  if (signal.kind === 'answered' && signal.status === 401 && deps.credentials.refused(acquired.runtime))
+    return;
   const fault: AccountFault | undefined =
     signal.kind === 'answered' && signal.status < 400 ? undefined : accountFault(signal);
   const recording = deps.health.observe(acquired.runtime, signal, model).catch((error: unknown) => {

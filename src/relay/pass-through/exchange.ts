@@ -17,7 +17,7 @@ import type {
   UpstreamTransport,
 } from '../upstream/transport.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
-import type { PassThroughFormat, StreamTap } from './stream-tap.js';
+import type { PassThroughFormat, ResponseTranslation, StreamTap } from './stream-tap.js';
 import { upstreamHttpError } from './upstream-error-body.js';
 
 export interface ExchangeRequest {
@@ -38,6 +38,8 @@ export interface ExchangeRequest {
    * content event, so an error event before any content can still be retried.
    */
   holdForRetry?: ((signal: UpstreamSignal) => boolean) | undefined;
+  /** Set for upstreams whose wire format is not the client's (Bedrock). */
+  translation?: ResponseTranslation | undefined;
 }
 
 export interface ExchangeResult {
@@ -92,6 +94,7 @@ class Exchange implements UpstreamReceiver {
   private size = 0;
   private tap: StreamTap | undefined;
   private decoder: Transform | undefined;
+  private converter: { push(chunk: Buffer): Buffer; end(): Buffer } | undefined;
   private ttftMs: number | undefined;
   private clientGone = false;
   /** Stream bytes kept back until the first content event (failover is possible until then). */
@@ -128,7 +131,7 @@ class Exchange implements UpstreamReceiver {
     this.signal = { kind: 'answered', status: statusCode, headers };
     if (statusCode >= 400) {
       this.phase = 'error-body';
-    } else if (this.request.stream && String(headers['content-type'] ?? '').includes('text/event-stream')) {
+    } else if (this.request.stream && this.isStream(String(headers['content-type'] ?? ''))) {
       this.startStream();
     } else {
       this.phase = 'json';
@@ -139,7 +142,7 @@ class Exchange implements UpstreamReceiver {
     switch (this.phase) {
       case 'stream':
         if (this.decoder) this.decoder.write(chunk);
-        else this.forward(chunk);
+        else this.deliver(chunk);
         return;
       case 'json':
         this.size += chunk.length;
@@ -169,13 +172,17 @@ class Exchange implements UpstreamReceiver {
     switch (this.phase) {
       case 'stream':
         if (this.decoder) this.decoder.end();
-        else this.endStream();
+        else this.endConverted();
         return;
       case 'json':
         this.endJson();
         return;
       case 'error-body': {
-        const error = upstreamHttpError(this.status, this.decodedErrorBody(), this.headers);
+        const error = (this.request.translation?.httpError ?? upstreamHttpError)(
+          this.status,
+          this.decodedErrorBody(),
+          this.headers,
+        );
         const signal: UpstreamSignal = {
           kind: 'answered',
           status: this.status,
@@ -236,19 +243,40 @@ class Exchange implements UpstreamReceiver {
       // Streams are asked for uncompressed; one that comes compressed anyway is decoded, so the tap can read it
       // and the client gets what it can certainly read.
       const decoder = createDecoder(encoding);
-      decoder.on('data', (chunk: Buffer) => this.forward(chunk));
-      decoder.on('end', () => this.endStream());
+      decoder.on('data', (chunk: Buffer) => this.deliver(chunk));
+      decoder.on('end', () => this.endConverted());
       decoder.on('error', (error) => this.failStream(upstreamTransportError(error, 'body')));
       this.decoder = decoder;
     }
+    this.converter = this.request.translation?.createStreamConverter();
     if (this.request.holdForRetry) this.held = [];
     else this.commitStream();
+  }
+
+  private isStream(contentType: string): boolean {
+    const translation = this.request.translation;
+    return translation
+      ? contentType.includes(translation.streamContentType)
+      : contentType.includes('text/event-stream');
+  }
+
+  /** Upstream stream bytes, converted to the client's SSE where the upstream speaks another format. */
+  private deliver(chunk: Buffer): void {
+    const out = this.converter ? this.converter.push(chunk) : chunk;
+    if (out.length > 0) this.forward(out);
+  }
+
+  private endConverted(): void {
+    const tail = this.converter?.end();
+    if (tail && tail.length > 0) this.forward(tail);
+    this.endStream();
   }
 
   /** Sends the stream's status and headers, then anything held back: from here on, no failover. */
   private commitStream(): void {
     const { res } = this.request;
     const headers = this.forwardedHeaders();
+    if (this.converter) headers['content-type'] = 'text/event-stream; charset=utf-8';
     headers['cache-control'] = 'no-cache';
     // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
     headers['x-accel-buffering'] = 'no';
@@ -264,6 +292,7 @@ class Exchange implements UpstreamReceiver {
   }
 
   private forward(chunk: Buffer): void {
+    if (this.phase === 'done') return;
     const tap = this.tap;
     tap?.push(chunk);
     if (this.held) {

@@ -1,4 +1,6 @@
 // What the pass-through needs from a format's stream tap; each format implements it over its own events.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AppError } from '../../errors/app-error.js';
 import type { TokenUsage } from '../../services/usage/usage-types.js';
 
 export interface StreamTap {
@@ -16,4 +18,15 @@ export interface PassThroughFormat {
   createTap(): StreamTap;
   /** Usage from a complete (non-stream) JSON answer; undefined when the answer carries none. */
   usageFromBody(text: string): TokenUsage | undefined;
+}
+
+/**
+ * For upstreams that do not speak the client's format on the wire (Bedrock): how their stream becomes the
+ * client's SSE and their error answers the client's errors. Pass-through upstreams have none.
+ */
+export interface ResponseTranslation {
+  /** The content type of the upstream's streamed answer. */
+  streamContentType: string;
+  createStreamConverter(): { push(chunk: Buffer): Buffer; end(): Buffer };
+  httpError(status: number, body: Buffer, headers: IncomingHttpHeaders): AppError;
 }

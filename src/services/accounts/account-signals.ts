@@ -12,7 +12,9 @@ export type UpstreamSignal =
       message?: string;
     }
   | { kind: 'transport'; timeout: boolean }
-  | { kind: 'stream-error'; type: string; message?: string };
+  | { kind: 'stream-error'; type: string; message?: string }
+  /** The account's credential could not be obtained (an OAuth refresh was refused). */
+  | { kind: 'credential'; message: string };
 
 export interface Transition {
   to: LiveStateKind;
@@ -79,6 +81,8 @@ export function accountFault(signal: UpstreamSignal): AccountFault | undefined {
   switch (signal.kind) {
     case 'transport':
       return signal.timeout ? 'timeout' : 'unreachable';
+    case 'credential':
+      return 'auth';
     case 'stream-error':
       if (REQUEST_ERROR_TYPES.has(signal.type)) return undefined;
       if (signal.type === 'overloaded_error') return 'overloaded';
@@ -112,7 +116,9 @@ export function transitionFor(
       const headers = signal.kind === 'answered' ? signal.headers : {};
       const until = Math.max(retryAt(headers, now) ?? now + settings.rateLimitDefaultMs, now + 1000);
       // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached").
-      const message = (signal.kind === 'transport' ? '' : (signal.message ?? '')).toLowerCase();
+      const message = (
+        signal.kind === 'answered' || signal.kind === 'stream-error' ? (signal.message ?? '') : ''
+      ).toLowerCase();
       const family = model ? modelFamily(model) : undefined;
       const scoped = family !== undefined && message.includes(family);
       return { to: 'rate_limited', until, reason: 'rate_limited', ...(scoped ? { family } : {}) };
@@ -123,7 +129,7 @@ export function transitionFor(
       return {
         to: 'auth_failed',
         until: 0,
-        reason: signal.kind === 'answered' ? `upstream_${signal.status}` : 'auth',
+        reason: signal.kind === 'answered' ? `upstream_${signal.status}` : 'credential_refused',
       };
     case 'quota':
       return { to: 'quota_exhausted', until: now + settings.quotaCooldownMs, reason: 'quota_exhausted' };

@@ -5,11 +5,17 @@ import type { AccountRuntime } from './account-types.js';
 export interface CredentialSource {
   /** A plain value for static credentials, so the common case costs no promise. */
   forAccount(runtime: AccountRuntime): string | Promise<string>;
+  /**
+   * The upstream refused the account's credential. True when a new one will be tried on the next use (an
+   * OAuth token is refreshed); false when the account itself must be taken out of service.
+   */
+  refused(runtime: AccountRuntime): boolean;
 }
 
 /** Access tokens of OAuth accounts, refreshed as they near expiry. */
 export interface AccessTokenSource {
   accessToken(runtime: AccountRuntime): Promise<string>;
+  tokenRejected(runtime: AccountRuntime): boolean;
 }
 
 export class AccountCredentials implements CredentialSource {
@@ -18,5 +24,9 @@ export class AccountCredentials implements CredentialSource {
   forAccount(runtime: AccountRuntime): string | Promise<string> {
     if (runtime.account.type === 'claude-oauth') return this.oauth.accessToken(runtime);
     return runtime.secrets.apiKey ?? '';
+  }
+
+  refused(runtime: AccountRuntime): boolean {
+    return runtime.account.type === 'claude-oauth' && this.oauth.tokenRejected(runtime);
   }
 }

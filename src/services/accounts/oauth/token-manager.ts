@@ -12,6 +12,9 @@ import type { AccessTokenSource } from '../credential-source.js';
 import type { OAuthClient } from './oauth-client.js';
 import { grantSecrets } from './token-grant.js';
 
+/** A token refused this soon after a refresh means the account, not the token, is refused. */
+const REJECTED_AFTER_REFRESH_MS = 60_000;
+
 /** Announces that a refresh finished; the message names the account and the outcome, never a token. */
 export const OAUTH_REFRESHED_TOPIC = 'oauth-refreshed';
 
@@ -42,6 +45,10 @@ export interface TokenManagerSettings {
 export class OAuthTokenManager implements AccessTokenSource {
   /** One refresh (or wait) per account in this process; concurrent callers share it. */
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** Access tokens the upstream refused: never used again, whatever their expiry says. */
+  private readonly rejected = new Set<string>();
+  /** When this instance last obtained a new token per account. */
+  private readonly refreshedAt = new Map<string, number>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly lockTtlMs: number;
   private readonly waitTimeoutMs: number;
@@ -78,9 +85,29 @@ export class OAuthTokenManager implements AccessTokenSource {
     const accountId = runtime.account.id;
     const running = this.inFlight.get(accountId);
     if (running) return running;
-    const refresh = this.refreshOrWait(accountId).finally(() => this.inFlight.delete(accountId));
+    const refresh = this.refreshOrWait(accountId)
+      .then((fresh) => {
+        this.refreshedAt.set(accountId, this.now());
+        return fresh;
+      })
+      .finally(() => this.inFlight.delete(accountId));
     this.inFlight.set(accountId, refresh);
     return refresh;
+  }
+
+  /**
+   * The upstream refused an access token before its time (revoked, or rotated elsewhere): the next use
+   * refreshes it. Returns false when the token came from a refresh moments ago, so a new one would not help
+   * and the account itself is refused.
+   */
+  tokenRejected(runtime: AccountRuntime): boolean {
+    const { accessToken } = runtime.secrets;
+    if (accessToken === undefined) return false;
+    const lastRefresh = this.refreshedAt.get(runtime.account.id);
+    if (lastRefresh !== undefined && this.now() - lastRefresh < REJECTED_AFTER_REFRESH_MS) return false;
+    if (this.rejected.size >= 10_000) this.rejected.clear();
+    this.rejected.add(accessToken);
+    return true;
   }
 
   /** Whether this instance is waiting for another instance's refresh of the account (for diagnostics). */
@@ -182,13 +209,15 @@ export class OAuthTokenManager implements AccessTokenSource {
 
   private fresh(secrets: AccountSecrets): string | undefined {
     const { accessToken, expiresAt } = secrets;
-    if (accessToken === undefined || expiresAt === undefined) return undefined;
+    if (accessToken === undefined || expiresAt === undefined || this.rejected.has(accessToken))
+      return undefined;
     return expiresAt - this.settings.refreshSkewMs > this.now() ? accessToken : undefined;
   }
 
   private unexpired(secrets: AccountSecrets): string | undefined {
     const { accessToken, expiresAt } = secrets;
-    if (accessToken === undefined || expiresAt === undefined) return undefined;
+    if (accessToken === undefined || expiresAt === undefined || this.rejected.has(accessToken))
+      return undefined;
     return expiresAt > this.now() ? accessToken : undefined;
   }
 

@@ -5,6 +5,7 @@ import { resolveSecrets } from './config/secrets.js';
 import { serviceOptionsFromConfig } from './config/service-options.js';
 import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
+import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
 import { buildRelayRoutes } from './relay/routes.js';
 import { TransportRegistry } from './relay/upstream/transports.js';
@@ -18,6 +19,8 @@ export interface RunningServer {
   readonly redisUrl: string;
   readonly app: App;
   readonly services: Services;
+  /** Connection tests of accounts; they travel the relay's own upstream transports. */
+  readonly tester: AccountTester;
   /** Graceful: drains requests up to the configured deadline, settles, closes Redis, stops an embedded Redis. */
   stop(): Promise<void>;
 }
@@ -96,7 +99,15 @@ export async function startServer(
     // Stopping runs in reverse: the app drains first, then services settle and close, then Redis stops.
     cleanups.push(() => app.stop());
 
-    return { url, port, redisUrl, app, services, stop: runCleanups };
+    const tester = new AccountTester({
+      accounts: services.accounts,
+      health: services.health,
+      credentials: services.credentials,
+      transports,
+      log: services.connectionTests,
+      logger,
+    });
+    return { url, port, redisUrl, app, services, tester, stop: runCleanups };
   } catch (error) {
     await runCleanups();
     throw error;

@@ -5,6 +5,7 @@ import { AccountGroupService } from './accounts/account-group-service.js';
 import { AccountHealth } from './accounts/account-health.js';
 import { AccountService } from './accounts/account-service.js';
 import type { HealthSettings } from './accounts/account-signals.js';
+import { ConnectionTestLog } from './accounts/connection-tests.js';
 import { AccountCredentials } from './accounts/credential-source.js';
 import { OAuthClient } from './accounts/oauth/oauth-client.js';
 import { ClaudeOAuthFlow } from './accounts/oauth/oauth-flow.js';
@@ -83,6 +84,7 @@ export interface Services {
   credentials: AccountCredentials;
   groups: AccountGroupService;
   health: AccountHealth;
+  connectionTests: ConnectionTestLog;
   pricing: PricingService;
   scheduler: AccountScheduler;
   admission: AdmissionService;
@@ -187,6 +189,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       credentials,
       groups,
       health,
+      connectionTests: new ConnectionTestLog(context),
       pricing,
       scheduler,
       admission,

@@ -170,7 +170,7 @@ export class AccountService {
         .pipeline()
         .srem(this.keys.poolMembers(stored.platform), id)
         .zrem(this.keys.accountsIndex(), id)
-        .del(this.keys.account(id))
+        .del(this.keys.account(id), this.keys.accountHistory(id), this.keys.accountTests(id))
         .del(this.keys.poolSchedule(stored.platform, id))
         .hdel(this.keys.poolLastUsed(stored.platform), id),
     );

@@ -41,6 +41,7 @@ export function createKeys(prefix: string) {
     // choosing an account and leasing it is one script.
     account: (accountId: string) => `${p}{a:${accountId}}:account`,
     accountHistory: (accountId: string) => `${p}{a:${accountId}}:history`,
+    accountTests: (accountId: string) => `${p}{a:${accountId}}:tests`,
     accountsIndex: () => `${p}accounts:index`,
     accountGroup: (groupId: string) => `${p}account-group:${groupId}`,
     accountGroupsIndex: () => `${p}account-groups:index`,

@@ -93,4 +93,67 @@ describe('account scheduler', () => {
     });
     expect(paused.id).toBeDefined();
   });
+
+  it('tries accounts nearly out of rate-limit headroom last, and gives heavier weights more load', async () => {
+    const a = await account('a');
+    const b = await account('b');
+    const runtimeA = await services.accounts.runtime(a.id);
+    if (!runtimeA) throw new Error('account a missing');
+    // 5 of 100 requests left this minute: under a tenth.
+    await services.health.observe(
+      runtimeA,
+      {
+        kind: 'answered',
+        status: 200,
+        headers: {
+          'anthropic-ratelimit-requests-limit': '100',
+          'anthropic-ratelimit-requests-remaining': '5',
+        },
+      },
+      'claude-haiku-4-5',
+    );
+    expect((await services.health.state(a.id, 'claude')).lowHeadroom).toBe(true);
+    const held = [await acquire('h1'), await acquire('h2')];
+    // Even with one request in flight on b, a is not chosen while another account has headroom.
+    expect(held.map((acquired) => acquired.lease.accountId)).toEqual([b.id, b.id]);
+    for (const acquired of held) await services.scheduler.release(acquired.lease);
+
+    await services.accounts.delete(a.id);
+    const heavy = await account('heavy', { weight: 3 });
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 8; i += 1) {
+      const acquired = await acquire(`w${i}`);
+      counts.set(acquired.lease.accountId, (counts.get(acquired.lease.accountId) ?? 0) + 1);
+    }
+    // Leases are held: load per unit of weight evens out at 6 on the weight-3 account, 2 on b.
+    expect(counts.get(heavy.id)).toBe(6);
+    expect(counts.get(b.id)).toBe(2);
+  });
+
+  it('keeps a session on its account, renews the pin on use, and re-pins when the account cannot serve', async () => {
+    const a = await account('a');
+    const b = await account('b');
+    const session = { keyId: 'key_1', id: 'session-1' };
+    const turn = (requestId: string) =>
+      services.scheduler.acquire({ platform: 'claude', model: 'claude-haiku-4-5', requestId, session });
+    const first = await turn('t1');
+    expect(first.sticky).toBe(false);
+    const pinned = first.lease.accountId;
+    for (let i = 2; i <= 5; i += 1) {
+      const next = await turn(`t${i}`);
+      expect(next).toMatchObject({ sticky: true, lease: { accountId: pinned } });
+    }
+    const { redis, keys } = services.context;
+    const pinKey = `${keys.poolSlotPrefix('claude')}sticky:key_1:session-1`;
+    expect(await redis.pttl(pinKey)).toBeGreaterThan(299_000);
+
+    const other = pinned === a.id ? b.id : a.id;
+    const runtime = await services.accounts.runtime(pinned);
+    if (!runtime) throw new Error('pinned account missing');
+    await services.health.observe(runtime, { kind: 'answered', status: 529, headers: {} }, undefined);
+    expect((await turn('t6')).lease.accountId).toBe(other);
+    await services.health.reset(pinned, 'claude');
+    // The new pin holds after the old account is back.
+    expect(await turn('t7')).toMatchObject({ sticky: true, lease: { accountId: other } });
+  });
 });

@@ -30,17 +30,19 @@ local stickyTtl = tonumber(ARGV[4])
 local results = {}
 local swept = {}
 
--- Whether account `id` may take a request of `family` now; returns false plus when it may again, if known.
+-- Whether account `id` may take a request of `family` now: true plus its low-headroom flag (0 or 1), or
+-- false plus when it may again, if known. One HMGET reads everything the choice needs from its state.
 local function available(id, family)
-  local state = redis.call('HMGET', prefix .. 'sched:' .. id, 'state', 'until', family ~= '' and ('rl:' .. family) or 'state')
+  local state = redis.call('HMGET', prefix .. 'sched:' .. id, 'state', 'until', 'low',
+    family ~= '' and ('rl:' .. family) or 'low')
   local kind, untilMs = state[1], tonumber(state[2] or '0')
   if kind == 'auth_failed' then return false, nil end
   if kind and kind ~= 'active' and untilMs > now then return false, untilMs end
   if family ~= '' then
-    local familyUntil = tonumber(state[3] or '0')
+    local familyUntil = tonumber(state[4] or '0')
     if familyUntil > now then return false, familyUntil end
   end
-  return true, nil
+  return true, tonumber(state[3] or '0')
 end
 
 local at = 6
@@ -55,10 +57,10 @@ for _ = 1, tonumber(ARGV[5]) do
     local id, tier, priority, maxConcurrency, weight = ARGV[at], tonumber(ARGV[at + 1]),
       tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
     at = at + 5
-    local ok, untilMs = available(id, family)
+    local ok, detail = available(id, family)
     if not ok then
       unavailable = unavailable + 1
-      if untilMs and (soonest == nil or untilMs < soonest) then soonest = untilMs end
+      if detail and (soonest == nil or detail < soonest) then soonest = detail end
     else
       local leases = prefix .. 'leases:' .. id
       if not swept[id] then
@@ -71,7 +73,7 @@ for _ = 1, tonumber(ARGV[5]) do
       elseif id == pinned then
         pinnedChoice = { id, inFlight, tier }
       else
-        local low = tonumber(redis.call('HGET', prefix .. 'sched:' .. id, 'low') or '0')
+        local low = detail
         local lastUsed = tonumber(redis.call('HGET', KEYS[1], id) or '0')
         local rank = { tier, priority, low, (inFlight + 1) / weight, lastUsed }
         local better = best == nil

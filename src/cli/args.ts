@@ -88,18 +88,22 @@ function joinNegativeValues(
   return joined;
 }
 
-/** Checks required options and the positional count, after `--help` had its chance. */
+/**
+ * Checks required options and the positional count, after `--help` had its chance. With `variadic`, the last
+ * positional takes every remaining argument.
+ */
 export function checkShape(
   args: ParsedArgs,
   table: OptionTable,
   positionalNames: readonly string[],
   topic: string,
+  variadic = false,
 ) {
   for (const [name, spec] of Object.entries(table)) {
     if (spec.required && args.values[name] === undefined)
       throw new UsageError(`--${name} is required`, topic);
   }
-  const [extra] = args.positionals.slice(positionalNames.length);
+  const [extra] = variadic ? [] : args.positionals.slice(positionalNames.length);
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, topic);
   const missing = positionalNames[args.positionals.length];
   if (missing !== undefined) throw new UsageError(`<${missing}> is required`, topic);
@@ -128,6 +132,11 @@ export function list(args: ParsedArgs, name: string): string[] {
 
 export function positional(args: ParsedArgs, index: number): string {
   return args.positionals[index] ?? '';
+}
+
+/** The positionals from `index` on, for a command whose last positional is variadic. */
+export function positionalsFrom(args: ParsedArgs, index: number): string[] {
+  return args.positionals.slice(index);
 }
 
 export function integer(

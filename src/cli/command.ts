@@ -1,4 +1,6 @@
 // The shape of one CLI command: its option table, input validation (before any connection) and its run step.
+import type { Config } from '../config/config.js';
+import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services/container.js';
 import type { OptionTable, ParsedArgs } from './args.js';
 
@@ -8,10 +10,18 @@ export interface CommandOutput {
   text: string;
   /** Remarks for people (stderr), e.g. a reminder; never part of the JSON document. */
   notes?: string[];
+  /** Set when the command ran but what it reports is a failure (a refused connection test); default 0. */
+  exitCode?: number;
+}
+
+/** What a run step has besides the services: the config they were opened with, and the CLI's logger. */
+export interface RunContext {
+  config: Config;
+  logger: Logger;
 }
 
 /** Runs against live services; returned by `prepare` once the input is known to be well-formed. */
-export type Runner = (services: Services) => Promise<CommandOutput>;
+export type Runner = (services: Services, context: RunContext) => Promise<CommandOutput>;
 
 export interface Command {
   group: string;
@@ -19,6 +29,8 @@ export interface Command {
   summary: string;
   /** Names of the positional arguments, in order; all required. */
   positionals: readonly string[];
+  /** The last positional takes one or more values (`groups add <id> <accountId>...`). */
+  variadic?: boolean;
   options: OptionTable;
   /** Validates and converts the arguments (throwing UsageError), so bad input never opens Redis. */
   prepare(args: ParsedArgs): Runner;

@@ -15,7 +15,9 @@ function optionUsage(name: string, spec: OptionSpec): string {
 export function usageLine(command: Command, indent = '    '): string {
   const parts = [
     topicOf(command),
-    ...command.positionals.map((name) => `<${name}>`),
+    ...command.positionals.map((name, index) =>
+      command.variadic && index === command.positionals.length - 1 ? `<${name}>...` : `<${name}>`,
+    ),
     ...Object.entries(command.options).map(([name, spec]) => optionUsage(name, spec)),
   ];
   const lines = [''];
@@ -58,7 +60,8 @@ function overview(commands: readonly Command[]): string {
     ...listing(commands),
     '',
     'Every command takes --json (one JSON document on stdout) and --help.',
-    'Exit status: 0 success, 1 failure (e.g. not found, Redis unreachable), 2 bad usage.',
+    'Exit status: 0 success, 1 failure (e.g. not found, Redis unreachable, a failed connection test),',
+    '2 bad usage.',
   ].join('\n');
 }
 

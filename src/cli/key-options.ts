@@ -136,6 +136,21 @@ const KEY_SETTING_OPTIONS: OptionTable = {
       { type: 'string', value: '<usd>', description: `weekly spend on ${family} models, USD` },
     ]),
   ),
+  'bind-account': {
+    type: 'string',
+    value: '<accountId>',
+    description: 'serve Claude requests of this key from this account only',
+  },
+  'bind-group': {
+    type: 'string',
+    value: '<groupId>',
+    description: 'serve Claude requests of this key from this account group only',
+  },
+  'binding-fallback': {
+    type: 'string',
+    value: 'fail|pool',
+    description: 'when the bound account or group cannot serve: refuse (fail, the default) or use the pool',
+  },
 };
 
 export const CREATE_SETTING_OPTIONS: OptionTable = {
@@ -154,6 +169,7 @@ export const UPDATE_SETTING_OPTIONS: OptionTable = {
   'any-client': { type: 'boolean', description: 'drop the client restriction' },
   tag: { type: 'string', value: '<tag>', multiple: true, description: 'replace the tags (repeatable)' },
   'clear-tags': { type: 'boolean', description: 'remove all tags' },
+  unbind: { type: 'boolean', description: 'drop the Claude binding: the whole pool serves the key' },
   'no-limit': {
     type: 'string',
     value: '<name>',
@@ -184,6 +200,26 @@ export interface KeyChanges {
   clients?: ApiKey['clients'];
   tags?: string[];
   limits?: LimitChanges;
+  /** The key's binding in the Claude pool; null removes it. */
+  claudeBinding?: Binding | null;
+  bindingFallback?: ApiKey['bindingFallback'];
+}
+
+type Binding = NonNullable<ApiKey['bindings']['claude']>;
+
+function claudeBindingOf(args: ParsedArgs, topic: string): Binding | null | undefined {
+  const given = oneOf(args, ['bind-account', 'bind-group', 'unbind'], topic);
+  if (given === undefined) return undefined;
+  if (given === 'unbind') return null;
+  const id = text(args, given) ?? '';
+  if (id.trim() === '') throw new UsageError(`--${given} needs an id`, topic);
+  return given === 'bind-account' ? { accountId: id } : { groupId: id };
+}
+
+/** The bindings with the Claude one replaced (or removed, for null); other platforms' bindings stay. */
+export function withClaudeBinding(bindings: ApiKey['bindings'], binding: Binding | null): ApiKey['bindings'] {
+  const others = Object.fromEntries(Object.entries(bindings).filter(([platform]) => platform !== 'claude'));
+  return binding === null ? others : { ...others, claude: binding };
 }
 
 function expiryOf(args: ParsedArgs, topic: string): ApiKey['expiry'] | undefined {
@@ -286,6 +322,8 @@ export function parseKeyChanges(args: ParsedArgs, topic: string): KeyChanges {
     clients: listChange(args, 'client', 'any-client', topic, enumReader('client', CLIENT_KINDS, topic)),
     tags: tags.length === 0 && !flag(args, 'clear-tags') ? undefined : tags,
     limits: limitChanges(args, topic),
+    claudeBinding: claudeBindingOf(args, topic),
+    bindingFallback: choice(args, 'binding-fallback', ['fail', 'pool'] as const, topic),
   });
 }
 

@@ -68,6 +68,20 @@ function limitEntries(limits: Limits): Array<readonly [string, string | undefine
   return entries.some(([, value]) => value !== undefined) ? entries : [['limits', 'none']];
 }
 
+/** `claude: group grp_…`; an unbound key is served by its platforms' whole pools. */
+function bindingsText(bindings: ApiKey['bindings']): string {
+  const shown = Object.entries(bindings).flatMap(([platform, binding]) => {
+    if (binding?.accountId) return [`${platform}: account ${binding.accountId}`];
+    if (binding?.groupId) return [`${platform}: group ${binding.groupId}`];
+    return [];
+  });
+  return shown.length === 0 ? 'none (whole pool)' : shown.join(', ');
+}
+
+function bindingFallbackText(fallback: ApiKey['bindingFallback']): string {
+  return fallback === 'pool' ? 'pool (the whole pool serves when the binding cannot)' : 'fail (refuse)';
+}
+
 export function describeKey(key: ApiKey): string {
   return fields([
     ['id', key.id],
@@ -83,8 +97,8 @@ export function describeKey(key: ApiKey): string {
     ['models denied', listText(key.modelDeny, 'none')],
     ['clients', listText(key.clients, 'any')],
     ...limitEntries(key.limits),
-    ['bindings', compact(key.bindings)],
-    ['binding fallback', key.bindingFallback],
+    ['bindings', bindingsText(key.bindings)],
+    ['binding fallback', bindingFallbackText(key.bindingFallback)],
     ['created', formatTime(key.createdAt)],
     ['updated', formatTime(key.updatedAt)],
     ['rotated', formatTime(key.rotatedAt)],

@@ -1,11 +1,11 @@
 // Admin CLI entry point: dispatches `<group> <command>`; exit 0 success, 1 failure, 2 bad usage.
-import { ConfigError } from '../config/config.js';
+import { ConfigError, loadConfig, readEnvironment } from '../config/config.js';
 import { isAppError } from '../errors/app-error.js';
 import { checkShape, flag, parseCommandArgs, UsageError } from './args.js';
 import { topicOf } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { helpFor, usageLine } from './help.js';
-import { CliError, openServices } from './open-services.js';
+import { CliError, createCliLogger, openServices } from './open-services.js';
 import { writeError, writeJson, writeText } from './output.js';
 
 const HELP_WORDS = new Set(['help', '--help', '-h']);
@@ -32,20 +32,22 @@ async function run(argv: readonly string[]): Promise<number> {
     writeText(helpFor(COMMANDS, topic));
     return 0;
   }
-  checkShape(args, command.options, command.positionals, topic);
+  checkShape(args, command.options, command.positionals, topic, command.variadic);
   const runner = command.prepare(args);
 
-  const services = await openServices();
+  const config = loadConfig(readEnvironment());
+  const logger = createCliLogger(config);
+  const services = await openServices(config, logger);
   try {
-    const output = await runner(services);
+    const output = await runner(services, { config, logger });
     for (const note of output.notes ?? []) writeError(note);
     if (flag(args, 'json')) writeJson(output.json);
     else writeText(output.text);
+    return output.exitCode ?? 0;
   } finally {
     // Closes every Redis connection, which is what lets the process exit on its own.
     await services.stop();
   }
-  return 0;
 }
 
 function usageFor(topic: string | undefined): string {

@@ -1,9 +1,9 @@
 // Opens the services the way the server does (same config, secrets and options) but without background jobs.
 import path from 'node:path';
-import { type Config, loadConfig, readEnvironment } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { serviceOptionsFromConfig } from '../config/service-options.js';
-import { createLogger } from '../lib/logger.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { createServices, type Services } from '../services/container.js';
 import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
 import { readEmbeddedEndpoint } from '../services/redis/embedded-redis.js';
@@ -26,17 +26,19 @@ function missingRedisUrl(config: Config): CliError {
   );
 }
 
-/** `warn` takes remarks meant for people; the caller sends them to stderr so stdout stays the output alone. */
-export async function openServices(): Promise<Services> {
-  const config = loadConfig(readEnvironment());
+/** Logs go to stderr so that stdout carries only the command's output (one JSON document with --json). */
+export function createCliLogger(config: Config): Logger {
+  return createLogger({ level: config.log.level, destination: process.stderr });
+}
+
+/** Opens the services on the server's Redis with the server's secrets, as `config` (the environment) says. */
+export async function openServices(config: Config, logger: Logger): Promise<Services> {
   // With REDIS_URL unset the server owns an embedded Redis and records where it listens under DATA_DIR.
   const redisUrl = config.redis.url ?? readEmbeddedEndpoint(path.join(config.dataDir, 'redis'));
   if (!redisUrl) throw missingRedisUrl(config);
   // Never generate secrets here: credentials sealed with a key the server lacks would fail only later.
   const secrets = resolveSecrets(config, { generate: false });
 
-  // Logs go to stderr so that stdout carries only the command's output (one JSON document with --json).
-  const logger = createLogger({ level: config.log.level, destination: process.stderr });
   try {
     return await createServices(
       serviceOptionsFromConfig(config, secrets, redisUrl, { runJobs: false, logger, name: 'cli' }),

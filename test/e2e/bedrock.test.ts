@@ -14,7 +14,7 @@ import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay
 
 // The dated name: the fake Bedrock reports the model it derives from the Bedrock model id, as Bedrock does.
 const PARAMS = {
-  model: 'claude-sonnet-4-5-20250929',
+  model: 'claude-haiku-4-5-20251001',
   max_tokens: 64,
   messages: [{ role: 'user' as const, content: 'Say hello' }],
 };
@@ -92,7 +92,7 @@ describe('bedrock accounts', () => {
     // The call Bedrock got: signed, model in the path, version in the body, no model or stream fields.
     const [call] = bedrock.calls;
     expect(call).toMatchObject({ operation: 'invoke-with-response-stream', rejected: undefined });
-    expect(call?.modelId).toBe('anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(call?.modelId).toBe('anthropic.claude-haiku-4-5-20251001-v1:0');
 
     const viaEntry = await ledgerFor(bedrockAccountId);
     const directEntry = await ledgerFor(directAccountId);

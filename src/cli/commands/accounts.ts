@@ -1,73 +1,136 @@
-// `accounts …` commands: create, list, show, enable and disable upstream accounts; credentials are never printed.
-import { AppError } from '../../errors/app-error.js';
-import { ACCOUNT_TYPES, type Account } from '../../services/accounts/account-types.js';
+// `accounts …` commands: create, list, show, enable/disable, test and reset upstream accounts; secrets never printed.
+import { AccountTester } from '../../relay/account-tester.js';
+import { TransportRegistry } from '../../relay/upstream/transports.js';
+import { ACCOUNT_TYPES, type AccountType } from '../../services/accounts/account-types.js';
+import {
+  ACCOUNT_SETTING_OPTIONS,
+  parseAccountSettings,
+  readSecrets,
+  type SecretArgs,
+  secretOptions,
+} from '../account-options.js';
+import {
+  describeAccount,
+  describeTest,
+  historyTable,
+  liveText,
+  stateText,
+  testsTable,
+} from '../account-text.js';
 import {
   choice,
   integer,
   type OptionTable,
-  pairs,
+  type ParsedArgs,
   positional,
   requiredText,
   text,
   UsageError,
 } from '../args.js';
 import type { Command } from '../command.js';
-import { compact, fields, formatTime, table } from '../output.js';
-import { parseProxy, proxyText } from '../proxy-url.js';
-import { readSecret } from '../read-secret.js';
+import { table } from '../output.js';
+import { OAUTH_COMMANDS } from './account-oauth.js';
 
 const TOPIC = 'accounts create';
+/** How many state changes and connection tests `accounts show` lists. */
+const SHOWN_HISTORY = 5;
 
 const CREATE_OPTIONS: OptionTable = {
-  type: { type: 'string', value: ACCOUNT_TYPES.join('|'), required: true, description: 'kind of upstream' },
+  type: {
+    type: 'string',
+    // claude-oauth accounts come from signing in (oauth-start/oauth-finish); `--type claude-oauth` says so.
+    value: ACCOUNT_TYPES.filter((type) => type !== 'claude-oauth').join('|'),
+    required: true,
+    description: 'kind of upstream (claude-oauth accounts: see accounts oauth-start)',
+  },
   name: { type: 'string', value: '<name>', required: true, description: 'a name for the account' },
   'api-key': {
     type: 'string',
     value: '<key>',
-    required: true,
-    description: 'the upstream API key; "-" reads it from stdin (keeps it out of shell history)',
+    description:
+      'the upstream API key, or for bedrock a Bedrock API key; "-" reads it from stdin (keeps it out of shell history)',
   },
-  'base-url': { type: 'string', value: '<url>', description: 'upstream base URL (required for ccr)' },
-  priority: { type: 'string', value: '<n>', description: 'lower is used first (1-1000, default 50)' },
-  'max-concurrency': { type: 'string', value: '<n>', description: 'concurrent requests, 0 = no limit' },
-  'auth-header': { type: 'string', value: 'x-api-key|bearer', description: 'how the key is sent upstream' },
-  map: {
+  region: {
     type: 'string',
-    value: '<client=upstream>',
-    multiple: true,
-    description: 'model mapping (repeatable)',
+    value: '<region>',
+    description: 'AWS region of a bedrock account, e.g. us-east-1',
   },
-  proxy: { type: 'string', value: '<url>', description: 'http|https|socks5://[user@]host:port' },
-  'proxy-password': { type: 'string', value: '<password>', description: 'password for the proxy user' },
+  'aws-access-key-id': {
+    type: 'string',
+    value: '<id>',
+    description: 'bedrock: AWS access key id ("-": stdin)',
+  },
+  'aws-secret-access-key': {
+    type: 'string',
+    value: '<secret>',
+    description: 'bedrock: AWS secret access key ("-": stdin)',
+  },
+  'aws-session-token': {
+    type: 'string',
+    value: '<token>',
+    description: 'bedrock: AWS session token for temporary credentials ("-": stdin)',
+  },
+  ...ACCOUNT_SETTING_OPTIONS,
+  'auth-header': { type: 'string', value: 'x-api-key|bearer', description: 'how the key is sent upstream' },
 };
 
-function stateText(account: Account): string {
-  const { state } = account;
-  if (state.kind === 'active') return 'active';
-  return state.reason ? `disabled (${state.reason})` : 'disabled';
-}
+/** Secret fields of `accounts create` and the option that gives each. */
+const SECRET_OPTIONS = {
+  apiKey: 'api-key',
+  awsAccessKeyId: 'aws-access-key-id',
+  awsSecretAccessKey: 'aws-secret-access-key',
+  awsSessionToken: 'aws-session-token',
+  proxyPassword: 'proxy-password',
+} as const;
+type SecretField = keyof typeof SECRET_OPTIONS;
 
-function describeAccount(account: Account): string {
-  return fields([
-    ['id', account.id],
-    ['name', account.name],
-    ['type', account.type],
-    ['platform', account.platform],
-    ['state', stateText(account)],
-    ['disabled since', account.state.kind === 'disabled' ? formatTime(account.state.since) : undefined],
-    ['description', account.description],
-    ['base URL', account.baseUrl],
-    ['auth header', account.authHeader],
-    ['proxy', proxyText(account.proxy)],
-    ['priority', String(account.priority)],
-    ['weight', String(account.weight)],
-    ['max concurrency', account.maxConcurrency === 0 ? 'no limit' : String(account.maxConcurrency)],
-    ['schedulable', account.schedulable ? 'yes' : 'no'],
-    ['model mapping', compact(account.modelMapping)],
-    ['supported models', compact(account.supportedModels)],
-    ['created', formatTime(account.createdAt)],
-    ['updated', formatTime(account.updatedAt)],
-  ]);
+const BEDROCK_ONLY = ['region', 'aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'] as const;
+
+/** Which credentials the kind needs, checked here so that the message names the options to give. */
+function checkCredentials(
+  type: AccountType,
+  args: ParsedArgs,
+  secrets: SecretArgs<SecretField>,
+  topic: string,
+): void {
+  if (type === 'claude-oauth') {
+    throw new UsageError(
+      'claude-oauth accounts are added by signing in: run "accounts oauth-start", then "accounts oauth-finish"',
+      topic,
+    );
+  }
+  if (type !== 'bedrock') {
+    const misplaced = BEDROCK_ONLY.find((name) => args.values[name] !== undefined);
+    if (misplaced !== undefined) throw new UsageError(`--${misplaced} is only for bedrock accounts`, topic);
+    if (!secrets.apiKey) throw new UsageError(`--api-key is required for ${type} accounts`, topic);
+    return;
+  }
+  if (text(args, 'region') === undefined)
+    throw new UsageError('--region is required for bedrock accounts', topic);
+  if (args.values['auth-header'] !== undefined) {
+    throw new UsageError('--auth-header is not used by bedrock accounts', topic);
+  }
+  const { apiKey, awsAccessKeyId, awsSecretAccessKey, awsSessionToken } = secrets;
+  const awsKeys = awsAccessKeyId ?? awsSecretAccessKey ?? awsSessionToken;
+  if (apiKey && awsKeys) {
+    throw new UsageError(
+      `--api-key and --${awsKeys.option} cannot be combined: give a Bedrock API key or AWS keys`,
+      topic,
+    );
+  }
+  if (apiKey) return;
+  if (!awsKeys) {
+    throw new UsageError(
+      'bedrock accounts need --api-key (a Bedrock API key) or --aws-access-key-id and --aws-secret-access-key',
+      topic,
+    );
+  }
+  if (!awsAccessKeyId && !awsSecretAccessKey) {
+    throw new UsageError('--aws-session-token needs --aws-access-key-id and --aws-secret-access-key', topic);
+  }
+  if (!awsAccessKeyId || !awsSecretAccessKey) {
+    throw new UsageError('--aws-access-key-id and --aws-secret-access-key go together: give both', topic);
+  }
 }
 
 const ID = ['id'] as const;
@@ -76,41 +139,34 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
   {
     group: 'accounts',
     action: 'create',
-    summary: 'add an upstream account (the API key is stored encrypted and never printed)',
+    summary: 'add an upstream account (its secrets are stored encrypted and never printed)',
     positionals: [],
     options: CREATE_OPTIONS,
     prepare(args) {
       const type = choice(args, 'type', ACCOUNT_TYPES, TOPIC);
       if (type === undefined) throw new UsageError('--type is required', TOPIC);
       const name = requiredText(args, 'name', TOPIC);
-      const apiKeyArg = requiredText(args, 'api-key', TOPIC);
-      const proxyArg = text(args, 'proxy');
-      const proxyPassword = text(args, 'proxy-password');
-      if (proxyPassword !== undefined && proxyArg === undefined) {
-        throw new UsageError('--proxy-password needs --proxy', TOPIC);
-      }
+      const secrets = secretOptions(args, SECRET_OPTIONS, TOPIC);
+      checkCredentials(type, args, secrets, TOPIC);
       const input = {
+        ...parseAccountSettings(args, TOPIC),
         type,
         name,
-        baseUrl: text(args, 'base-url'),
-        priority: integer(args, 'priority', { min: 1, max: 1000 }, TOPIC),
-        maxConcurrency: integer(args, 'max-concurrency', { min: 0, max: 10_000 }, TOPIC),
+        region: text(args, 'region'),
         authHeader: choice(args, 'auth-header', ['x-api-key', 'bearer'] as const, TOPIC),
-        modelMapping: pairs(args, 'map', TOPIC),
-        proxy: proxyArg === undefined ? undefined : parseProxy(proxyArg, TOPIC),
       };
       return async (services) => {
-        const apiKey = apiKeyArg === '-' ? await readSecret() : apiKeyArg;
-        if (apiKey === '') throw new AppError('invalid_request', 'credentials.apiKey: must not be empty');
-        const account = await services.accounts.create({ ...input, credentials: { apiKey, proxyPassword } });
+        const credentials = await readSecrets(secrets);
+        const account = await services.accounts.create({ ...input, credentials });
         return { json: account, text: `Created account ${account.id}\n${describeAccount(account)}` };
       };
     },
   },
+  ...OAUTH_COMMANDS,
   {
     group: 'accounts',
     action: 'list',
-    summary: 'list upstream accounts, newest first',
+    summary: 'list upstream accounts, newest first, with their live state',
     positionals: [],
     options: {
       limit: { type: 'string', value: '<n>', description: 'how many to show (1-500, default 50)' },
@@ -121,34 +177,120 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
       const cursor = text(args, 'cursor');
       return async (services) => {
         const page = await services.accounts.list({ limit, cursor });
-        const rows = page.items.map((account) => [
+        const items = await Promise.all(
+          page.items.map(async (account) => ({
+            ...account,
+            live: await services.health.state(account.id, account.platform),
+          })),
+        );
+        const rows = items.map((account) => [
           account.id,
           account.name,
           account.type,
           stateText(account),
+          account.live.kind,
           String(account.priority),
+          String(account.weight),
           account.maxConcurrency === 0 ? '-' : String(account.maxConcurrency),
           account.baseUrl,
         ]);
-        const headers = ['id', 'name', 'type', 'state', 'priority', 'max conc', 'base url'];
+        const headers = ['id', 'name', 'type', 'state', 'live', 'priority', 'weight', 'max conc', 'base url'];
         const lines = [rows.length === 0 ? 'No accounts.' : table(headers, rows)];
         if (page.nextCursor) lines.push('', `More: accounts list --cursor ${page.nextCursor}`);
-        return { json: { items: page.items, nextCursor: page.nextCursor ?? null }, text: lines.join('\n') };
+        return { json: { items, nextCursor: page.nextCursor ?? null }, text: lines.join('\n') };
       };
     },
   },
   {
     group: 'accounts',
     action: 'show',
-    summary: 'show one upstream account (without its credentials)',
+    summary: 'show one upstream account with its live state, recent state changes and connection tests',
     positionals: ID,
     options: {},
     prepare(args) {
       const id = positional(args, 0);
       return async (services) => {
-        const account = await services.accounts.get(id);
-        if (!account) throw new AppError('not_found', `Account ${id} does not exist`);
-        return { json: account, text: describeAccount(account) };
+        const account = await services.accounts.require(id);
+        const [live, history, connectionTests] = await Promise.all([
+          services.health.state(id, account.platform),
+          services.health.history(id, SHOWN_HISTORY),
+          services.connectionTests.recent(id, SHOWN_HISTORY),
+        ]);
+        return {
+          json: { ...account, live, history, connectionTests },
+          text: [
+            describeAccount(account, live),
+            '',
+            'Recent state changes:',
+            historyTable(history),
+            '',
+            'Recent connection tests:',
+            testsTable(connectionTests),
+          ].join('\n'),
+        };
+      };
+    },
+  },
+  {
+    group: 'accounts',
+    action: 'test',
+    summary: 'send the account a one-token request and report the answer (exit 1 when it fails)',
+    positionals: ID,
+    options: {
+      model: {
+        type: 'string',
+        value: '<model>',
+        description: 'model to ask for (default: the first the account lists, else claude-haiku-4-5)',
+      },
+    },
+    prepare(args) {
+      const id = positional(args, 0);
+      const model = text(args, 'model');
+      if (model !== undefined && (model.trim() === '' || model.length > 200)) {
+        throw new UsageError('--model must be a model name of 1-200 characters', 'accounts test');
+      }
+      return async (services, { config, logger }) => {
+        const account = await services.accounts.require(id);
+        const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
+        try {
+          const tester = new AccountTester({
+            accounts: services.accounts,
+            health: services.health,
+            credentials: services.credentials,
+            transports,
+            log: services.connectionTests,
+            logger,
+          });
+          const result = await tester.test(id, model === undefined ? {} : { model });
+          return { json: result, text: describeTest(account, result), exitCode: result.ok ? 0 : 1 };
+        } finally {
+          await transports.close();
+        }
+      };
+    },
+  },
+  {
+    group: 'accounts',
+    action: 'reset',
+    summary: 'put an account that upstream answers took out (rate limit, auth failure…) back to active',
+    positionals: ID,
+    options: {},
+    prepare(args) {
+      const id = positional(args, 0);
+      return async (services) => {
+        const account = await services.accounts.require(id);
+        const change = await services.health.reset(id, account.platform);
+        const live = await services.health.state(id, account.platform);
+        const notes =
+          account.state.kind === 'disabled'
+            ? [`Account ${id} is still disabled: "accounts enable ${id}" puts it back into scheduling.`]
+            : [];
+        const was = change ? `was ${change.from}` : 'was already active';
+        return {
+          json: { ...account, live },
+          text: `Reset account ${account.id} (${account.name}): ${was}, now ${liveText(live)}`,
+          notes,
+        };
       };
     },
   },

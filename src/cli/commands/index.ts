@@ -1,7 +1,13 @@
 // Every admin CLI command, in the order help lists them.
 import type { Command } from '../command.js';
 import { ACCOUNT_COMMANDS } from './accounts.js';
+import { GROUP_COMMANDS } from './groups.js';
 import { KEY_COMMANDS } from './keys.js';
 import { USAGE_COMMANDS } from './usage.js';
 
-export const COMMANDS: readonly Command[] = [...KEY_COMMANDS, ...ACCOUNT_COMMANDS, ...USAGE_COMMANDS];
+export const COMMANDS: readonly Command[] = [
+  ...KEY_COMMANDS,
+  ...ACCOUNT_COMMANDS,
+  ...GROUP_COMMANDS,
+  ...USAGE_COMMANDS,
+];

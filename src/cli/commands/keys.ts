@@ -2,6 +2,7 @@
 import { AppError, isAppError } from '../../errors/app-error.js';
 import type { IssuedApiKey } from '../../services/api-keys/api-key-service.js';
 import type { ApiKey, UpdateApiKeyInput } from '../../services/api-keys/api-key-types.js';
+import type { Services } from '../../services/container.js';
 import {
   flag,
   integer,
@@ -20,6 +21,7 @@ import {
   type KeyChanges,
   parseKeyChanges,
   UPDATE_SETTING_OPTIONS,
+  withClaudeBinding,
 } from '../key-options.js';
 import { describeKey, keyStatus, renderKeyUsage } from '../key-text.js';
 import { compact, formatTime, table, withUsdStrings } from '../output.js';
@@ -51,6 +53,7 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
   modelAllow: 'allow-model',
   modelDeny: 'deny-model',
   tags: 'tag',
+  bindingFallback: 'binding-fallback',
 };
 
 /**
@@ -115,19 +118,21 @@ export const KEY_COMMANDS: readonly Command[] = [
       const topic = 'keys create';
       const name = requiredText(args, 'name', topic);
       const ownerId = text(args, 'owner');
-      const { limits, ...settings } = parseKeyChanges(args, topic);
+      const { limits, claudeBinding, ...settings } = parseKeyChanges(args, topic);
       const input = {
         ...settings,
         name,
         ownerId,
         enabled: !flag(args, 'disabled'),
         limits: limits && applyLimitChanges({}, limits, topic),
+        bindings: claudeBinding ? { claude: claudeBinding } : undefined,
       };
       return async (services) => {
         // The key service stores any owner id it is given; a typo would make the key nobody's.
         if (ownerId !== undefined && !(await services.users.get(ownerId))) {
           throw new AppError('not_found', `User ${ownerId} does not exist`);
         }
+        await checkBinding(services, claudeBinding);
         return issued('Created', await explained(args, () => services.apiKeys.create(input)));
       };
     },
@@ -146,6 +151,7 @@ export const KEY_COMMANDS: readonly Command[] = [
         throw new UsageError('nothing to change: give at least one option', topic);
       }
       return async (services) => {
+        await checkBinding(services, changes.claudeBinding);
         const key = await explained(args, async () => services.apiKeys.update(id, patchFor(changes)));
         return { json: key, text: `Updated API key ${key.id} (${key.name})\n${describeKey(key)}` };
       };
@@ -226,12 +232,32 @@ export const KEY_COMMANDS: readonly Command[] = [
 ];
 
 /**
- * The update to send. The service replaces `limits` as a whole, so merging needs the key's current limits;
- * read-then-write is not atomic, but admin edits of one key do not race in practice.
+ * The update to send. The service replaces `limits` and `bindings` as a whole, so limits merge into the current
+ * ones and the Claude binding replaces only itself, inside the service's compare-and-swap: no concurrent edit
+ * is lost.
  */
-/** Limits merge into the current ones inside the service's compare-and-swap, so no concurrent edit is lost. */
 function patchFor(changes: KeyChanges): UpdateApiKeyInput | ((current: ApiKey) => UpdateApiKeyInput) {
-  const { limits, ...settings } = changes;
-  if (limits === undefined) return settings;
-  return (current) => ({ ...settings, limits: applyLimitChanges(current.limits, limits, 'keys update') });
+  const { limits, claudeBinding, ...settings } = changes;
+  if (limits === undefined && claudeBinding === undefined) return settings;
+  return (current) => ({
+    ...settings,
+    ...(limits === undefined ? {} : { limits: applyLimitChanges(current.limits, limits, 'keys update') }),
+    ...(claudeBinding === undefined ? {} : { bindings: withClaudeBinding(current.bindings, claudeBinding) }),
+  });
+}
+
+/** The key service stores any id it is given; a typo would bind the key to nothing that can serve it. */
+async function checkBinding(services: Services, binding: KeyChanges['claudeBinding']): Promise<void> {
+  if (binding?.accountId !== undefined) {
+    const account = await services.accounts.require(binding.accountId);
+    if (account.platform !== 'claude') {
+      throw new AppError('invalid_request', `Account ${account.id} is not in the claude pool`);
+    }
+  }
+  if (binding?.groupId !== undefined) {
+    const group = await services.groups.require(binding.groupId);
+    if (group.platform !== 'claude') {
+      throw new AppError('invalid_request', `Account group ${group.id} is not in the claude pool`);
+    }
+  }
 }

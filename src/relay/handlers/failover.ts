@@ -1,11 +1,7 @@
 // Runs a request against one account after another until one answers it, within a bounded number of
 // attempts: a failure the account is to blame for, before anything reached the client, moves the account
 // to the state it deserves and the request to another account of the pool.
-import {
-  type AccountFault,
-  accountFault,
-  type UpstreamSignal,
-} from '../../services/accounts/account-signals.js';
+import { accountFault, type UpstreamSignal } from '../../services/accounts/account-signals.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
 import type { ExchangeResult } from '../pass-through/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
@@ -77,14 +73,17 @@ async function observe(
   // (this request still moves on) unless a token fresh from a refresh was refused too.
   if (signal.kind === 'answered' && signal.status === 401 && deps.credentials.refused(acquired.runtime))
     return;
-  const fault: AccountFault | undefined =
-    signal.kind === 'answered' && signal.status < 400 ? undefined : accountFault(signal);
-  const recording = deps.health.observe(acquired.runtime, signal, model).catch((error: unknown) => {
+  const report = (error: unknown) => {
     deps.logger.error(
       { err: error, accountId: acquired.runtime.account.id },
       'failed to record account state',
     );
-  });
-  // A failure's state must be in place before the next account is chosen; success only notes headroom.
-  if (fault !== undefined) await recording;
+  };
+  if (signal.kind === 'answered' && signal.status < 400) {
+    // Success only notes headroom, rarely with a write; the answer is already on its way.
+    deps.health.observeSuccess(acquired.runtime, signal.headers)?.catch(report);
+    return;
+  }
+  // A failure's state must be in place before the next account is chosen.
+  await deps.health.observe(acquired.runtime, signal, model).catch(report);
 }

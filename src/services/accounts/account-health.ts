@@ -59,7 +59,7 @@ export class AccountHealth {
   ): Promise<StateChange | undefined> {
     const { account } = runtime;
     if (signal.kind === 'answered' && signal.status < 400) {
-      await this.noteHeadroom(account.id, account.platform, signal.headers);
+      await this.observeSuccess(runtime, signal.headers);
       return undefined;
     }
     const transition = transitionFor(signal, model, this.now(), this.settings);
@@ -134,18 +134,20 @@ export class AccountHealth {
     return change;
   }
 
-  private async noteHeadroom(
-    accountId: string,
-    platform: string,
+  /**
+   * Notes the rate-limit headroom a successful answer reports. Synchronous (no promise) unless the account's
+   * headroom flag flips and must be written: this runs after every relayed request.
+   */
+  observeSuccess(
+    runtime: AccountRuntime,
     headers: Record<string, string | string[] | undefined>,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
+    const { id, platform } = runtime.account;
     const low = lowHeadroom(headers);
-    if (low === undefined || this.headroom.get(accountId) === low) return;
-    this.headroom.set(accountId, low);
-    await this.context.redis.hset(
-      this.context.keys.poolSchedule(platform, accountId),
-      'low',
-      low ? '1' : '0',
-    );
+    if (low === undefined || this.headroom.get(id) === low) return undefined;
+    this.headroom.set(id, low);
+    return this.context.redis
+      .hset(this.context.keys.poolSchedule(platform, id), 'low', low ? '1' : '0')
+      .then(() => undefined);
   }
 }

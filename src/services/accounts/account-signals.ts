@@ -145,16 +145,27 @@ export function transitionFor(
   }
 }
 
-/** True when rate-limit headers show less than a tenth of some limit left: such accounts are tried last. */
+/** The limits Anthropic reports as `anthropic-ratelimit-<name>-limit` / `-remaining` / `-reset`. */
+const RATE_LIMITS = ['requests', 'tokens', 'input-tokens', 'output-tokens'].map((name) => ({
+  limit: `anthropic-ratelimit-${name}-limit`,
+  remaining: `anthropic-ratelimit-${name}-remaining`,
+}));
+
+/**
+ * True when rate-limit headers show less than a tenth of some limit left: such accounts are tried last.
+ * Undefined when the answer carries no such headers. Looks the known names up rather than scanning every
+ * header: it runs after every relayed request.
+ */
 export function lowHeadroom(headers: Record<string, string | string[] | undefined>): boolean | undefined {
   let seen = false;
-  for (const [name, value] of Object.entries(headers)) {
-    if (!name.startsWith('anthropic-ratelimit-') || !name.endsWith('-remaining')) continue;
-    const remaining = Number(Array.isArray(value) ? value[0] : value);
-    const limit = Number(header(headers, name.replace(/-remaining$/, '-limit')));
-    if (!Number.isFinite(remaining) || !Number.isFinite(limit) || limit <= 0) continue;
+  for (const names of RATE_LIMITS) {
+    const remaining = header(headers, names.remaining);
+    if (remaining === undefined) continue;
+    const limit = Number(header(headers, names.limit));
+    const left = Number(remaining);
+    if (!Number.isFinite(left) || !Number.isFinite(limit) || limit <= 0) continue;
     seen = true;
-    if (remaining / limit < 0.1) return true;
+    if (left / limit < 0.1) return true;
   }
   return seen ? false : undefined;
 }

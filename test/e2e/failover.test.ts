@@ -87,6 +87,10 @@ describe('failover', () => {
     expect(ledger.filter((entry) => entry.outcome === 'ok' && entry.accountId === healthyId)).toHaveLength(
       110,
     );
+    // Every attempt's account lease was given back.
+    const { redis, keys } = relay.server.services.context;
+    expect(await redis.zcard(keys.poolLeases('claude', failingId))).toBe(0);
+    expect(await redis.zcard(keys.poolLeases('claude', healthyId))).toBe(0);
 
     // A is back in service once its cooling time has passed, and being first in priority it is used again.
     failing.setDefault({});

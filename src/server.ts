@@ -67,6 +67,9 @@ export async function startServer(
 
     const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
     cleanups.push(() => transports.close());
+    services.oauthTokens.routeThrough((runtime) =>
+      transports.dispatcherFor(runtime.account.proxy, runtime.secrets.proxyPassword),
+    );
     const relay: RelayDeps = {
       apiKeys: services.apiKeys,
       admission: services.admission,

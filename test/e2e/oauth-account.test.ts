@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOAuth, startFakeOAuth } from '../support/fake-oauth.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
+import { startHttpConnectProxy } from '../support/proxies.js';
 import { createKey, startTestRelay, type TestRelay } from '../support/relay.js';
 
 const PARAMS = {
@@ -124,5 +125,34 @@ describe('claude-oauth accounts', () => {
       kind: 'auth_failed',
       reason: 'upstream_401',
     });
+  });
+
+  it('refreshes through the account proxy, like its relayed requests', async () => {
+    const proxy = await startHttpConnectProxy({ username: 'relay-user', password: 'proxy pass' });
+    try {
+      const { oauth: flow } = first.server.services;
+      oauth.expiresIn = 60;
+      const started = await flow.start();
+      const account = await flow.exchange({
+        sessionId: started.sessionId,
+        code: oauth.authorize(started.authorizationUrl),
+        account: {
+          name: 'behind a proxy',
+          baseUrl: upstream.url,
+          proxy: { protocol: 'http', host: '127.0.0.1', port: proxy.port, username: 'relay-user' },
+          proxyPassword: 'proxy pass',
+        },
+      });
+      oauth.expiresIn = 3600;
+      const refreshes = oauth.calls.refresh;
+      const key = (await createKey(first, { bindings: { claude: { accountId: account.id } } })).plaintext;
+      await new Anthropic({ apiKey: key, baseURL: first.url, maxRetries: 0 }).messages.create(PARAMS);
+      expect(oauth.calls.refresh).toBe(refreshes + 1);
+      const oauthHost = new URL(oauth.tokenUrl).host;
+      expect(proxy.tunnels).toEqual([oauthHost, `127.0.0.1:${upstream.port}`]);
+      expect(proxy.credentials.every((credential) => credential === 'relay-user:proxy pass')).toBe(true);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -14,6 +14,8 @@ export interface TransportOptions {
 export class TransportRegistry {
   private readonly direct: UpstreamTransport;
   private readonly proxied = new Map<string, UpstreamTransport>();
+  /** The proxy agents behind `proxied`, for calls made outside the relay path (OAuth refreshes). */
+  private readonly proxyAgents = new Map<string, Dispatcher>();
 
   constructor(private readonly options: TransportOptions) {
     this.direct = new UndiciTransport(
@@ -28,19 +30,36 @@ export class TransportRegistry {
   /** The transport for an account: its proxy's, created once per proxy and credentials, or the direct one. */
   forProxy(proxy: ProxyConfig | null | undefined, password: string | undefined): UpstreamTransport {
     if (!proxy) return this.direct;
-    const id = `${proxy.protocol}://${proxy.username ?? ''}:${password ?? ''}@${proxy.host}:${proxy.port}`;
+    const id = proxyId(proxy, password);
     let transport = this.proxied.get(id);
     if (!transport) {
-      transport = new UndiciTransport(this.createProxyDispatcher(proxy, password));
+      transport = new UndiciTransport(this.agentFor(proxy, password));
       this.proxied.set(id, transport);
     }
     return transport;
   }
 
+  /** The proxy agent for other calls an account makes (undefined: direct), shared with its relayed traffic. */
+  dispatcherFor(proxy: ProxyConfig | null | undefined, password: string | undefined): Dispatcher | undefined {
+    return proxy ? this.agentFor(proxy, password) : undefined;
+  }
+
+  private agentFor(proxy: ProxyConfig, password: string | undefined): Dispatcher {
+    const id = proxyId(proxy, password);
+    let agent = this.proxyAgents.get(id);
+    if (!agent) {
+      agent = this.createProxyDispatcher(proxy, password);
+      this.proxyAgents.set(id, agent);
+    }
+    return agent;
+  }
+
   async close(): Promise<void> {
-    const all = [this.direct, ...this.proxied.values()];
+    // Proxied transports wrap the proxy agents: closing each agent once closes them all.
+    const closing = [this.direct.close(), ...[...this.proxyAgents.values()].map((agent) => agent.close())];
     this.proxied.clear();
-    await Promise.allSettled(all.map((transport) => transport.close()));
+    this.proxyAgents.clear();
+    await Promise.allSettled(closing);
   }
 
   private createProxyDispatcher(proxy: ProxyConfig, password: string | undefined): Dispatcher {
@@ -63,4 +82,8 @@ export class TransportRegistry {
       proxyTls: { timeout: this.options.connectTimeoutMs },
     });
   }
+}
+
+function proxyId(proxy: ProxyConfig, password: string | undefined): string {
+  return `${proxy.protocol}://${proxy.username ?? ''}:${password ?? ''}@${proxy.host}:${proxy.port}`;
 }

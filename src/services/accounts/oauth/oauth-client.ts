@@ -48,16 +48,23 @@ export class OAuthClient {
     });
   }
 
-  /** Trades a refresh token for new tokens; the answer usually carries a new refresh token (rotation). */
-  refresh(refreshToken: string): Promise<TokenGrant> {
-    return this.post('refresh', {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: this.options.clientId,
-    });
+  /**
+   * Trades a refresh token for new tokens; the answer usually carries a new refresh token (rotation).
+   * `dispatcher` routes the call like the account's own traffic (its proxy), where it has one.
+   */
+  refresh(refreshToken: string, dispatcher?: Dispatcher): Promise<TokenGrant> {
+    return this.post(
+      'refresh',
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId },
+      dispatcher,
+    );
   }
 
-  private async post(purpose: Purpose, body: Record<string, string>): Promise<TokenGrant> {
+  private async post(
+    purpose: Purpose,
+    body: Record<string, string>,
+    dispatcher: Dispatcher | undefined = this.options.dispatcher,
+  ): Promise<TokenGrant> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     let status: number;
     let text: string | undefined;
@@ -67,7 +74,7 @@ export class OAuthClient {
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(body),
         signal,
-        dispatcher: this.options.dispatcher,
+        dispatcher,
       });
       status = response.statusCode;
       text = await readLimited(response.body, MAX_RESPONSE_BYTES);

@@ -1,6 +1,7 @@
 // Access tokens of claude-oauth accounts, refreshed ahead of expiry by one instance at a time: the holder of a
 // Redis lock calls the token endpoint and announces the outcome; the other instances wait for that announcement.
 import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
 import { assertNever } from '../../../lib/assert-never.js';
@@ -45,6 +46,7 @@ export interface TokenManagerSettings {
 export class OAuthTokenManager implements AccessTokenSource {
   /** One refresh (or wait) per account in this process; concurrent callers share it. */
   private readonly inFlight = new Map<string, Promise<string>>();
+  private route: ((runtime: AccountRuntime) => Dispatcher | undefined) | undefined;
   /** Access tokens the upstream refused: never used again, whatever their expiry says. */
   private readonly rejected = new Set<string>();
   /** When this instance last obtained a new token per account. */
@@ -65,6 +67,15 @@ export class OAuthTokenManager implements AccessTokenSource {
     this.lockTtlMs = settings.lockTtlMs ?? 30_000;
     this.waitTimeoutMs = settings.waitTimeoutMs ?? 5_000;
     this.maxAttempts = settings.maxAttempts ?? Math.ceil(this.lockTtlMs / this.waitTimeoutMs) + 2;
+  }
+
+  /**
+   * How an account's refresh call travels: through the account's proxy, like its relayed requests (an account
+   * behind a proxy must not show the token endpoint another address). Set by the composition root, which
+   * owns the transports.
+   */
+  routeThrough(route: (runtime: AccountRuntime) => Dispatcher | undefined): void {
+    this.route = route;
   }
 
   /** Subscribes once for every account; waiters are matched to announcements in memory. */
@@ -180,7 +191,7 @@ export class OAuthTokenManager implements AccessTokenSource {
       const refreshToken = latest.secrets.refreshToken;
       if (refreshToken === undefined) throw refreshRejected(accountId);
       const requestedAt = this.now();
-      const grant = await this.client.refresh(refreshToken).catch((error: unknown) => {
+      const grant = await this.client.refresh(refreshToken, this.route?.(latest)).catch((error: unknown) => {
         throw error instanceof AppError && error.code === 'upstream_auth_failed'
           ? refreshRejected(accountId, error)
           : error;

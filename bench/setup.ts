@@ -16,11 +16,13 @@ export async function provision(
   const secrets = JSON.parse(readFileSync(path.join(dataDir, SECRETS_FILE), 'utf8')) as {
     encryptionKey: string;
     encryptionKeyId: string;
+    tokenSigningKey: string;
   };
   const services = await createServices({
     redisUrl,
     keyPrefix: prefix,
     encryptionKey: { id: secrets.encryptionKeyId, key: Buffer.from(secrets.encryptionKey, 'base64') },
+    tokenSigningKey: secrets.tokenSigningKey,
     apiKeyPrefix: 'cr_',
     ledgerMaxEntries: 1_000_000,
     retention: { hour: 14, day: 400, month: 3650 },

@@ -14,6 +14,7 @@ export function serviceOptionsFromConfig(
     redisUrl,
     keyPrefix: config.redis.keyPrefix,
     encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
+    tokenSigningKey: secrets.tokenSigningKey,
     apiKeyPrefix: config.apiKeys.prefix,
     ledgerMaxEntries: config.usage.ledgerMaxEntries,
     retention: {

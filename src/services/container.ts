@@ -15,6 +15,10 @@ import { AdmissionService } from './admission/admission-service.js';
 import { LimitCalendar, type Weekday } from './admission/limit-periods.js';
 import { Reconciler } from './admission/reconciler.js';
 import { ApiKeyService } from './api-keys/api-key-service.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AuthService } from './auth/auth-service.js';
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
+import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
 import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
@@ -35,6 +39,11 @@ export interface ServiceOptions {
   redisUrl: string;
   keyPrefix: string;
   encryptionKey: { id: string; key: Buffer };
+  /** Signs control-plane access tokens (TOKEN_SIGNING_KEY). */
+  tokenSigningKey: string;
+  /** Lifetimes of control-plane sessions; the defaults are 15 minutes and 30 days. */
+  sessionTtls?: { accessTtlMs: number; refreshTtlMs: number };
+  loginLimits?: LoginLimits;
   apiKeyPrefix: string;
   ledgerMaxEntries: number;
   retention: RetentionDays;
@@ -74,6 +83,8 @@ export interface Services {
   context: RedisContext;
   bus: EventBus;
   users: UserService;
+  auth: AuthService;
+  audit: AuditLog;
   apiKeys: ApiKeyService;
   accounts: AccountService;
   /** Authorization-code flow that creates and re-authorises claude-oauth accounts. */
@@ -114,7 +125,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const secretBox = new SecretBox({ current: options.encryptionKey });
     await verifyEncryptionKey(context, secretBox);
 
-    const users = new UserService(redis, keys);
+    const users = new UserService(context);
+    const audit = new AuditLog(context);
+    const auth = new AuthService(
+      users,
+      new SessionTokens(context, {
+        signingKey: options.tokenSigningKey,
+        ...(options.sessionTtls ?? DEFAULT_SESSION_TTLS),
+      }),
+      new LoginLimiter(context, options.loginLimits ?? DEFAULT_LOGIN_LIMITS),
+      audit,
+    );
     const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
     const accounts = new AccountService(context, bus, secretBox);
     const oauthSettings = options.oauth ?? DEFAULT_OAUTH_SETTINGS;
@@ -182,6 +203,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       context,
       bus,
       users,
+      auth,
+      audit,
       apiKeys,
       accounts,
       oauth,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
+import { ScriptRunner } from '../../src/services/redis/scripts.js';
 import { UserService } from '../../src/services/users/user-service.js';
 import { runCli } from '../support/cli.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
@@ -119,7 +120,7 @@ describe('the server process', () => {
       });
       started.push(server);
       await server.waitForLog(listening);
-      const users = new UserService(t.redis, t.keys);
+      const users = new UserService({ redis: t.redis, keys: t.keys, scripts: new ScriptRunner(t.redis) });
       expect(await users.verifyCredentials('operator-one', 'a long enough password')).toMatchObject({
         role: 'admin',
       });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
+import { ScriptRunner } from '../../src/services/redis/scripts.js';
 import { ensureFirstAdmin } from '../../src/services/users/first-admin.js';
 import { UserService } from '../../src/services/users/user-service.js';
 import { createTestRedis, type TestRedis } from '../support/redis.js';
@@ -26,7 +27,7 @@ describe('first admin', () => {
   });
 
   it('creates the admin from ADMIN_PASSWORD and stores only an argon2id hash', async () => {
-    const users = new UserService(t.redis, t.keys);
+    const users = new UserService({ redis: t.redis, keys: t.keys, scripts: new ScriptRunner(t.redis) });
     const { logger, lines } = captureLogger();
     const result = await ensureFirstAdmin(
       users,
@@ -47,7 +48,7 @@ describe('first admin', () => {
   });
 
   it('generates a password, prints it once, and does nothing on later starts', async () => {
-    const users = new UserService(t.redis, t.keys);
+    const users = new UserService({ redis: t.redis, keys: t.keys, scripts: new ScriptRunner(t.redis) });
     const { logger, lines } = captureLogger();
     const first = await ensureFirstAdmin(users, { username: 'admin', password: undefined }, logger);
     if (!first.created || !first.generatedPassword) throw new Error('expected a generated password');
@@ -60,7 +61,7 @@ describe('first admin', () => {
   });
 
   it('creates exactly one admin when two instances boot at once', async () => {
-    const users = new UserService(t.redis, t.keys);
+    const users = new UserService({ redis: t.redis, keys: t.keys, scripts: new ScriptRunner(t.redis) });
     const { logger } = captureLogger();
     const results = await Promise.all([
       ensureFirstAdmin(users, { username: 'admin', password: 'first instance pw' }, logger),

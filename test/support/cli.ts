@@ -82,6 +82,7 @@ export async function createCliFixture(): Promise<CliFixture> {
         redisUrl: t.url,
         keyPrefix: t.prefix,
         encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
+        tokenSigningKey: secrets.tokenSigningKey,
         apiKeyPrefix: config.apiKeys.prefix,
         ledgerMaxEntries: 10_000,
         retention: { hour: 1, day: 1, month: 1 },

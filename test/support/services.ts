@@ -18,6 +18,7 @@ export async function createTestServices(overrides: Partial<ServiceOptions> = {}
     redisUrl: testRedisUrl(),
     keyPrefix,
     encryptionKey: TEST_ENCRYPTION_KEY,
+    tokenSigningKey: 'test-token-signing-key-0123456789abcdef',
     apiKeyPrefix: 'cr_',
     ledgerMaxEntries: 10_000,
     retention: { hour: 1, day: 2, month: 3 },

@@ -25,6 +25,12 @@ export function createKeys(prefix: string) {
     user: (userId: string) => `${p}user:${userId}`,
     usersByName: () => `${p}users:by-name`,
     usersIndex: () => `${p}users:index`,
+    /** Refresh tokens and their families share one slot: rotation touches both in one script. */
+    authSlotPrefix: () => `${p}{auth}:`,
+    authRefreshToken: (tokenHash: string) => `${p}{auth}:rt:${tokenHash}`,
+    authFamily: (familyId: string) => `${p}{auth}:rf:${familyId}`,
+    loginFailures: (scope: 'user' | 'address', id: string) => `${p}login-fail:${scope}:${id}`,
+    auditStream: () => `${p}{audit}:stream`,
 
     // Relay API keys; per-key state lives in the key's slot so admission is one script on one slot.
     apiKey: (keyId: string) => `${p}{k:${keyId}}:key`,

@@ -1,10 +1,14 @@
 // Control-plane users: create, look up and verify; usernames are unique across instances via HSETNX.
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { newId } from '../../lib/ids.js';
 import type { Keys } from '../redis/keys.js';
+import { modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { parseInput } from '../validation.js';
 import { hashPassword, verifyPassword } from './password.js';
 import {
+  passwordSchema,
   publicUser,
   type Role,
   type StoredUser,
@@ -13,6 +17,9 @@ import {
   usernameSchema,
 } from './user-types.js';
 
+const newUserSchema = z.object({ username: usernameSchema, password: passwordSchema });
+const newPasswordSchema = z.object({ newPassword: passwordSchema });
+
 export interface CreateUserInput {
   username: string;
   password: string;
@@ -20,29 +27,28 @@ export interface CreateUserInput {
 }
 
 export class UserService {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-  ) {}
+  private readonly redis: Redis;
+  private readonly keys: Keys;
+
+  constructor(private readonly context: RedisContext) {
+    this.redis = context.redis;
+    this.keys = context.keys;
+  }
 
   async count(): Promise<number> {
     return this.redis.zcard(this.keys.usersIndex());
   }
 
   async create(input: CreateUserInput): Promise<User> {
-    const username = usernameSchema.parse(input.username);
-    if (input.password.length < 12) {
-      throw new AppError('invalid_request', 'password must be at least 12 characters', {
-        details: { field: 'password' },
-      });
-    }
+    const { username, password } = parseInput(newUserSchema, input);
     const now = Date.now();
     const user: StoredUser = {
       id: newId('usr'),
       username,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(password),
       role: input.role,
       disabled: false,
+      sessionVersion: 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -72,6 +78,38 @@ export class UserService {
     const stored = await this.findStoredByUsername(username);
     if (!stored || stored.disabled) return undefined;
     return (await verifyPassword(stored.passwordHash, password)) ? publicUser(stored) : undefined;
+  }
+
+  /**
+   * Replaces the password after checking the current one, and bumps the session version so sessions
+   * issued before the change end (their refresh tokens stop working).
+   */
+  async changePassword(userId: string, current: string, next: string): Promise<User> {
+    const { newPassword: password } = parseInput(newPasswordSchema, { newPassword: next });
+    const stored = await this.getStored(userId);
+    if (!stored || !(await verifyPassword(stored.passwordHash, current))) {
+      throw new AppError('unauthenticated', 'The current password is wrong', {
+        details: { field: 'currentPassword' },
+      });
+    }
+    const passwordHash = await hashPassword(password);
+    const updated = await this.modify(userId, (user) => ({
+      ...user,
+      passwordHash,
+      sessionVersion: user.sessionVersion + 1,
+    }));
+    return publicUser(updated);
+  }
+
+  private async modify(userId: string, change: (current: StoredUser) => StoredUser): Promise<StoredUser> {
+    const { next } = await modifyRecord(
+      this.context,
+      this.keys.user(userId),
+      userId,
+      { noun: 'User', parse: (raw) => storedUserSchema.parse(JSON.parse(raw)) },
+      (current) => storedUserSchema.parse({ ...change(current), id: userId, updatedAt: Date.now() }),
+    );
+    return next;
   }
 
   private async findStoredByUsername(username: string): Promise<StoredUser | undefined> {

@@ -9,12 +9,20 @@ export const usernameSchema = z
   .trim()
   .regex(/^[A-Za-z0-9_.-]{3,64}$/, { error: 'must be 3-64 letters, digits, _ . or -' });
 
+/** New passwords: long enough to resist guessing, short enough that hashing stays cheap. */
+export const passwordSchema = z
+  .string()
+  .min(12, { error: 'must be at least 12 characters' })
+  .max(256, { error: 'must be at most 256 characters' });
+
 export const storedUserSchema = z.object({
   id: z.string(),
   username: usernameSchema,
   passwordHash: z.string().startsWith('$argon2id$'),
   role: z.enum(ROLES),
   disabled: z.boolean(),
+  /** Bumped by a password change: every session (refresh-token family) issued before it ends. */
+  sessionVersion: z.number().int().min(0).default(0),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });

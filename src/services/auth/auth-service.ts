@@ -1,0 +1,93 @@
+// Control-plane sign-in: login with a rate limit, refresh-token rotation, logout, password change, and the
+// principal behind an access token. Every outcome that changes a session is written to the audit log.
+import { AppError } from '../../errors/app-error.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { UserService } from '../users/user-service.js';
+import type { User } from '../users/user-types.js';
+import type { LoginLimiter } from './login-limiter.js';
+import type { AccessClaims, IssuedTokens, SessionTokens } from './session-tokens.js';
+
+export interface Principal {
+  userId: string;
+  username: string;
+  role: User['role'];
+  /** The session the access token belongs to. */
+  familyId: string;
+}
+
+export interface LoginResult extends IssuedTokens {
+  user: User;
+}
+
+const WRONG_CREDENTIALS = 'Wrong username or password';
+
+export class AuthService {
+  constructor(
+    private readonly users: UserService,
+    private readonly tokens: SessionTokens,
+    private readonly limiter: LoginLimiter,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
+    await this.limiter.check(username, address);
+    const user = await this.users.verifyCredentials(username, password);
+    if (!user) {
+      await this.limiter.failed(username, address);
+      // One message for unknown users, wrong passwords and disabled users: the answer must not tell them apart.
+      throw new AppError('unauthenticated', WRONG_CREDENTIALS, { details: { reason: 'wrong_credentials' } });
+    }
+    await this.limiter.succeeded(username);
+    const tokens = await this.tokens.start(user);
+    await this.audit.record({ actor: user.id, action: 'auth.login', target: user.id, detail: { address } });
+    return { ...tokens, user };
+  }
+
+  async refresh(refreshToken: string): Promise<IssuedTokens> {
+    try {
+      return await this.tokens.rotate(refreshToken, async (userId) => {
+        const user = await this.users.get(userId);
+        return user && !user.disabled ? user : undefined;
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.details?.reason === 'refresh_token_reused') {
+        await this.audit.record({ actor: 'system', action: 'auth.refresh_reused', target: 'session' });
+      }
+      throw error;
+    }
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await this.tokens.end(principal.familyId);
+    await this.audit.record({ actor: principal.userId, action: 'auth.logout', target: principal.userId });
+  }
+
+  /** Changes the caller's own password; every session of the user, this one included, ends. */
+  async changePassword(principal: Principal, current: string, next: string): Promise<void> {
+    await this.users.changePassword(principal.userId, current, next);
+    await this.tokens.end(principal.familyId);
+    await this.audit.record({
+      actor: principal.userId,
+      action: 'user.change_password',
+      target: principal.userId,
+    });
+  }
+
+  /**
+   * The user behind an access token, as they are now: a disabled user, a password changed since, or a
+   * session logged out make the token worthless before it expires.
+   */
+  async authenticate(accessToken: string): Promise<Principal> {
+    const claims: AccessClaims = await this.tokens.verifyAccess(accessToken);
+    const [user, live] = await Promise.all([
+      this.users.get(claims.userId),
+      this.tokens.isLive(claims.familyId),
+    ]);
+    if (!user || user.disabled || user.sessionVersion !== claims.sessionVersion || !live) {
+      throw new AppError('unauthenticated', 'This session has ended; log in again', {
+        details: { reason: 'session_ended' },
+      });
+    }
+    return { userId: user.id, username: user.username, role: user.role, familyId: claims.familyId };
+  }
+}

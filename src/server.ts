@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
 import { serviceOptionsFromConfig } from './config/service-options.js';
 import { type App, buildApp } from './http/app.js';
+import { GRAPHQL_PATH, mountGraphQL } from './http/graphql-endpoint.js';
 import type { Logger } from './lib/logger.js';
 import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
@@ -12,6 +13,9 @@ import { TransportRegistry } from './relay/upstream/transports.js';
 import { createServices, type Services } from './services/container.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
+
+/** Control-plane requests are small: a GraphQL document with variables. */
+const CONTROL_PLANE_BODY_LIMIT = 1024 * 1024;
 
 export interface RunningServer {
   readonly url: string;
@@ -97,6 +101,14 @@ export async function startServer(
       trustProxy: config.http.trustProxy,
       checkReady: () => pingWithin(() => redis.ping(), 1000),
       routes: buildRelayRoutes(relay),
+      mount: (express) =>
+        mountGraphQL(express, {
+          services,
+          logger,
+          graphiql: config.env === 'development',
+          bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
+        }),
+      ownBodyPaths: [GRAPHQL_PATH],
     });
     const { port, url } = await app.start(config.http.port, config.http.host);
     // Stopping runs in reverse: the app drains first, then services settle and close, then Redis stops.

@@ -21,6 +21,8 @@ export interface AppDeps {
   routes?: RouteTable;
   /** Registers control-plane routers on the express app. */
   mount?: (app: Express) => void;
+  /** Paths whose handlers read the request body themselves (not parsed as JSON first). */
+  ownBodyPaths?: readonly string[];
 }
 
 export interface App {
@@ -152,8 +154,6 @@ function buildExpress(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
-  app.use(express.json({ limit: deps.bodyLimitBytes }));
-
   app.get('/health', (_req, res) => {
     sendJson(res, 200, { status: 'ok' });
   });
@@ -167,6 +167,13 @@ function buildExpress(deps: AppDeps): Express {
     }
   });
 
+  // Endpoints that read their own bodies (graphql-yoga, tRPC) are left alone by the JSON parser.
+  const json = express.json({ limit: deps.bodyLimitBytes });
+  const ownBodies = new Set(deps.ownBodyPaths ?? []);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (ownBodies.has(req.path)) next();
+    else json(req, res, next);
+  });
   deps.mount?.(app);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {

@@ -1,10 +1,36 @@
 // The one Pothos schema builder; domain files in src/resolvers register their types and fields on it.
 import SchemaBuilder from '@pothos/core';
+import type { AppError } from '../errors/app-error.js';
+import type { Principal } from '../services/auth/auth-service.js';
+import type { Services } from '../services/container.js';
 
 export interface GraphQLContext {
   requestId: string;
+  services: Services;
+  /** The signed-in user, from `Authorization: Bearer <access token>`; undefined for anonymous callers. */
+  principal: Principal | undefined;
+  /** Why a bearer token that was sent did not sign anyone in (expired, ended); protected fields report it. */
+  authError: AppError | undefined;
+  /** The caller's address, for the login rate limit and the audit log. */
+  address: string;
 }
 
-export const builder = new SchemaBuilder<{ Context: GraphQLContext }>({});
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  DefaultFieldNullability: false;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+}>({ defaultFieldNullability: false });
 
 builder.queryType({});
+builder.mutationType({});
+
+builder.scalarType('DateTime', {
+  description: 'A date and time, as ISO 8601 in UTC.',
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+      throw new TypeError('DateTime must be an ISO 8601 string');
+    }
+    return new Date(value);
+  },
+});

@@ -34,7 +34,7 @@ export interface Config {
     tokenSigningKey: string | undefined;
   };
   admin: { username: string; password: string | undefined };
-  apiKeys: { prefix: string };
+  apiKeys: { prefix: string; maxPerMember: number };
   upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
   limits: {
     timeZone: string;
@@ -124,7 +124,7 @@ function toConfig(parsed: ParsedEnv): Config {
       tokenSigningKey: parsed.TOKEN_SIGNING_KEY,
     },
     admin: { username: parsed.ADMIN_USERNAME, password: parsed.ADMIN_PASSWORD },
-    apiKeys: { prefix: parsed.API_KEY_PREFIX },
+    apiKeys: { prefix: parsed.API_KEY_PREFIX, maxPerMember: parsed.MEMBER_MAX_KEYS },
     upstream: {
       connectTimeoutMs: parsed.UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: parsed.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,

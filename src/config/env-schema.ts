@@ -101,6 +101,7 @@ export const envSchema = z.object({
     z.string().min(12, { error: 'must be at least 12 characters' }).optional(),
   ),
 
+  MEMBER_MAX_KEYS: wholeNumber(0, 10_000).default(10),
   API_KEY_PREFIX: z
     .string()
     .regex(/^[a-z0-9_]{1,16}$/, { error: 'must be 1-16 lowercase letters, digits or _' })

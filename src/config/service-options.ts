@@ -16,6 +16,7 @@ export function serviceOptionsFromConfig(
     encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
     tokenSigningKey: secrets.tokenSigningKey,
     apiKeyPrefix: config.apiKeys.prefix,
+    maxKeysPerMember: config.apiKeys.maxPerMember,
     ledgerMaxEntries: config.usage.ledgerMaxEntries,
     retention: {
       hour: config.usage.hourlyRetentionDays,

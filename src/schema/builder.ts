@@ -18,7 +18,10 @@ export interface GraphQLContext {
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
 }>({ defaultFieldNullability: false });
 
 builder.queryType({});
@@ -33,4 +36,11 @@ builder.scalarType('DateTime', {
     }
     return new Date(value);
   },
+});
+
+builder.scalarType('JSON', {
+  description:
+    'A JSON value; its shape is checked by the field that takes it (errors name the offending field).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });

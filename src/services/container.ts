@@ -14,6 +14,7 @@ import { OAuthTokenManager } from './accounts/oauth/token-manager.js';
 import { AdmissionService } from './admission/admission-service.js';
 import { LimitCalendar, type Weekday } from './admission/limit-periods.js';
 import { Reconciler } from './admission/reconciler.js';
+import { ApiKeyAdmin } from './api-keys/api-key-admin.js';
 import { ApiKeyService } from './api-keys/api-key-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
@@ -44,6 +45,8 @@ export interface ServiceOptions {
   /** Lifetimes of control-plane sessions; the defaults are 15 minutes and 30 days. */
   sessionTtls?: { accessTtlMs: number; refreshTtlMs: number };
   loginLimits?: LoginLimits;
+  /** Keys one `member` user may own (default 10). */
+  maxKeysPerMember?: number;
   apiKeyPrefix: string;
   ledgerMaxEntries: number;
   retention: RetentionDays;
@@ -86,6 +89,7 @@ export interface Services {
   auth: AuthService;
   audit: AuditLog;
   apiKeys: ApiKeyService;
+  apiKeyAdmin: ApiKeyAdmin;
   accounts: AccountService;
   /** Authorization-code flow that creates and re-authorises claude-oauth accounts. */
   oauth: ClaudeOAuthFlow;
@@ -206,6 +210,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       auth,
       audit,
       apiKeys,
+      apiKeyAdmin: new ApiKeyAdmin(apiKeys, audit, { maxKeysPerMember: options.maxKeysPerMember ?? 10 }),
       accounts,
       oauth,
       oauthTokens,

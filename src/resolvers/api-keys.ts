@@ -1,0 +1,157 @@
+// API key fields: a cursor-paginated list, one key, and the mutations; role and ownership rules live in
+// ApiKeyAdmin, so tRPC applies the same ones.
+import { requireUser } from '../schema/access.js';
+import { builder } from '../schema/builder.js';
+import type { IssuedApiKey } from '../services/api-keys/api-key-service.js';
+import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../services/api-keys/api-key-types.js';
+
+const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
+  description:
+    'A relay API key. The key itself is shown once, when created or rotated; `hint` identifies it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    ownerId: t.exposeString('ownerId', { nullable: true }),
+    hint: t.exposeString('hint'),
+    enabled: t.exposeBoolean('enabled'),
+    platforms: t.exposeStringList('platforms'),
+    modelAllow: t.exposeStringList('modelAllow'),
+    modelDeny: t.exposeStringList('modelDeny'),
+    clients: t.exposeStringList('clients'),
+    tags: t.exposeStringList('tags'),
+    bindingFallback: t.exposeString('bindingFallback'),
+    expiry: t.field({ type: 'JSON', resolve: (key) => key.expiry }),
+    limits: t.field({ type: 'JSON', resolve: (key) => key.limits }),
+    bindings: t.field({ type: 'JSON', resolve: (key) => key.bindings }),
+    createdAt: t.field({ type: 'DateTime', resolve: (key) => new Date(key.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (key) => new Date(key.updatedAt) }),
+  }),
+});
+
+const IssuedApiKeyRef = builder.objectRef<IssuedApiKey>('IssuedApiKey').implement({
+  fields: (t) => ({
+    key: t.field({ type: ApiKeyRef, resolve: (issued) => issued.key }),
+    plaintext: t.exposeString('plaintext', { description: 'The full key: shown this once, never again.' }),
+  }),
+});
+
+const PageInfo = builder
+  .objectRef<{ hasNextPage: boolean; endCursor: string | undefined }>('PageInfo')
+  .implement({
+    fields: (t) => ({
+      hasNextPage: t.exposeBoolean('hasNextPage'),
+      endCursor: t.exposeString('endCursor', { nullable: true }),
+    }),
+  });
+
+interface Connection<T> {
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | undefined };
+}
+
+/** A page of keys; pass `pageInfo.endCursor` as `after` for the next one. */
+const ApiKeyConnection = builder.objectRef<Connection<ApiKey>>('ApiKeyConnection').implement({
+  fields: (t) => ({
+    nodes: t.field({ type: [ApiKeyRef], resolve: (connection) => connection.nodes }),
+    pageInfo: t.field({ type: PageInfo, resolve: (connection) => connection.pageInfo }),
+  }),
+});
+
+const keyFields = (t: PothosInputFields) => ({
+  name: t.string(),
+  description: t.string(),
+  ownerId: t.string(),
+  enabled: t.boolean(),
+  platforms: t.stringList(),
+  modelAllow: t.stringList(),
+  modelDeny: t.stringList(),
+  clients: t.stringList(),
+  tags: t.stringList(),
+  bindingFallback: t.string(),
+  expiry: t.field({ type: 'JSON' }),
+  limits: t.field({ type: 'JSON' }),
+  bindings: t.field({ type: 'JSON' }),
+});
+type PothosInputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+const CreateApiKeyInputRef = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({ ...keyFields(t), name: t.string({ required: true }) }),
+});
+const UpdateApiKeyInputRef = builder.inputType('UpdateApiKeyInput', { fields: (t) => keyFields(t) });
+
+/** GraphQL gives absent input fields as undefined and explicit nulls as null; services take neither null. */
+function present<T extends object>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
+}
+
+builder.queryField('apiKeys', (t) =>
+  t.field({
+    type: ApiKeyConnection,
+    description: 'Newest first. Members see their own keys only.',
+    args: { first: t.arg.int(), after: t.arg.string(), ownerId: t.arg.string() },
+    resolve: async (_root, args, context) => {
+      const page = await context.services.apiKeyAdmin.list(requireUser(context), {
+        ...(args.first == null ? {} : { limit: args.first }),
+        ...(args.after == null ? {} : { cursor: args.after }),
+        ...(args.ownerId == null ? {} : { ownerId: args.ownerId }),
+      });
+      return {
+        nodes: page.items,
+        pageInfo: { hasNextPage: page.nextCursor !== undefined, endCursor: page.nextCursor },
+      };
+    },
+  }),
+);
+
+builder.queryField('apiKey', (t) =>
+  t.field({
+    type: ApiKeyRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.apiKeyAdmin.get(requireUser(context), String(args.id)),
+  }),
+);
+
+builder.mutationField('createApiKey', (t) =>
+  t.field({
+    type: IssuedApiKeyRef,
+    args: { input: t.arg({ type: CreateApiKeyInputRef, required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.apiKeyAdmin.create(requireUser(context), present(args.input) as CreateApiKeyInput),
+  }),
+);
+
+builder.mutationField('updateApiKey', (t) =>
+  t.field({
+    type: ApiKeyRef,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateApiKeyInputRef, required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.apiKeyAdmin.update(
+        requireUser(context),
+        String(args.id),
+        present(args.input) as UpdateApiKeyInput,
+      ),
+  }),
+);
+
+builder.mutationField('rotateApiKey', (t) =>
+  t.field({
+    type: IssuedApiKeyRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.apiKeyAdmin.rotate(requireUser(context), String(args.id)),
+  }),
+);
+
+builder.mutationField('deleteApiKey', (t) =>
+  t.boolean({
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, context) => {
+      await context.services.apiKeyAdmin.delete(requireUser(context), String(args.id));
+      return true;
+    },
+  }),
+);

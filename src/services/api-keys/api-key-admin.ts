@@ -1,0 +1,108 @@
+// API keys as the control plane manages them: the key service's operations behind role and ownership rules,
+// a per-member key quota, and an audit entry for every change (key views carry no secret: no hash, and
+// the plaintext of a new or rotated key is never audited).
+import { AppError } from '../../errors/app-error.js';
+import { MANAGERS, READERS, requireOwnerOrManager, requireRole } from '../access/roles.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/auth-service.js';
+import type { ApiKeyPage, ApiKeyService, IssuedApiKey } from './api-key-service.js';
+import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from './api-key-types.js';
+
+/** What a member may set on their own keys; limits, restrictions and bindings are the operators' call. */
+const MEMBER_FIELDS = new Set(['name', 'description', 'enabled', 'tags']);
+
+export interface ApiKeyAdminOptions {
+  /** Keys one member may own. */
+  maxKeysPerMember: number;
+}
+
+export class ApiKeyAdmin {
+  constructor(
+    private readonly keys: ApiKeyService,
+    private readonly audit: AuditLog,
+    private readonly options: ApiKeyAdminOptions,
+  ) {}
+
+  async list(
+    actor: Principal,
+    options: { limit?: number; cursor?: string; ownerId?: string },
+  ): Promise<ApiKeyPage> {
+    const ownerId = READERS.includes(actor.role) ? options.ownerId : actor.userId;
+    return this.keys.list({ ...options, ...(ownerId === undefined ? {} : { ownerId }) });
+  }
+
+  async get(actor: Principal, id: string): Promise<ApiKey> {
+    const key = await this.keys.require(id);
+    if (!READERS.includes(actor.role) && key.ownerId !== actor.userId) {
+      throw new AppError('not_found', `API key ${id} does not exist`);
+    }
+    return key;
+  }
+
+  async create(actor: Principal, input: CreateApiKeyInput): Promise<IssuedApiKey> {
+    let fields = input;
+    if (!MANAGERS.includes(actor.role)) {
+      requireRole(actor, ['member']);
+      memberFieldsOnly(input);
+      const owned = await this.keys.list({ ownerId: actor.userId, limit: this.options.maxKeysPerMember + 1 });
+      if (owned.items.length >= this.options.maxKeysPerMember) {
+        throw new AppError(
+          'conflict',
+          `You already own ${this.options.maxKeysPerMember} keys, the most allowed`,
+        );
+      }
+      fields = { ...input, ownerId: actor.userId };
+    }
+    const issued = await this.keys.create(fields);
+    await this.audit.record({
+      actor: actor.userId,
+      action: 'api_key.create',
+      target: issued.key.id,
+      after: issued.key,
+    });
+    return issued;
+  }
+
+  async update(actor: Principal, id: string, patch: UpdateApiKeyInput): Promise<ApiKey> {
+    const before = await this.owned(actor, id);
+    if (!MANAGERS.includes(actor.role)) memberFieldsOnly(patch);
+    const after = await this.keys.update(id, patch);
+    await this.audit.record({ actor: actor.userId, action: 'api_key.update', target: id, before, after });
+    return after;
+  }
+
+  async rotate(actor: Principal, id: string): Promise<IssuedApiKey> {
+    const before = await this.owned(actor, id);
+    const issued = await this.keys.rotate(id);
+    await this.audit.record({
+      actor: actor.userId,
+      action: 'api_key.rotate',
+      target: id,
+      before,
+      after: issued.key,
+    });
+    return issued;
+  }
+
+  async delete(actor: Principal, id: string): Promise<void> {
+    const before = await this.owned(actor, id);
+    await this.keys.delete(id);
+    await this.audit.record({ actor: actor.userId, action: 'api_key.delete', target: id, before });
+  }
+
+  /** The key, if the actor may change it; members see others' keys as missing. */
+  private async owned(actor: Principal, id: string): Promise<ApiKey> {
+    const key = await this.keys.get(id);
+    if (!key) throw new AppError('not_found', `API key ${id} does not exist`);
+    requireOwnerOrManager(actor, key.ownerId);
+    return key;
+  }
+}
+
+function memberFieldsOnly(input: object): void {
+  for (const [field, value] of Object.entries(input)) {
+    if (value !== undefined && !MEMBER_FIELDS.has(field)) {
+      throw new AppError('permission_denied', `${field}: only operators set this`, { details: { field } });
+    }
+  }
+}

@@ -4,6 +4,7 @@ import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { IssuedApiKey } from '../services/api-keys/api-key-service.js';
 import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../services/api-keys/api-key-types.js';
+import { PageInfo } from './page-info.js';
 
 const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
   description:
@@ -35,15 +36,6 @@ const IssuedApiKeyRef = builder.objectRef<IssuedApiKey>('IssuedApiKey').implemen
     plaintext: t.exposeString('plaintext', { description: 'The full key: shown this once, never again.' }),
   }),
 });
-
-const PageInfo = builder
-  .objectRef<{ hasNextPage: boolean; endCursor: string | undefined }>('PageInfo')
-  .implement({
-    fields: (t) => ({
-      hasNextPage: t.exposeBoolean('hasNextPage'),
-      endCursor: t.exposeString('endCursor', { nullable: true }),
-    }),
-  });
 
 interface Connection<T> {
   nodes: T[];

@@ -1,6 +1,7 @@
 // Who may call what: every resolver that needs a signed-in user or a role asks here, so the rule is in
-// one place and the refusal is the same everywhere.
+// one place and the refusal is the same everywhere (the role rules themselves are the services').
 import { AppError } from '../errors/app-error.js';
+import { requireRole as requireRoleOf } from '../services/access/roles.js';
 import type { Principal } from '../services/auth/auth-service.js';
 import type { Role } from '../services/users/user-types.js';
 import type { GraphQLContext } from './builder.js';
@@ -15,10 +16,6 @@ export function requireUser(context: GraphQLContext): Principal {
 
 export function requireRole(context: GraphQLContext, roles: readonly Role[]): Principal {
   const principal = requireUser(context);
-  if (!roles.includes(principal.role)) {
-    throw new AppError('permission_denied', `This needs one of the roles: ${roles.join(', ')}`, {
-      details: { role: principal.role },
-    });
-  }
+  requireRoleOf(principal, roles);
   return principal;
 }

@@ -1,6 +1,7 @@
 // Assembles the GraphQL schema: importing the resolver modules registers their fields, then toSchema runs once.
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import '../resolvers/api-keys.js';
+import '../resolvers/audit.js';
 import '../resolvers/auth.js';
 import '../resolvers/system.js';
 import { builder } from './builder.js';

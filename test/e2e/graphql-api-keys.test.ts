@@ -156,4 +156,32 @@ describe('API keys over GraphQL', () => {
     expect(text).not.toMatch(/cr_[A-Za-z0-9_-]{20,}/);
     expect(text).not.toContain('"hash"');
   });
+
+  it('shows the audit log to admins only, filtered by action prefix and paginated', async () => {
+    const login = await gql(
+      undefined,
+      'mutation { login(username: "admin", password: "test admin password") { accessToken } }',
+    );
+    tokens.admin = dataOf<{ accessToken: string }>(login, 'login').accessToken;
+    const AUDIT = `query ($first: Int, $after: String, $action: String) {
+      auditLog(first: $first, after: $after, action: $action) {
+        nodes { action actor target after } pageInfo { hasNextPage endCursor }
+      }
+    }`;
+    const page = dataOf<{
+      nodes: Array<{ action: string }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    }>(await gql('admin', AUDIT, { first: 2, action: 'api_key.' }), 'auditLog');
+    expect(page.nodes).toHaveLength(2);
+    expect(page.nodes.every((node) => node.action.startsWith('api_key.'))).toBe(true);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const next = dataOf<{ nodes: Array<{ action: string }> }>(
+      await gql('admin', AUDIT, { first: 2, after: page.pageInfo.endCursor, action: 'api_key.' }),
+      'auditLog',
+    );
+    expect(next.nodes.length).toBeGreaterThan(0);
+    expect(errorOf(await gql('operator', AUDIT, {}))?.extensions?.code).toBe('PERMISSION_DENIED');
+    const badCursor = await gql('admin', AUDIT, { after: 'nonsense' });
+    expect(errorOf(badCursor)?.extensions).toMatchObject({ code: 'INVALID_REQUEST', field: 'after' });
+  });
 });

@@ -1,59 +1,22 @@
 // One upstream exchange in pass-through mode: forward the body, stream or copy the answer back unchanged while
 // a tap reads usage, and report how it ended. Never throws: every failure is answered to the client here.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
-import { type ErrorFormat, renderStreamError } from '../../errors/render.js';
-import { sendError } from '../../http/send.js';
+import { renderStreamError } from '../../errors/render.js';
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
-import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { acceptedEncodings, createDecoder, decodeSync, responseEncoding } from '../upstream/encoding.js';
-import type {
-  UpstreamCall,
-  UpstreamControl,
-  UpstreamReceiver,
-  UpstreamTransport,
-} from '../upstream/transport.js';
+import type { UpstreamControl, UpstreamReceiver } from '../upstream/transport.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
-import type { PassThroughFormat, ResponseTranslation, StreamTap } from './stream-tap.js';
+import { answerError, type ExchangeRequest, type ExchangeResult, heldFailure } from './exchange-result.js';
+import type { StreamTap } from './stream-tap.js';
+
+export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
+export { failedBeforeCall } from './exchange-result.js';
+
 import { upstreamHttpError } from './upstream-error-body.js';
-
-export interface ExchangeRequest {
-  res: ServerResponse;
-  requestId: string;
-  startedAt: number;
-  errorFormat: ErrorFormat;
-  format: PassThroughFormat;
-  transport: UpstreamTransport;
-  call: UpstreamCall;
-  /** Whether the client asked for a stream (from the body or path, never from Accept). */
-  stream: boolean;
-  clientAcceptEncoding: string | undefined;
-  maxResponseBytes: number;
-  /**
-   * Asked about each failure that happens while nothing has reached the client yet: true holds it back (the
-   * caller will try another account) instead of answering it. Streams are then held until their first
-   * content event, so an error event before any content can still be retried.
-   */
-  holdForRetry?: ((signal: UpstreamSignal) => boolean) | undefined;
-  /** Set for upstreams whose wire format is not the client's (Bedrock). */
-  translation?: ResponseTranslation | undefined;
-}
-
-export interface ExchangeResult {
-  status: number;
-  outcome: Outcome;
-  usage: TokenUsage;
-  estimated: boolean;
-  ttftMs: number | undefined;
-  errorCode: string | undefined;
-  /** What the upstream's answer says about the account; undefined when the client left before it came. */
-  signal?: UpstreamSignal | undefined;
-  /** Set when the failure was held back: nothing was sent, and `answer` sends it if no retry follows. */
-  retry?: { answer: () => ExchangeResult } | undefined;
-}
 
 /** Streams are held at most this much while waiting for their first content event. */
 const HOLD_LIMIT_BYTES = 256 * 1024;
@@ -423,16 +386,7 @@ class Exchange implements UpstreamReceiver {
   }
 
   private answerError(error: AppError, signal: UpstreamSignal | undefined): ExchangeResult {
-    sendError(this.request.res, error, this.request.errorFormat, this.request.requestId);
-    return {
-      status: error.httpStatus,
-      outcome: 'upstream_error',
-      usage: { ...ZERO_USAGE },
-      estimated: false,
-      ttftMs: undefined,
-      errorCode: error.code,
-      signal,
-    };
+    return answerError(this.request, error, signal);
   }
 
   /**
@@ -444,17 +398,7 @@ class Exchange implements UpstreamReceiver {
     if (this.phase === 'done' || this.request.res.headersSent || !this.request.holdForRetry?.(signal)) {
       return false;
     }
-    // Nothing was delivered and providers do not bill a request that failed before its content.
-    this.finish({
-      status: signal.kind === 'answered' ? signal.status : 502,
-      outcome: 'failed_over',
-      usage: { ...ZERO_USAGE },
-      estimated: false,
-      ttftMs: undefined,
-      errorCode,
-      signal,
-      retry: { answer },
-    });
+    this.finish(heldFailure(signal.kind === 'answered' ? signal.status : 502, errorCode, signal, answer));
     // After finish: the transport's onError for this abort then finds the exchange done.
     this.controller?.abort(new HeldForRetryError());
     return true;
@@ -492,40 +436,4 @@ class Exchange implements UpstreamReceiver {
     }
     return headers;
   }
-}
-
-/**
- * The result of an attempt that failed before any upstream call (say, an OAuth refresh was refused): held
- * back like any other failure when another account may take the request, answered now otherwise.
- */
-export function failedBeforeCall(
-  request: Pick<ExchangeRequest, 'res' | 'requestId' | 'errorFormat' | 'holdForRetry'>,
-  error: AppError,
-  signal: UpstreamSignal,
-): ExchangeResult {
-  const answer = (): ExchangeResult => {
-    sendError(request.res, error, request.errorFormat, request.requestId);
-    return {
-      status: error.httpStatus,
-      outcome: 'upstream_error',
-      usage: { ...ZERO_USAGE },
-      estimated: false,
-      ttftMs: undefined,
-      errorCode: error.code,
-      signal,
-    };
-  };
-  if (!request.res.headersSent && request.holdForRetry?.(signal)) {
-    return {
-      status: error.httpStatus,
-      outcome: 'failed_over',
-      usage: { ...ZERO_USAGE },
-      estimated: false,
-      ttftMs: undefined,
-      errorCode: error.code,
-      signal,
-      retry: { answer },
-    };
-  }
-  return answer();
 }

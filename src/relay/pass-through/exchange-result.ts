@@ -1,0 +1,101 @@
+// What an exchange is asked to do and how it ended, and the two ways a failure becomes that result:
+// answered to the client now, or held back (nothing sent) for the caller to retry on another account.
+import type { ServerResponse } from 'node:http';
+import type { AppError } from '../../errors/app-error.js';
+import type { ErrorFormat } from '../../errors/render.js';
+import { sendError } from '../../http/send.js';
+import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
+import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
+import { ZERO_USAGE } from '../../services/usage/usage-types.js';
+import type { UpstreamCall, UpstreamTransport } from '../upstream/transport.js';
+import type { PassThroughFormat, ResponseTranslation } from './stream-tap.js';
+
+export interface ExchangeRequest {
+  res: ServerResponse;
+  requestId: string;
+  startedAt: number;
+  errorFormat: ErrorFormat;
+  format: PassThroughFormat;
+  transport: UpstreamTransport;
+  call: UpstreamCall;
+  /** Whether the client asked for a stream (from the body or path, never from Accept). */
+  stream: boolean;
+  clientAcceptEncoding: string | undefined;
+  maxResponseBytes: number;
+  /**
+   * Asked about each failure that happens while nothing has reached the client yet: true holds it back (the
+   * caller will try another account) instead of answering it. Streams are then held until their first
+   * content event, so an error event before any content can still be retried.
+   */
+  holdForRetry?: ((signal: UpstreamSignal) => boolean) | undefined;
+  /** Set for upstreams whose wire format is not the client's (Bedrock). */
+  translation?: ResponseTranslation | undefined;
+}
+
+export interface ExchangeResult {
+  status: number;
+  outcome: Outcome;
+  usage: TokenUsage;
+  estimated: boolean;
+  ttftMs: number | undefined;
+  errorCode: string | undefined;
+  /** What the upstream's answer says about the account; undefined when the client left before it came. */
+  signal?: UpstreamSignal | undefined;
+  /** Set when the failure was held back: nothing was sent, and `answer` sends it if no retry follows. */
+  retry?: { answer: () => ExchangeResult } | undefined;
+}
+
+type Answerable = Pick<ExchangeRequest, 'res' | 'requestId' | 'errorFormat' | 'holdForRetry'>;
+
+/** Sends the error in the client's format; the result of an attempt that ended there. */
+export function answerError(
+  request: Answerable,
+  error: AppError,
+  signal: UpstreamSignal | undefined,
+): ExchangeResult {
+  sendError(request.res, error, request.errorFormat, request.requestId);
+  return {
+    status: error.httpStatus,
+    outcome: 'upstream_error',
+    usage: { ...ZERO_USAGE },
+    estimated: false,
+    ttftMs: undefined,
+    errorCode: error.code,
+    signal,
+  };
+}
+
+/** A failure held back: nothing was delivered, and providers do not bill a request that failed before content. */
+export function heldFailure(
+  status: number,
+  errorCode: string,
+  signal: UpstreamSignal,
+  answer: () => ExchangeResult,
+): ExchangeResult {
+  return {
+    status,
+    outcome: 'failed_over',
+    usage: { ...ZERO_USAGE },
+    estimated: false,
+    ttftMs: undefined,
+    errorCode,
+    signal,
+    retry: { answer },
+  };
+}
+
+/**
+ * The result of an attempt that failed before any upstream call (say, an OAuth refresh was refused): held
+ * back like any other failure when another account may take the request, answered now otherwise.
+ */
+export function failedBeforeCall(
+  request: Answerable,
+  error: AppError,
+  signal: UpstreamSignal,
+): ExchangeResult {
+  const answer = () => answerError(request, error, signal);
+  if (!request.res.headersSent && request.holdForRetry?.(signal)) {
+    return heldFailure(error.httpStatus, error.code, signal, answer);
+  }
+  return answer();
+}

@@ -66,28 +66,68 @@ export function skipValue(bytes: Buffer, start: number): number {
   return index > start ? index : -1;
 }
 
-/** The value ranges of the named top-level fields of a JSON object (absent names are missing). */
+/** The value ranges of the named top-level fields of a JSON object (absent names are missing; of duplicates, the last). */
 export function topLevelFields(json: Buffer, names: readonly string[]): Map<string, ValueRange> {
-  const wanted = new Map(names.map((name) => [JSON.stringify(name), name]));
   const found = new Map<string, ValueRange>();
-  let index = skipWhitespace(json, 0);
-  if (json[index] !== OPEN_BRACE) return found;
-  index = skipWhitespace(json, index + 1);
-  while (index < json.length && json[index] === QUOTE) {
-    const keyEnd = skipString(json, index);
-    if (keyEnd === -1) return found;
-    const name = wanted.get(json.toString('utf8', index, keyEnd));
-    const colon = skipWhitespace(json, keyEnd);
-    if (json[colon] !== COLON) return found;
-    const valueStart = skipWhitespace(json, colon + 1);
-    const valueEnd = skipValue(json, valueStart);
-    if (valueEnd === -1) return found;
-    if (name !== undefined) found.set(name, { start: valueStart, end: valueEnd });
-    const next = skipWhitespace(json, valueEnd);
-    if (json[next] !== COMMA) return found;
-    index = skipWhitespace(json, next + 1);
+  for (const member of topLevelMembers(json) ?? []) {
+    if (names.includes(member.name)) found.set(member.name, { start: member.valueStart, end: member.end });
   }
   return found;
+}
+
+export interface JsonMember {
+  /** The member's name with JSON escapes resolved. */
+  name: string;
+  /** Index of the opening quote of the name. */
+  start: number;
+  /** Index of the value's first byte. */
+  valueStart: number;
+  /** Index just past the value, so `json.subarray(start, end)` is `"name": value`. */
+  end: number;
+}
+
+/**
+ * The members of the JSON object in `json`, in order (duplicates included), or undefined when `json` is not a
+ * single object. Values are skipped by structure, not validated: the upstream validates them.
+ */
+export function topLevelMembers(json: Buffer): JsonMember[] | undefined {
+  let index = skipWhitespace(json, 0);
+  if (json[index] !== OPEN_BRACE) return undefined;
+  const members: JsonMember[] = [];
+  index = skipWhitespace(json, index + 1);
+  if (json[index] === CLOSE_BRACE) return atEnd(json, index + 1) ? members : undefined;
+  for (;;) {
+    if (json[index] !== QUOTE) return undefined;
+    const keyEnd = skipString(json, index);
+    if (keyEnd === -1) return undefined;
+    const name = memberName(json, index, keyEnd);
+    if (name === undefined) return undefined;
+    const colon = skipWhitespace(json, keyEnd);
+    if (json[colon] !== COLON) return undefined;
+    const valueStart = skipWhitespace(json, colon + 1);
+    const valueEnd = skipValue(json, valueStart);
+    if (valueEnd === -1) return undefined;
+    members.push({ name, start: index, valueStart, end: valueEnd });
+    const next = skipWhitespace(json, valueEnd);
+    if (json[next] === CLOSE_BRACE) return atEnd(json, next + 1) ? members : undefined;
+    if (json[next] !== COMMA) return undefined;
+    index = skipWhitespace(json, next + 1);
+  }
+}
+
+function atEnd(json: Buffer, index: number): boolean {
+  return skipWhitespace(json, index) === json.length;
+}
+
+function memberName(json: Buffer, start: number, end: number): string | undefined {
+  // Names almost never contain escapes; only those few go through JSON.parse (a name, not the body).
+  if (!json.subarray(start, end).includes(BACKSLASH)) return json.toString('utf8', start + 1, end - 1);
+  try {
+    const name: unknown = JSON.parse(json.toString('utf8', start, end));
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The range of an array value's first element (the array's own range given), if it has one. */

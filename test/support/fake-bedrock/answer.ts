@@ -1,6 +1,6 @@
 // What Bedrock checks in an InvokeModel body, and the answer built by the fake Anthropic upstream's own code
 // so the content and usage match what a direct Anthropic call gets.
-import { topLevelMembers } from '../../../src/relay/formats/bedrock/json-members.js';
+import { topLevelMembers } from '../../../src/relay/stream/json-scan.js';
 import { anthropicAnswer } from '../fake-upstream/anthropic.js';
 import type { Exchange } from '../fake-upstream/exchange.js';
 import type { Plan } from '../fake-upstream/plan.js';

@@ -1,6 +1,6 @@
 // Turns a client's Anthropic Messages body into a Bedrock InvokeModel call (path + body) at the byte level.
 import { AppError } from '../../../errors/app-error.js';
-import { topLevelMembers } from './json-members.js';
+import { topLevelMembers } from '../../stream/json-scan.js';
 
 /** The only `anthropic_version` Bedrock accepts for the Messages API. */
 export const BEDROCK_ANTHROPIC_VERSION = 'bedrock-2023-05-31';

@@ -67,6 +67,7 @@ export interface Config {
     hourlyRetentionDays: number;
     dailyRetentionDays: number;
     monthlyRetentionDays: number;
+    liveTickIntervalMs: number;
   };
 }
 
@@ -158,6 +159,7 @@ function toConfig(parsed: ParsedEnv): Config {
       hourlyRetentionDays: parsed.USAGE_HOURLY_RETENTION_DAYS,
       dailyRetentionDays: parsed.USAGE_DAILY_RETENTION_DAYS,
       monthlyRetentionDays: parsed.USAGE_MONTHLY_RETENTION_DAYS,
+      liveTickIntervalMs: parsed.LIVE_TICK_INTERVAL_MS,
     },
   };
 }

@@ -150,6 +150,8 @@ export const envSchema = z.object({
   USAGE_HOURLY_RETENTION_DAYS: wholeNumber(1, 3650).default(14),
   USAGE_DAILY_RETENTION_DAYS: wholeNumber(1, 36500).default(400),
   USAGE_MONTHLY_RETENTION_DAYS: wholeNumber(1, 36500).default(3650),
+  /** Live usage ticks are cut this often; kept under a second so live views stay live. */
+  LIVE_TICK_INTERVAL_MS: wholeNumber(50, 900).default(500),
 });
 
 export type ParsedEnv = z.output<typeof envSchema>;

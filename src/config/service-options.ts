@@ -23,6 +23,7 @@ export function serviceOptionsFromConfig(
       day: config.usage.dailyRetentionDays,
       month: config.usage.monthlyRetentionDays,
     },
+    liveFeed: { tickIntervalMs: config.usage.liveTickIntervalMs },
     timeZone: config.limits.timeZone,
     weekStart: config.limits.weekStart,
     leaseTtlMs: config.limits.leaseTtlMs,

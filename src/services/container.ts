@@ -1,12 +1,14 @@
 // Builds every service over its Redis connections; shared by the server, the admin CLI and the tests.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
+import { AccountAdmin } from './accounts/account-admin.js';
 import { AccountGroupService } from './accounts/account-group-service.js';
 import { AccountHealth } from './accounts/account-health.js';
 import { AccountService } from './accounts/account-service.js';
 import type { HealthSettings } from './accounts/account-signals.js';
 import { ConnectionTestLog } from './accounts/connection-tests.js';
 import { AccountCredentials } from './accounts/credential-source.js';
+import { GroupAdmin } from './accounts/group-admin.js';
 import { OAuthClient } from './accounts/oauth/oauth-client.js';
 import { ClaudeOAuthFlow } from './accounts/oauth/oauth-flow.js';
 import { DEFAULT_OAUTH_SETTINGS, type OAuthSettings } from './accounts/oauth/oauth-settings.js';
@@ -24,16 +26,22 @@ import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
+import { LiveAccess } from './live/live-access.js';
+import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
 import { closeRedis, createRedisClient, createSubscriberClient } from './redis/connection.js';
 import { createKeys } from './redis/keys.js';
 import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
+import { SystemStatusService } from './system/system-status.js';
+import { PricingAdmin } from './usage/pricing-admin.js';
 import { PricingService } from './usage/pricing-service.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
 import { RollupJob } from './usage/rollup-job.js';
 import { UsageQueryService } from './usage/usage-query-service.js';
+import { UsageReports } from './usage/usage-reports.js';
 import { UsageSettler } from './usage/usage-settler.js';
+import { UserAdmin } from './users/user-admin.js';
 import { UserService } from './users/user-service.js';
 
 export interface ServiceOptions {
@@ -63,6 +71,8 @@ export interface ServiceOptions {
   oauth?: OAuthSettings;
   /** Sticky-session lifetime and how long accounts rest after each kind of upstream failure. */
   scheduling?: SchedulingOptions;
+  /** Tick interval and per-subscription bound of live subscriptions (defaults: 500 ms, 500 events). */
+  liveFeed?: Partial<LiveFeedOptions>;
   /** Whether this process runs background jobs (the server does; the CLI does not). */
   runJobs: boolean;
   logger: Logger;
@@ -82,6 +92,22 @@ export const DEFAULT_SCHEDULING: SchedulingOptions = {
   quotaCooldownMs: 3_600_000,
 };
 
+/**
+ * The control plane's side of the services: every operation behind its role rules and audited. GraphQL and
+ * tRPC call only these, so both surfaces apply the same rules.
+ */
+export interface ControlPlane {
+  users: UserAdmin;
+  apiKeys: ApiKeyAdmin;
+  accounts: AccountAdmin;
+  groups: GroupAdmin;
+  usage: UsageReports;
+  pricing: PricingAdmin;
+  system: SystemStatusService;
+  /** The live streams behind the role rules: what GraphQL subscriptions call. */
+  live: LiveAccess;
+}
+
 export interface Services {
   context: RedisContext;
   bus: EventBus;
@@ -90,6 +116,7 @@ export interface Services {
   audit: AuditLog;
   apiKeys: ApiKeyService;
   apiKeyAdmin: ApiKeyAdmin;
+  control: ControlPlane;
   accounts: AccountService;
   /** Authorization-code flow that creates and re-authorises claude-oauth accounts. */
   oauth: ClaudeOAuthFlow;
@@ -108,6 +135,8 @@ export interface Services {
   usage: UsageQueryService;
   rollups: RollupJob;
   leases: LeaseKeeper;
+  /** Live events on this instance (ledger tail, usage ticks, account states), fed by pub/sub. */
+  liveFeed: LiveFeed;
   /** Waits for in-flight settles, stops jobs and closes every connection. */
   stop(): Promise<void>;
 }
@@ -181,6 +210,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     );
     const usage = new UsageQueryService(context);
     const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
+    const liveFeed = new LiveFeed(bus, { ...DEFAULT_LIVE_FEED_OPTIONS, ...options.liveFeed }, options.logger);
 
     // Their unsubscribe functions are not needed: closing the subscriber connection ends every subscription,
     // and an UNSUBSCRIBE sent to a Redis that went away would wait for it forever.
@@ -196,7 +226,24 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       reconciler.start();
     }
 
+    const apiKeyAdmin = new ApiKeyAdmin(apiKeys, audit, {
+      maxKeysPerMember: options.maxKeysPerMember ?? 10,
+    });
+    const connectionTests = new ConnectionTestLog(context);
+    const control: ControlPlane = {
+      users: new UserAdmin(users, audit),
+      apiKeys: apiKeyAdmin,
+      accounts: new AccountAdmin(accounts, health, connectionTests, oauth, audit),
+      groups: new GroupAdmin(groups, audit),
+      usage: new UsageReports(usage, apiKeyAdmin, admission),
+      pricing: new PricingAdmin(pricing, audit),
+      system: new SystemStatusService(context),
+      live: new LiveAccess(liveFeed, apiKeys),
+    };
+
     const stop = async () => {
+      // Live readers see their streams end rather than wait on a subscriber connection about to close.
+      liveFeed.close();
       await settler.drain();
       leases.stop();
       await rollups.stop();
@@ -210,14 +257,15 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       auth,
       audit,
       apiKeys,
-      apiKeyAdmin: new ApiKeyAdmin(apiKeys, audit, { maxKeysPerMember: options.maxKeysPerMember ?? 10 }),
+      apiKeyAdmin,
+      control,
       accounts,
       oauth,
       oauthTokens,
       credentials,
       groups,
       health,
-      connectionTests: new ConnectionTestLog(context),
+      connectionTests,
       pricing,
       scheduler,
       admission,
@@ -226,6 +274,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       usage,
       rollups,
       leases,
+      liveFeed,
       stop,
     };
   } catch (error) {

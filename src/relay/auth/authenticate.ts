@@ -18,7 +18,5 @@ export async function authenticateRequest(
       'Missing API key: send it as x-api-key or Authorization: Bearer <key>',
     );
   }
-  const key = await deps.apiKeys.authenticate(secret);
-  if (!key.enabled) throw new AppError('unauthenticated', 'This API key is disabled');
-  return key;
+  return deps.apiKeys.authenticateEnabled(secret);
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import { newId } from '../../lib/ids.js';
 import { InvalidatingCache } from '../cache/invalidating-cache.js';
 import type { EventBus } from '../events/event-bus.js';
-import { pageByScore } from '../redis/pagination.js';
+import { pageOfRecords } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
 import { parseInput } from '../validation.js';
 import {
@@ -74,11 +74,7 @@ export class AccountGroupService {
     options: { limit?: number; cursor?: string } = {},
   ): Promise<{ items: AccountGroup[]; nextCursor?: string }> {
     const { redis, keys } = this.context;
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const page = await pageByScore(redis, keys.accountGroupsIndex(), limit, options.cursor);
-    const raws = page.ids.length > 0 ? await redis.mget(page.ids.map((id) => keys.accountGroup(id))) : [];
-    const items = raws.flatMap((raw) => (raw ? [parse(raw)] : []));
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    return pageOfRecords(redis, keys.accountGroupsIndex(), options, keys.accountGroup, parse);
   }
 
   async update(id: string, patch: UpdateGroupInput): Promise<AccountGroup> {

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js';
 import { InvalidatingCache } from '../cache/invalidating-cache.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { EventBus } from '../events/event-bus.js';
-import { pageByScore } from '../redis/pagination.js';
+import { pageOfRecords } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
 import { parseInput } from '../validation.js';
 import {
@@ -109,12 +109,9 @@ export class AccountService {
   async list(
     options: { limit?: number; cursor?: string } = {},
   ): Promise<{ items: Account[]; nextCursor?: string }> {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
-    const page = await pageByScore(this.redis, this.keys.accountsIndex(), limit, options.cursor);
-    const records =
-      page.ids.length > 0 ? await this.redis.mget(page.ids.map((id) => this.keys.account(id))) : [];
-    const items = records.flatMap((raw) => (raw ? [toAccount(parseStored(raw))] : []));
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    return pageOfRecords(this.redis, this.keys.accountsIndex(), options, this.keys.account, (raw) =>
+      toAccount(parseStored(raw)),
+    );
   }
 
   async update(id: string, patch: UpdateAccountInput): Promise<Account> {

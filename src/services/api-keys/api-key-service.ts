@@ -3,7 +3,7 @@ import { AppError } from '../../errors/app-error.js';
 import { newId } from '../../lib/ids.js';
 import { InvalidatingCache } from '../cache/invalidating-cache.js';
 import type { EventBus } from '../events/event-bus.js';
-import { pageByScore } from '../redis/pagination.js';
+import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
 import { parseInput } from '../validation.js';
 import { generateKeySecret, hashKeySecret, keyHint, sameHash } from './api-key-secret.js';
@@ -32,10 +32,7 @@ export interface IssuedApiKey {
   plaintext: string;
 }
 
-export interface ApiKeyPage {
-  items: ApiKey[];
-  nextCursor: string | undefined;
-}
+export type ApiKeyPage = RecordPage<ApiKey>;
 
 export class ApiKeyService {
   /** Validated keys by hash; `null` remembers briefly that a hash is unknown. */
@@ -100,12 +97,8 @@ export class ApiKeyService {
 
   /** Newest first, paginated through the index (never SCAN); the cursor survives inserts and deletes. */
   async list(options: { limit?: number; cursor?: string; ownerId?: string } = {}): Promise<ApiKeyPage> {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
     const index = options.ownerId ? this.keys.apiKeysByOwner(options.ownerId) : this.keys.apiKeysIndex();
-    const { ids, nextCursor } = await pageByScore(this.redis, index, limit, options.cursor);
-    const records = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.apiKey(id))) : [];
-    const items = records.flatMap((raw) => (raw ? [toApiKey(parseStored(raw))] : []));
-    return { items, nextCursor };
+    return pageOfRecords(this.redis, index, options, this.keys.apiKey, (raw) => toApiKey(parseStored(raw)));
   }
 
   /**
@@ -175,6 +168,13 @@ export class ApiKeyService {
       throw new AppError('unauthenticated', 'Invalid API key');
     }
     return stored;
+  }
+
+  /** As `authenticate`, refusing disabled keys: the rule for every surface that takes a relay key. */
+  async authenticateEnabled(secret: string): Promise<StoredApiKey> {
+    const key = await this.authenticate(secret);
+    if (!key.enabled) throw new AppError('unauthenticated', 'This API key is disabled');
+    return key;
   }
 
   private async loadByHash(hash: string): Promise<StoredApiKey | null> {

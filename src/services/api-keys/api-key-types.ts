@@ -83,6 +83,12 @@ export type CreateApiKeyInput = z.input<typeof createApiKeyInputSchema>;
 export const updateApiKeyInputSchema = z.object(keyFields).partial();
 export type UpdateApiKeyInput = z.input<typeof updateApiKeyInputSchema>;
 
+/**
+ * A create request as the caller sent it, defaults not applied: edges validate with this, so the rule that
+ * members may set only some fields sees what the caller set rather than the defaults.
+ */
+export const createApiKeyRequestSchema = updateApiKeyInputSchema.required({ name: true });
+
 export const storedApiKeySchema = z.object({
   ...keyFields,
   id: z.string(),

@@ -30,6 +30,18 @@ export interface AuditQuery {
   cursor?: string;
 }
 
+/** `AuditQuery` as callers send it; the cursor is a stream id from a previous page's `nextCursor`. */
+export const auditQuerySchema = z.object({
+  actor: z.string().min(1).max(100).optional(),
+  action: z.string().min(1).max(100).optional(),
+  target: z.string().min(1).max(200).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+-\d+$/, { error: 'must be a cursor from nextCursor' })
+    .optional(),
+}) satisfies z.ZodType<AuditQuery>;
+
 const MAX_ENTRIES = 100_000;
 /** Entries read per round trip while filtering. */
 const SCAN_BATCH = 200;

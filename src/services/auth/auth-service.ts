@@ -1,5 +1,6 @@
 // Control-plane sign-in: login with a rate limit, refresh-token rotation, logout, password change, and the
 // principal behind an access token. Every outcome that changes a session is written to the audit log.
+import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { UserService } from '../users/user-service.js';
@@ -20,6 +21,20 @@ export interface LoginResult extends IssuedTokens {
 }
 
 const WRONG_CREDENTIALS = 'Wrong username or password';
+
+/**
+ * What the sign-in operations take, bounded before any hashing. Only bounds: the rules of a new password are
+ * the user service's, and a login must not say which rule a stored password would break.
+ */
+export const loginInputSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export const refreshInputSchema = z.object({ refreshToken: z.string().min(1).max(200) });
+export const changePasswordInputSchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256),
+});
 
 export class AuthService {
   constructor(
@@ -45,10 +60,15 @@ export class AuthService {
 
   async refresh(refreshToken: string): Promise<IssuedTokens> {
     try {
-      return await this.tokens.rotate(refreshToken, async (userId) => {
+      let holder: string | undefined;
+      const tokens = await this.tokens.rotate(refreshToken, async (userId) => {
+        holder = userId;
         const user = await this.users.get(userId);
         return user && !user.disabled ? user : undefined;
       });
+      // The session's holder is known only once the token is read; no token value goes into the entry.
+      if (holder) await this.audit.record({ actor: holder, action: 'auth.refresh', target: holder });
+      return tokens;
     } catch (error) {
       if (error instanceof AppError && error.details?.reason === 'refresh_token_reused') {
         await this.audit.record({ actor: 'system', action: 'auth.refresh_reused', target: 'session' });

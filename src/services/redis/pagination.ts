@@ -1,5 +1,6 @@
 // Cursor pagination over a sorted-set index, newest (highest score) first, stable across inserts and deletes.
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 
 export interface IndexPage {
@@ -36,6 +37,34 @@ export async function pageByScore(
     last = { score, id };
   }
   return { ids, nextCursor: more && last ? encodeCursor(last.score, last.id) : undefined };
+}
+
+/** A page request as the control plane takes it; `limit` has the bounds `pageOfRecords` applies. */
+export const pageQuerySchema = z.object({
+  limit: z.number().int().min(1).max(500).optional(),
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type PageQuery = z.input<typeof pageQuerySchema>;
+
+export interface RecordPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A page of JSON records indexed by a sorted set: the ids, then the records in one MGET. */
+export async function pageOfRecords<T>(
+  redis: Redis,
+  index: string,
+  options: { limit?: number; cursor?: string },
+  keyOf: (id: string) => string,
+  parse: (raw: string) => T,
+): Promise<RecordPage<T>> {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+  const page = await pageByScore(redis, index, limit, options.cursor);
+  const raws = page.ids.length > 0 ? await redis.mget(page.ids.map(keyOf)) : [];
+  // A record deleted between the two reads is skipped rather than shown as a hole.
+  const items = raws.flatMap((raw) => (raw ? [parse(raw)] : []));
+  return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
 }
 
 function encodeCursor(score: number, id: string): string {

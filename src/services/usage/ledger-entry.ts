@@ -38,6 +38,9 @@ const FORMAT_VERSION = 1;
 /** The stream field that holds an entry. */
 export const LEDGER_FIELD = 'e';
 
+/** The pub/sub topic on which each settle batch announces its entries (see encodeLedgerBatch). */
+export const LEDGER_TOPIC = 'ledger';
+
 /**
  * One entry is one positional JSON array in a single stream field: a settle sends three arguments instead of
  * forty-odd, which is most of what encoding a settle costs, and the array stays readable with XRANGE.
@@ -71,6 +74,26 @@ export function encodeLedgerEntry(entry: LedgerEntry): string {
   ]);
 }
 
+/**
+ * A settle batch as one pub/sub message: the entries' encodings, already built for the stream, joined into a
+ * JSON array, so announcing a batch costs a string join rather than a serialisation per request.
+ */
+export function encodeLedgerBatch(encoded: readonly string[]): string {
+  return `[${encoded.join(',')}]`;
+}
+
+/** Reads a batch message back; anything that is not an array of entries is skipped. */
+export function decodeLedgerBatch(message: string): LedgerEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((values: unknown) => (Array.isArray(values) ? [decodeLedgerValues(values)] : []));
+}
+
 /** Reads a stream entry back; fields it cannot read become neutral values rather than an exception. */
 export function decodeLedgerEntry(id: string, pairs: string[]): StoredLedgerEntry {
   let values: unknown[] = [];
@@ -81,6 +104,11 @@ export function decodeLedgerEntry(id: string, pairs: string[]): StoredLedgerEntr
   } catch {
     values = [];
   }
+  return { id, ...decodeLedgerValues(values) };
+}
+
+/** One entry's positional array, as encodeLedgerEntry wrote it. */
+function decodeLedgerValues(values: readonly unknown[]): LedgerEntry {
   const text = (index: number) => (typeof values[index] === 'string' ? (values[index] as string) : '');
   const optional = (index: number) =>
     typeof values[index] === 'string' ? (values[index] as string) : undefined;
@@ -90,7 +118,6 @@ export function decodeLedgerEntry(id: string, pairs: string[]): StoredLedgerEntr
     : null;
   const outcome = OUTCOMES.find((candidate) => candidate === values[16]) ?? 'upstream_error';
   return {
-    id,
     requestId: text(1),
     at: number(2),
     keyId: text(3),

@@ -1,9 +1,12 @@
-// Reads usage back: rollup totals and per-model breakdowns over a day range, and the ledger itself.
+// Reads usage back: rollup totals and per-model breakdowns over a day range, time series, top-N rankings,
+// and the ledger itself (filtered, paginated).
 import { AppError } from '../../errors/app-error.js';
+import type { Granularity } from '../redis/keys.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { decodeLedgerEntry, type StoredLedgerEntry } from './ledger-entry.js';
-import { daysBetween } from './periods.js';
+import { daysBetween, periodsBetween } from './periods.js';
 import { type Dimension, METRICS, type Metric } from './rollup-batch.js';
+import type { Outcome } from './usage-types.js';
 
 export interface UsageTotals {
   requests: number;
@@ -50,6 +53,57 @@ export function emptyTotals(): UsageTotals {
 function isMetric(value: string): value is Metric {
   return (METRICS as readonly string[]).includes(value);
 }
+
+/** Adds a rollup hash's top-level metrics into `totals`. */
+function addTotals(totals: UsageTotals, hash: Record<string, string>): UsageTotals {
+  for (const metric of METRICS) {
+    const value = hash[metric];
+    if (value !== undefined) totals[FIELD_OF[metric]] += Number(value);
+  }
+  return totals;
+}
+
+export interface UsagePoint extends UsageTotals {
+  /** The period's name: `2026-11-22T13`, `2026-11-22` or `2026-11`. */
+  period: string;
+  /** When the period starts, ms since the epoch. */
+  start: number;
+}
+
+export interface UsageSeries {
+  granularity: Granularity;
+  points: UsagePoint[];
+  totals: UsageTotals;
+}
+
+export interface RankedUsage {
+  entity: string;
+  costMicros: number;
+  requests: number;
+}
+
+export interface LedgerFilter {
+  keyIds?: readonly string[];
+  accountId?: string;
+  /** Matches the model the client asked for or the one sent upstream. */
+  model?: string;
+  outcome?: Outcome;
+  /** Arrival time bounds, ms since the epoch, inclusive. */
+  from?: number;
+  to?: number;
+}
+
+export interface LedgerPage {
+  items: StoredLedgerEntry[];
+  /** The last entry examined: pass it back for the next page. */
+  nextCursor: string | undefined;
+}
+
+/** Entries read per round trip while filtering the ledger, and the most one page may examine. */
+const LEDGER_SCAN_BATCH = 500;
+const LEDGER_SCAN_BUDGET = 20_000;
+/** A request is settled (and appended) after it arrives; its stream id can trail `at` by this much. */
+const SETTLE_LAG_MS = 3_600_000;
 
 export class UsageQueryService {
   constructor(private readonly context: RedisContext) {}
@@ -101,6 +155,109 @@ export class UsageQueryService {
     return { dimension, entity, from, to, totals, byModel, byDay };
   }
 
+  /** One point per period overlapping [from, to] (ms since the epoch), zero-filled, oldest first. */
+  async series(
+    dimension: Dimension,
+    entity: string,
+    granularity: Granularity,
+    from: number,
+    to: number,
+  ): Promise<UsageSeries> {
+    const periods = rangeOf(granularity, from, to);
+    const pipeline = this.context.redis.pipeline();
+    for (const { period } of periods) {
+      pipeline.hgetall(this.context.keys.usageRollup(dimension, entity, granularity, period));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const totals = emptyTotals();
+    const points = periods.map(({ period, start }, index) => {
+      const hash = (results[index]?.[1] ?? {}) as Record<string, string>;
+      addTotals(totals, hash);
+      return { period, start, ...addTotals(emptyTotals(), hash) };
+    });
+    return { granularity, points, totals };
+  }
+
+  /**
+   * The entities that cost most over the periods overlapping [from, to], requests breaking ties; `only`
+   * restricts the ranking to some entities (a member's own keys).
+   */
+  async top(
+    dimension: Exclude<Dimension, 'global'>,
+    granularity: Granularity,
+    from: number,
+    to: number,
+    limit: number,
+    only?: ReadonlySet<string>,
+  ): Promise<RankedUsage[]> {
+    const { redis, keys } = this.context;
+    const rankings = rangeOf(granularity, from, to).map(({ period }) =>
+      keys.usageRanking(dimension, granularity, period),
+    );
+    // ZUNION reads without storing; the ranking keys share the {usage} slot, so this also runs on a cluster.
+    const [costs, requests] = await Promise.all([
+      redis.call('ZUNION', rankings.length, ...rankings, 'WITHSCORES'),
+      redis.call('ZUNION', rankings.length, ...rankings.map((key) => `${key}:req`), 'WITHSCORES'),
+    ]);
+    const ranked = new Map<string, RankedUsage>();
+    const fold = (raw: unknown, field: 'costMicros' | 'requests') => {
+      const list = Array.isArray(raw) ? (raw as string[]) : [];
+      for (let index = 0; index + 1 < list.length; index += 2) {
+        const entity = list[index] ?? '';
+        if (only && !only.has(entity)) continue;
+        const entry = ranked.get(entity) ?? { entity, costMicros: 0, requests: 0 };
+        entry[field] = Number(list[index + 1]);
+        ranked.set(entity, entry);
+      }
+    };
+    fold(costs, 'costMicros');
+    fold(requests, 'requests');
+    return [...ranked.values()]
+      .sort(
+        (a, b) => b.costMicros - a.costMicros || b.requests - a.requests || (a.entity < b.entity ? -1 : 1),
+      )
+      .slice(0, limit);
+  }
+
+  /**
+   * Newest first, filtered. A page examines at most LEDGER_SCAN_BUDGET entries, so a rare filter may give a
+   * short (even empty) page with a cursor to go on from; no cursor means the ledger is exhausted.
+   */
+  async ledgerPage(filter: LedgerFilter, limit: number, cursor: string | undefined): Promise<LedgerPage> {
+    if (cursor !== undefined && !/^\d+-\d+$/.test(cursor)) {
+      throw new AppError('invalid_request', 'Invalid pagination cursor', { details: { field: 'after' } });
+    }
+    const { redis, keys } = this.context;
+    const keyIds = filter.keyIds && new Set(filter.keyIds);
+    const matches = (entry: StoredLedgerEntry) =>
+      (!keyIds || keyIds.has(entry.keyId)) &&
+      (filter.accountId === undefined || entry.accountId === filter.accountId) &&
+      (filter.model === undefined || entry.model === filter.model || entry.upstreamModel === filter.model) &&
+      (filter.outcome === undefined || entry.outcome === filter.outcome) &&
+      (filter.from === undefined || entry.at >= filter.from) &&
+      (filter.to === undefined || entry.at <= filter.to);
+    const items: StoredLedgerEntry[] = [];
+    let end = cursor ? `(${cursor}` : filter.to === undefined ? '+' : String(filter.to + SETTLE_LAG_MS);
+    const start = filter.from === undefined ? '-' : String(filter.from);
+    let examined = 0;
+    while (examined < LEDGER_SCAN_BUDGET) {
+      const raw = await redis.xrevrange(keys.ledgerStream(), end, start, 'COUNT', LEDGER_SCAN_BATCH);
+      for (const [index, [id, fields]] of raw.entries()) {
+        const entry = decodeLedgerEntry(id, fields);
+        if (matches(entry)) items.push(entry);
+        if (items.length === limit) {
+          const more = index < raw.length - 1 || raw.length === LEDGER_SCAN_BATCH;
+          return { items, nextCursor: more ? id : undefined };
+        }
+      }
+      examined += raw.length;
+      const last = raw[raw.length - 1];
+      if (raw.length < LEDGER_SCAN_BATCH || !last) return { items, nextCursor: undefined };
+      end = `(${last[0]}`;
+    }
+    return { items, nextCursor: end.slice(1) };
+  }
+
   /** Newest first. */
   async recentLedger(count: number): Promise<StoredLedgerEntry[]> {
     const raw = await this.context.redis.xrevrange(
@@ -111,5 +268,13 @@ export class UsageQueryService {
       count,
     );
     return raw.map(([id, fields]) => decodeLedgerEntry(id, fields));
+  }
+}
+
+function rangeOf(granularity: Granularity, from: number, to: number) {
+  try {
+    return periodsBetween(granularity, from, to);
+  } catch (error) {
+    throw new AppError('invalid_request', (error as Error).message, { details: { field: 'to' } });
   }
 }

@@ -7,7 +7,13 @@ import type { AdmissionService, AdmissionTicket } from '../admission/admission-s
 import type { RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
-import { encodeLedgerEntry, LEDGER_FIELD, type LedgerEntry } from './ledger-entry.js';
+import {
+  encodeLedgerBatch,
+  encodeLedgerEntry,
+  LEDGER_FIELD,
+  LEDGER_TOPIC,
+  type LedgerEntry,
+} from './ledger-entry.js';
 import type { PricingService } from './pricing-service.js';
 import { type Outcome, type TokenUsage, totalInputTokens } from './usage-types.js';
 
@@ -118,7 +124,11 @@ export class UsageSettler {
     const { keys, scripts, redis } = this.context;
     const pipeline = redis.pipeline();
     const pairs: string[] = [];
-    for (const pending of batch) pairs.push(pending.entry.requestId, pending.encoded);
+    const encoded: string[] = [];
+    for (const pending of batch) {
+      pairs.push(pending.entry.requestId, pending.encoded);
+      encoded.push(pending.encoded);
+    }
     scripts.queue(
       pipeline,
       'ledger-append-batch',
@@ -136,6 +146,10 @@ export class UsageSettler {
     for (const { ticket, entry } of batch) {
       if (ticket) this.admission.settleInto(pipeline, ticket, entry.costMicros, totalTokens(entry.usage));
     }
+    // Live subscribers on every instance hear of the batch in the same round trip, as one message built from
+    // the encodings already made for the stream. Last in the pipeline, so the results above keep their index.
+    // A request id settled twice is announced twice: rare (a retried settle), and only live views see it.
+    pipeline.publish(keys.channel(LEDGER_TOPIC), encodeLedgerBatch(encoded));
     try {
       const results = await pipeline.exec();
       const appended = pipelineResult(results?.[0] as [Error | null, unknown] | undefined);

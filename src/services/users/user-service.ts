@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { newId } from '../../lib/ids.js';
 import type { Keys } from '../redis/keys.js';
+import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { modifyRecord, type RedisContext } from '../redis/record-store.js';
 import { parseInput } from '../validation.js';
 import { hashPassword, verifyPassword } from './password.js';
 import {
   passwordSchema,
   publicUser,
+  ROLES,
   type Role,
   type StoredUser,
   storedUserSchema,
@@ -19,6 +21,9 @@ import {
 
 const newUserSchema = z.object({ username: usernameSchema, password: passwordSchema });
 const newPasswordSchema = z.object({ newPassword: passwordSchema });
+export const userPatchSchema = z.object({ role: z.enum(ROLES), disabled: z.boolean() }).partial();
+
+export type UserPatch = z.input<typeof userPatchSchema>;
 
 export interface CreateUserInput {
   username: string;
@@ -61,6 +66,32 @@ export class UserService {
       .zadd(this.keys.usersIndex(), now, user.id)
       .exec();
     return publicUser(user);
+  }
+
+  /** Newest first; pass `nextCursor` back as `cursor` for the next page. */
+  list(options: { limit?: number; cursor?: string } = {}): Promise<RecordPage<User>> {
+    return pageOfRecords(this.redis, this.keys.usersIndex(), options, this.keys.user, parsePublicUser);
+  }
+
+  /** Every user, for rules over all of them (the last admin); user counts are small. */
+  async all(): Promise<User[]> {
+    const ids = await this.redis.zrange(this.keys.usersIndex(), 0, -1);
+    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.user(id))) : [];
+    return raws.flatMap((raw) => (raw ? [parsePublicUser(raw)] : []));
+  }
+
+  /**
+   * Changes the role or the disabled flag. Either change ends the user's sessions (the session version
+   * moves on), so a demoted or disabled user keeps no access granted under the old terms.
+   */
+  async update(userId: string, patch: UserPatch): Promise<User> {
+    const changes = parseInput(userPatchSchema, patch);
+    const updated = await this.modify(userId, (user) => ({
+      ...user,
+      ...changes,
+      sessionVersion: user.sessionVersion + 1,
+    }));
+    return publicUser(updated);
   }
 
   async findByUsername(username: string): Promise<User | undefined> {
@@ -121,4 +152,8 @@ export class UserService {
     const raw = await this.redis.get(this.keys.user(userId));
     return raw ? storedUserSchema.parse(JSON.parse(raw)) : undefined;
   }
+}
+
+function parsePublicUser(raw: string): User {
+  return publicUser(storedUserSchema.parse(JSON.parse(raw)));
 }

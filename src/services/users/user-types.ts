@@ -15,6 +15,13 @@ export const passwordSchema = z
   .min(12, { error: 'must be at least 12 characters' })
   .max(256, { error: 'must be at most 256 characters' });
 
+/** What creating a user takes; the service checks the same fields. */
+export const createUserInputSchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  role: z.enum(ROLES),
+});
+
 export const storedUserSchema = z.object({
   id: z.string(),
   username: usernameSchema,

@@ -49,7 +49,7 @@ export interface OAuthReauthorizeInput {
 
 const pastedCodeSchema = z.string().trim().min(1).max(4096);
 
-const startInputSchema = z
+export const oauthStartInputSchema = z
   .object({
     name: z.string().trim().min(1).max(100).optional(),
     accountId: z.string().min(1).max(100).optional(),
@@ -61,13 +61,13 @@ const accountFieldsSchema = createAccountInputSchema.omit({ type: true, credenti
   proxyPassword: z.string().max(1024).optional(),
 });
 
-const exchangeInputSchema = z.object({
+export const oauthExchangeInputSchema = z.object({
   sessionId: sessionIdSchema,
   code: pastedCodeSchema,
   account: accountFieldsSchema,
 });
 
-const reauthorizeInputSchema = z.object({
+export const oauthReauthorizeInputSchema = z.object({
   accountId: z.string().min(1).max(100),
   sessionId: sessionIdSchema,
   code: pastedCodeSchema,
@@ -87,7 +87,7 @@ export class ClaudeOAuthFlow {
   }
 
   async start(input?: OAuthStartInput): Promise<OAuthStart> {
-    const { name, accountId } = parseInput(startInputSchema, input);
+    const { name, accountId } = parseInput(oauthStartInputSchema, input);
     if (accountId !== undefined) await this.requireOAuthAccount(accountId);
     const pkce = createPkce();
     const expiresAt = this.now() + SESSION_TTL_MS;
@@ -112,7 +112,7 @@ export class ClaudeOAuthFlow {
   /** Creates a claude-oauth account from the pasted code. The session is used up, whatever the outcome. */
   async exchange(input: OAuthExchangeInput): Promise<Account> {
     // Validated before the session is taken, so a typo in the settings does not cost the user a sign-in.
-    const { sessionId, code, account } = parseInput(exchangeInputSchema, {
+    const { sessionId, code, account } = parseInput(oauthExchangeInputSchema, {
       ...input,
       account: input.account ?? {},
     });
@@ -142,7 +142,7 @@ export class ClaudeOAuthFlow {
 
   /** Replaces the tokens of the account the session was started for (after a revoked refresh token, say). */
   async reauthorize(input: OAuthReauthorizeInput): Promise<Account> {
-    const { accountId, sessionId, code } = parseInput(reauthorizeInputSchema, input);
+    const { accountId, sessionId, code } = parseInput(oauthReauthorizeInputSchema, input);
     const session = await this.sessions.take(sessionId);
     if (session.accountId !== accountId) {
       throw new AppError(

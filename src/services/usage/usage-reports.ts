@@ -1,0 +1,121 @@
+// Usage as the control plane reports it: time series, top-N rankings, the ledger and live limits, scoped by
+// role. Readers see everything; members only their own keys; a key holder (signed in with the relay key
+// itself, no user) only that key.
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.js';
+import { READERS, requireRole } from '../access/roles.js';
+import type { AdmissionService } from '../admission/admission-service.js';
+import type { KeyUsage } from '../admission/key-usage.js';
+import type { ApiKeyAdmin } from '../api-keys/api-key-admin.js';
+import type { ApiKey } from '../api-keys/api-key-types.js';
+import type { Principal } from '../auth/auth-service.js';
+import { parseInput } from '../validation.js';
+import type {
+  LedgerFilter,
+  LedgerPage,
+  RankedUsage,
+  UsageQueryService,
+  UsageSeries,
+} from './usage-query-service.js';
+
+const id = z.string().trim().min(1).max(100);
+const time = z.number().int().min(0);
+
+export const usageRangeSchema = z.object({
+  granularity: z.enum(['hour', 'day', 'month']),
+  from: time,
+  to: time,
+});
+
+export const usageSeriesInputSchema = usageRangeSchema.extend({
+  dimension: z.enum(['global', 'key', 'account', 'model']),
+  /** The key, account or model; not given for `global`. */
+  id: z.string().trim().min(1).max(200).optional(),
+});
+export type UsageSeriesInput = z.input<typeof usageSeriesInputSchema>;
+
+export const usageTopInputSchema = usageRangeSchema.extend({
+  dimension: z.enum(['key', 'account', 'model']),
+  limit: z.number().int().min(1).max(100).default(10),
+});
+export type UsageTopInput = z.input<typeof usageTopInputSchema>;
+
+export const ledgerQuerySchema = z.object({
+  keyId: id.optional(),
+  accountId: id.optional(),
+  model: z.string().trim().min(1).max(200).optional(),
+  outcome: z.enum(['ok', 'client_aborted', 'upstream_error', 'failed_over']).optional(),
+  from: time.optional(),
+  to: time.optional(),
+  first: z.number().int().min(1).max(500).default(50),
+  after: z.string().max(64).optional(),
+});
+export type LedgerQuery = z.input<typeof ledgerQuerySchema>;
+
+/** The most keys one member may own is small; their ids fit in one read. */
+const OWNED_KEYS_READ = 500;
+
+export class UsageReports {
+  constructor(
+    private readonly usage: UsageQueryService,
+    private readonly keys: ApiKeyAdmin,
+    private readonly admission: AdmissionService,
+  ) {}
+
+  async series(actor: Principal, input: UsageSeriesInput): Promise<UsageSeries> {
+    const query = parseInput(usageSeriesInputSchema, input);
+    const entity = query.dimension === 'global' ? 'all' : query.id;
+    if (entity === undefined) {
+      throw new AppError('invalid_request', `id: required for the ${query.dimension} dimension`, {
+        details: { field: 'id' },
+      });
+    }
+    if (query.dimension === 'key') await this.keys.get(actor, entity);
+    else requireRole(actor, READERS);
+    return this.usage.series(query.dimension, entity, query.granularity, query.from, query.to);
+  }
+
+  async top(actor: Principal, input: UsageTopInput): Promise<RankedUsage[]> {
+    const query = parseInput(usageTopInputSchema, input);
+    let only: Set<string> | undefined;
+    if (!READERS.includes(actor.role)) {
+      if (query.dimension !== 'key') requireRole(actor, READERS);
+      only = new Set(await this.ownedKeyIds(actor));
+    }
+    return this.usage.top(query.dimension, query.granularity, query.from, query.to, query.limit, only);
+  }
+
+  async ledger(actor: Principal, input: LedgerQuery): Promise<LedgerPage> {
+    const { first, after, keyId, ...rest } = parseInput(ledgerQuerySchema, input);
+    const filter: LedgerFilter = { ...rest };
+    if (keyId !== undefined) {
+      await this.keys.get(actor, keyId);
+      filter.keyIds = [keyId];
+    } else if (!READERS.includes(actor.role)) {
+      filter.keyIds = await this.ownedKeyIds(actor);
+      if (filter.keyIds.length === 0) return { items: [], nextCursor: undefined };
+    }
+    return this.usage.ledgerPage(filter, first, after);
+  }
+
+  /** Spend against each of the key's limits right now, with reset times. */
+  async keyLimits(actor: Principal, keyId: string): Promise<KeyUsage> {
+    return this.admission.usage(await this.keys.get(actor, keyId));
+  }
+
+  /** For a caller who presented the relay key itself: that key's limits. */
+  holderLimits(key: ApiKey): Promise<KeyUsage> {
+    return this.admission.usage(key);
+  }
+
+  /** For a caller who presented the relay key itself: that key's usage over a range. */
+  holderSeries(key: ApiKey, input: z.input<typeof usageRangeSchema>): Promise<UsageSeries> {
+    const query = parseInput(usageRangeSchema, input);
+    return this.usage.series('key', key.id, query.granularity, query.from, query.to);
+  }
+
+  private async ownedKeyIds(actor: Principal): Promise<string[]> {
+    const page = await this.keys.list(actor, { limit: OWNED_KEYS_READ });
+    return page.items.map((key) => key.id);
+  }
+}

@@ -1,0 +1,63 @@
+// Control-plane users as admins manage them: list, create, change role, disable; every change audited.
+// Guards against locking everyone out: no admin changes their own role or access, and the last enabled admin
+// stays one.
+import { AppError } from '../../errors/app-error.js';
+import { requireRole } from '../access/roles.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/auth-service.js';
+import type { RecordPage } from '../redis/pagination.js';
+import type { CreateUserInput, UserPatch, UserService } from './user-service.js';
+import type { User } from './user-types.js';
+
+const ADMINS = ['admin'] as const;
+
+export class UserAdmin {
+  constructor(
+    private readonly users: UserService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  list(actor: Principal, options: { limit?: number; cursor?: string }): Promise<RecordPage<User>> {
+    requireRole(actor, ADMINS);
+    return this.users.list(options);
+  }
+
+  async get(actor: Principal, id: string): Promise<User> {
+    if (actor.userId !== id) requireRole(actor, ADMINS);
+    const user = await this.users.get(id);
+    if (!user) throw new AppError('not_found', `User ${id} does not exist`);
+    return user;
+  }
+
+  async create(actor: Principal, input: CreateUserInput): Promise<User> {
+    requireRole(actor, ADMINS);
+    const user = await this.users.create(input);
+    await this.audit.record({ actor: actor.userId, action: 'user.create', target: user.id, after: user });
+    return user;
+  }
+
+  async update(actor: Principal, id: string, patch: UserPatch): Promise<User> {
+    requireRole(actor, ADMINS);
+    if (id === actor.userId && (patch.role !== undefined || patch.disabled !== undefined)) {
+      throw new AppError('conflict', 'Admins cannot change their own role or disable themselves', {
+        details: { field: patch.role === undefined ? 'disabled' : 'role' },
+      });
+    }
+    const before = await this.get(actor, id);
+    const losesAdmin =
+      before.role === 'admin' && (patch.disabled === true || (patch.role ?? 'admin') !== 'admin');
+    if (losesAdmin && !before.disabled) await this.requireAnotherAdmin(id);
+    const after = await this.users.update(id, patch);
+    await this.audit.record({ actor: actor.userId, action: 'user.update', target: id, before, after });
+    return after;
+  }
+
+  private async requireAnotherAdmin(id: string): Promise<void> {
+    const others = (await this.users.all()).filter(
+      (user) => user.id !== id && user.role === 'admin' && !user.disabled,
+    );
+    if (others.length === 0) {
+      throw new AppError('conflict', 'This is the last enabled admin; make another admin first');
+    }
+  }
+}

@@ -5,6 +5,8 @@ import { resolveSecrets } from './config/secrets.js';
 import { serviceOptionsFromConfig } from './config/service-options.js';
 import { type App, buildApp } from './http/app.js';
 import { GRAPHQL_PATH, mountGraphQL } from './http/graphql-endpoint.js';
+import { attachGraphQLWs } from './http/graphql-ws.js';
+import { mountTrpc, TRPC_PATH } from './http/trpc-endpoint.js';
 import type { Logger } from './lib/logger.js';
 import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
@@ -14,7 +16,7 @@ import { createServices, type Services } from './services/container.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
 
-/** Control-plane requests are small: a GraphQL document with variables. */
+/** Control-plane requests are small: a GraphQL document with variables, a batch of tRPC calls. */
 const CONTROL_PLANE_BODY_LIMIT = 1024 * 1024;
 
 export interface RunningServer {
@@ -101,18 +103,28 @@ export async function startServer(
       trustProxy: config.http.trustProxy,
       checkReady: () => pingWithin(() => redis.ping(), 1000),
       routes: buildRelayRoutes(relay),
-      mount: (express) =>
+      mount: (express) => {
         mountGraphQL(express, {
           services,
           logger,
           graphiql: config.env === 'development',
           bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
-        }),
-      ownBodyPaths: [GRAPHQL_PATH],
+        });
+        mountTrpc(express, { services, logger, bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT });
+      },
+      ownBodyPaths: [GRAPHQL_PATH, TRPC_PATH],
+    });
+    const subscriptions = attachGraphQLWs(app.server, {
+      services,
+      logger,
+      trustProxy: config.http.trustProxy,
+      production: config.env === 'production',
     });
     const { port, url } = await app.start(config.http.port, config.http.host);
-    // Stopping runs in reverse: the app drains first, then services settle and close, then Redis stops.
+    // Stopping runs in reverse: WebSocket subscribers are closed first (an upgraded socket would hold the
+    // HTTP server open), then the app drains, then services settle and close, then Redis stops.
     cleanups.push(() => app.stop());
+    cleanups.push(() => subscriptions.stop());
 
     const tester = new AccountTester({
       accounts: services.accounts,
@@ -122,6 +134,7 @@ export async function startServer(
       log: services.connectionTests,
       logger,
     });
+    services.control.accounts.useTester(tester);
     return { url, port, redisUrl, app, services, tester, stop: runCleanups };
   } catch (error) {
     await runCleanups();

@@ -21,7 +21,7 @@ export interface AppDeps {
   routes?: RouteTable;
   /** Registers control-plane routers on the express app. */
   mount?: (app: Express) => void;
-  /** Paths whose handlers read the request body themselves (not parsed as JSON first). */
+  /** Paths (and the paths below them) whose handlers read the request body themselves, unparsed. */
   ownBodyPaths?: readonly string[];
 }
 
@@ -169,9 +169,11 @@ function buildExpress(deps: AppDeps): Express {
 
   // Endpoints that read their own bodies (graphql-yoga, tRPC) are left alone by the JSON parser.
   const json = express.json({ limit: deps.bodyLimitBytes });
-  const ownBodies = new Set(deps.ownBodyPaths ?? []);
+  // A path owns the paths below it too: tRPC procedures are `/trpc/<procedure>`.
+  const ownBodies = deps.ownBodyPaths ?? [];
+  const ownsBody = (path: string) => ownBodies.some((own) => path === own || path.startsWith(`${own}/`));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (ownBodies.has(req.path)) next();
+    if (ownsBody(req.path)) next();
     else json(req, res, next);
   });
   deps.mount?.(app);

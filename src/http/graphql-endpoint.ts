@@ -1,14 +1,16 @@
 // The GraphQL endpoint (graphql-yoga) on the express app: context per request (the signed-in user from the
 // bearer token), error masking, no GraphiQL outside development.
 import type { Express, Request, Response } from 'express';
-import { createYoga } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../lib/logger.js';
 import type { GraphQLContext } from '../schema/builder.js';
 import { maskGraphQLError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
-import type { Principal } from '../services/auth/auth-service.js';
+import { useQueryLimits } from '../schema/limits.js';
 import type { Services } from '../services/container.js';
+import { buildGraphQLContext } from './graphql-context.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -27,12 +29,14 @@ export function mountGraphQL(app: Express, options: GraphQLEndpointOptions): voi
     landingPage: false,
     logging: false,
     maskedErrors: { maskError: maskGraphQLError },
-    context: async ({ req, res }) => ({
-      requestId: String(res.getHeader('x-request-id') ?? ''),
-      services: options.services,
-      ...(await signedIn(req, options.services)),
-      address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-    }),
+    plugins: [useQueryLimits(), subscriptionsOverWebSocketOnly],
+    context: ({ req, res }) =>
+      buildGraphQLContext(options.services, {
+        requestId: String(res.getHeader('x-request-id') ?? ''),
+        authorization: req.headers.authorization,
+        apiKey: singleHeader(req.headers['x-api-key']),
+        address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      }),
   });
   // `all`, not `use`: a mounted middleware would see its path stripped, and yoga matches on the full path.
   // requestListener sends yoga's response and hands `req`/`res` to the context as the server context.
@@ -46,20 +50,24 @@ export function mountGraphQL(app: Express, options: GraphQLEndpointOptions): voi
   });
 }
 
-/**
- * The user behind `Authorization: Bearer <access token>`. A missing header is an anonymous caller; a bad or
- * ended token is too (so `login` and `refreshSession` still work), and protected fields report why.
- */
-async function signedIn(
-  req: Request,
-  services: Services,
-): Promise<{ principal: Principal | undefined; authError: AppError | undefined }> {
-  const header = req.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return { principal: undefined, authError: undefined };
-  try {
-    return { principal: await services.auth.authenticate(header.slice(7).trim()), authError: undefined };
-  } catch (error) {
-    if (error instanceof AppError) return { principal: undefined, authError: error };
-    throw error;
-  }
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 }
+
+/**
+ * Subscriptions are served by graphql-ws (http/graphql-ws.ts), whose bounds they rely on: awaited socket
+ * writes and keep-alive. Over HTTP, yoga would stream them as SSE without those (and with a JSON `accept` it
+ * answered 406 while leaving the subscription open), so they are refused before the stream starts.
+ */
+const subscriptionsOverWebSocketOnly: Plugin = {
+  onSubscribe: ({ setResultAndStopExecution }) => {
+    // Set as the result, so masking does not see it: it carries the code the masking would give it.
+    setResultAndStopExecution({
+      errors: [
+        new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at /graphql', {
+          extensions: { code: 'INVALID_REQUEST', http: { status: 400 } },
+        }),
+      ],
+    });
+  },
+};

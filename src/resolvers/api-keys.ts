@@ -4,9 +4,10 @@ import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { IssuedApiKey } from '../services/api-keys/api-key-service.js';
 import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../services/api-keys/api-key-types.js';
-import { PageInfo } from './page-info.js';
+import { idArg, present } from './input.js';
+import { connectionOf, toConnection } from './page-info.js';
 
-const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
+export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
   description:
     'A relay API key. The key itself is shown once, when created or rotated; `hint` identifies it.',
   fields: (t) => ({
@@ -37,18 +38,8 @@ const IssuedApiKeyRef = builder.objectRef<IssuedApiKey>('IssuedApiKey').implemen
   }),
 });
 
-interface Connection<T> {
-  nodes: T[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | undefined };
-}
-
 /** A page of keys; pass `pageInfo.endCursor` as `after` for the next one. */
-const ApiKeyConnection = builder.objectRef<Connection<ApiKey>>('ApiKeyConnection').implement({
-  fields: (t) => ({
-    nodes: t.field({ type: [ApiKeyRef], resolve: (connection) => connection.nodes }),
-    pageInfo: t.field({ type: PageInfo, resolve: (connection) => connection.pageInfo }),
-  }),
-});
+const ApiKeyConnection = connectionOf('ApiKey', ApiKeyRef);
 
 const keyFields = (t: PothosInputFields) => ({
   name: t.string(),
@@ -72,28 +63,18 @@ const CreateApiKeyInputRef = builder.inputType('CreateApiKeyInput', {
 });
 const UpdateApiKeyInputRef = builder.inputType('UpdateApiKeyInput', { fields: (t) => keyFields(t) });
 
-/** GraphQL gives absent input fields as undefined and explicit nulls as null; services take neither null. */
-function present<T extends object>(input: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null)) as {
-    [K in keyof T]: Exclude<T[K], null>;
-  };
-}
-
 builder.queryField('apiKeys', (t) =>
   t.field({
     type: ApiKeyConnection,
     description: 'Newest first. Members see their own keys only.',
     args: { first: t.arg.int(), after: t.arg.string(), ownerId: t.arg.string() },
     resolve: async (_root, args, context) => {
-      const page = await context.services.apiKeyAdmin.list(requireUser(context), {
+      const page = await context.services.control.apiKeys.list(requireUser(context), {
         ...(args.first == null ? {} : { limit: args.first }),
         ...(args.after == null ? {} : { cursor: args.after }),
         ...(args.ownerId == null ? {} : { ownerId: args.ownerId }),
       });
-      return {
-        nodes: page.items,
-        pageInfo: { hasNextPage: page.nextCursor !== undefined, endCursor: page.nextCursor },
-      };
+      return toConnection(page);
     },
   }),
 );
@@ -103,7 +84,7 @@ builder.queryField('apiKey', (t) =>
     type: ApiKeyRef,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
-      context.services.apiKeyAdmin.get(requireUser(context), String(args.id)),
+      context.services.control.apiKeys.get(requireUser(context), idArg(args.id)),
   }),
 );
 
@@ -112,7 +93,7 @@ builder.mutationField('createApiKey', (t) =>
     type: IssuedApiKeyRef,
     args: { input: t.arg({ type: CreateApiKeyInputRef, required: true }) },
     resolve: (_root, args, context) =>
-      context.services.apiKeyAdmin.create(requireUser(context), present(args.input) as CreateApiKeyInput),
+      context.services.control.apiKeys.create(requireUser(context), present(args.input) as CreateApiKeyInput),
   }),
 );
 
@@ -121,9 +102,9 @@ builder.mutationField('updateApiKey', (t) =>
     type: ApiKeyRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateApiKeyInputRef, required: true }) },
     resolve: (_root, args, context) =>
-      context.services.apiKeyAdmin.update(
+      context.services.control.apiKeys.update(
         requireUser(context),
-        String(args.id),
+        idArg(args.id),
         present(args.input) as UpdateApiKeyInput,
       ),
   }),
@@ -134,7 +115,7 @@ builder.mutationField('rotateApiKey', (t) =>
     type: IssuedApiKeyRef,
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
-      context.services.apiKeyAdmin.rotate(requireUser(context), String(args.id)),
+      context.services.control.apiKeys.rotate(requireUser(context), idArg(args.id)),
   }),
 );
 
@@ -142,7 +123,7 @@ builder.mutationField('deleteApiKey', (t) =>
   t.boolean({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, context) => {
-      await context.services.apiKeyAdmin.delete(requireUser(context), String(args.id));
+      await context.services.control.apiKeys.delete(requireUser(context), idArg(args.id));
       return true;
     },
   }),

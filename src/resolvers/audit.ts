@@ -4,7 +4,8 @@ import { requireRole } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { AuditEntry } from '../services/audit/audit-log.js';
 import { parseInput } from '../services/validation.js';
-import { PageInfo } from './page-info.js';
+import { present } from './input.js';
+import { connectionOf, toConnection } from './page-info.js';
 
 const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
   fields: (t) => ({
@@ -19,16 +20,7 @@ const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
   }),
 });
 
-const AuditConnection = builder
-  .objectRef<{ nodes: AuditEntry[]; pageInfo: { hasNextPage: boolean; endCursor: string | undefined } }>(
-    'AuditConnection',
-  )
-  .implement({
-    fields: (t) => ({
-      nodes: t.field({ type: [AuditEntryRef], resolve: (connection) => connection.nodes }),
-      pageInfo: t.field({ type: PageInfo, resolve: (connection) => connection.pageInfo }),
-    }),
-  });
+const AuditConnection = connectionOf('Audit', AuditEntryRef);
 
 const auditQuerySchema = z.object({
   first: z.number().int().min(1).max(500).optional(),
@@ -54,19 +46,13 @@ builder.queryField('auditLog', (t) =>
     },
     resolve: async (_root, args, context) => {
       requireRole(context, ['admin']);
-      const query = parseInput(
-        auditQuerySchema,
-        Object.fromEntries(Object.entries(args).filter(([, value]) => value != null)),
-      );
+      const query = parseInput(auditQuerySchema, present(args));
       const page = await context.services.audit.list({
         ...query,
         ...(query.first === undefined ? {} : { limit: query.first }),
         ...(query.after === undefined ? {} : { cursor: query.after }),
       });
-      return {
-        nodes: page.items,
-        pageInfo: { hasNextPage: page.nextCursor !== undefined, endCursor: page.nextCursor },
-      };
+      return toConnection(page);
     },
   }),
 );

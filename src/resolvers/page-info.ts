@@ -1,11 +1,38 @@
-// The page info every connection returns: pass `endCursor` as `after` for the next page.
-import { builder } from '../schema/builder.js';
+// Connections: the page info every list returns (pass `endCursor` as `after` for the next page), one way to
+// declare a connection type, and one way to turn a service page into one.
+import type { ObjectRef } from '@pothos/core';
+import { type BuilderTypes, builder } from '../schema/builder.js';
 
-export const PageInfo = builder
-  .objectRef<{ hasNextPage: boolean; endCursor: string | undefined }>('PageInfo')
-  .implement({
+interface PageInfoShape {
+  hasNextPage: boolean;
+  endCursor: string | undefined;
+}
+
+export interface Connection<T> {
+  nodes: T[];
+  pageInfo: PageInfoShape;
+}
+
+export const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});
+
+/** `<Name>Connection { nodes: [Name!]!, pageInfo: PageInfo! }`. */
+export function connectionOf<T>(name: string, node: ObjectRef<BuilderTypes, T>) {
+  return builder.objectRef<Connection<T>>(`${name}Connection`).implement({
     fields: (t) => ({
-      hasNextPage: t.exposeBoolean('hasNextPage'),
-      endCursor: t.exposeString('endCursor', { nullable: true }),
+      nodes: t.field({ type: [node], resolve: (connection) => connection.nodes }),
+      pageInfo: t.field({ type: PageInfo, resolve: (connection) => connection.pageInfo }),
     }),
   });
+}
+
+export function toConnection<T>(page: { items: T[]; nextCursor?: string | undefined }): Connection<T> {
+  return {
+    nodes: page.items,
+    pageInfo: { hasNextPage: page.nextCursor !== undefined, endCursor: page.nextCursor },
+  };
+}

@@ -1,5 +1,8 @@
-// System fields: what this server is. Grows into system status with the control plane.
+// System fields: what this server is (any signed-in user) and its status (readers). Anonymous callers get
+// nothing but login: not even the version, which would tell an attacker what to try.
+import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
+import type { SystemStatus } from '../services/system/system-status.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 
 const ServerInfo = builder.objectRef<{ name: string; version: string }>('ServerInfo').implement({
@@ -10,9 +13,50 @@ const ServerInfo = builder.objectRef<{ name: string; version: string }>('ServerI
   }),
 });
 
+const RedisStatusRef = builder.objectRef<SystemStatus['redis']>('RedisStatus').implement({
+  fields: (t) => ({
+    version: t.exposeString('version'),
+    usedMemoryBytes: t.exposeFloat('usedMemoryBytes'),
+    pingMs: t.exposeFloat('pingMs'),
+  }),
+});
+
+const CountsRef = builder.objectRef<SystemStatus['counts']>('SystemCounts').implement({
+  fields: (t) => ({
+    users: t.exposeInt('users'),
+    apiKeys: t.exposeInt('apiKeys'),
+    accounts: t.exposeInt('accounts'),
+    accountGroups: t.exposeInt('accountGroups'),
+    ledgerEntries: t.exposeInt('ledgerEntries'),
+  }),
+});
+
+const SystemStatusRef = builder.objectRef<SystemStatus>('SystemStatus').implement({
+  fields: (t) => ({
+    version: t.exposeString('version'),
+    startedAt: t.field({ type: 'DateTime', resolve: (status) => new Date(status.startedAt) }),
+    redis: t.field({ type: RedisStatusRef, resolve: (status) => status.redis }),
+    counts: t.field({ type: CountsRef, resolve: (status) => status.counts }),
+    rollupLagMs: t.exposeFloat('rollupLagMs', {
+      description: 'How far usage rollups trail the ledger (0 when caught up).',
+    }),
+  }),
+});
+
 builder.queryField('serverInfo', (t) =>
   t.field({
     type: ServerInfo,
-    resolve: () => ({ name: SERVER_NAME, version: SERVER_VERSION }),
+    resolve: (_root, _args, context) => {
+      requireUser(context);
+      return { name: SERVER_NAME, version: SERVER_VERSION };
+    },
+  }),
+);
+
+builder.queryField('systemStatus', (t) =>
+  t.field({
+    type: SystemStatusRef,
+    description: 'Readers only: this instance, Redis, what is configured, and the rollup lag.',
+    resolve: (_root, _args, context) => context.services.control.system.status(requireUser(context)),
   }),
 );

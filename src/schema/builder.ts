@@ -1,6 +1,7 @@
 // The one Pothos schema builder; domain files in src/resolvers register their types and fields on it.
 import SchemaBuilder from '@pothos/core';
 import type { AppError } from '../errors/app-error.js';
+import type { ApiKey } from '../services/api-keys/api-key-types.js';
 import type { Principal } from '../services/auth/auth-service.js';
 import type { Services } from '../services/container.js';
 
@@ -13,19 +14,29 @@ export interface GraphQLContext {
   authError: AppError | undefined;
   /** The caller's address, for the login rate limit and the audit log. */
   address: string;
+  /** The relay key a key holder presented as `x-api-key`; it reads only that key (`myApiKey`). */
+  keyHolder: ApiKey | undefined;
+  /** Why a relay key that was sent was refused (unknown, disabled). */
+  keyError: AppError | undefined;
 }
 
-export const builder = new SchemaBuilder<{
+interface BuilderConfig {
   Context: GraphQLContext;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
-}>({ defaultFieldNullability: false });
+}
+
+export const builder = new SchemaBuilder<BuilderConfig>({ defaultFieldNullability: false });
+
+/** The builder's resolved type configuration, for helpers that take its refs. */
+export type BuilderTypes = PothosSchemaTypes.ExtendDefaultTypes<BuilderConfig>;
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 builder.scalarType('DateTime', {
   description: 'A date and time, as ISO 8601 in UTC.',

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { AppError } from '../errors/app-error.js';
 
 const MASKED = 'Unexpected error';
+const VARIABLE_ERROR = /^Variable "\$([^"]+)" got invalid value/;
 
 /** For yoga's `maskedErrors.maskError`: unwraps the resolver's error and decides what the client may see. */
 export function maskGraphQLError(error: unknown, message: string): Error {
@@ -20,6 +21,15 @@ export function maskGraphQLError(error: unknown, message: string): Error {
           ? {}
           : { retryAfterSeconds: original.retryAfterSeconds }),
       },
+    });
+  }
+  // Variables that do not fit their types (an unknown enum value, a malformed DateTime) are the client's
+  // mistake, reported before execution; graphql-js names the offending path in the message.
+  if (error instanceof GraphQLError && !path && VARIABLE_ERROR.test(error.message)) {
+    const field = /at "([^"]+)"/.exec(error.message)?.[1] ?? VARIABLE_ERROR.exec(error.message)?.[1];
+    return new GraphQLError(error.message, {
+      ...(error.nodes ? { nodes: error.nodes } : {}),
+      extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
     });
   }
   // GraphQL's own errors (syntax, validation) are the client's and say nothing secret.

@@ -1,9 +1,15 @@
 // Assembles the GraphQL schema: importing the resolver modules registers their fields, then toSchema runs once.
 import { lexicographicSortSchema, printSchema } from 'graphql';
+import '../resolvers/accounts.js';
 import '../resolvers/api-keys.js';
 import '../resolvers/audit.js';
 import '../resolvers/auth.js';
+import '../resolvers/groups.js';
+import '../resolvers/pricing.js';
+import '../resolvers/subscriptions.js';
 import '../resolvers/system.js';
+import '../resolvers/usage.js';
+import '../resolvers/users.js';
 import { builder } from './builder.js';
 
 export const schema = builder.toSchema();

@@ -1,0 +1,348 @@
+// Upstream account fields: the pool with live state, history and connection tests; CRUD, OAuth authorisation,
+// tests and resets. Rules (readers read, managers change, members see nothing) live in AccountAdmin.
+import { requireUser } from '../schema/access.js';
+import { builder } from '../schema/builder.js';
+import type { LiveState, StateChange } from '../services/accounts/account-health.js';
+import {
+  ACCOUNT_TYPES,
+  type Account,
+  type AccountSecrets,
+  type AccountType,
+  type CreateAccountInput,
+  type UpdateAccountInput,
+} from '../services/accounts/account-types.js';
+import type { ConnectionTestResult } from '../services/accounts/connection-tests.js';
+import type { OAuthAccountFields, OAuthStart } from '../services/accounts/oauth/oauth-flow.js';
+import { idArg, present } from './input.js';
+import { connectionOf, toConnection } from './page-info.js';
+
+/** GraphQL enum names cannot hold '-': `claude-console` is claude_console on the wire, mapped back here. */
+const AccountTypeEnum = builder.enumType('AccountType', {
+  values: Object.fromEntries(
+    ACCOUNT_TYPES.map((type) => [type.replaceAll('-', '_'), { value: type }]),
+  ) as Record<string, { value: AccountType }>,
+});
+
+const LiveStateRef = builder.objectRef<LiveState>('AccountLiveState').implement({
+  description: 'How the scheduler sees the account now; a timed state whose time has passed reads active.',
+  fields: (t) => ({
+    kind: t.exposeString('kind', {
+      description: 'active, cooling, rate_limited, quota_exhausted or auth_failed.',
+    }),
+    until: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (state) => (state.until === undefined ? null : new Date(state.until)),
+    }),
+    reason: t.exposeString('reason', { nullable: true }),
+    familyLimits: t.field({
+      type: 'JSON',
+      description: 'Model families rate-limited on their own: family → when it is free again (ms).',
+      resolve: (state) => state.families,
+    }),
+    lowHeadroom: t.exposeBoolean('lowHeadroom'),
+  }),
+});
+
+const StateChangeRef = builder.objectRef<StateChange>('AccountStateChange').implement({
+  fields: (t) => ({
+    accountId: t.exposeString('accountId'),
+    at: t.field({ type: 'DateTime', resolve: (change) => new Date(change.at) }),
+    from: t.exposeString('from'),
+    to: t.exposeString('to'),
+    until: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (change) => (change.until > 0 ? new Date(change.until) : null),
+    }),
+    reason: t.exposeString('reason'),
+    family: t.exposeString('family', { nullable: true }),
+  }),
+});
+
+const ConnectionTestRef = builder.objectRef<ConnectionTestResult>('ConnectionTestResult').implement({
+  fields: (t) => ({
+    accountId: t.exposeString('accountId'),
+    at: t.field({ type: 'DateTime', resolve: (result) => new Date(result.at) }),
+    ok: t.exposeBoolean('ok'),
+    status: t.exposeInt('status', { nullable: true }),
+    latencyMs: t.exposeFloat('latencyMs'),
+    model: t.exposeString('model'),
+    message: t.exposeString('message', { nullable: true }),
+  }),
+});
+
+const AccountRef = builder.objectRef<Account>('Account').implement({
+  description: 'An upstream account of the pool. Its secrets never leave the server.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    type: t.field({ type: AccountTypeEnum, resolve: (account) => account.type }),
+    platform: t.exposeString('platform'),
+    baseUrl: t.exposeString('baseUrl'),
+    authHeader: t.exposeString('authHeader'),
+    region: t.exposeString('region', { nullable: true }),
+    proxy: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'protocol, host, port and username; the password is a secret.',
+      resolve: (account) => account.proxy ?? null,
+    }),
+    priority: t.exposeInt('priority'),
+    weight: t.exposeInt('weight'),
+    maxConcurrency: t.exposeInt('maxConcurrency'),
+    schedulable: t.exposeBoolean('schedulable'),
+    modelMapping: t.field({ type: 'JSON', resolve: (account) => account.modelMapping }),
+    supportedModels: t.exposeStringList('supportedModels'),
+    enabled: t.boolean({ resolve: (account) => account.state.kind === 'active' }),
+    disabledReason: t.string({
+      nullable: true,
+      resolve: (account) => (account.state.kind === 'disabled' ? (account.state.reason ?? null) : null),
+    }),
+    live: t.field({
+      type: LiveStateRef,
+      resolve: (account, _args, context) =>
+        context.services.control.accounts.liveState(requireUser(context), account),
+    }),
+    history: t.field({
+      type: [StateChangeRef],
+      description: 'State transitions, newest first.',
+      args: { last: t.arg.int({ defaultValue: 20 }) },
+      resolve: (account, args, context) =>
+        context.services.control.accounts.history(requireUser(context), account.id, args.last ?? 20),
+    }),
+    connectionTests: t.field({
+      type: [ConnectionTestRef],
+      description: 'Recent connection tests, newest first.',
+      args: { last: t.arg.int({ defaultValue: 5 }) },
+      resolve: (account, args, context) =>
+        context.services.control.accounts.connectionTests(requireUser(context), account.id, args.last ?? 5),
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (account) => new Date(account.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (account) => new Date(account.updatedAt) }),
+  }),
+});
+
+const AccountConnection = connectionOf('Account', AccountRef);
+
+const OAuthStartRef = builder.objectRef<OAuthStart>('AccountOAuthStart').implement({
+  fields: (t) => ({
+    sessionId: t.exposeString('sessionId'),
+    authorizationUrl: t.exposeString('authorizationUrl', {
+      description: 'Open it, sign in, and paste the code shown back into exchangeAccountOAuth.',
+    }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (start) => new Date(start.expiresAt) }),
+  }),
+});
+
+const CredentialsInputRef = builder.inputType('AccountCredentialsInput', {
+  description: 'Which fields an account needs depends on its type; they are sealed at rest and never shown.',
+  fields: (t) => ({
+    apiKey: t.string(),
+    accessToken: t.string(),
+    refreshToken: t.string(),
+    expiresAt: t.field({ type: 'DateTime' }),
+    awsAccessKeyId: t.string(),
+    awsSecretAccessKey: t.string(),
+    awsSessionToken: t.string(),
+    proxyPassword: t.string(),
+  }),
+});
+
+type PothosInputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+/** Settings shared by create, update and the OAuth exchange. */
+const settingFields = (t: PothosInputFields) => ({
+  name: t.string(),
+  description: t.string(),
+  baseUrl: t.string(),
+  authHeader: t.string({ description: 'x-api-key or bearer.' }),
+  region: t.string(),
+  proxy: t.field({ type: 'JSON', description: '{ protocol, host, port, username? }, or null for none.' }),
+  priority: t.int(),
+  weight: t.int(),
+  maxConcurrency: t.int(),
+  schedulable: t.boolean(),
+  modelMapping: t.field({ type: 'JSON' }),
+  supportedModels: t.stringList(),
+});
+
+const CreateAccountInputRef = builder.inputType('CreateAccountInput', {
+  fields: (t) => ({
+    ...settingFields(t),
+    name: t.string({ required: true }),
+    type: t.field({ type: AccountTypeEnum, required: true }),
+    credentials: t.field({ type: CredentialsInputRef, required: true }),
+  }),
+});
+
+const UpdateAccountInputRef = builder.inputType('UpdateAccountInput', {
+  fields: (t) => ({ ...settingFields(t), credentials: t.field({ type: CredentialsInputRef }) }),
+});
+
+const OAuthAccountInputRef = builder.inputType('OAuthAccountInput', {
+  fields: (t) => ({ ...settingFields(t), proxyPassword: t.string() }),
+});
+
+/** The secrets as the service takes them: times in ms. */
+function secretsOf(input: { expiresAt?: Date | null } & Record<string, unknown>): AccountSecrets {
+  const { expiresAt, ...rest } = present(input);
+  return {
+    ...rest,
+    ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.getTime() }),
+  } as AccountSecrets;
+}
+
+builder.queryField('accounts', (t) =>
+  t.field({
+    type: AccountConnection,
+    description: 'Readers only. Newest first.',
+    args: { first: t.arg.int(), after: t.arg.string() },
+    resolve: async (_root, args, context) =>
+      toConnection(
+        await context.services.control.accounts.list(requireUser(context), {
+          ...(args.first == null ? {} : { limit: args.first }),
+          ...(args.after == null ? {} : { cursor: args.after }),
+        }),
+      ),
+  }),
+);
+
+builder.queryField('account', (t) =>
+  t.field({
+    type: AccountRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.get(requireUser(context), idArg(args.id)),
+  }),
+);
+
+builder.mutationField('createAccount', (t) =>
+  t.field({
+    type: AccountRef,
+    args: { input: t.arg({ type: CreateAccountInputRef, required: true }) },
+    resolve: (_root, args, context) => {
+      const { credentials, ...settings } = present(args.input);
+      return context.services.control.accounts.create(requireUser(context), {
+        ...settings,
+        credentials: secretsOf(credentials),
+      } as CreateAccountInput);
+    },
+  }),
+);
+
+builder.mutationField('updateAccount', (t) =>
+  t.field({
+    type: AccountRef,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInputRef, required: true }) },
+    resolve: (_root, args, context) => {
+      const { credentials, ...settings } = present(args.input);
+      const patch = { ...settings, ...(credentials ? { credentials: secretsOf(credentials) } : {}) };
+      return context.services.control.accounts.update(
+        requireUser(context),
+        idArg(args.id),
+        patch as UpdateAccountInput,
+      );
+    },
+  }),
+);
+
+builder.mutationField('enableAccount', (t) =>
+  t.field({
+    type: AccountRef,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.enable(requireUser(context), idArg(args.id)),
+  }),
+);
+
+builder.mutationField('disableAccount', (t) =>
+  t.field({
+    type: AccountRef,
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.disable(
+        requireUser(context),
+        idArg(args.id),
+        args.reason ?? undefined,
+      ),
+  }),
+);
+
+builder.mutationField('deleteAccount', (t) =>
+  t.boolean({
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, context) => {
+      await context.services.control.accounts.delete(requireUser(context), idArg(args.id));
+      return true;
+    },
+  }),
+);
+
+builder.mutationField('resetAccount', (t) =>
+  t.field({
+    type: LiveStateRef,
+    description: 'Back into service now, whatever the scheduler had decided.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.reset(requireUser(context), idArg(args.id)),
+  }),
+);
+
+builder.mutationField('testAccount', (t) =>
+  t.field({
+    type: ConnectionTestRef,
+    description: 'Sends a tiny request through the account; success puts it back in service.',
+    args: { id: t.arg.id({ required: true }), model: t.arg.string() },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.test(requireUser(context), idArg(args.id), args.model ?? undefined),
+  }),
+);
+
+builder.mutationField('startAccountOAuth', (t) =>
+  t.field({
+    type: OAuthStartRef,
+    description: 'Begins a Claude sign-in (PKCE). Pass accountId to re-authorise an existing account.',
+    args: { name: t.arg.string(), accountId: t.arg.id() },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.oauthStart(requireUser(context), {
+        ...(args.name == null ? {} : { name: args.name }),
+        ...(args.accountId == null ? {} : { accountId: idArg(args.accountId, 'accountId') }),
+      }),
+  }),
+);
+
+builder.mutationField('exchangeAccountOAuth', (t) =>
+  t.field({
+    type: AccountRef,
+    description: 'Finishes a sign-in: `code` as pasted (`code#state`). Creates a claude-oauth account.',
+    args: {
+      sessionId: t.arg.string({ required: true }),
+      code: t.arg.string({ required: true }),
+      account: t.arg({ type: OAuthAccountInputRef }),
+    },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.oauthExchange(requireUser(context), {
+        sessionId: args.sessionId,
+        code: args.code,
+        ...(args.account ? { account: present(args.account) as OAuthAccountFields } : {}),
+      }),
+  }),
+);
+
+builder.mutationField('reauthorizeAccountOAuth', (t) =>
+  t.field({
+    type: AccountRef,
+    args: {
+      accountId: t.arg.id({ required: true }),
+      sessionId: t.arg.string({ required: true }),
+      code: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, context) =>
+      context.services.control.accounts.oauthReauthorize(requireUser(context), {
+        accountId: idArg(args.accountId, 'accountId'),
+        sessionId: args.sessionId,
+        code: args.code,
+      }),
+  }),
+);

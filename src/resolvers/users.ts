@@ -1,0 +1,67 @@
+// User management fields (admins): list, one user, create, change role or disable. Rules live in UserAdmin.
+import { requireUser } from '../schema/access.js';
+import { builder } from '../schema/builder.js';
+import { RoleEnum, UserRef } from './auth.js';
+import { idArg, present } from './input.js';
+import { connectionOf, toConnection } from './page-info.js';
+
+const UserConnection = connectionOf('User', UserRef);
+
+const CreateUserInputRef = builder.inputType('CreateUserInput', {
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    password: t.string({ required: true, description: '12 to 256 characters.' }),
+    role: t.field({ type: RoleEnum, required: true }),
+  }),
+});
+
+const UpdateUserInputRef = builder.inputType('UpdateUserInput', {
+  description: 'Either change ends the user’s sessions.',
+  fields: (t) => ({
+    role: t.field({ type: RoleEnum }),
+    disabled: t.boolean(),
+  }),
+});
+
+builder.queryField('users', (t) =>
+  t.field({
+    type: UserConnection,
+    description: 'Admins only. Newest first.',
+    args: { first: t.arg.int(), after: t.arg.string() },
+    resolve: async (_root, args, context) =>
+      toConnection(
+        await context.services.control.users.list(requireUser(context), {
+          ...(args.first == null ? {} : { limit: args.first }),
+          ...(args.after == null ? {} : { cursor: args.after }),
+        }),
+      ),
+  }),
+);
+
+builder.queryField('user', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'Admins read anyone; other users only themselves.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.users.get(requireUser(context), idArg(args.id)),
+  }),
+);
+
+builder.mutationField('createUser', (t) =>
+  t.field({
+    type: UserRef,
+    args: { input: t.arg({ type: CreateUserInputRef, required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.users.create(requireUser(context), args.input),
+  }),
+);
+
+builder.mutationField('updateUser', (t) =>
+  t.field({
+    type: UserRef,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateUserInputRef, required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.users.update(requireUser(context), idArg(args.id), present(args.input)),
+  }),
+);

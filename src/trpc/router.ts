@@ -1,11 +1,32 @@
 // The tRPC application router; clients import only `type AppRouter` from here.
-import { SERVER_NAME, SERVER_VERSION } from '../version.js';
-import { publicProcedure, router } from './trpc.js';
+import { accountsRouter } from './routers/accounts.js';
+import { apiKeysRouter } from './routers/api-keys.js';
+import { auditRouter } from './routers/audit.js';
+import { authRouter } from './routers/auth.js';
+import { groupsRouter } from './routers/groups.js';
+import { ledgerRouter } from './routers/ledger.js';
+import { meRouter } from './routers/me.js';
+import { pricingRouter } from './routers/pricing.js';
+import { systemRouter } from './routers/system.js';
+import { usageRouter } from './routers/usage.js';
+import { usersRouter } from './routers/users.js';
+import { createCallerFactory, router } from './trpc.js';
 
 export const appRouter = router({
-  system: router({
-    info: publicProcedure.query(() => ({ name: SERVER_NAME, version: SERVER_VERSION })),
-  }),
+  system: systemRouter,
+  auth: authRouter,
+  me: meRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
+  accounts: accountsRouter,
+  groups: groupsRouter,
+  usage: usageRouter,
+  ledger: ledgerRouter,
+  pricing: pricingRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process with a context from `createTrpcContext`: no HTTP needed. */
+export const createCaller = createCallerFactory(appRouter);

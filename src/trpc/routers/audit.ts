@@ -1,0 +1,13 @@
+// The audit log, for admins: who did what to what, newest first, filtered and paginated.
+import { requireRole } from '../../services/access/roles.js';
+import { auditQuerySchema } from '../../services/audit/audit-log.js';
+import { router, userProcedure } from '../trpc.js';
+
+export const auditRouter = router({
+  /** `action` matches exactly, or by prefix when it ends in "." (`api_key.`). */
+  list: userProcedure.input(auditQuerySchema.prefault({})).query(({ ctx, input }) => {
+    // The log has no admin service of its own; the rule is the shared role check GraphQL applies too.
+    requireRole(ctx.principal, ['admin']);
+    return ctx.services.audit.list(input);
+  }),
+});

@@ -9,7 +9,14 @@ const config: CodegenConfig = {
   generates: {
     'clients/generated/graphql/': {
       preset: 'client',
-      config: { useTypeImports: true, enumsAsTypes: true },
+      // Fragments are plain types (no masking): the clients are scripts and tools, not component trees.
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        scalars: { DateTime: 'string', JSON: 'unknown' },
+      },
     },
   },
 };

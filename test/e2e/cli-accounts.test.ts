@@ -247,14 +247,7 @@ describe('admin CLI accounts, groups and bindings', { timeout: 90_000 }, () => {
   });
 
   it('adds a claude-oauth account by signing in, with the code from stdin and no token printed', async () => {
-    const settings = oauth.settings();
-    const oauthEnv: CliEnv = {
-      ...env,
-      CLAUDE_OAUTH_AUTHORIZE_URL: settings.authorizeUrl,
-      CLAUDE_OAUTH_TOKEN_URL: settings.tokenUrl,
-      CLAUDE_OAUTH_CLIENT_ID: settings.clientId,
-      CLAUDE_OAUTH_REDIRECT_URI: settings.redirectUri,
-    };
+    const oauthEnv: CliEnv = { ...env, ...oauth.env() };
     const shown = await runCli(['accounts', 'oauth-start'], oauthEnv);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Open this URL in a browser, sign in');

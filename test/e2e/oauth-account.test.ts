@@ -22,13 +22,7 @@ describe('claude-oauth accounts', () => {
   beforeAll(async () => {
     oauth = await startFakeOAuth();
     upstream = await startFakeUpstream();
-    const settings = oauth.settings();
-    const env = {
-      CLAUDE_OAUTH_AUTHORIZE_URL: settings.authorizeUrl,
-      CLAUDE_OAUTH_TOKEN_URL: settings.tokenUrl,
-      CLAUDE_OAUTH_CLIENT_ID: settings.clientId,
-      CLAUDE_OAUTH_REDIRECT_URI: settings.redirectUri,
-    };
+    const env = oauth.env();
     first = await startTestRelay({ env });
     second = await startTestRelay({ env, prefix: first.prefix });
   });

@@ -39,6 +39,8 @@ export interface FakeOAuth {
   tokenUrl: string;
   /** OAuth settings for the relay, pointing at this server. */
   settings(overrides?: Partial<OAuthSettings>): OAuthSettings;
+  /** The relay's environment variables pointing at this server. */
+  env(): Record<string, string>;
   /**
    * Plays the user signing in at `authorizationUrl`: checks the query as Anthropic would and returns what its
    * callback page shows, `code#state`.
@@ -204,7 +206,7 @@ export async function startFakeOAuth(options: { expiresIn?: number } = {}): Prom
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
-  return {
+  const fake: FakeOAuth = {
     tokenUrl: `${origin}${TOKEN_PATH}`,
     settings(overrides = {}) {
       return {
@@ -215,6 +217,15 @@ export async function startFakeOAuth(options: { expiresIn?: number } = {}): Prom
         scopes: 'org:create_api_key user:profile user:inference',
         refreshSkewMs: 300_000,
         ...overrides,
+      };
+    },
+    env() {
+      const settings = fake.settings();
+      return {
+        CLAUDE_OAUTH_AUTHORIZE_URL: settings.authorizeUrl,
+        CLAUDE_OAUTH_TOKEN_URL: settings.tokenUrl,
+        CLAUDE_OAUTH_CLIENT_ID: settings.clientId,
+        CLAUDE_OAUTH_REDIRECT_URI: settings.redirectUri,
       };
     },
     authorize(authorizationUrl) {
@@ -278,4 +289,5 @@ export async function startFakeOAuth(options: { expiresIn?: number } = {}): Prom
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }

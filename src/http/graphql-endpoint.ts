@@ -21,8 +21,15 @@ export interface GraphQLEndpointOptions {
   bodyLimitBytes: number;
 }
 
-export function mountGraphQL(app: Express, options: GraphQLEndpointOptions): void {
-  const yoga = createYoga<{ req: Request; res: Response }, GraphQLContext>({
+/** Express's request and response when served over HTTP; absent when a test calls `yoga.fetch`. */
+type ServerContext = Partial<{ req: Request; res: Response }>;
+
+/**
+ * The yoga instance itself, without express: the HTTP endpoint mounts it, and tests drive it in process
+ * through `yoga.fetch`. Credentials come from the Fetch request's headers, so both paths read them alike.
+ */
+export function createGraphQLServer(services: Services, options: { graphiql: boolean }) {
+  return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     graphiql: options.graphiql,
@@ -30,14 +37,18 @@ export function mountGraphQL(app: Express, options: GraphQLEndpointOptions): voi
     logging: false,
     maskedErrors: { maskError: maskGraphQLError },
     plugins: [useQueryLimits(), subscriptionsOverWebSocketOnly],
-    context: ({ req, res }) =>
-      buildGraphQLContext(options.services, {
-        requestId: String(res.getHeader('x-request-id') ?? ''),
-        authorization: req.headers.authorization,
-        apiKey: singleHeader(req.headers['x-api-key']),
-        address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    context: ({ request, req, res }) =>
+      buildGraphQLContext(services, {
+        requestId: String(res?.getHeader('x-request-id') ?? request.headers.get('x-request-id') ?? ''),
+        authorization: request.headers.get('authorization') ?? undefined,
+        apiKey: request.headers.get('x-api-key')?.trim() || undefined,
+        address: req ? (req.ip ?? req.socket.remoteAddress ?? 'unknown') : 'in-process',
       }),
   });
+}
+
+export function mountGraphQL(app: Express, options: GraphQLEndpointOptions): void {
+  const yoga = createGraphQLServer(options.services, { graphiql: options.graphiql });
   // `all`, not `use`: a mounted middleware would see its path stripped, and yoga matches on the full path.
   // requestListener sends yoga's response and hands `req`/`res` to the context as the server context.
   app.all(GRAPHQL_PATH, (req, res, next) => {
@@ -48,10 +59,6 @@ export function mountGraphQL(app: Express, options: GraphQLEndpointOptions): voi
     }
     void yoga.requestListener(req, res);
   });
-}
-
-function singleHeader(value: string | string[] | undefined): string | undefined {
-  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 }
 
 /**

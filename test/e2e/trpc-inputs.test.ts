@@ -3,7 +3,6 @@
 // size) answer 4xx, and an unexpected failure is masked and logged, never leaked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayTrpcClient, type RelayTrpcClient } from '../../clients/trpc.js';
-import type { AppRouter } from '../../src/trpc/router.js';
 import { startTestRelay, type TestRelay } from '../support/relay.js';
 import { refusal } from '../support/trpc.js';
 

@@ -4,7 +4,7 @@
 import type { AnyTRPCProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayTrpcClient, type RelayTrpcClient } from '../../clients/trpc.js';
-import { type AppRouter, appRouter } from '../../src/trpc/router.js';
+import { appRouter } from '../../src/trpc/router.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { settled, startTestRelay, type TestRelay } from '../support/relay.js';
 import { refusal } from '../support/trpc.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayTrpcClient, type RelayTrpcClient } from '../../clients/trpc.js';
 import { AppError } from '../../src/errors/app-error.js';
 import { createTrpcContext } from '../../src/trpc/context.js';
-import { type AppRouter, appRouter, createCaller } from '../../src/trpc/router.js';
+import { appRouter, createCaller } from '../../src/trpc/router.js';
 import { type FakeOAuth, startFakeOAuth } from '../support/fake-oauth.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { startTestRelay, type TestRelay } from '../support/relay.js';

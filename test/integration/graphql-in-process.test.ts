@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphQLServer } from '../../src/http/graphql-endpoint.js';
 import type { Services } from '../../src/services/container.js';
-import type { GraphQLResponse } from '../support/graphql.js';
+import { dataOf, type GraphQLResponse } from '../support/graphql.js';
 import { createTestServices } from '../support/services.js';
 
 const PASSWORD = 'a long enough password';
@@ -35,7 +35,7 @@ describe('GraphQL in process', () => {
       'mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }',
       { u: username, p: PASSWORD },
     );
-    return (body.data?.login as { accessToken: string }).accessToken;
+    return dataOf<{ accessToken: string }>(body, 'login').accessToken;
   };
 
   it('signs in, creates a group as an operator, and audits it with the caller as actor', async () => {

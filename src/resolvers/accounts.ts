@@ -14,7 +14,7 @@ import {
 import type { ConnectionTestResult } from '../services/accounts/connection-tests.js';
 import type { OAuthAccountFields, OAuthStart } from '../services/accounts/oauth/oauth-flow.js';
 import { idArg, present } from './input.js';
-import { connectionOf, toConnection } from './page-info.js';
+import { connectionOf, pageArgs, toConnection } from './page-info.js';
 
 /** GraphQL enum names cannot hold '-': `claude-console` is claude_console on the wire, mapped back here. */
 const AccountTypeEnum = builder.enumType('AccountType', {
@@ -199,12 +199,7 @@ builder.queryField('accounts', (t) =>
     description: 'Readers only. Newest first.',
     args: { first: t.arg.int(), after: t.arg.string() },
     resolve: async (_root, args, context) =>
-      toConnection(
-        await context.services.control.accounts.list(requireUser(context), {
-          ...(args.first == null ? {} : { limit: args.first }),
-          ...(args.after == null ? {} : { cursor: args.after }),
-        }),
-      ),
+      toConnection(await context.services.control.accounts.list(requireUser(context), pageArgs(args))),
   }),
 );
 

@@ -5,7 +5,7 @@ import { builder } from '../schema/builder.js';
 import type { IssuedApiKey } from '../services/api-keys/api-key-service.js';
 import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../services/api-keys/api-key-types.js';
 import { idArg, present } from './input.js';
-import { connectionOf, toConnection } from './page-info.js';
+import { connectionOf, pageArgs, toConnection } from './page-info.js';
 
 export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
   description:
@@ -70,8 +70,7 @@ builder.queryField('apiKeys', (t) =>
     args: { first: t.arg.int(), after: t.arg.string(), ownerId: t.arg.string() },
     resolve: async (_root, args, context) => {
       const page = await context.services.control.apiKeys.list(requireUser(context), {
-        ...(args.first == null ? {} : { limit: args.first }),
-        ...(args.after == null ? {} : { cursor: args.after }),
+        ...pageArgs(args),
         ...(args.ownerId == null ? {} : { ownerId: args.ownerId }),
       });
       return toConnection(page);

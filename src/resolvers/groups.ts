@@ -4,7 +4,7 @@ import { builder } from '../schema/builder.js';
 import type { AccountGroup } from '../services/accounts/account-group-types.js';
 import type { Platform } from '../services/domain/platforms.js';
 import { idArg, present } from './input.js';
-import { connectionOf, toConnection } from './page-info.js';
+import { connectionOf, pageArgs, toConnection } from './page-info.js';
 
 const GroupRef = builder.objectRef<AccountGroup>('AccountGroup').implement({
   fields: (t) => ({
@@ -38,12 +38,7 @@ builder.queryField('accountGroups', (t) =>
     type: GroupConnection,
     args: { first: t.arg.int(), after: t.arg.string() },
     resolve: async (_root, args, context) =>
-      toConnection(
-        await context.services.control.groups.list(requireUser(context), {
-          ...(args.first == null ? {} : { limit: args.first }),
-          ...(args.after == null ? {} : { cursor: args.after }),
-        }),
-      ),
+      toConnection(await context.services.control.groups.list(requireUser(context), pageArgs(args))),
   }),
 );
 

@@ -1,7 +1,9 @@
 // Connections: the page info every list returns (pass `endCursor` as `after` for the next page), one way to
 // declare a connection type, and one way to turn a service page into one.
 import type { ObjectRef } from '@pothos/core';
+import { AppError } from '../errors/app-error.js';
 import { type BuilderTypes, builder } from '../schema/builder.js';
+import { type PageQuery, pageQuerySchema } from '../services/redis/pagination.js';
 
 interface PageInfoShape {
   hasNextPage: boolean;
@@ -35,4 +37,21 @@ export function toConnection<T>(page: { items: T[]; nextCursor?: string | undefi
     nodes: page.items,
     pageInfo: { hasNextPage: page.nextCursor !== undefined, endCursor: page.nextCursor },
   };
+}
+
+/**
+ * Connection arguments as services take them (`first` → `limit`, `after` → `cursor`, nulls left out),
+ * checked with the services' page schema so that `first: -1` is refused, naming `first`, not clamped.
+ */
+export function pageArgs(args: { first?: number | null; after?: string | null }): PageQuery {
+  const page = {
+    ...(args.first == null ? {} : { limit: args.first }),
+    ...(args.after == null ? {} : { cursor: args.after }),
+  };
+  const checked = pageQuerySchema.safeParse(page);
+  if (checked.success) return checked.data;
+  const field = checked.error.issues[0]?.path[0] === 'cursor' ? 'after' : 'first';
+  throw new AppError('invalid_request', `${field}: ${checked.error.issues[0]?.message ?? 'is invalid'}`, {
+    details: { field },
+  });
 }

@@ -3,7 +3,7 @@ import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import { RoleEnum, UserRef } from './auth.js';
 import { idArg, present } from './input.js';
-import { connectionOf, toConnection } from './page-info.js';
+import { connectionOf, pageArgs, toConnection } from './page-info.js';
 
 const UserConnection = connectionOf('User', UserRef);
 
@@ -29,12 +29,7 @@ builder.queryField('users', (t) =>
     description: 'Admins only. Newest first.',
     args: { first: t.arg.int(), after: t.arg.string() },
     resolve: async (_root, args, context) =>
-      toConnection(
-        await context.services.control.users.list(requireUser(context), {
-          ...(args.first == null ? {} : { limit: args.first }),
-          ...(args.after == null ? {} : { cursor: args.after }),
-        }),
-      ),
+      toConnection(await context.services.control.users.list(requireUser(context), pageArgs(args))),
   }),
 );
 

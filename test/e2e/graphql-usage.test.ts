@@ -214,6 +214,8 @@ describe('usage over GraphQL', () => {
       ['query ($id: ID!) { apiKey(id: $id) { id } }', { id: '' }, 'INVALID_REQUEST', 'id'],
       ['query ($id: ID!) { account(id: $id) { id } }', { id: 'x'.repeat(5000) }, 'INVALID_REQUEST', 'id'],
       ['query ($id: ID!) { user(id: $id) { id } }', { id: 'usr_missing' }, 'NOT_FOUND', ''],
+      ['{ accounts(first: -1) { nodes { id } } }', {}, 'INVALID_REQUEST', 'first'],
+      ['{ users(first: 1, after: "") { nodes { id } } }', {}, 'INVALID_REQUEST', 'after'],
       [
         'query ($from: DateTime!, $to: DateTime!) { usageTop(dimension: key, limit: -1, granularity: day, from: $from, to: $to) { entity } }',
         { from, to },

@@ -55,6 +55,11 @@ export class AccountAdmin {
     return this.health.state(account.id, account.platform);
   }
 
+  /** The live state of the account with this id (liveState, for callers that hold only the id). */
+  async liveStateOf(actor: Principal, id: string): Promise<LiveState> {
+    return this.liveState(actor, await this.get(actor, id));
+  }
+
   history(actor: Principal, id: string, limit: number): Promise<StateChange[]> {
     requireRole(actor, READERS);
     return this.health.history(id, Math.min(Math.max(limit, 1), 200));

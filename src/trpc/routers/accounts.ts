@@ -18,14 +18,10 @@ export const accountsRouter = router({
   get: userProcedure
     .input(idInput)
     .query(({ ctx, input }) => ctx.services.control.accounts.get(ctx.principal, input.id)),
-  /**
-   * The scheduler's view now (cooling, rate limited…). Two calls because AccountAdmin takes the account
-   * itself (GraphQL resolves it as a field of one); both check the caller's role.
-   */
-  state: userProcedure.input(idInput).query(async ({ ctx, input }) => {
-    const account = await ctx.services.control.accounts.get(ctx.principal, input.id);
-    return ctx.services.control.accounts.liveState(ctx.principal, account);
-  }),
+  /** The scheduler's view now (cooling, rate limited…). */
+  state: userProcedure
+    .input(idInput)
+    .query(({ ctx, input }) => ctx.services.control.accounts.liveStateOf(ctx.principal, input.id)),
   /** State changes, newest first; the bounds are those AccountAdmin keeps to. */
   history: userProcedure
     .input(idInput.extend({ limit: z.number().int().min(1).max(200).default(50) }))

@@ -119,6 +119,7 @@ export async function startServer(
       logger,
       trustProxy: config.http.trustProxy,
       production: config.env === 'production',
+      maxConnections: config.usage.liveMaxConnections,
     });
     const { port, url } = await app.start(config.http.port, config.http.host);
     // Stopping runs in reverse: WebSocket subscribers are closed first (an upgraded socket would hold the

@@ -68,6 +68,7 @@ export interface Config {
     dailyRetentionDays: number;
     monthlyRetentionDays: number;
     liveTickIntervalMs: number;
+    liveMaxConnections: number;
   };
 }
 
@@ -160,6 +161,7 @@ function toConfig(parsed: ParsedEnv): Config {
       dailyRetentionDays: parsed.USAGE_DAILY_RETENTION_DAYS,
       monthlyRetentionDays: parsed.USAGE_MONTHLY_RETENTION_DAYS,
       liveTickIntervalMs: parsed.LIVE_TICK_INTERVAL_MS,
+      liveMaxConnections: parsed.LIVE_MAX_CONNECTIONS,
     },
   };
 }

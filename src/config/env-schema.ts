@@ -152,6 +152,8 @@ export const envSchema = z.object({
   USAGE_MONTHLY_RETENTION_DAYS: wholeNumber(1, 36500).default(3650),
   /** Live usage ticks are cut this often; kept under a second so live views stay live. */
   LIVE_TICK_INTERVAL_MS: wholeNumber(50, 900).default(500),
+  /** WebSocket (subscription) connections one instance accepts; more are answered 503. */
+  LIVE_MAX_CONNECTIONS: wholeNumber(1, 100_000).default(1000),
 });
 
 export type ParsedEnv = z.output<typeof envSchema>;

@@ -35,6 +35,8 @@ export interface GraphQLWsOptions {
   /** Largest message a client may send: subscribe messages are a document and a few variables. */
   maxPayloadBytes?: number;
   maxSubscriptionsPerConnection?: number;
+  /** Connections this instance holds at most; each costs its socket buffers and queues. */
+  maxConnections?: number;
   /** How often an open connection's session is checked again (logout, disabled user, expiry, new role). */
   sessionCheckMs?: number;
   /** Ping interval; a client that does not answer within it is cut (a client that stopped reading, too). */
@@ -58,6 +60,7 @@ const SESSION_ENDED = CloseCode.Forbidden;
 export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): GraphQLWsServer {
   const { services, logger } = options;
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 50;
+  const maxConnections = options.maxConnections ?? 1000;
   const sessionCheckMs = options.sessionCheckMs ?? 60_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 });
   let stopping = false;
@@ -65,8 +68,10 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // The socket is ours from here on; a client that resets it must not crash the process.
     socket.on('error', () => socket.destroy());
-    if (stopping || pathOf(request.url) !== GRAPHQL_PATH) {
-      const status = stopping ? '503 Service Unavailable' : '404 Not Found';
+    const full = wss.clients.size >= maxConnections;
+    if (stopping || full || pathOf(request.url) !== GRAPHQL_PATH) {
+      // Full or stopping: another instance behind the balancer can take the connection.
+      const status = stopping || full ? '503 Service Unavailable' : '404 Not Found';
       // Destroyed once written: an upgraded socket is no longer the HTTP server's to close at shutdown.
       socket.once('finish', () => socket.destroy());
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);

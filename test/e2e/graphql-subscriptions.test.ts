@@ -19,6 +19,7 @@ import {
   createKey,
   type RelayPair,
   startRelayPair,
+  startTestRelay,
   type TestRelay,
 } from '../support/relay.js';
 
@@ -243,15 +244,47 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     await liveOn(first, 0);
   });
 
-  it('closes subscribers when the instance stops, and refuses upgrades on other paths', async () => {
-    const wrongPath = new WebSocket(`${second.url.replace(/^http/, 'ws')}/elsewhere`);
-    const refused = await new Promise<string>((resolve) => {
-      wrongPath.on('unexpected-response', (request, response) => {
+  /** The HTTP status a WebSocket upgrade is refused with (or the error, when it is not refused that way). */
+  const upgradeRefusal = (url: string) => {
+    const socket = new WebSocket(url);
+    return new Promise<string>((resolve) => {
+      socket.on('unexpected-response', (request, response) => {
         request.destroy();
         resolve(String(response.statusCode));
       });
-      wrongPath.on('error', (error) => resolve(error.message));
+      socket.on('error', (error) => resolve(error.message));
+      socket.on('open', () => {
+        socket.close();
+        resolve('open');
+      });
     });
+  };
+
+  it('refuses connections beyond LIVE_MAX_CONNECTIONS with 503', async () => {
+    const small = await startTestRelay({ env: { LIVE_MAX_CONNECTIONS: '1' } });
+    try {
+      const url = `${small.url.replace(/^http/, 'ws')}/graphql`;
+      const held = new WebSocket(url, 'graphql-transport-ws');
+      await new Promise<void>((resolve, reject) => {
+        held.once('open', () => resolve());
+        held.once('error', reject);
+      });
+      expect(await upgradeRefusal(url)).toBe('503');
+      const closed = new Promise<void>((resolve) => held.once('close', () => resolve()));
+      held.close();
+      await closed;
+      // The server frees the slot when it sees the close; a new connection then gets in.
+      const deadline = Date.now() + 2000;
+      let outcome = await upgradeRefusal(url);
+      while (outcome !== 'open' && Date.now() < deadline) outcome = await upgradeRefusal(url);
+      expect(outcome).toBe('open');
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('closes subscribers when the instance stops, and refuses upgrades on other paths', async () => {
+    const refused = await upgradeRefusal(`${second.url.replace(/^http/, 'ws')}/elsewhere`);
     expect(refused).toBe('404');
 
     const tail = connect(second, adminToken).subscribe(LedgerTailDocument, {});

@@ -127,14 +127,7 @@ export async function startServer(
     cleanups.push(() => app.stop());
     cleanups.push(() => subscriptions.stop());
 
-    const tester = new AccountTester({
-      accounts: services.accounts,
-      health: services.health,
-      credentials: services.credentials,
-      transports,
-      log: services.connectionTests,
-      logger,
-    });
+    const tester = AccountTester.over(services, transports, logger);
     services.control.accounts.useTester(tester);
     return { url, port, redisUrl, app, services, tester, stop: runCleanups };
   } catch (error) {

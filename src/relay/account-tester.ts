@@ -11,6 +11,7 @@ import type { UpstreamSignal } from '../services/accounts/account-signals.js';
 import type { AccountRuntime } from '../services/accounts/account-types.js';
 import type { ConnectionTestLog, ConnectionTestResult } from '../services/accounts/connection-tests.js';
 import type { CredentialSource } from '../services/accounts/credential-source.js';
+import type { Services } from '../services/container.js';
 import { anthropicUpstreamHeaders } from './formats/anthropic/format.js';
 import { bedrockCall, bedrockTranslation } from './formats/bedrock/bedrock-call.js';
 import { upstreamModelFor } from './handlers/anthropic-call.js';
@@ -42,6 +43,18 @@ interface Answer {
 
 export class AccountTester {
   constructor(private readonly deps: AccountTesterDeps) {}
+
+  /** The tester over a process's services and transports (the server's, or the CLI's own). */
+  static over(services: Services, transports: TransportRegistry, logger: Logger): AccountTester {
+    return new AccountTester({
+      accounts: services.accounts,
+      health: services.health,
+      credentials: services.credentials,
+      transports,
+      log: services.connectionTests,
+      logger,
+    });
+  }
 
   async test(accountId: string, options: { model?: string } = {}): Promise<ConnectionTestResult> {
     const runtime = await this.deps.accounts.runtime(accountId);

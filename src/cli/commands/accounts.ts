@@ -253,14 +253,7 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
         const account = await services.accounts.require(id);
         const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
         try {
-          const tester = new AccountTester({
-            accounts: services.accounts,
-            health: services.health,
-            credentials: services.credentials,
-            transports,
-            log: services.connectionTests,
-            logger,
-          });
+          const tester = AccountTester.over(services, transports, logger);
           const result = await tester.test(id, model === undefined ? {} : { model });
           return { json: result, text: describeTest(account, result), exitCode: result.ok ? 0 : 1 };
         } finally {

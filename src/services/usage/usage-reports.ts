@@ -9,7 +9,7 @@ import type { KeyUsage } from '../admission/key-usage.js';
 import type { ApiKeyAdmin } from '../api-keys/api-key-admin.js';
 import type { ApiKey } from '../api-keys/api-key-types.js';
 import type { Principal } from '../auth/auth-service.js';
-import { parseInput } from '../validation.js';
+import { entityIdSchema, parseInput } from '../validation.js';
 import type {
   LedgerFilter,
   LedgerPage,
@@ -18,7 +18,6 @@ import type {
   UsageSeries,
 } from './usage-query-service.js';
 
-const id = z.string().trim().min(1).max(100);
 const time = z.number().int().min(0);
 
 export const usageRangeSchema = z.object({
@@ -41,8 +40,8 @@ export const usageTopInputSchema = usageRangeSchema.extend({
 export type UsageTopInput = z.input<typeof usageTopInputSchema>;
 
 export const ledgerQuerySchema = z.object({
-  keyId: id.optional(),
-  accountId: id.optional(),
+  keyId: entityIdSchema.optional(),
+  accountId: entityIdSchema.optional(),
   model: z.string().trim().min(1).max(200).optional(),
   outcome: z.enum(['ok', 'client_aborted', 'upstream_error', 'failed_over']).optional(),
   from: time.optional(),

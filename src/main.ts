@@ -4,6 +4,7 @@ import { loadConfig, readEnvironment } from './config/config.js';
 import { createLogger } from './lib/logger.js';
 import { runPrimary } from './process/cluster-primary.js';
 import { exitWith, onShutdownSignal } from './process/exit-on-error.js';
+import { stopWhenLauncherExits } from './process/launcher-watch.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -22,13 +23,14 @@ async function main(): Promise<void> {
   // Handlers go in before starting: a signal during start-up must still stop what has started (the embedded
   // Redis above all), not kill the process with the default action and orphan it.
   const starting = startServer(config, logger);
-  onShutdownSignal(
+  const shutdown = onShutdownSignal(
     async () => {
       const running = await starting.catch(() => undefined);
       await running?.stop();
     },
     (message, error) => (error === undefined ? logger.info(message) : logger.error({ err: error }, message)),
   );
+  stopWhenLauncherExits(shutdown);
   let server: Awaited<typeof starting>;
   try {
     server = await starting;

@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import { startOwnedRedis } from '../server.js';
 import type { EmbeddedRedis } from '../services/redis/embedded-redis.js';
 import { exitWith, onShutdownSignal } from './exit-on-error.js';
+import { stopWhenLauncherExits } from './launcher-watch.js';
 
 /** More crashes than this within the window means something is wrong with the setup, not a passing fault. */
 const MAX_CRASHES = 5;
@@ -25,9 +26,10 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     ? Promise.resolve(undefined)
     : startOwnedRedis(config, logger);
   // Installed before anything else starts, so a signal during start-up still stops the embedded Redis.
-  onShutdownSignal(stopAll, (message, error) =>
+  const shutdown = onShutdownSignal(stopAll, (message, error) =>
     error === undefined ? logger.info(message) : logger.error({ err: error }, message),
   );
+  stopWhenLauncherExits(shutdown);
   let embedded: EmbeddedRedis | undefined;
   try {
     embedded = await redisStarting;
@@ -72,6 +74,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     const address = addresses[0];
     const host = address?.addressType === 6 ? `[${address.address}]` : address?.address;
     const url = `http://${host}:${address?.port}`;
+    embedded?.recordServerUrl(url);
     logger.info(
       { url, workers: workers.length, redis: embedded ? 'embedded' : 'external' },
       `listening on ${url} with ${workers.length} workers`,

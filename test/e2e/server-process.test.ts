@@ -8,7 +8,7 @@ import { UserService } from '../../src/services/users/user-service.js';
 import { runCli } from '../support/cli.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
 import { createTestRedis } from '../support/redis.js';
-import { type ServerProcess, spawnServer } from '../support/server-process.js';
+import { type ServerProcess, spawnNpmStart, spawnServer } from '../support/server-process.js';
 
 /** Alive and not a zombie: an orphan reparented to an init that does not reap it lingers as one. */
 function isRunning(pid: number): boolean {
@@ -20,16 +20,23 @@ function isRunning(pid: number): boolean {
   }
 }
 
+function childProcesses(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number),
+  );
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
 /** Node children of the primary running the relay entry point (cluster workers). */
 function workerProcesses(primaryPid: number): number[] {
-  const children = readdirSync(`/proc/${primaryPid}/task`).flatMap((task) =>
-    readFileSync(`/proc/${primaryPid}/task/${task}/children`, 'utf8')
-      .trim()
-      .split(' ')
-      .filter(Boolean)
-      .map(Number),
-  );
-  return children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/main.ts'));
+  return childProcesses(primaryPid).filter((pid) => commandLine(pid).includes('src/main.ts'));
 }
 
 const listening = (line: Record<string, unknown>) => typeof line.url === 'string' && line.msg !== undefined;
@@ -187,7 +194,7 @@ describe('a server that loses its Redis or is killed', () => {
     expect(Date.now() - stopAt).toBeLessThan(5000);
   });
 
-  it('stops the embedded Redis a killed server left behind before starting its own', async () => {
+  it('stops a redis-server left behind by a dead server before starting its own', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
     const killed = track(spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir }));
     const orphan = Number(
@@ -197,6 +204,14 @@ describe('a server that loses its Redis or is killed', () => {
       if (isRunning(orphan)) process.kill(orphan, 'SIGKILL');
     });
     await killed.waitForLog(listening);
+    // Everything but Redis dies at once (the OOM killer, a kill -9 of every process): whatever watches over
+    // Redis on the server's behalf goes first, so Redis is left running on the data directory.
+    const serverPid = killed.child.pid ?? 0;
+    const keepers = childProcesses(serverPid).filter((pid) => childProcesses(pid).includes(orphan));
+    for (const keeper of keepers) {
+      for (const helper of childProcesses(keeper)) if (helper !== orphan) process.kill(helper, 'SIGKILL');
+      process.kill(keeper, 'SIGKILL');
+    }
     killed.child.kill('SIGKILL');
     await killed.exited;
     expect(isRunning(orphan)).toBe(true);
@@ -208,6 +223,103 @@ describe('a server that loses its Redis or is killed', () => {
     await next.waitForLog(listening);
     next.child.kill('SIGTERM');
     expect((await next.exited).code).toBe(0);
+  });
+
+  it.each(['1', '2'])(
+    'refuses a second start on the same DATA_DIR, naming the running server, which keeps serving (WORKERS=%s)',
+    async (workers) => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+      const env = { REDIS_URL: undefined, PORT: '0', WORKERS: workers, DATA_DIR: dataDir };
+      const first = track(spawnServer(env));
+      const { url } = (await first.waitForLog(listening)) as { url: string };
+
+      const second = track(spawnServer(env));
+      const outcome = await Promise.race([
+        second.exited,
+        second.waitForLog(listening).then(
+          () => 'listening',
+          () => 'exited',
+        ),
+      ]);
+      expect(outcome).toEqual({ code: 1, signal: null });
+      expect(second.stderr()).toContain(`pid ${first.child.pid}`);
+      expect(second.stderr()).toContain(url);
+      expect(second.stderr()).toContain(dataDir);
+
+      // The first server's Redis was left alone: it is still ready, and the CLI still finds that Redis.
+      expect((await rawRequest(`${url}/ready`)).status).toBe(200);
+      const listed = await runCli(['keys', 'list', '--json'], { REDIS_URL: undefined, DATA_DIR: dataDir });
+      expect(listed.stderr).toBe('');
+      first.child.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+    },
+    // Two relays (a cluster is a primary and two workers) starting one after the other.
+    60_000,
+  );
+
+  it.each(['1', '2'])(
+    'never leaves its embedded Redis running when it is killed outright (WORKERS=%s)',
+    async (workers) => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+      const env = { REDIS_URL: undefined, PORT: '0', WORKERS: workers, DATA_DIR: dataDir };
+      const killed = track(spawnServer(env));
+      const redisPid = Number(
+        (await killed.waitForLog((line) => line.msg === 'started embedded redis')).redisPid,
+      );
+      cleanups.push(async () => {
+        if (isRunning(redisPid)) process.kill(redisPid, 'SIGKILL');
+      });
+      await killed.waitForLog(listening);
+      const workerPids = workerProcesses(killed.child.pid ?? 0);
+      cleanups.push(async () => {
+        for (const pid of workerPids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+      });
+      killed.child.kill('SIGKILL');
+      await killed.exited;
+      // Not our children: nothing to await but their disappearance.
+      await expect.poll(() => isRunning(redisPid), { timeout: 10_000 }).toBe(false);
+      for (const worker of workerPids) await expect.poll(() => isRunning(worker)).toBe(false);
+
+      // The dead server's record is stale, not a running server: the next start goes ahead on the same data.
+      const next = track(spawnServer(env));
+      await next.waitForLog(listening);
+      next.child.kill('SIGTERM');
+      expect((await next.exited).code).toBe(0);
+    },
+    // Two relays (a cluster is a primary and two workers) starting one after the other.
+    60_000,
+  );
+
+  it('stops the server and its embedded Redis when `npm start` gets SIGTERM', async () => {
+    const npm = track(
+      spawnNpmStart({
+        REDIS_URL: undefined,
+        NODE_ENV: undefined,
+        PORT: '0',
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+      }),
+    );
+    const redisLine = await npm.waitForLog((line) => line.msg === 'started embedded redis');
+    const serverPid = Number(redisLine.pid);
+    const redisPid = Number(redisLine.redisPid);
+    cleanups.push(async () => {
+      for (const pid of [serverPid, redisPid]) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    });
+    const { url } = (await npm.waitForLog(listening)) as { url: string };
+    // npm runs the server through `sh -c`: npm, a shell, then node.
+    expect(serverPid).not.toBe(npm.child.pid);
+    expect(commandLine(serverPid)).toContain('src/main.ts');
+
+    npm.child.kill('SIGTERM');
+    await npm.exited;
+    // Not our children: nothing to await but their disappearance.
+    await expect.poll(() => isRunning(serverPid), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isRunning(redisPid), { timeout: 10_000 }).toBe(false);
+    expect(await connectionRefused(`${url}/health`)).toBe('ECONNREFUSED');
+    // A graceful stop (requests drained, Redis stopped by its owner), not a crash.
+    expect(npm.lines.some((line) => line.pid === serverPid && /^shutting down/.test(String(line.msg)))).toBe(
+      true,
+    );
   });
 
   it.each(['1', '2'])(

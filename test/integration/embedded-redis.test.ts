@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
 import { RedisBinaryMissingError, startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
+import { ROOT } from '../support/server-process.js';
 
 function isRunning(pid: number): boolean {
   try {
@@ -12,6 +16,17 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Runs `test/support/embedded-redis-owner.ts` in its own process and resolves with the Redis it started. */
+async function startOwner(dataDir?: string) {
+  const args = ['--import', 'tsx', 'test/support/embedded-redis-owner.ts', ...(dataDir ? [dataDir] : [])];
+  const owner = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(owner, 'exit');
+  if (!owner.stdout) throw new Error('no stdout');
+  const [line] = (await once(createInterface({ input: owner.stdout }), 'line')) as [string];
+  const redis = JSON.parse(line) as { url: string; pid: number };
+  return { owner, exited, redis };
 }
 
 describe('embedded redis', () => {
@@ -44,6 +59,57 @@ describe('embedded redis', () => {
     await closeRedis(client);
     await embedded.stop();
     expect(isRunning(embedded.pid)).toBe(false);
+  });
+
+  it('refuses a second persistent server on a directory whose owner is alive, naming the owner', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'relay-redis-')), 'redis');
+    const embedded = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
+    try {
+      await expect(startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true })).rejects.toThrow(
+        new RegExp(`pid ${process.pid}\\b.*${dataDir}`, 's'),
+      );
+      // The running one was left alone.
+      expect(isRunning(embedded.pid)).toBe(true);
+      const client = await createRedisClient({ url: embedded.url, name: 'test' });
+      expect(await client.ping()).toBe('PONG');
+      await closeRedis(client);
+    } finally {
+      await embedded.stop();
+    }
+  });
+
+  it('stops a throwaway server when the process that owns it is killed outright', async () => {
+    const { owner, exited, redis } = await startOwner();
+    try {
+      expect(isRunning(redis.pid)).toBe(true);
+      owner.kill('SIGKILL');
+      await exited;
+      // Not our child: nothing to await but its disappearance.
+      await expect.poll(() => isRunning(redis.pid), { timeout: 10_000 }).toBe(false);
+    } finally {
+      if (isRunning(redis.pid)) process.kill(redis.pid, 'SIGKILL');
+    }
+  });
+
+  it('keeps the data of a persistent server whose owner was killed outright, and starts again on it', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'relay-redis-')), 'redis');
+    const { owner, exited, redis } = await startOwner(dataDir);
+    try {
+      const client = await createRedisClient({ url: redis.url, name: 'test' });
+      await client.set('written', 'just before the kill');
+      await closeRedis(client);
+      owner.kill('SIGKILL');
+      await exited;
+      await expect.poll(() => isRunning(redis.pid), { timeout: 10_000 }).toBe(false);
+    } finally {
+      if (isRunning(redis.pid)) process.kill(redis.pid, 'SIGKILL');
+    }
+    // The dead owner's record is stale: this process may start a server on the directory.
+    const again = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
+    const client = await createRedisClient({ url: again.url, name: 'test' });
+    expect(await client.get('written')).toBe('just before the kill');
+    await closeRedis(client);
+    await again.stop();
   });
 
   it('explains how to install Redis when the binary is missing', async () => {

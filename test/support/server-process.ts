@@ -1,4 +1,4 @@
-// Spawns the real server entry point (`src/main.ts`) as a child process and follows its JSON log.
+// Spawns the real server entry point (`src/main.ts`, directly or through `npm start`) and follows its JSON log.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -16,11 +16,23 @@ export interface ServerProcess {
 }
 
 export function spawnServer(env: Record<string, string | undefined>): ServerProcess {
+  return follow(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+}
+
+/**
+ * `npm start`, the README's start command: npm runs the server through `sh -c`, so the server is a grandchild.
+ * Its log lines (with their `pid`) arrive on npm's stdout, which the server inherits.
+ */
+export function spawnNpmStart(env: Record<string, string | undefined>): ServerProcess {
+  return follow('npm', ['start'], env);
+}
+
+function follow(command: string, args: string[], env: Record<string, string | undefined>): ServerProcess {
   const cleanEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries({ ...process.env, ...env })) {
     if (value !== undefined) cleanEnv[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: cleanEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 // GraphQL subscriptions over WebSocket (graphql-ws) on the HTTP server's port at /graphql: signed in once per
-// connection, with the HTTP endpoint's schema, context and error masking.
+// connection, with the HTTP endpoint's schema, context, document limits and error masking. Upgrade offers for
+// other protocols (h2c) are handed back to the HTTP server as plain requests.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -7,8 +8,8 @@ import {
   GraphQLError,
   type GraphQLFormattedError,
   getOperationAST,
-  parse,
   specifiedRules,
+  type ValidationRule,
   validate,
 } from 'graphql';
 import { CloseCode, type SubscribePayload } from 'graphql-ws';
@@ -20,10 +21,12 @@ import type { Logger } from '../lib/logger.js';
 import type { GraphQLContext } from '../schema/builder.js';
 import { maskGraphQLError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
-import { queryLimitRules } from '../schema/limits.js';
+import { documentRules, parseDocument } from '../schema/limits.js';
 import type { Services } from '../services/container.js';
+import { markAuthenticated } from './connection-limits.js';
 import { buildGraphQLContext } from './graphql-context.js';
 import { GRAPHQL_PATH } from './graphql-endpoint.js';
+import { isWebSocketUpgrade, serveAsHttp1 } from './upgrade-fallback.js';
 
 export interface GraphQLWsOptions {
   services: Services;
@@ -32,6 +35,8 @@ export interface GraphQLWsOptions {
   trustProxy: boolean;
   /** Close reasons of internal errors say nothing in production. */
   production: boolean;
+  /** Serve `__schema`/`__type`, as over HTTP. */
+  introspection: boolean;
   /** Largest message a client may send: subscribe messages are a document and a few variables. */
   maxPayloadBytes?: number;
   maxSubscriptionsPerConnection?: number;
@@ -63,9 +68,21 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
   const maxConnections = options.maxConnections ?? 1000;
   const sessionCheckMs = options.sessionCheckMs ?? 60_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024 });
+  const rules = [...specifiedRules, ...documentRules({ introspection: options.introspection })];
   let stopping = false;
+  const masked = (error: GraphQLError): GraphQLFormattedError => {
+    const result = maskGraphQLError(error, 'Unexpected error', (unexpected) =>
+      logger.error({ err: unexpected }, 'unhandled GraphQL error over graphql-ws'),
+    );
+    return result instanceof GraphQLError ? result.toJSON() : { message: result.message };
+  };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Every upgrade request reaches this listener; only WebSocket ones are ours (h2c offers are plain requests).
+    if (!isWebSocketUpgrade(request)) {
+      serveAsHttp1(server, request, socket, head);
+      return;
+    }
     // The socket is ours from here on; a client that resets it must not crash the process.
     socket.on('error', () => socket.destroy());
     const full = wss.clients.size >= maxConnections;
@@ -105,6 +122,7 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
         const { principal } = context;
         // Gone while signing in: nothing to set up (its close event has passed, so no timer could be cleared).
         if (!principal || socket.readyState !== socket.OPEN) return false;
+        markAuthenticated(request.socket);
         ctx.extra.context = context;
         const token = authorization.slice(7).trim();
         const recheck = setInterval(() => {
@@ -133,7 +151,7 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
             ),
           ];
         }
-        return subscriptionArgs(payload, { ...context, requestId: newRequestId() });
+        return subscriptionArgs(payload, { ...context, requestId: newRequestId() }, rules);
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;
@@ -176,15 +194,16 @@ export function attachGraphQLWs(server: Server, options: GraphQLWsOptions): Grap
 function subscriptionArgs(
   payload: SubscribePayload,
   contextValue: GraphQLContext,
+  rules: readonly ValidationRule[],
 ): ExecutionArgs | readonly GraphQLError[] {
-  let document: ReturnType<typeof parse>;
+  let document: ReturnType<typeof parseDocument>;
   try {
-    document = parse(payload.query);
+    document = parseDocument(payload.query);
   } catch (error) {
     return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
   }
-  // The HTTP endpoint's rules: graphql's own plus the depth, cost and alias limits.
-  const errors = validate(schema, document, [...specifiedRules, ...queryLimitRules]);
+  // The HTTP endpoint's rules: graphql's own plus the depth, cost and alias limits (and no introspection).
+  const errors = validate(schema, document, rules);
   if (errors.length > 0) return errors;
   const operation = getOperationAST(document, payload.operationName);
   if (!operation) return [new GraphQLError('Unable to identify the operation')];
@@ -209,11 +228,6 @@ function subscriptionArgs(
 
 function appGraphQLError(error: AppError): GraphQLError {
   return new GraphQLError(error.message, { originalError: error });
-}
-
-function masked(error: GraphQLError): GraphQLFormattedError {
-  const result = maskGraphQLError(error, 'Unexpected error');
-  return result instanceof GraphQLError ? result.toJSON() : { message: result.message };
 }
 
 function pathOf(url: string | undefined): string {

@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { type AppError, toAppError } from '../errors/app-error.js';
 import { type ErrorFormat, renderError } from '../errors/render.js';
+import { bodyUnread } from './read-body.js';
 
 export function sendJson(
   res: ServerResponse,
@@ -31,7 +32,13 @@ export function sendError(
     return appError;
   }
   const rendered = renderError(appError, format, requestId);
-  res.writeHead(rendered.status, { ...rendered.headers, 'content-length': Buffer.byteLength(rendered.body) });
+  // Refused before its body was read: say so, and Node closes the socket once the answer is flushed.
+  const closing = bodyUnread(res.req) ? { connection: 'close' } : undefined;
+  res.writeHead(rendered.status, {
+    ...rendered.headers,
+    ...closing,
+    'content-length': Buffer.byteLength(rendered.body),
+  });
   res.end(rendered.body);
   return appError;
 }

@@ -1,4 +1,5 @@
 // Registers the relay's routes in the data plane's route table.
+import { pathParameter } from '../http/path-segments.js';
 import { RouteTable } from '../http/route-table.js';
 import { createAnthropicCountTokensHandler } from './handlers/anthropic-count-tokens.js';
 import { createAnthropicMessagesHandler } from './handlers/anthropic-messages.js';
@@ -44,12 +45,16 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   return routes;
 }
 
-/** `GET <prefix>/v1/models/{id}` for the Anthropic prefixes. */
+/**
+ * `GET <prefix>/v1/models/{id}` for the Anthropic prefixes. The id is decoded and stays one segment: one that
+ * decodes to a `/`, `.` or `..` (or not at all) matches no route.
+ */
 function matchModelPath(path: string): Record<string, string> | undefined {
   for (const prefix of ANTHROPIC_PREFIXES) {
     const base = `${prefix}/v1/models/`;
     if (path.startsWith(base) && path.length > base.length && !path.includes('/', base.length)) {
-      return { model: path.slice(base.length) };
+      const model = pathParameter(path.slice(base.length));
+      return model === undefined ? undefined : { model };
     }
   }
   return undefined;

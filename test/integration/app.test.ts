@@ -31,6 +31,13 @@ describe('HTTP app', () => {
       logger: silent,
       bodyLimitBytes: 2048,
       shutdownTimeoutMs: 5000,
+      connections: {
+        headersTimeoutMs: 30_000,
+        requestTimeoutMs: 300_000,
+        bodyIdleTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 65_000,
+        maxUnauthenticated: 256,
+      },
       checkReady: async () => {},
       ...overrides,
     });
@@ -45,10 +52,13 @@ describe('HTTP app', () => {
     expect(health.status).toBe(200);
     expect(health.headers['x-request-id']).toMatch(/^req_/);
     expect((await rawRequest(`${url}/ready`)).status).toBe(200);
+    // A client's own id is echoed in its own header; the request id is always the relay's.
     const echoed = await rawRequest(`${url}/health`, { headers: { 'x-request-id': 'client-chosen-id-1' } });
-    expect(echoed.headers['x-request-id']).toBe('client-chosen-id-1');
+    expect(echoed.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(echoed.headers['x-client-request-id']).toBe('client-chosen-id-1');
     const refused = await rawRequest(`${url}/health`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(refused.headers['x-request-id']).toMatch(/^req_/);
+    expect(refused.headers['x-client-request-id']).toBeUndefined();
   });
 
   it('reports not ready when the store does not answer', async () => {

@@ -1,6 +1,8 @@
-// Authenticates a relay request by its key; every failure is a 401 that says what to fix.
+// Authenticates a relay request by its key; every failure is a 401 that says what to fix. A connection that
+// carried an authenticated request no longer counts against the bound on anonymous connections.
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
+import { markAuthenticated } from '../../http/connection-limits.js';
 import type { RequestContext } from '../../http/route-table.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { RelayDeps } from '../relay-deps.js';
@@ -18,5 +20,7 @@ export async function authenticateRequest(
       'Missing API key: send it as x-api-key or Authorization: Bearer <key>',
     );
   }
-  return deps.apiKeys.authenticateEnabled(secret);
+  const key = await deps.apiKeys.authenticateEnabled(secret);
+  markAuthenticated(req.socket);
+  return key;
 }

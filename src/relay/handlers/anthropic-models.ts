@@ -1,4 +1,5 @@
-// GET /v1/models: the model list of an account of the Claude pool, passed through.
+// GET /v1/models and /v1/models/{id}: the model list (or one model) of an account of the Claude pool,
+// passed through.
 import type { RouteHandler } from '../../http/route-table.js';
 import { authenticateRequest } from '../auth/authenticate.js';
 import { detectClient } from '../auth/client-kind.js';
@@ -17,9 +18,9 @@ export function createAnthropicModelsHandler(deps: RelayDeps): RouteHandler {
     // Any account of the pool that speaks Anthropic's own API can list models.
     const acquire = anthropicAcquireRequest(key, context, undefined, { anthropicApiOnly: true });
     const acquired = await deps.scheduler.acquire(acquire);
-    const suffix = context.path.endsWith('/models')
-      ? ''
-      : context.path.slice(context.path.lastIndexOf('/models') + 7);
+    // The route decoded the id and checked it is one segment; encoded again, it cannot become more upstream.
+    const model = context.params.model;
+    const suffix = model === undefined ? '' : `/${encodeURIComponent(model)}`;
     await forwardUnbilled(
       deps,
       req,

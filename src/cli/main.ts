@@ -6,9 +6,25 @@ import { topicOf } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { helpFor, usageLine } from './help.js';
 import { CliError, createCliLogger, openServices } from './open-services.js';
-import { writeError, writeJson, writeText } from './output.js';
+import { formatJson, writeError, writeText } from './output.js';
+import { relayKeyRedactor } from './relay-key-argument.js';
 
 const HELP_WORDS = new Set(['help', '--help', '-h']);
+
+/** The relay key prefix as configured; the default when the configuration is broken (reported separately). */
+function configuredKeyPrefix(): string {
+  try {
+    return loadConfig(readEnvironment()).apiKeys.prefix;
+  } catch {
+    return 'cr_';
+  }
+}
+
+const commandLine = process.argv.slice(2);
+// Nothing the CLI prints repeats a relay key given as an argument, whatever the message that quotes it.
+const redact = relayKeyRedactor(commandLine, configuredKeyPrefix());
+const say = (text: string) => writeText(redact(text));
+const complain = (text: string) => writeError(redact(text));
 
 async function run(argv: readonly string[]): Promise<number> {
   const [groupName, actionName, ...rest] = argv;
@@ -40,9 +56,8 @@ async function run(argv: readonly string[]): Promise<number> {
   const services = await openServices(config, logger);
   try {
     const output = await runner(services, { config, logger });
-    for (const note of output.notes ?? []) writeError(note);
-    if (flag(args, 'json')) writeJson(output.json);
-    else writeText(output.text);
+    for (const note of output.notes ?? []) complain(note);
+    say(flag(args, 'json') ? formatJson(output.json) : output.text);
     return output.exitCode ?? 0;
   } finally {
     // Closes every Redis connection, which is what lets the process exit on its own.
@@ -58,22 +73,22 @@ function usageFor(topic: string | undefined): string {
 
 function report(error: unknown): number {
   if (error instanceof UsageError) {
-    writeError(`error: ${error.message}\n\n${usageFor(error.topic)}`);
+    complain(`error: ${error.message}\n\n${usageFor(error.topic)}`);
     return 2;
   }
   if (isAppError(error) || error instanceof CliError) {
-    writeError(`error: ${error.message}`);
+    complain(`error: ${error.message}`);
     return 1;
   }
   if (error instanceof ConfigError) {
-    writeError(error.message);
+    complain(error.message);
     return 1;
   }
-  writeError(`error: ${error instanceof Error ? error.message : String(error)}`);
+  complain(`error: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 }
 
-const code = await run(process.argv.slice(2)).catch(report);
+const code = await run(commandLine).catch(report);
 process.exitCode = code;
 // Everything is closed by now; should a stray handle remain, it must not keep an admin command hanging.
 setTimeout(() => process.exit(code), 2000).unref();

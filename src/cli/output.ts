@@ -89,8 +89,9 @@ export function compact(value: unknown): string {
   return String(value);
 }
 
-export function writeJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** The one JSON document `--json` prints. */
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
 }
 
 export function writeText(value: string): void {

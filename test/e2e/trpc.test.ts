@@ -5,6 +5,7 @@ import type { AnyTRPCProcedure } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelayTrpcClient, type RelayTrpcClient } from '../../clients/trpc.js';
 import { AppError } from '../../src/errors/app-error.js';
+import { DEFAULT_LOGIN_LIMITS } from '../../src/services/auth/login-limiter.js';
 import { createTrpcContext } from '../../src/trpc/context.js';
 import { appRouter, createCaller } from '../../src/trpc/router.js';
 import { type FakeOAuth, startFakeOAuth } from '../support/fake-oauth.js';
@@ -475,7 +476,7 @@ describe('tRPC control plane', () => {
   });
 
   it('limits repeated failed logins with TOO_MANY_REQUESTS and a retry time', async () => {
-    for (let attempt = 0; attempt < 10; attempt += 1) {
+    for (let attempt = 0; attempt < DEFAULT_LOGIN_LIMITS.freeAttempts; attempt += 1) {
       const failed = await refusal(anonymous.auth.login.mutate({ username: 'mallory', password: 'guess' }));
       expect(failed.code).toBe('UNAUTHORIZED');
     }

@@ -4,10 +4,12 @@ import { ACCOUNT_COMMANDS } from './accounts.js';
 import { GROUP_COMMANDS } from './groups.js';
 import { KEY_COMMANDS } from './keys.js';
 import { USAGE_COMMANDS } from './usage.js';
+import { USER_COMMANDS } from './users.js';
 
 export const COMMANDS: readonly Command[] = [
   ...KEY_COMMANDS,
   ...ACCOUNT_COMMANDS,
   ...GROUP_COMMANDS,
   ...USAGE_COMMANDS,
+  ...USER_COMMANDS,
 ];

@@ -25,6 +25,7 @@ import {
 } from '../key-options.js';
 import { describeKey, keyStatus, renderKeyUsage } from '../key-text.js';
 import { compact, formatTime, table, withUsdStrings } from '../output.js';
+import { keyIdOf } from '../relay-key-argument.js';
 
 const CREATE_OPTIONS: OptionTable = {
   name: {
@@ -43,6 +44,7 @@ const PAGE_OPTIONS: OptionTable = {
   cursor: { type: 'string', value: '<cursor>', description: 'continue from a previous page' },
 };
 
+/** A key id, or the relay key itself (looked up by hash, never printed). */
 const ID = ['id'] as const;
 
 /** The key fields the service reports validation errors under, and the option that set each. */
@@ -98,8 +100,9 @@ function toggled(enabled: boolean): Command {
     positionals: ID,
     options: {},
     prepare(args) {
-      const id = positional(args, 0);
-      return async (services) => {
+      const reference = positional(args, 0);
+      return async (services, { config }) => {
+        const id = await keyIdOf(services, reference, config.apiKeys.prefix);
         const key = await services.apiKeys.setEnabled(id, enabled);
         return { json: key, text: `${enabled ? 'Enabled' : 'Disabled'} API key ${key.id} (${key.name})` };
       };
@@ -145,12 +148,13 @@ export const KEY_COMMANDS: readonly Command[] = [
     options: UPDATE_SETTING_OPTIONS,
     prepare(args) {
       const topic = 'keys update';
-      const id = positional(args, 0);
+      const reference = positional(args, 0);
       const changes = parseKeyChanges(args, topic);
       if (Object.keys(changes).length === 0) {
         throw new UsageError('nothing to change: give at least one option', topic);
       }
-      return async (services) => {
+      return async (services, { config }) => {
+        const id = await keyIdOf(services, reference, config.apiKeys.prefix);
         await checkBinding(services, changes.claudeBinding);
         const key = await explained(args, async () => services.apiKeys.update(id, patchFor(changes)));
         return { json: key, text: `Updated API key ${key.id} (${key.name})\n${describeKey(key)}` };
@@ -194,9 +198,9 @@ export const KEY_COMMANDS: readonly Command[] = [
     positionals: ID,
     options: {},
     prepare(args) {
-      const id = positional(args, 0);
-      return async (services) => {
-        const key = await services.apiKeys.require(id);
+      const reference = positional(args, 0);
+      return async (services, { config }) => {
+        const key = await services.apiKeys.require(await keyIdOf(services, reference, config.apiKeys.prefix));
         return { json: key, text: describeKey(key) };
       };
     },
@@ -208,9 +212,9 @@ export const KEY_COMMANDS: readonly Command[] = [
     positionals: ID,
     options: {},
     prepare(args) {
-      const id = positional(args, 0);
-      return async (services) => {
-        const key = await services.apiKeys.require(id);
+      const reference = positional(args, 0);
+      return async (services, { config }) => {
+        const key = await services.apiKeys.require(await keyIdOf(services, reference, config.apiKeys.prefix));
         const usage = await services.admission.usage(key);
         return { json: withUsdStrings(usage), text: renderKeyUsage(key, usage) };
       };
@@ -225,8 +229,12 @@ export const KEY_COMMANDS: readonly Command[] = [
     positionals: ID,
     options: {},
     prepare(args) {
-      const id = positional(args, 0);
-      return async (services) => issued('Rotated', await services.apiKeys.rotate(id));
+      const reference = positional(args, 0);
+      return async (services, { config }) =>
+        issued(
+          'Rotated',
+          await services.apiKeys.rotate(await keyIdOf(services, reference, config.apiKeys.prefix)),
+        );
     },
   },
 ];

@@ -5,6 +5,7 @@ import type { UsageSummary, UsageTotals } from '../../services/usage/usage-query
 import { day, type OptionTable, type ParsedArgs, positional, UsageError } from '../args.js';
 import type { Command, CommandOutput } from '../command.js';
 import { fields, formatCount, formatUsd, table } from '../output.js';
+import { keyIdOf } from '../relay-key-argument.js';
 
 const RANGE_OPTIONS: OptionTable = {
   from: { type: 'string', value: 'YYYY-MM-DD', description: 'first day, UTC (default: today)' },
@@ -14,6 +15,11 @@ const RANGE_OPTIONS: OptionTable = {
 type Entity = 'key' | 'account';
 
 const NOUN: Record<Entity, string> = { key: 'API key', account: 'account' };
+/** What the `<id>` argument may be, for help. */
+const SUBJECT: Record<Entity, string> = {
+  key: 'API key (its id or the relay key itself)',
+  account: 'account',
+};
 
 /** Defaults to today (UTC); a lone --from runs to today, a lone --to covers just that day. */
 function dayRange(args: ParsedArgs, topic: string, now: number): { from: string; to: string } {
@@ -90,13 +96,15 @@ function usageCommand(entity: Entity): Command {
   return {
     group: 'usage',
     action: entity,
-    summary: `usage of one ${NOUN[entity]}: totals and by model, cost in USD`,
+    summary: `usage of one ${SUBJECT[entity]}: totals and by model, cost in USD`,
     positionals: ['id'],
     options: RANGE_OPTIONS,
     prepare(args) {
-      const id = positional(args, 0);
+      const reference = positional(args, 0);
       const { from, to } = dayRange(args, topic, Date.now());
-      return async (services) => {
+      return async (services, { config }) => {
+        // A relay key is accepted for a key id; it is looked up by hash and never printed.
+        const id = entity === 'key' ? await keyIdOf(services, reference, config.apiKeys.prefix) : reference;
         const [summary, name] = await Promise.all([
           services.usage.summary(entity, id, from, to),
           nameOf(services, entity, id),

@@ -12,8 +12,11 @@ export interface Principal {
   userId: string;
   username: string;
   role: User['role'];
-  /** The session the access token belongs to. */
-  familyId: string;
+  /**
+   * The session the access token belongs to; absent for a caller that no session stands behind (an operator
+   * at the server's console, such as the admin CLI, acting with the admin role).
+   */
+  familyId?: string;
 }
 
 export interface LoginResult extends IssuedTokens {
@@ -44,15 +47,18 @@ export class AuthService {
     private readonly audit: AuditLog,
   ) {}
 
+  /**
+   * The attempt is taken before the password is checked, so parallel attempts cannot pass the limit between a
+   * check and its count; a failure needs no further write, a success clears its username+address state.
+   */
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    await this.limiter.check(username, address);
+    const attempt = await this.limiter.take(username, address);
     const user = await this.users.verifyCredentials(username, password);
     if (!user) {
-      await this.limiter.failed(username, address);
       // One message for unknown users, wrong passwords and disabled users: the answer must not tell them apart.
       throw new AppError('unauthenticated', WRONG_CREDENTIALS, { details: { reason: 'wrong_credentials' } });
     }
-    await this.limiter.succeeded(username);
+    await this.limiter.succeeded(attempt);
     const tokens = await this.tokens.start(user);
     await this.audit.record({ actor: user.id, action: 'auth.login', target: user.id, detail: { address } });
     return { ...tokens, user };
@@ -78,14 +84,14 @@ export class AuthService {
   }
 
   async logout(principal: Principal): Promise<void> {
-    await this.tokens.end(principal.familyId);
+    if (principal.familyId !== undefined) await this.tokens.end(principal.familyId);
     await this.audit.record({ actor: principal.userId, action: 'auth.logout', target: principal.userId });
   }
 
   /** Changes the caller's own password; every session of the user, this one included, ends. */
   async changePassword(principal: Principal, current: string, next: string): Promise<void> {
     await this.users.changePassword(principal.userId, current, next);
-    await this.tokens.end(principal.familyId);
+    if (principal.familyId !== undefined) await this.tokens.end(principal.familyId);
     await this.audit.record({
       actor: principal.userId,
       action: 'user.change_password',

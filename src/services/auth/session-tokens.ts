@@ -142,6 +142,8 @@ export class SessionTokens {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        // jose checks `exp` only when present: a token without one would never expire.
+        requiredClaims: ['exp'],
         currentDate: new Date(this.now()),
       });
       const role = ROLES.find((candidate) => candidate === payload.role);

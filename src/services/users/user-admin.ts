@@ -1,4 +1,5 @@
-// Control-plane users as admins manage them: list, create, change role, disable; every change audited.
+// Control-plane users as admins manage them: list, find, create, change role, disable, reset a password;
+// every change audited.
 // Guards against locking everyone out: no admin changes their own role or access, and the last enabled admin
 // stays one.
 import { AppError } from '../../errors/app-error.js';
@@ -6,6 +7,7 @@ import { requireRole } from '../access/roles.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { RecordPage } from '../redis/pagination.js';
+import { entityIdSchema } from '../validation.js';
 import type { CreateUserInput, UserPatch, UserService } from './user-service.js';
 import type { User } from './user-types.js';
 
@@ -29,6 +31,17 @@ export class UserAdmin {
     return user;
   }
 
+  /** A user by id, or else by username: what an operator at a console knows a user by. */
+  async find(actor: Principal, idOrUsername: string): Promise<User> {
+    requireRole(actor, ADMINS);
+    const byId = entityIdSchema.safeParse(idOrUsername).success
+      ? await this.users.get(idOrUsername)
+      : undefined;
+    const user = byId ?? (await this.users.findByUsername(idOrUsername));
+    if (!user) throw new AppError('not_found', `User ${idOrUsername} does not exist`);
+    return user;
+  }
+
   async create(actor: Principal, input: CreateUserInput): Promise<User> {
     requireRole(actor, ADMINS);
     const user = await this.users.create(input);
@@ -49,6 +62,25 @@ export class UserAdmin {
     if (losesAdmin && !before.disabled) await this.requireAnotherAdmin(id);
     const after = await this.users.update(id, patch);
     await this.audit.record({ actor: actor.userId, action: 'user.update', target: id, before, after });
+    return after;
+  }
+
+  /**
+   * Sets a new password without the current one: the way back for a user (an admin too) who lost theirs.
+   * Every session of the user ends; the audit entry records that it happened, never the password.
+   */
+  async resetPassword(actor: Principal, id: string, password: string): Promise<User> {
+    requireRole(actor, ADMINS);
+    const before = await this.get(actor, id);
+    const after = await this.users.setPassword(id, password);
+    await this.audit.record({
+      actor: actor.userId,
+      action: 'user.reset_password',
+      target: id,
+      before,
+      after,
+      detail: { sessionsEnded: true },
+    });
     return after;
   }
 

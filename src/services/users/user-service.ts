@@ -1,4 +1,5 @@
 // Control-plane users: create, look up and verify; usernames are unique across instances via HSETNX.
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
@@ -7,7 +8,7 @@ import type { Keys } from '../redis/keys.js';
 import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { modifyRecord, type RedisContext } from '../redis/record-store.js';
 import { parseInput } from '../validation.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { ARGON2_PASSWORDS, type PasswordHasher } from './password.js';
 import {
   passwordSchema,
   publicUser,
@@ -34,8 +35,13 @@ export interface CreateUserInput {
 export class UserService {
   private readonly redis: Redis;
   private readonly keys: Keys;
+  /** What a login for a user without a usable hash is checked against; made on first need. */
+  private decoyHash: Promise<string> | undefined;
 
-  constructor(private readonly context: RedisContext) {
+  constructor(
+    private readonly context: RedisContext,
+    private readonly passwords: PasswordHasher = ARGON2_PASSWORDS,
+  ) {
     this.redis = context.redis;
     this.keys = context.keys;
   }
@@ -50,7 +56,7 @@ export class UserService {
     const user: StoredUser = {
       id: newId('usr'),
       username,
-      passwordHash: await hashPassword(password),
+      passwordHash: await this.passwords.hash(password),
       role: input.role,
       disabled: false,
       sessionVersion: 0,
@@ -104,11 +110,17 @@ export class UserService {
     return stored && publicUser(stored);
   }
 
-  /** Returns the user when the password matches and the user may log in; otherwise undefined. */
+  /**
+   * Returns the user when the password matches and the user may log in; otherwise undefined. Every call costs
+   * one argon2 verify, for unknown users too (against a decoy hash made by the same hasher, so with the same
+   * parameters): answering them faster would tell which usernames exist.
+   */
   async verifyCredentials(username: string, password: string): Promise<User | undefined> {
+    // Awaited on every path, so the one-time cost of making the decoy does not single out unknown users.
+    const decoy = await this.decoy();
     const stored = await this.findStoredByUsername(username);
-    if (!stored || stored.disabled) return undefined;
-    return (await verifyPassword(stored.passwordHash, password)) ? publicUser(stored) : undefined;
+    const matches = await this.passwords.verify(stored?.passwordHash ?? decoy, password);
+    return stored && !stored.disabled && matches ? publicUser(stored) : undefined;
   }
 
   /**
@@ -118,18 +130,37 @@ export class UserService {
   async changePassword(userId: string, current: string, next: string): Promise<User> {
     const { newPassword: password } = parseInput(newPasswordSchema, { newPassword: next });
     const stored = await this.getStored(userId);
-    if (!stored || !(await verifyPassword(stored.passwordHash, current))) {
+    if (!stored || !(await this.passwords.verify(stored.passwordHash, current))) {
       throw new AppError('unauthenticated', 'The current password is wrong', {
         details: { field: 'currentPassword' },
       });
     }
-    const passwordHash = await hashPassword(password);
+    return this.replacePassword(userId, password);
+  }
+
+  /** Sets a new password without the current one (an admin's reset); every session of the user ends. */
+  async setPassword(userId: string, next: string): Promise<User> {
+    const { newPassword: password } = parseInput(newPasswordSchema, { newPassword: next });
+    return this.replacePassword(userId, password);
+  }
+
+  private async replacePassword(userId: string, password: string): Promise<User> {
+    const passwordHash = await this.passwords.hash(password);
     const updated = await this.modify(userId, (user) => ({
       ...user,
       passwordHash,
       sessionVersion: user.sessionVersion + 1,
     }));
     return publicUser(updated);
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= this.passwords.hash(randomBytes(32).toString('base64url')).catch((error: unknown) => {
+      // Made again on the next login rather than failing every login from now on.
+      this.decoyHash = undefined;
+      throw error;
+    });
+    return this.decoyHash;
   }
 
   private async modify(userId: string, change: (current: StoredUser) => StoredUser): Promise<StoredUser> {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { rawRequest } from '../support/http.js';
 import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
-import { postAndAbort, postJson } from '../support/sse-client.js';
+import { openStream, postAndAbort, postJson } from '../support/sse-client.js';
 
 const BODY = { model: 'claude-haiku-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }] };
 const STREAM_BODY = { ...BODY, stream: true };
@@ -12,6 +12,7 @@ describe('bad input and upstream faults', () => {
   let fake: FakeUpstream;
   let relay: TestRelay;
   let key: string;
+  let keyId: string;
   let accountId: string;
   let headers: Record<string, string>;
 
@@ -21,7 +22,9 @@ describe('bad input and upstream faults', () => {
       env: { BODY_LIMIT: '64kb', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '400', UPSTREAM_IDLE_TIMEOUT_MS: '400' },
     });
     accountId = (await createClaudeAccount(relay, fake.url)).id;
-    key = (await createKey(relay)).plaintext;
+    const issued = await createKey(relay);
+    key = issued.plaintext;
+    keyId = issued.key.id;
     headers = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
   });
   afterAll(async () => {
@@ -44,6 +47,20 @@ describe('bad input and upstream faults', () => {
     await settled(relay);
     const [entry] = await relay.server.services.usage.recentLedger(1);
     return entry;
+  };
+  const keyLeases = () =>
+    relay.server.services.context.redis.zcard(relay.server.services.context.keys.keyLeases(keyId));
+  /** Every ledger entry written since `since`: one per request, however its exchange ended. */
+  const entriesSince = async (since: number) => {
+    await settled(relay);
+    return (await relay.server.services.usage.recentLedger(20)).filter((entry) => entry.at >= since);
+  };
+  /** Starts a request, waits until the upstream has it, then drops the client connection. */
+  const abortOnceUpstreamHasIt = async (body: unknown) => {
+    const stream = openStream(messagesUrl(), body, headers);
+    await fake.waitForRequests(1);
+    stream.abort();
+    await stream.done;
   };
 
   describe('answers bad input with a 4xx in the Anthropic shape', () => {
@@ -192,6 +209,72 @@ describe('bad input and upstream faults', () => {
       expect(await leases()).toBe(0);
     });
 
+    it('keeps reading to message_start when the client leaves before the upstream answered, and bills that input', async () => {
+      // The upstream answers after 150 ms: message_start, two more events, then it would hang.
+      fake.enqueue({ delayFirstByteMs: 150, stallAfterEvents: 3, usage: { inputTokens: 55 } });
+      const startedAt = Date.now();
+      await abortOnceUpstreamHasIt(STREAM_BODY);
+      await fake.waitForIdle();
+      expect(fake.requests[0]?.reportedUsage).toMatchObject({ input_tokens: 55 });
+      // The relay let go of the upstream once it had the input usage, without reading on to the end.
+      expect(fake.requests[0]?.aborted).toBe(true);
+      expect(await entriesSince(startedAt)).toEqual([
+        expect.objectContaining({
+          outcome: 'client_aborted',
+          estimated: true,
+          usage: expect.objectContaining({ input: 55 }),
+        }),
+      ]);
+      expect(await leases()).toBe(0);
+      expect(await keyLeases()).toBe(0);
+    });
+
+    it('keeps reading to message_start when the client leaves after the headers, before any event', async () => {
+      // Headers at once, message_start 150 ms later: the relay holds the stream back (failover is still
+      // possible), so the client sees nothing before it leaves.
+      fake.enqueue({ delayFirstEventMs: 150, stallAfterEvents: 4, usage: { inputTokens: 56 } });
+      const startedAt = Date.now();
+      await abortOnceUpstreamHasIt(STREAM_BODY);
+      await fake.waitForIdle();
+      expect(fake.requests[0]?.aborted).toBe(true);
+      expect(await entriesSince(startedAt)).toEqual([
+        expect.objectContaining({
+          outcome: 'client_aborted',
+          estimated: true,
+          usage: expect.objectContaining({ input: 56 }),
+        }),
+      ]);
+      expect(await leases()).toBe(0);
+      expect(await keyLeases()).toBe(0);
+    });
+
+    it('stops waiting for the input usage of an abandoned stream when the upstream goes silent', async () => {
+      // Headers, then nothing: the idle timeout (400 ms here) ends the wait.
+      fake.enqueue({ stallAfterEvents: 0 });
+      const startedAt = Date.now();
+      await abortOnceUpstreamHasIt(STREAM_BODY);
+      await fake.waitForIdle();
+      expect(fake.requests[0]?.aborted).toBe(true);
+      expect(await entriesSince(startedAt)).toEqual([
+        expect.objectContaining({ outcome: 'client_aborted', usage: expect.objectContaining({ input: 0 }) }),
+      ]);
+      expect(await leases()).toBe(0);
+      expect(await keyLeases()).toBe(0);
+    });
+
+    it('drops a non-streaming call at once when its client leaves: the answer would mean paying for all of it', async () => {
+      fake.enqueue({ delayFirstByteMs: 300, usage: { inputTokens: 57 } });
+      const startedAt = Date.now();
+      await abortOnceUpstreamHasIt(BODY);
+      await fake.waitForIdle();
+      // The upstream was let go before it answered.
+      expect(fake.requests[0]?.aborted).toBe(true);
+      expect(fake.requests[0]?.reportedUsage).toBeUndefined();
+      expect(await entriesSince(startedAt)).toEqual([expect.objectContaining({ outcome: 'client_aborted' })]);
+      expect(await leases()).toBe(0);
+      expect(await keyLeases()).toBe(0);
+    });
+
     it('ends a stalled stream after the idle timeout with an error event', async () => {
       fake.enqueue({ stallAfterEvents: 3 });
       const response = await postJson(messagesUrl(), STREAM_BODY, headers);
@@ -219,5 +302,45 @@ describe('bad input and upstream faults', () => {
       expect(JSON.parse(plain.text).type).toBe('message');
       expect((await lastEntry())?.usage.input).toBe(12);
     });
+  });
+});
+
+describe('a client leaving a stream it already received the headers of', () => {
+  let fake: FakeUpstream;
+  let relay: TestRelay;
+  let headers: Record<string, string>;
+
+  beforeAll(async () => {
+    fake = await startFakeUpstream();
+    // One attempt only: nothing to hold the stream back for, so its status and headers reach the client at once.
+    relay = await startTestRelay({ env: { FAILOVER_MAX_ATTEMPTS: '1', UPSTREAM_IDLE_TIMEOUT_MS: '2000' } });
+    await createClaudeAccount(relay, fake.url);
+    headers = { 'x-api-key': (await createKey(relay)).plaintext, 'anthropic-version': '2023-06-01' };
+  });
+  afterAll(async () => {
+    await relay.stop();
+    await fake.close();
+  });
+
+  it('bills the input the upstream reports after the client left', async () => {
+    fake.enqueue({ delayFirstEventMs: 150, stallAfterEvents: 4, usage: { inputTokens: 58 } });
+    const startedAt = Date.now();
+    const stream = openStream(`${relay.url}/v1/messages`, STREAM_BODY, headers);
+    expect(await stream.status).toBe(200);
+    stream.abort();
+    expect(await stream.done).toBe('');
+    await fake.waitForIdle();
+    expect(fake.requests[0]?.aborted).toBe(true);
+    await settled(relay);
+    const entries = (await relay.server.services.usage.recentLedger(20)).filter(
+      (entry) => entry.at >= startedAt,
+    );
+    expect(entries).toEqual([
+      expect.objectContaining({
+        outcome: 'client_aborted',
+        estimated: true,
+        usage: expect.objectContaining({ input: 58 }),
+      }),
+    ]);
   });
 });

@@ -6,6 +6,19 @@ import { postJson } from '../support/sse-client.js';
 
 const BETA =
   'claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14';
+const SESSION_ID = '5d8f1c2e-7a3b-4c9d-9e1f-2b3c4d5e6f70';
+/** What the Anthropic SDK inside Claude Code says about itself on every call. */
+const STAINLESS = {
+  'x-stainless-lang': 'js',
+  'x-stainless-package-version': '0.70.0',
+  'x-stainless-os': 'MacOS',
+  'x-stainless-arch': 'arm64',
+  'x-stainless-runtime': 'node',
+  'x-stainless-runtime-version': 'v24.3.0',
+  'x-stainless-retry-count': '0',
+  'x-stainless-timeout': '600',
+  'x-stainless-helper-method': 'stream',
+};
 
 describe('a Claude Code-shaped request', () => {
   let fake: FakeUpstream;
@@ -32,7 +45,8 @@ describe('a Claude Code-shaped request', () => {
       'anthropic-beta': BETA,
       'user-agent': 'claude-cli/2.1.0 (external, cli)',
       'x-app': 'cli',
-      'x-claude-code-session-id': '5d8f1c2e-7a3b-4c9d-9e1f-2b3c4d5e6f70',
+      'X-Claude-Code-Session-Id': SESSION_ID,
+      ...STAINLESS,
       'accept-encoding': 'gzip, deflate, br, zstd',
       accept: 'application/json',
     };
@@ -53,6 +67,10 @@ describe('a Claude Code-shaped request', () => {
       expect(upstream?.body.equals(Buffer.from(body))).toBe(true);
       expect(upstream?.headers['anthropic-beta']).toBe(BETA);
       expect(upstream?.headers['user-agent']).toBe('claude-cli/2.1.0 (external, cli)');
+      expect(upstream?.headers['x-app']).toBe('cli');
+      // The session id and the SDK's self-description go up as the real client sends them to Anthropic.
+      expect(upstream?.headers['x-claude-code-session-id']).toBe(SESSION_ID);
+      expect(upstream?.headers).toMatchObject(STAINLESS);
       // The account's credential goes up; neither the relay key nor the client's other token does.
       expect(upstream?.headers['x-api-key']).toBe('sk-ant-upstream-secret');
       expect(upstream?.headers.authorization).toBeUndefined();

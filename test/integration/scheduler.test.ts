@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services/container.js';
+import { AccountScheduler } from '../../src/services/scheduler/account-scheduler.js';
 import { createTestServices } from '../support/services.js';
 
 describe('account scheduler', () => {
@@ -32,6 +33,33 @@ describe('account scheduler', () => {
     // With nothing in flight, the one used longest ago goes next.
     expect((await acquire('r4')).lease.accountId).toBe(second.lease.accountId);
     expect(low.id).not.toBe(second.lease.accountId);
+  });
+
+  it('rotates equal accounts evenly when many requests are chosen in the same millisecond', async () => {
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd']) ids.push((await account(name)).id);
+    // A frozen clock: every choice happens in one millisecond, as the requests of one busy turn do.
+    const frozen = new AccountScheduler(
+      services.context,
+      services.accounts,
+      services.leases,
+      services.groups,
+      { stickyTtlMs: 300_000 },
+      () => 1_750_000_000_000,
+    );
+    const counts = new Map<string, number>(ids.map((id) => [id, 0]));
+    for (let burst = 0; burst < 4; burst += 1) {
+      // Ten requests in one turn: one script call chooses them all.
+      const acquired = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          frozen.acquire({ platform: 'claude', model: 'claude-haiku-4-5', requestId: `b${burst}-${index}` }),
+        ),
+      );
+      for (const { lease } of acquired) counts.set(lease.accountId, (counts.get(lease.accountId) ?? 0) + 1);
+      for (const { lease } of acquired) await frozen.release(lease);
+    }
+    // Ties on in-flight load go to the account chosen longest ago, even within one call and one millisecond.
+    expect([...counts.values()]).toEqual([10, 10, 10, 10]);
   });
 
   it('respects max concurrency and answers no_account_available when all are full', async () => {

@@ -57,6 +57,22 @@ describe('Anthropic stream tap', () => {
     expect(usage.output).toBe(200);
   });
 
+  it('says when the input usage is known, even before any content, for a stream whose client left', () => {
+    const tap = new AnthropicStreamTap();
+    tap.push(Buffer.from(frame('ping', { type: 'ping' })));
+    expect(tap.sawInputUsage).toBe(false);
+    // message_start split across two chunks: known only once the whole event arrived.
+    tap.push(Buffer.from(START.slice(0, 40)));
+    expect(tap.sawInputUsage).toBe(false);
+    tap.push(Buffer.from(START.slice(40)));
+    expect(tap.sawInputUsage).toBe(true);
+    expect(tap.sawContent).toBe(false);
+    expect(tap.finalUsage()).toEqual({
+      usage: { input: 12, output: 1, cacheRead: 1000, cacheWrite5m: 100, cacheWrite1h: 200 },
+      estimated: true,
+    });
+  });
+
   it('records in-stream errors and survives garbage', () => {
     const tap = new AnthropicStreamTap();
     tap.push(Buffer.from('event: message_start\ndata: {not json\n\n'));

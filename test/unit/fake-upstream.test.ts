@@ -194,6 +194,21 @@ describe('scenario knobs', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(8 * 40 - 10);
   });
 
+  it('sends the headers at once and the first event after delayFirstEventMs', async () => {
+    fake.enqueue({ delayFirstEventMs: 150 });
+    const started = Date.now();
+    const res = await post('/v1/messages', { ...BODY, stream: true });
+    expect(res.status).toBe(200);
+    const headersAfter = Date.now() - started;
+    const r = reader(res);
+    await r.readFrames(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(headersAfter).toBeLessThan(140);
+    expect(parseSseFrames(r.text)[0]?.event).toBe('message_start');
+    await fake.waitForIdle();
+    expect(fake.requests[0]?.completed).toBe(true);
+  });
+
   it('stalls after N events until the client aborts', async () => {
     fake.enqueue({ stallAfterEvents: 2 });
     const controller = new AbortController();

@@ -21,10 +21,20 @@ import { upstreamHttpError } from './upstream-error-body.js';
 /** Streams are held at most this much while waiting for their first content event. */
 const HOLD_LIMIT_BYTES = 256 * 1024;
 
-/** Upstream response headers a client may see; cookies, the pooled account's rate limits and hop-by-hop stay. */
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'request-id', 'x-request-id', 'openai-processing-ms'];
+/**
+ * Upstream response headers a client may see; cookies, the pooled account's rate limits and hop-by-hop stay.
+ * An upstream `x-request-id` is not among them: that header carries the relay's own request id.
+ */
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'request-id', 'openai-processing-ms'];
 /** Enough of an upstream error body to read its message; the rest is dropped. */
 const ERROR_BODY_LIMIT = 1024 * 1024;
+/**
+ * How long a stream whose client left is still read for the upstream's input usage (Anthropic reports it in
+ * `message_start`, after reading the prompt). The upstream bills that input whether or not anyone reads it, so
+ * the ledger should too; the first-byte and idle timeouts still apply, and this bounds an upstream that
+ * trickles bytes without ever reporting. The request keeps its leases until then.
+ */
+const ABANDONED_STREAM_USAGE_WAIT_MS = 5_000;
 
 export function runExchange(request: ExchangeRequest): Promise<ExchangeResult> {
   return new Promise((resolve) => new Exchange(request, resolve).start());
@@ -64,6 +74,9 @@ class Exchange implements UpstreamReceiver {
   private held: Buffer[] | undefined;
   private heldSize = 0;
   private signal: UpstreamSignal | undefined;
+  /** Set while a stream whose client left is read for its input usage only. */
+  private usageDeadline: NodeJS.Timeout | undefined;
+  private upstreamReleased = false;
 
   constructor(
     private readonly request: ExchangeRequest,
@@ -85,16 +98,22 @@ class Exchange implements UpstreamReceiver {
 
   onStart(controller: UpstreamControl): void {
     this.controller = controller;
-    if (this.clientGone) controller.abort(new ClientGoneError());
+    if (this.clientGone) this.releaseUpstream();
   }
 
   onResponseStart(statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
     this.headers = headers;
     this.signal = { kind: 'answered', status: statusCode, headers };
+    const streaming = this.request.stream && this.isStream(String(headers['content-type'] ?? ''));
+    if (this.clientGone && (statusCode >= 400 || !streaming)) {
+      // Waiting for a stream's input usage, the answer is an error or not a stream: nothing to bill or tell.
+      this.releaseUpstream();
+      return;
+    }
     if (statusCode >= 400) {
       this.phase = 'error-body';
-    } else if (this.request.stream && this.isStream(String(headers['content-type'] ?? ''))) {
+    } else if (streaming) {
       this.startStream();
     } else {
       this.phase = 'json';
@@ -184,11 +203,44 @@ class Exchange implements UpstreamReceiver {
   private readonly onClientClose = (): void => {
     if (this.phase === 'done' || this.request.res.writableFinished) return;
     this.clientGone = true;
+    // Nothing more goes to the client, held bytes included.
+    this.held = undefined;
+    if (this.controller && this.awaitsInputUsage()) {
+      this.readForInputUsage();
+      return;
+    }
     // Aborting makes the transport call onError, which records the abort; before the call starts there is
-    // no controller yet, and onStart aborts instead.
-    if (this.controller) this.controller.abort(new ClientGoneError());
+    // no controller yet (nothing was sent upstream), and onStart aborts instead.
+    if (this.controller) this.releaseUpstream();
     else if (this.phase === 'waiting') this.finishAborted();
   };
+
+  /**
+   * Whether the upstream is worth reading on after the client left: a stream (or a call that will be one)
+   * whose input usage has not arrived. A non-stream answer is not awaited: its usage comes only with the whole
+   * answer, after the upstream has generated (and billed) every output token for nobody, which costs more than
+   * the exact count is worth, and no short deadline would cover a long answer. Those record what is known.
+   */
+  private awaitsInputUsage(): boolean {
+    if (!this.request.stream) return false;
+    if (this.phase === 'waiting') return true;
+    const tap = this.tap;
+    return this.phase === 'stream' && tap !== undefined && !tap.sawInputUsage && tap.error === undefined;
+  }
+
+  /** Keeps the stream flowing, into the tap only, until its input usage arrives or the deadline passes. */
+  private readForInputUsage(): void {
+    // Paused for a full client socket, the upstream would never bring the usage.
+    this.controller?.resume();
+    this.usageDeadline = setTimeout(() => this.releaseUpstream(), ABANDONED_STREAM_USAGE_WAIT_MS);
+  }
+
+  /** Aborts the upstream call for a client that left; the transport's onError then settles it as aborted. */
+  private releaseUpstream(): void {
+    if (this.upstreamReleased) return;
+    this.upstreamReleased = true;
+    this.controller?.abort(new ClientGoneError());
+  }
 
   private readonly onClientDrain = (): void => {
     this.controller?.resume();
@@ -212,6 +264,8 @@ class Exchange implements UpstreamReceiver {
       this.decoder = decoder;
     }
     this.converter = this.request.translation?.createStreamConverter();
+    // Read for its input usage only: status and headers stay here.
+    if (this.clientGone) return;
     if (this.request.holdForRetry) this.held = [];
     else this.commitStream();
   }
@@ -258,6 +312,10 @@ class Exchange implements UpstreamReceiver {
     if (this.phase === 'done') return;
     const tap = this.tap;
     tap?.push(chunk);
+    if (this.clientGone) {
+      if (!tap || tap.sawInputUsage || tap.error) this.releaseUpstream();
+      return;
+    }
     if (this.held) {
       this.held.push(chunk);
       this.heldSize += chunk.length;
@@ -276,6 +334,10 @@ class Exchange implements UpstreamReceiver {
 
   private endStream(): void {
     if (this.phase === 'done') return;
+    if (this.clientGone) {
+      this.finishAborted();
+      return;
+    }
     if (this.held) this.commitStream();
     this.finish(this.endStreamResult());
   }
@@ -307,6 +369,11 @@ class Exchange implements UpstreamReceiver {
   /** Status and bytes are out; all that is left to tell the client is the format's in-stream error event. */
   private failStream(error: AppError): void {
     if (this.phase === 'done') return;
+    if (this.clientGone) {
+      this.releaseUpstream();
+      this.finishAborted();
+      return;
+    }
     const signal: UpstreamSignal = { kind: 'transport', timeout: error.code === 'upstream_timeout' };
     if (this.held && this.hold(signal, () => this.answerStreamFailure(error, signal), error.code)) return;
     this.finish(this.answerStreamFailure(error, signal));
@@ -423,6 +490,7 @@ class Exchange implements UpstreamReceiver {
     if (this.phase === 'done') return;
     this.phase = 'done';
     this.chunks = [];
+    if (this.usageDeadline) clearTimeout(this.usageDeadline);
     this.request.res.off('close', this.onClientClose);
     this.request.res.off('drain', this.onClientDrain);
     this.resolve(result);

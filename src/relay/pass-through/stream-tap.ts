@@ -9,6 +9,11 @@ export interface StreamTap {
   finalUsage(): { usage: TokenUsage; estimated: boolean };
   /** A content event went by: from here on the stream is the client's, and failover is impossible. */
   readonly sawContent: boolean;
+  /**
+   * The upstream has reported the request's input tokens (Anthropic: `message_start`), so a stream whose client
+   * left need not be read further to bill what the upstream will charge for.
+   */
+  readonly sawInputUsage: boolean;
   /** An in-stream error event the upstream sent after its 200, if any. */
   readonly error: { type: string; message: string } | undefined;
 }

@@ -123,7 +123,8 @@ function sendStream(ex: Exchange, plan: StreamPlan): void {
     s.stallAfterEvents === undefined &&
     s.cutAfterEvents === undefined &&
     s.errorEventAfterEvents === undefined &&
-    !(s.eventDelayMs !== undefined && s.eventDelayMs > 0);
+    !(s.eventDelayMs !== undefined && s.eventDelayMs > 0) &&
+    !(s.delayFirstEventMs !== undefined && s.delayFirstEventMs > 0);
   if (simple) {
     // Fast path for the benchmark: one chunked write carrying every frame.
     let out = '';
@@ -147,6 +148,8 @@ async function streamSlowly(ex: Exchange, plan: StreamPlan, headers: Headers): P
   ex.res.writeHead(plan.status, headers);
   ex.res.flushHeaders();
   const sink = s.gzip ? gzipSink(ex.res) : plainSink(ex.res);
+  const firstEventDelay = s.delayFirstEventMs ?? 0;
+  if (firstEventDelay > 0 && !(await ex.sleep(firstEventDelay))) return;
   for (let i = 0; ; i++) {
     if (ex.closed) return;
     if (i === s.stallAfterEvents) {

@@ -29,6 +29,11 @@ export interface Scenario {
   delayFirstByteMs?: number;
   /** Gap between streamed events. */
   eventDelayMs?: number;
+  /**
+   * Streaming: send status + headers at once, then wait this long before the first event (Anthropic
+   * `message_start`, which carries the input usage), as a real upstream does while it reads a long prompt.
+   */
+  delayFirstEventMs?: number;
   /** Streaming: send N events then hang until the client aborts or close(). */
   stallAfterEvents?: number;
   /** Streaming: send N events then close the connection mid-body. */

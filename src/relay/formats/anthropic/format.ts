@@ -14,7 +14,11 @@ export const anthropicFormat: PassThroughFormat = {
 /** The version Anthropic requires on every call; clients that omit it (curl users) get this one. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
-/** Client headers that carry meaning upstream. Auth headers are deliberately absent: the relay key stays here. */
+/**
+ * Client headers that carry meaning upstream. Auth headers are deliberately absent: the relay key stays here.
+ * Claude Code sends its session id to Anthropic, and accounts (subscription ones in particular) should look
+ * like the client that uses them.
+ */
 const FORWARDED = [
   'anthropic-version',
   'anthropic-beta',
@@ -22,7 +26,11 @@ const FORWARDED = [
   'accept',
   'user-agent',
   'x-app',
+  'x-claude-code-session-id',
 ] as const;
+
+/** The Anthropic SDK's description of itself (language, runtime, OS, retry count, timeout), forwarded whole. */
+const FORWARDED_PREFIX = 'x-stainless-';
 
 /** The beta flag Anthropic requires on every request made with an OAuth (subscription) access token. */
 export const OAUTH_BETA = 'oauth-2025-04-20';
@@ -38,6 +46,12 @@ export function anthropicUpstreamHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of FORWARDED) {
+    const value = clientHeaders[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  // Node lower-cases incoming header names, so the prefix test sees every spelling the client used.
+  for (const name in clientHeaders) {
+    if (!name.startsWith(FORWARDED_PREFIX)) continue;
     const value = clientHeaders[name];
     if (typeof value === 'string') headers[name] = value;
   }

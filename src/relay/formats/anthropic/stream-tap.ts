@@ -1,5 +1,6 @@
 // Watches an Anthropic SSE stream on the side: usage from message_start/message_delta, errors, progress.
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
+import type { StreamTap } from '../../pass-through/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
 import { mergeAnthropicUsage } from './usage.js';
 
@@ -13,9 +14,11 @@ export interface StreamError {
   message: string;
 }
 
-export class AnthropicStreamTap {
+export class AnthropicStreamTap implements StreamTap {
   readonly usage: TokenUsage = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 };
   sawMessageStart = false;
+  /** message_start went by: it is where Anthropic reports the input, cache reads and cache writes. */
+  sawInputUsage = false;
   /** The final usage (message_delta) arrived: the counts are exact. */
   sawFinalUsage = false;
   sawMessageStop = false;
@@ -57,6 +60,8 @@ export class AnthropicStreamTap {
         const parsed = parseJson(data);
         this.sawMessageStart = true;
         mergeAnthropicUsage(this.usage, field(field(parsed, 'message'), 'usage'));
+        // Even a message_start without usage ends the wait: nothing later in the stream reports input sooner.
+        this.sawInputUsage = true;
         return;
       }
       case 'message_delta': {

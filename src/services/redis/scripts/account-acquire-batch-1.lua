@@ -6,12 +6,16 @@
   pool behind them); within it the session's sticky pin (key + session -> account) while its account can
   serve; otherwise the lowest priority number, then accounts with rate-limit headroom before those nearly
   out, then the fewest requests in flight per unit of weight, then the least recently used. The choice is
-  then pinned (or the pin renewed). An account cannot serve while its state says so (cooling, rate limited,
+  then pinned (or the pin renewed) and stamped as the pool's most recent use. Stamps come from a per-pool
+  clock that never repeats (max(now, last stamp + 1)): requests chosen in one call, or in one millisecond by
+  several calls, still tell which account was used longest ago, so equal accounts take turns instead of the
+  first ones winning every tie. An account cannot serve while its state says so (cooling, rate limited,
   quota exhausted, until a time; auth failed, until reset), while its model family is rate limited, or at its
   max concurrency. Expired leases (an instance died mid-request) are dropped on the way.
 
-  KEYS[1]  the pool's last-used hash (account id -> ms); every other key is ARGV[1] .. suffix in the same
-           {pool:<platform>} slot: leases:<id>, sched:<id> (state), sticky:<key id>:<session>
+  KEYS[1]  the pool's last-used hash: account id -> use stamp (ms-scale, unique within the pool), and the field
+           "#clock" -> the last stamp given (account ids never start with "#"); every other key is ARGV[1] ..
+           suffix in the same {pool:<platform>} slot: leases:<id>, sched:<id> (state), sticky:<key id>:<session>
   ARGV[1]  the pool's slot prefix, e.g. "relay:{pool:claude}:"
   ARGV[2]  now, ms since the epoch
   ARGV[3]  lease time to live, ms
@@ -29,6 +33,10 @@ local ttl = tonumber(ARGV[3])
 local stickyTtl = tonumber(ARGV[4])
 local results = {}
 local swept = {}
+-- The pool's use clock: stamps stay close to the time (older stamps, written as plain ms, compare sensibly)
+-- but strictly increase, whatever the caller's clock says.
+local clock = tonumber(redis.call('HGET', KEYS[1], '#clock') or '0')
+local stamped = false
 
 -- Whether account `id` may take a request of `family` now: true plus its low-headroom flag (0 or 1), or
 -- false plus when it may again, if known. One HMGET reads everything the choice needs from its state.
@@ -104,9 +112,12 @@ for _ = 1, tonumber(ARGV[5]) do
     }) }
   else
     redis.call('ZADD', prefix .. 'leases:' .. chosen, now + ttl, member)
-    redis.call('HSET', KEYS[1], chosen, now)
+    clock = math.max(now, clock + 1)
+    stamped = true
+    redis.call('HSET', KEYS[1], chosen, clock)
     if sticky ~= '' then redis.call('SET', prefix .. sticky, chosen, 'PX', stickyTtl) end
     results[#results + 1] = { 'ok', chosen, inFlight, stickyHit }
   end
 end
+if stamped then redis.call('HSET', KEYS[1], '#clock', clock) end
 return results

@@ -85,6 +85,10 @@ export interface RelayOptions {
   workers?: number | 'auto';
   /** When set, the relay runs with --cpu-prof and writes its profile here on exit. */
   profileDir?: string;
+  /** More relay settings (the fault run's ledger cap, say). */
+  env?: Record<string, string>;
+  /** Open files the relay may hold (`ulimit -n`), e.g. a small host's 1,024. */
+  fileLimit?: number;
 }
 
 export interface RelayProcess {
@@ -92,6 +96,8 @@ export interface RelayProcess {
   pid: number;
   logs: LogStats;
   stop(): Promise<void>;
+  /** SIGKILL: the instance dies mid-whatever, as in a crash or an OOM kill. */
+  kill(): Promise<void>;
 }
 
 export async function startRelayProcess(options: RelayOptions): Promise<RelayProcess> {
@@ -113,15 +119,19 @@ export async function startRelayProcess(options: RelayOptions): Promise<RelayPro
     DATA_DIR: options.dataDir,
     ADMIN_PASSWORD: options.adminPassword,
     ...(options.workers === undefined ? {} : { WORKERS: String(options.workers) }),
+    ...options.env,
   });
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', ...profile, 'src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
+  const args = ['--import', 'tsx', ...profile, 'src/main.ts'];
+  // The shell sets the limit and then becomes node (exec), so the pid is still the relay's.
+  const command = options.fileLimit
+    ? spawn('sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, process.execPath, ...args], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = track(command);
   const stderr = tailCollector(child);
   // A profiled relay writes its .cpuprofile on exit, which takes a while for a long run.
   const stop = () => stopChild(child, options.profileDir ? 60_000 : 20_000);
@@ -141,7 +151,7 @@ export async function startRelayProcess(options: RelayOptions): Promise<RelayPro
     // readline paused the stream when it closed; without this the pipe fills and the relay blocks on logging.
     child.stdout?.resume();
     if (!announces) await waitUntilServing(url, child, stderr, 60_000);
-    return { url, pid: child.pid ?? 0, logs, stop };
+    return { url, pid: child.pid ?? 0, logs, stop, kill: () => stopChild(child, 5000, 'SIGKILL') };
   } catch (error) {
     await stop();
     throw error;

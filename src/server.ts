@@ -55,10 +55,12 @@ export async function startServer(
   try {
     const secrets = resolveSecrets(config);
     let redisUrl = config.redis.url;
+    let embedded: EmbeddedRedis | undefined;
     if (!redisUrl) {
-      const embedded = await startOwnedRedis(config, logger);
-      cleanups.push(() => embedded.stop());
-      redisUrl = embedded.url;
+      const owned = await startOwnedRedis(config, logger);
+      cleanups.push(() => owned.stop());
+      embedded = owned;
+      redisUrl = owned.url;
     }
 
     const services = await createServices(
@@ -83,6 +85,8 @@ export async function startServer(
       health: services.health,
       credentials: services.credentials,
       settler: services.settler,
+      pricing: services.pricing,
+      store: { health: services.storeHealth, deadlineMs: config.redis.commandTimeoutMs },
       transports,
       logger,
       settings: {
@@ -92,6 +96,7 @@ export async function startServer(
         idleTimeoutMs: config.upstream.idleTimeoutMs,
         maxResponseBytes: 64 * 1024 * 1024,
         failoverMaxAttempts: config.scheduling.failoverMaxAttempts,
+        unpricedModels: config.limits.unpricedModels,
       },
     };
 
@@ -100,6 +105,7 @@ export async function startServer(
       logger,
       bodyLimitBytes: config.http.bodyLimitBytes,
       shutdownTimeoutMs: config.http.shutdownTimeoutMs,
+      connections: config.http.connections,
       trustProxy: config.http.trustProxy,
       checkReady: () => pingWithin(() => redis.ping(), 1000),
       routes: buildRelayRoutes(relay),
@@ -108,6 +114,8 @@ export async function startServer(
           services,
           logger,
           graphiql: config.env === 'development',
+          introspection: config.graphql.introspection,
+          corsOrigins: config.graphql.corsOrigins,
           bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
         });
         mountTrpc(express, { services, logger, bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT });
@@ -119,9 +127,12 @@ export async function startServer(
       logger,
       trustProxy: config.http.trustProxy,
       production: config.env === 'production',
+      introspection: config.graphql.introspection,
       maxConnections: config.usage.liveMaxConnections,
     });
     const { port, url } = await app.start(config.http.port, config.http.host);
+    // A second start on the same DATA_DIR names this address when it refuses to take over the embedded Redis.
+    embedded?.recordServerUrl(url);
     // Stopping runs in reverse: WebSocket subscribers are closed first (an upgraded socket would hold the
     // HTTP server open), then the app drains, then services settle and close, then Redis stops.
     cleanups.push(() => app.stop());

@@ -18,6 +18,19 @@ export interface Config {
     trustProxy: boolean;
     /** Worker processes (1 = no cluster). */
     workers: number;
+    /** How long a connection may take over each part of a request, and how many may be held anonymously. */
+    connections: {
+      headersTimeoutMs: number;
+      requestTimeoutMs: number;
+      bodyIdleTimeoutMs: number;
+      keepAliveTimeoutMs: number;
+      maxUnauthenticated: number;
+    };
+  };
+  graphql: {
+    /** Web origins allowed by CORS (exact match); empty means no CORS headers at all. */
+    corsOrigins: readonly string[];
+    introspection: boolean;
   };
   log: { level: LogLevel };
   dataDir: string;
@@ -26,6 +39,8 @@ export interface Config {
     url: string | undefined;
     keyPrefix: string;
     serverBin: string;
+    /** Bound on every command; a frozen Redis costs a request at most this long. */
+    commandTimeoutMs: number;
   };
   /** Secrets as configured; `resolveSecrets` fills the gaps in the embedded default. */
   secrets: {
@@ -43,6 +58,10 @@ export interface Config {
     leaseTtlMs: number;
     reconcileIntervalMs: number;
     defaultMaxOutputTokens: number;
+    /** Settles kept in memory while Redis is away. */
+    settleQueueMax: number;
+    /** What happens to a request for a model with no known price. */
+    unpricedModels: ParsedEnv['UNPRICED_MODELS'];
   };
   scheduling: {
     /** How long a session stays pinned to its account without a request; the prompt cache's lifetime. */
@@ -116,10 +135,27 @@ function toConfig(parsed: ParsedEnv): Config {
       shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parsed.TRUST_PROXY,
       workers: parsed.WORKERS === 0 ? availableParallelism() : parsed.WORKERS,
+      connections: {
+        headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+        bodyIdleTimeoutMs: parsed.HTTP_BODY_IDLE_TIMEOUT_MS,
+        keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxUnauthenticated: parsed.HTTP_MAX_UNAUTHENTICATED_CONNECTIONS,
+      },
+    },
+    graphql: {
+      corsOrigins: parsed.CORS_ORIGINS,
+      // A public schema helps tools in development; in production it maps the attack surface for anyone.
+      introspection: parsed.GRAPHQL_INTROSPECTION ?? parsed.NODE_ENV !== 'production',
     },
     log: { level: parsed.LOG_LEVEL },
     dataDir: path.resolve(parsed.DATA_DIR),
-    redis: { url: parsed.REDIS_URL, keyPrefix: parsed.REDIS_KEY_PREFIX, serverBin: parsed.REDIS_SERVER_BIN },
+    redis: {
+      url: parsed.REDIS_URL,
+      keyPrefix: parsed.REDIS_KEY_PREFIX,
+      serverBin: parsed.REDIS_SERVER_BIN,
+      commandTimeoutMs: parsed.REDIS_COMMAND_TIMEOUT_MS,
+    },
     secrets: {
       encryptionKey: parsed.ENCRYPTION_KEY,
       encryptionKeyId: parsed.ENCRYPTION_KEY_ID,
@@ -138,6 +174,8 @@ function toConfig(parsed: ParsedEnv): Config {
       leaseTtlMs: parsed.LEASE_TTL_MS,
       reconcileIntervalMs: parsed.RECONCILE_INTERVAL_MS,
       defaultMaxOutputTokens: parsed.DEFAULT_MAX_OUTPUT_TOKENS,
+      settleQueueMax: parsed.SETTLE_QUEUE_MAX,
+      unpricedModels: parsed.UNPRICED_MODELS,
     },
     scheduling: {
       stickyTtlMs: parsed.STICKY_SESSION_TTL_SECONDS * 1000,

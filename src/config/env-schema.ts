@@ -37,6 +37,29 @@ const flag = z
   .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be true or false' }))
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
 
+/** A comma-separated list of web origins, each exactly as browsers send it: scheme://host[:port]. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
+  .refine((origins) => origins.every(isWebOrigin), {
+    error: 'must be comma-separated origins such as https://dash.example.com (scheme, host and port only)',
+  });
+
+function isWebOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // `origin` drops paths, default ports and upper case: only a value already in that form matches a browser's.
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 /** 32 bytes, given as 64 hex characters or base64. */
 const key32 = z
   .string()
@@ -61,6 +84,20 @@ export const envSchema = z.object({
   BODY_LIMIT: byteSize.default(32 * 1024 ** 2),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000).default(10_000),
   TRUST_PROXY: flag.default(false),
+  /** A client gets this long to send its request headers (from connecting, or from a request's first byte). */
+  HTTP_HEADERS_TIMEOUT_MS: wholeNumber(100, 600_000).default(30_000),
+  /** A client gets this long to send a whole request, body included; the response that follows is not limited. */
+  HTTP_REQUEST_TIMEOUT_MS: wholeNumber(100, 3_600_000).default(300_000),
+  /** Longest silence while a request body is being read. */
+  HTTP_BODY_IDLE_TIMEOUT_MS: wholeNumber(100, 600_000).default(30_000),
+  /** How long a keep-alive connection may sit idle between requests. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(100, 600_000).default(65_000),
+  /** Connections that have not yet carried an authenticated request; past it new connections get 503. */
+  HTTP_MAX_UNAUTHENTICATED_CONNECTIONS: wholeNumber(1, 1_000_000).default(256),
+  /** Web origins allowed to call /graphql from a browser (exact match); none means no CORS at all. */
+  CORS_ORIGINS: originList.default([]),
+  /** Schema introspection on /graphql; unset means on outside production, off in production. */
+  GRAPHQL_INTROSPECTION: flag.optional(),
   /**
    * Relay processes sharing the port; `auto` means one per CPU. Every worker is a full relay instance. One is
    * the default: on a small host shared with other services, more workers mostly add contention.
@@ -84,6 +121,10 @@ export const envSchema = z.object({
     .max(64)
     .default('relay:'),
   REDIS_SERVER_BIN: z.string().trim().min(1).default('redis-server'),
+  /** Bound on every Redis command: past it the request is refused with 503 rather than held. */
+  REDIS_COMMAND_TIMEOUT_MS: wholeNumber(50, 60_000).default(750),
+  /** Settles kept in memory while Redis is away; the oldest are dropped past it (and counted). */
+  SETTLE_QUEUE_MAX: wholeNumber(0, 10_000_000).default(100_000),
 
   ENCRYPTION_KEY: key32.optional(),
   ENCRYPTION_KEY_ID: z
@@ -127,8 +168,10 @@ export const envSchema = z.object({
       { error: 'must be an IANA time zone such as UTC or Europe/Berlin' },
     ),
   WEEK_START: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }).default('monday'),
-  LEASE_TTL_MS: wholeNumber(1000, 3_600_000).default(60_000),
-  RECONCILE_INTERVAL_MS: wholeNumber(100, 3_600_000).default(10_000),
+  LEASE_TTL_MS: wholeNumber(1000, 3_600_000).default(10_000),
+  RECONCILE_INTERVAL_MS: wholeNumber(100, 3_600_000).default(2_000),
+  /** Models without a known price: relay them (recorded at cost 0 and flagged) or refuse them. */
+  UNPRICED_MODELS: z.enum(['allow', 'refuse'], { error: 'must be allow or refuse' }).default('allow'),
   DEFAULT_MAX_OUTPUT_TOKENS: wholeNumber(1, 10_000_000).default(32_000),
 
   STICKY_SESSION_TTL_SECONDS: wholeNumber(1, 86_400).default(300),

@@ -28,6 +28,8 @@ export function serviceOptionsFromConfig(
     weekStart: config.limits.weekStart,
     leaseTtlMs: config.limits.leaseTtlMs,
     reconcileIntervalMs: config.limits.reconcileIntervalMs,
+    redisCommandTimeoutMs: config.redis.commandTimeoutMs,
+    settleQueueMax: config.limits.settleQueueMax,
     defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
     oauth: config.oauth,
     scheduling: {

@@ -1,5 +1,6 @@
 // The one error type every layer throws; each surface renders it in its own client format.
 import { ERROR_CODES, type ErrorCode } from './codes.js';
+import { isStoreUnavailable } from './store-unavailable.js';
 
 export interface AppErrorOptions {
   cause?: unknown;
@@ -38,8 +39,23 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-/** Anything thrown that is not an AppError is an internal error whose message must not reach clients. */
+/** Seconds a client is told to wait when the store is away: long enough for a reconnect, short for a blip. */
+const STORE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Anything thrown that is not an AppError is an internal error whose message must not reach clients, except
+ * the store's client failing to reach Redis: that is a retryable 503, whichever layer it surfaced in.
+ */
 export function toAppError(value: unknown): AppError {
   if (value instanceof AppError) return value;
+  if (isStoreUnavailable(value)) return storeUnavailableError(value);
   return new AppError('internal', 'Internal server error', { cause: value });
+}
+
+/** The answer while Redis is stopped, frozen or unreachable: retryable, with a short `retry-after`. */
+export function storeUnavailableError(cause?: unknown): AppError {
+  return new AppError('store_unavailable', 'The relay cannot reach its data store; retry shortly', {
+    ...(cause === undefined ? {} : { cause }),
+    retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+  });
 }

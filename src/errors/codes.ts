@@ -61,6 +61,14 @@ export const ERROR_CODES = {
     openai: 'invalid_request_error',
     gemini: 'INVALID_ARGUMENT',
   },
+  /** The client stopped sending its request body; retrying on a new connection may well succeed. */
+  request_timeout: {
+    status: 408,
+    retryable: true,
+    anthropic: 'invalid_request_error',
+    openai: 'invalid_request_error',
+    gemini: 'DEADLINE_EXCEEDED',
+  },
   conflict: {
     status: 409,
     retryable: false,
@@ -111,6 +119,17 @@ export const ERROR_CODES = {
     gemini: 'INTERNAL',
   },
   unavailable: {
+    status: 503,
+    retryable: true,
+    anthropic: 'api_error',
+    openai: 'server_error',
+    gemini: 'UNAVAILABLE',
+  },
+  /**
+   * The relay's own store (Redis) is stopped, frozen or unreachable: nothing can be admitted or recorded, so
+   * the request is refused at once, and a client may retry shortly (on another instance, or once it is back).
+   */
+  store_unavailable: {
     status: 503,
     retryable: true,
     anthropic: 'api_error',

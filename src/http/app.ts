@@ -4,16 +4,30 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { AppError, toAppError } from '../errors/app-error.js';
-import { acceptableRequestId, newRequestId } from '../lib/ids.js';
+import { acceptableCorrelationId, newRequestId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
+import { type ConnectionLimits, type ConnectionTracker, limitConnections } from './connection-limits.js';
+import { hasDotSegment } from './path-segments.js';
+import { bodyUnread } from './read-body.js';
 import type { RouteTable } from './route-table.js';
 import { errorFormatForPath, sendError, sendJson } from './send.js';
+
+/** How long a connection may take over each part of a request, and how many may be held anonymously. */
+export interface ConnectionSettings extends ConnectionLimits {
+  /** To send the request headers, counted from connecting or from the request's first byte. */
+  headersTimeoutMs: number;
+  /** To send the whole request, body included; the response is not limited by it. */
+  requestTimeoutMs: number;
+  /** Idle time allowed between two requests on a keep-alive connection. */
+  keepAliveTimeoutMs: number;
+}
 
 export interface AppDeps {
   logger: Logger;
   bodyLimitBytes: number;
   /** How long `stop()` waits for in-flight requests before cutting them. */
   shutdownTimeoutMs: number;
+  connections: ConnectionSettings;
   trustProxy?: boolean;
   /** Resolves when the backing store answers; rejects otherwise. Drives `GET /ready`. */
   checkReady: () => Promise<void>;
@@ -30,6 +44,8 @@ export interface App {
   readonly express: Express;
   /** Requests whose response has not finished yet. */
   readonly inFlight: number;
+  /** Connections held without an authenticated request, and those refused for it. */
+  readonly connections: ConnectionTracker;
   /** Resolves when no response is open and every relay handler has finished its after-response work. */
   idle(): Promise<void>;
   start(port: number, host?: string): Promise<{ port: number; url: string }>;
@@ -47,10 +63,14 @@ export function buildApp(deps: AppDeps): App {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const startedAt = performance.now();
+    // The relay's own id, always: it keys leases, reservations and the ledger. The client's id only correlates.
+    const requestId = newRequestId();
     const incomingId = req.headers['x-request-id'];
-    const requestId = acceptableRequestId(incomingId) ? incomingId : newRequestId();
+    const clientRequestId = acceptableCorrelationId(incomingId) ? incomingId : undefined;
     res.setHeader('x-request-id', requestId);
+    if (clientRequestId !== undefined) res.setHeader('x-client-request-id', clientRequestId);
     if (draining) res.setHeader('connection', 'close');
+    const socket = req.socket;
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -58,6 +78,10 @@ export function buildApp(deps: AppDeps): App {
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
+      // Answered before its body was read (refused, or cut at a limit): the rest is never read. Answers sent
+      // through `sendError` said `connection: close` and are closing already; this covers every other writer.
+      // The socket is the one captured on arrival: `req.socket` can be gone by now (after yoga cut a body).
+      if (!socket.destroyed && bodyUnread(req)) socket.destroySoon();
       // Successful relay requests are recorded in the usage ledger already; logging each at info would cost
       // the data plane a tenth of its CPU for a duplicate. Failures and everything else are logged at info.
       const level = route && res.statusCode < 400 && res.writableFinished ? 'debug' : 'info';
@@ -66,6 +90,7 @@ export function buildApp(deps: AppDeps): App {
         logger[level](
           {
             requestId,
+            ...(clientRequestId === undefined ? {} : { clientRequestId }),
             method: req.method,
             path,
             status: res.statusCode,
@@ -77,12 +102,18 @@ export function buildApp(deps: AppDeps): App {
       }
       if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     });
+    if (hasDotSegment(path)) {
+      const refusal = new AppError('invalid_request', 'The path must not contain "." or ".." segments');
+      sendError(res, refusal, errorFormatForPath(path), requestId);
+      return;
+    }
     if (!route) {
       expressApp(req, res);
       return;
     }
     const context = {
       requestId,
+      clientRequestId,
       startedAt,
       path,
       query: queryAt === -1 ? '' : url.slice(queryAt + 1),
@@ -98,9 +129,21 @@ export function buildApp(deps: AppDeps): App {
     void handled.finally(() => handlers.delete(handled));
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, onRequest);
-  // Keep-alive clients (load tools, SDKs) reuse sockets; headersTimeout must exceed keepAliveTimeout.
-  server.headersTimeout = 66_000;
+  const limits = deps.connections;
+  // Node checks both deadlines on one interval for all connections (no timer per request), and only while a
+  // request is being received: a response in progress, however long it streams or waits, is never cut.
+  const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Deadlines are met to within a quarter of the shorter one.
+      connectionsCheckingInterval: Math.max(25, Math.min(5_000, Math.floor(headersTimeout / 4))),
+    },
+    onRequest,
+  );
+  const connections = limitConnections(server, limits, logger);
 
   const waitForResponses = () =>
     new Promise<void>((resolve) => {
@@ -118,6 +161,7 @@ export function buildApp(deps: AppDeps): App {
     get inFlight() {
       return inFlight;
     },
+    connections,
     idle,
     start(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {

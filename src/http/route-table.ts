@@ -4,6 +4,8 @@ import type { Logger } from '../lib/logger.js';
 
 export interface RequestContext {
   readonly requestId: string;
+  /** The client's own `x-request-id`, when it sent an acceptable one: a correlation field, never a key. */
+  readonly clientRequestId: string | undefined;
   /** `performance.now()` when the request arrived, for latency figures. */
   readonly startedAt: number;
   readonly path: string;

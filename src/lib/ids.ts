@@ -1,5 +1,5 @@
 // Identifier generation: random, URL-safe, prefixed by kind so an id in a log says what it names.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export type IdKind = 'usr' | 'key' | 'acc' | 'grp' | 'fam';
 
@@ -7,19 +7,22 @@ export function newId(kind: IdKind): string {
   return `${kind}_${randomUUID().replaceAll('-', '')}`;
 }
 
-/** Random per process, so request ids stay unique across instances without a random draw per request. */
-const PROCESS_TAG = randomBytes(6).toString('hex');
-let requestCounter = 0;
-
-/** `req_<process tag><counter>`: unique, sortable within a process, and cheap on the relay's hot path. */
+/**
+ * `req_` + 122 random bits. A request id keys the request's concurrency lease, its cost reservation and its
+ * ledger entry, and is shown on every response: it must be the relay's own and unguessable, so that no
+ * client can pick one or predict another tenant's. randomUUID draws from a pooled entropy buffer, so this
+ * stays cheap on the hot path.
+ */
 export function newRequestId(): string {
-  requestCounter += 1;
-  return `req_${PROCESS_TAG}${requestCounter.toString(36).padStart(6, '0')}`;
+  return `req_${randomUUID().replaceAll('-', '')}`;
 }
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Accepts a caller's request id only when it is short and inert enough to echo back and log. */
-export function acceptableRequestId(value: unknown): value is string {
-  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
+/**
+ * A client's own request id, kept only as a correlation field (logged, recorded in the ledger, echoed in
+ * `x-client-request-id`) when it is short and inert enough to log and echo. It never names anything inside.
+ */
+export function acceptableCorrelationId(value: unknown): value is string {
+  return typeof value === 'string' && CORRELATION_ID_PATTERN.test(value);
 }

@@ -3,8 +3,10 @@ import type { Logger } from '../lib/logger.js';
 import type { AccountHealth } from '../services/accounts/account-health.js';
 import type { CredentialSource } from '../services/accounts/credential-source.js';
 import type { AdmissionService } from '../services/admission/admission-service.js';
+import type { StoreGuard } from '../services/admission/admit-and-acquire.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
+import type { PricingService } from '../services/usage/pricing-service.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
 import type { TransportRegistry } from './upstream/transports.js';
 
@@ -17,6 +19,8 @@ export interface RelaySettings {
   maxResponseBytes: number;
   /** Accounts one request may try; 1 turns failover off. */
   failoverMaxAttempts: number;
+  /** Models with no known price: relayed at cost 0 (flagged), or refused. */
+  unpricedModels: 'allow' | 'refuse';
 }
 
 export interface RelayDeps {
@@ -26,6 +30,9 @@ export interface RelayDeps {
   health: AccountHealth;
   credentials: CredentialSource;
   settler: UsageSettler;
+  pricing: PricingService;
+  /** Refuses requests at once while Redis is known to be away, and bounds their wait for it otherwise. */
+  store: StoreGuard;
   transports: TransportRegistry;
   logger: Logger;
   settings: RelaySettings;

@@ -31,6 +31,22 @@ const CountsRef = builder.objectRef<SystemStatus['counts']>('SystemCounts').impl
   }),
 });
 
+const UnpricedRef = builder.objectRef<SystemStatus['unpriced']>('UnpricedUsage').implement({
+  description: 'Requests relayed for models with no known price: recorded at cost 0.',
+  fields: (t) => ({
+    requests: t.exposeFloat('requests'),
+    models: t.exposeStringList('models', { description: 'The latest such models, newest first.' }),
+  }),
+});
+
+const SettleQueueRef = builder.objectRef<SystemStatus['settles']>('SettleQueue').implement({
+  description: "This instance's settles waiting for Redis, and those dropped because that queue was full.",
+  fields: (t) => ({
+    queued: t.exposeInt('queued'),
+    dropped: t.exposeFloat('dropped'),
+  }),
+});
+
 const SystemStatusRef = builder.objectRef<SystemStatus>('SystemStatus').implement({
   fields: (t) => ({
     version: t.exposeString('version'),
@@ -40,6 +56,8 @@ const SystemStatusRef = builder.objectRef<SystemStatus>('SystemStatus').implemen
     rollupLagMs: t.exposeFloat('rollupLagMs', {
       description: 'How far usage rollups trail the ledger (0 when caught up).',
     }),
+    unpriced: t.field({ type: UnpricedRef, resolve: (status) => status.unpriced }),
+    settles: t.field({ type: SettleQueueRef, resolve: (status) => status.settles }),
   }),
 });
 

@@ -13,6 +13,7 @@ import type {
   UsageSeries,
   UsageTotals,
 } from '../services/usage/usage-query-service.js';
+import { OUTCOMES } from '../services/usage/usage-types.js';
 import { ApiKeyRef } from './api-keys.js';
 import { idArg, present } from './input.js';
 import { connectionOf, toConnection } from './page-info.js';
@@ -22,9 +23,7 @@ const UsageDimensionEnum = builder.enumType('UsageDimension', {
   values: ['global', 'key', 'account', 'model'] as const,
 });
 const RankDimensionEnum = builder.enumType('RankDimension', { values: ['key', 'account', 'model'] as const });
-const OutcomeEnum = builder.enumType('LedgerOutcome', {
-  values: ['ok', 'client_aborted', 'upstream_error', 'failed_over'] as const,
-});
+const OutcomeEnum = builder.enumType('LedgerOutcome', { values: OUTCOMES });
 
 const MICROS_PER_USD = 1_000_000;
 
@@ -92,6 +91,10 @@ const LedgerEntryRef = builder.objectRef<StoredLedgerEntry>('LedgerEntry').imple
     latencyMs: t.exposeFloat('latencyMs'),
     ttftMs: t.exposeFloat('ttftMs', { nullable: true }),
     errorCode: t.exposeString('errorCode', { nullable: true }),
+    clientRequestId: t.exposeString('clientRequestId', {
+      nullable: true,
+      description: "The client's own x-request-id, when it sent one: for correlation only.",
+    }),
   }),
 });
 

@@ -32,6 +32,7 @@ import { closeRedis, createRedisClient, createSubscriberClient } from './redis/c
 import { createKeys } from './redis/keys.js';
 import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
+import { StoreHealth } from './redis/store-health.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
 import { SystemStatusService } from './system/system-status.js';
 import { PricingAdmin } from './usage/pricing-admin.js';
@@ -62,6 +63,10 @@ export interface ServiceOptions {
   leaseTtlMs?: number;
   /** How often the reconciler reclaims expired leases and reservations. */
   reconcileIntervalMs?: number;
+  /** Bound on every Redis command of the command connection (default 750 ms). */
+  redisCommandTimeoutMs?: number;
+  /** Settles kept in memory while Redis is away (default 100,000). */
+  settleQueueMax?: number;
   /** IANA zone and first weekday of the periods spend limits count in. */
   timeZone?: string;
   weekStart?: Weekday;
@@ -135,6 +140,8 @@ export interface Services {
   usage: UsageQueryService;
   rollups: RollupJob;
   leases: LeaseKeeper;
+  /** Whether Redis answers, as requests have found: refuses them at once while it does not. */
+  storeHealth: StoreHealth;
   /** Live events on this instance (ledger tail, usage ticks, account states), fed by pub/sub. */
   liveFeed: LiveFeed;
   /** Waits for in-flight settles, stops jobs and closes every connection. */
@@ -145,7 +152,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const name = options.name ?? 'relay';
   const opened: Redis[] = [];
   const open = async (factory: typeof createRedisClient, role: string) => {
-    const client = await factory({ url: options.redisUrl, name: `${name}:${role}` });
+    const client = await factory({
+      url: options.redisUrl,
+      name: `${name}:${role}`,
+      ...(options.redisCommandTimeoutMs === undefined
+        ? {}
+        : { commandTimeoutMs: options.redisCommandTimeoutMs }),
+    });
     opened.push(client);
     return client;
   };
@@ -154,6 +167,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const subscriber = await open(createSubscriberClient, 'events');
     const keys = createKeys(options.keyPrefix);
     const context: RedisContext = { redis, keys, scripts: new ScriptRunner(redis) };
+    const storeHealth = new StoreHealth(redis);
     const bus = new EventBus(redis, subscriber, keys);
     const secretBox = new SecretBox({ current: options.encryptionKey });
     await verifyEncryptionKey(context, secretBox);
@@ -177,7 +191,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const oauthTokens = new OAuthTokenManager(context, bus, accounts, oauthClient, oauthSettings);
     const credentials = new AccountCredentials(oauthTokens);
     const pricing = new PricingService(context, bus);
-    const leases = new LeaseKeeper(redis, { ttlMs: options.leaseTtlMs ?? 60_000 });
+    const leases = new LeaseKeeper(redis, { ttlMs: options.leaseTtlMs ?? 10_000 });
     const scheduling = options.scheduling ?? DEFAULT_SCHEDULING;
     const groups = new AccountGroupService(context, bus, accounts);
     const health = new AccountHealth(context, bus, scheduling, options.logger);
@@ -193,11 +207,18 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       {
         leaseTtlMs: leases.ttlMs,
         defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? 32_000,
+        ...(options.settleQueueMax === undefined ? {} : { releaseQueueMax: options.settleQueueMax }),
       },
+      options.logger,
     );
     const reconciler = new Reconciler(
       context,
-      { intervalMs: options.reconcileIntervalMs ?? 10_000 },
+      pricing,
+      {
+        intervalMs: options.reconcileIntervalMs ?? 2_000,
+        leaseTtlMs: leases.ttlMs,
+        ledgerMaxEntries: options.ledgerMaxEntries,
+      },
       options.logger,
     );
     const settler = new UsageSettler(
@@ -205,7 +226,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       pricing,
       scheduler,
       admission,
-      { ledgerMaxEntries: options.ledgerMaxEntries },
+      {
+        ledgerMaxEntries: options.ledgerMaxEntries,
+        ...(options.settleQueueMax === undefined ? {} : { retryQueueMax: options.settleQueueMax }),
+      },
       options.logger,
     );
     const usage = new UsageQueryService(context);
@@ -237,7 +261,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       groups: new GroupAdmin(groups, audit),
       usage: new UsageReports(usage, apiKeyAdmin, admission),
       pricing: new PricingAdmin(pricing, audit),
-      system: new SystemStatusService(context),
+      system: new SystemStatusService(context, settler),
       live: new LiveAccess(liveFeed, apiKeys),
     };
 
@@ -245,6 +269,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       // Live readers see their streams end rather than wait on a subscriber connection about to close.
       liveFeed.close();
       await settler.drain();
+      settler.close();
+      admission.close();
+      storeHealth.close();
       leases.stop();
       await rollups.stop();
       await reconciler.stop();
@@ -274,6 +301,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       usage,
       rollups,
       leases,
+      storeHealth,
       liveFeed,
       stop,
     };

@@ -142,7 +142,8 @@ describe('admin CLI key limits', () => {
       platform: 'claude',
       model: 'claude-haiku-4-5',
       client: undefined,
-      bodyBytes: 100,
+      stream: false,
+      input: { boundTokens: 100, estimateTokens: 100, cacheWrites: 'none' as const },
       maxTokens: 100,
     });
     await services.settler.settle(settleInput('req_cli_usage', { ticket: ticket, keyId: key.id }));

@@ -19,15 +19,18 @@ describe('admission and account selection together', () => {
     platform: 'claude' as const,
     model: 'claude-haiku-4-5',
     client: undefined,
-    bodyBytes: 100,
+    stream: false,
+    input: { boundTokens: 100, estimateTokens: 100, cacheWrites: 'none' as const },
     maxTokens: 100,
   });
   const both = (key: StoredApiKey, requestId: string) =>
-    admitAndAcquire(services.admission, services.scheduler, input(key, requestId), {
-      platform: 'claude',
-      model: 'claude-haiku-4-5',
-      requestId,
-    });
+    admitAndAcquire(
+      services.admission,
+      services.scheduler,
+      input(key, requestId),
+      { platform: 'claude', model: 'claude-haiku-4-5', requestId },
+      { health: services.storeHealth, deadlineMs: 5000 },
+    );
 
   it('gives the account lease back when the key refuses, and answers with the key refusal', async () => {
     const account = await services.accounts.create({
@@ -60,7 +63,7 @@ describe('admission and account selection together', () => {
     await expect(both(key, 'req_1')).rejects.toMatchObject({ code: 'no_account_available' });
     const { redis, keys } = services.context;
     expect(await redis.zcard(keys.keyLeases(key.id))).toBe(0);
-    expect(await redis.hlen(`${keys.apiKeySlotPrefix(key.id)}resv`)).toBe(0);
+    expect(await redis.hlen(keys.keyClaims(key.id))).toBe(0);
   });
 
   it('never reaches the scheduler for a key whose restrictions refuse the request', async () => {

@@ -30,7 +30,8 @@ describe('key usage view', () => {
         platform: 'claude',
         model: 'claude-haiku-4-5',
         client: undefined,
-        bodyBytes: 100,
+        stream: false,
+        input: { boundTokens: 100, estimateTokens: 100, cacheWrites: 'none' as const },
         maxTokens: 100,
       });
     const settled = await admit('req_1');
@@ -48,13 +49,13 @@ describe('key usage view', () => {
     });
     expect(usage.window?.resetsAt).toBeGreaterThan(Date.now());
     const daily = usage.costs.find((cost) => cost.name === 'daily');
-    // haiku: $1 in, $5 out → 1,000 + 500 micro-USD; the running request holds its worst case
-    // (100 bytes at the dearest input rate, $2, plus 100 output tokens at $5: 701 micro-USD).
-    expect(daily).toMatchObject({ spentMicros: 1500, reservedMicros: 701, limitMicros: 1_000_000 });
+    // haiku: $1 in, $5 out → 1,000 + 500 micro-USD; the running request holds its worst case (an input bound
+    // of 100 tokens with no cache writes asked for, $1, plus 100 output tokens at $5: 601 micro-USD).
+    expect(daily).toMatchObject({ spentMicros: 1500, reservedMicros: 601, limitMicros: 1_000_000 });
     expect(daily?.resetsAt).toBeGreaterThan(Date.now());
     expect(usage.costs.find((cost) => cost.name === 'weekly_haiku')).toMatchObject({
       spentMicros: 1500,
-      reservedMicros: 701,
+      reservedMicros: 601,
       limitMicros: 2_000_000,
     });
     expect(usage.costs.find((cost) => cost.name === 'total')).toMatchObject({

@@ -3,7 +3,7 @@ import { AdmissionService } from '../../src/services/admission/admission-service
 import { LimitCalendar } from '../../src/services/admission/limit-periods.js';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';
-import { createTestServices } from '../support/services.js';
+import { createTestServices, silentLogger } from '../support/services.js';
 
 describe('rate windows', () => {
   let services: Services;
@@ -20,6 +20,7 @@ describe('rate windows', () => {
       new LimitCalendar(),
       services.bus,
       { leaseTtlMs: 60_000, defaultMaxOutputTokens: 1000 },
+      silentLogger,
       () => clock,
     );
   });
@@ -44,7 +45,8 @@ describe('rate windows', () => {
         platform: 'claude',
         model: 'claude-haiku-4-5',
         client: undefined,
-        bodyBytes: 10,
+        stream: false,
+        input: { boundTokens: 10, estimateTokens: 10, cacheWrites: 'none' as const },
         maxTokens: 10,
       })
       .then(

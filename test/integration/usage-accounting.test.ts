@@ -22,22 +22,52 @@ describe('usage accounting', () => {
     await services.stop();
   });
 
+  /** An admitted request of a key with a daily limit: what settling gives back and charges. */
+  async function admitted(requestId: string) {
+    const { plaintext } = await services.apiKeys.create({
+      name: requestId,
+      limits: { dailyCostMicros: 1e6 },
+    });
+    const key = await services.apiKeys.authenticate(plaintext);
+    const ticket = await services.admission.admit({
+      key,
+      requestId,
+      platform: 'claude',
+      model: 'claude-haiku-4-5',
+      client: undefined,
+      stream: false,
+      input: { boundTokens: 1000, estimateTokens: 250, cacheWrites: 'none' },
+      maxTokens: 200,
+    });
+    return {
+      key,
+      ticket,
+      settle: () => services.settler.settle(settleInput(requestId, { ticket, keyId: key.id })),
+    };
+  }
+
   it('settles a request id once, however often it is settled', async () => {
-    const first = await services.settler.settle(settleInput('req_same'));
-    const again = await services.settler.settle(settleInput('req_same'));
+    const request = await admitted('req_same');
+    const first = await request.settle();
+    const again = await request.settle();
     expect(first.recorded).toBe(true);
     expect(again.recorded).toBe(false);
     expect(await services.usage.recentLedger(10)).toHaveLength(1);
-    // claude-haiku-4-5: $1 in, $5 out per MTok → 1000 + 1000 micro-USD.
+    // claude-haiku-4-5: $1 in, $5 out per MTok → 1000 + 1000 micro-USD, charged to the key once.
     expect(first.entry.costMicros).toBe(2000);
+    const daily = (await services.admission.usage(request.key)).costs.find((cost) => cost.name === 'daily');
+    expect(daily).toMatchObject({ spentMicros: 2000, reservedMicros: 0 });
+    // Nothing about the request outlives its settle: no per-request marker keys.
+    const { redis, keys } = services.context;
+    expect(await redis.zcard(keys.ledgerPending())).toBe(0);
+    expect(await redis.hlen(keys.keyClaims(request.key.id))).toBe(0);
+    expect(await redis.keys(`${keys.prefix}*req_same*`)).toEqual([]);
   });
 
   it('shares one write among requests settling together, still once per request id', async () => {
-    const results = await Promise.all([
-      services.settler.settle(settleInput('req_b1')),
-      services.settler.settle(settleInput('req_b2')),
-      services.settler.settle(settleInput('req_b1')),
-    ]);
+    const b1 = await admitted('req_b1');
+    const b2 = await admitted('req_b2');
+    const results = await Promise.all([b1.settle(), b2.settle(), b1.settle()]);
     expect(results.map((result) => result.recorded)).toEqual([true, true, false]);
     const entries = await services.usage.recentLedger(10);
     expect(entries.map((entry) => entry.requestId).sort()).toEqual(['req_b1', 'req_b2']);

@@ -68,24 +68,31 @@ export function postAndAbort(
 export interface OpenStream {
   /** Resolves with the status once response headers arrive. */
   status: Promise<number>;
+  /** Resolves with the response headers once they arrive. */
+  headers: Promise<IncomingHttpHeaders>;
   /** Resolves with everything received when the response ends (or the stream is aborted). */
   done: Promise<string>;
   abort(): void;
 }
 
 /** Starts a request whose response the test reads and can abandon at a moment of its choosing. */
-export function openStream(url: string, body: unknown, headers: Record<string, string>): OpenStream {
+export function openStream(url: string, body: unknown, requestHeaders: Record<string, string>): OpenStream {
   let abort: () => void = () => {};
   let onStatus: (status: number) => void = () => {};
+  let onHeaders: (headers: IncomingHttpHeaders) => void = () => {};
   const status = new Promise<number>((resolve) => {
     onStatus = resolve;
+  });
+  const headers = new Promise<IncomingHttpHeaders>((resolve) => {
+    onHeaders = resolve;
   });
   const done = new Promise<string>((resolve) => {
     let text = '';
     const req = httpRequest(
       url,
-      { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent: false },
+      { method: 'POST', headers: { 'content-type': 'application/json', ...requestHeaders }, agent: false },
       (res) => {
+        onHeaders(res.headers);
         onStatus(res.statusCode ?? 0);
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString('utf8');
@@ -99,5 +106,5 @@ export function openStream(url: string, body: unknown, headers: Record<string, s
     abort = () => req.destroy();
     req.end(JSON.stringify(body));
   });
-  return { status, done, abort: () => abort() };
+  return { status, headers, done, abort: () => abort() };
 }

@@ -25,6 +25,17 @@ describe('configuration', () => {
     expect(config.http.bodyLimitBytes).toBe(32 * 1024 * 1024);
   });
 
+  it("frees a dead instance's claims within about 15 seconds by default, and fails fast on a stuck Redis", () => {
+    const { limits, redis } = loadConfig({});
+    // A claim outlives its last renewal by the lease lifetime; the reconciler then needs at most one interval.
+    expect(limits.leaseTtlMs + limits.reconcileIntervalMs).toBeLessThanOrEqual(15_000);
+    // Live requests renew every third of the lifetime: two renewals may fail before a live claim expires.
+    expect(limits.leaseTtlMs / 3).toBeGreaterThanOrEqual(limits.reconcileIntervalMs);
+    // A client must hear of an outage within a second.
+    expect(redis.commandTimeoutMs).toBeLessThan(1000);
+    expect(limits.unpricedModels).toBe('allow');
+  });
+
   it('names the variable and the problem for bad values', () => {
     expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT must be a whole number (got "abc")']);
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT must be at most 65535/);

@@ -30,8 +30,12 @@ describe('key builder', () => {
 
     const keySlot = calculateSlot(keys.apiKey('k1'));
     expect(calculateSlot(`${keys.apiKeySlotPrefix('k1')}leases`)).toBe(keySlot);
+    expect(calculateSlot(keys.keyClaims('k1'))).toBe(keySlot);
+    expect(calculateSlot(keys.keyClaimExpiry('k1'))).toBe(keySlot);
 
-    expect(calculateSlot(keys.ledgerSeen('req_1'))).toBe(calculateSlot(keys.ledgerStream()));
+    expect(calculateSlot(keys.ledgerPending())).toBe(calculateSlot(keys.ledgerStream()));
+    expect(calculateSlot(keys.ledgerUnpricedCount())).toBe(calculateSlot(keys.ledgerStream()));
+    expect(calculateSlot(keys.ledgerUnpricedModels())).toBe(calculateSlot(keys.ledgerStream()));
     expect(calculateSlot(keys.usageRollup('model', 'claude-x', 'hour', '2026112201'))).toBe(
       calculateSlot(keys.usageCursor()),
     );

@@ -26,6 +26,7 @@ const entry = (requestId: string, overrides: Partial<LedgerEntry> = {}): LedgerE
   latencyMs: 120,
   ttftMs: 40,
   errorCode: undefined,
+  clientRequestId: undefined,
   ...overrides,
 });
 

@@ -85,6 +85,7 @@ describe('usage ticks', () => {
     latencyMs: 1,
     ttftMs: undefined,
     errorCode: undefined,
+    clientRequestId: undefined,
     ...overrides,
   });
 

@@ -75,6 +75,7 @@ export type LedgerFilter = {
 export type LedgerOutcome =
   | 'client_aborted'
   | 'failed_over'
+  | 'instance_lost'
   | 'ok'
   | 'upstream_error';
 

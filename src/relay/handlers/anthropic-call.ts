@@ -11,6 +11,7 @@ import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
 import { authenticateRequest } from '../auth/authenticate.js';
 import { detectClient } from '../auth/client-kind.js';
+import { capAnthropicOutput, measureAnthropicInput } from '../formats/anthropic/budget.js';
 import { anthropicFormat, anthropicUpstreamHeaders } from '../formats/anthropic/format.js';
 import { type AnthropicRequestInfo, parseAnthropicRequest } from '../formats/anthropic/request.js';
 import { anthropicSessionId } from '../formats/anthropic/session.js';
@@ -24,7 +25,7 @@ import type { HoldPredicate } from './failover.js';
 export interface PreparedAnthropicCall {
   key: StoredApiKey;
   info: AnthropicRequestInfo;
-  /** The client's bytes, unchanged. */
+  /** The client's bytes, unchanged unless its output had to be capped to fit the key's budget. */
   raw: Buffer;
   /** Admission's claim on the key's limits; absent for calls that spend nothing. */
   ticket: AdmissionTicket | undefined;
@@ -46,6 +47,7 @@ export async function prepareAnthropicCall(
   const client = detectClient(req.headers, { userId: info.userId });
   if (!options.billed)
     deps.admission.checkRestrictions(key, { platform: 'claude', model: info.model, client });
+  else refuseUnpriced(deps, info.model);
   const session = anthropicSessionId(req.headers, info, raw);
   const acquire = anthropicAcquireRequest(key, context, info.model, {
     ...(session ? { session: { keyId: key.id, id: session } } : {}),
@@ -58,17 +60,41 @@ export async function prepareAnthropicCall(
       ? {
           key,
           requestId: context.requestId,
+          clientRequestId: context.clientRequestId,
           platform: 'claude',
           model: info.model,
           client,
-          bodyBytes: raw.length,
+          stream: info.stream,
+          input: measureAnthropicInput(raw, info.body),
           maxTokens: info.maxTokens,
           ...(key.limits.queue ? { signal: clientGone(res) } : {}),
         }
       : undefined,
     acquire,
+    deps.store,
   );
-  return { key, info, raw, ticket, acquired, acquire };
+  if (ticket?.outputCap === undefined) return { key, info, raw, ticket, acquired, acquire };
+  // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the
+  // reservation pays for, and stops there with its own protocol-correct `max_tokens` stop.
+  let capped: Buffer;
+  try {
+    capped = capAnthropicOutput(raw, info.body, ticket.outputCap);
+  } catch (error) {
+    await Promise.allSettled([deps.admission.release(ticket), deps.scheduler.release(acquired.lease)]);
+    throw error;
+  }
+  res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
+  return { key, info, raw: capped, ticket, acquired, acquire };
+}
+
+/** With UNPRICED_MODELS=refuse, a model nobody can price is refused before anything is taken for it. */
+function refuseUnpriced(deps: RelayDeps, model: string): void {
+  if (deps.settings.unpricedModels !== 'refuse' || deps.pricing.quote('claude', model, 0)) return;
+  throw new AppError(
+    'invalid_request',
+    `model: ${model} has no known price, and this relay does not serve models it cannot bill`,
+    { details: { field: 'model', reason: 'unpriced_model' } },
+  );
 }
 
 /**
@@ -131,6 +157,10 @@ export async function runAnthropicExchange(
   const { account, secrets } = acquired.runtime;
   const failure = { res, requestId: context.requestId, errorFormat: 'anthropic' as const, holdForRetry };
   const upstreamModel = call.model === undefined ? undefined : upstreamModelFor(acquired.runtime, call.model);
+  // Relayed, but recorded at cost 0: the client is told its cost is unknown (UNPRICED_MODELS=allow).
+  if (upstreamModel !== undefined && !deps.pricing.quote('claude', upstreamModel, 0))
+    res.setHeader('x-relay-cost', 'unknown');
+  else if (res.hasHeader('x-relay-cost')) res.removeHeader('x-relay-cost');
   const body =
     call.body && upstreamModel !== undefined && upstreamModel !== call.model
       ? spliceTopLevelString(call.body, 'model', upstreamModel)

@@ -24,6 +24,7 @@ export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
     );
     const facts = (account: Acquired, requestId: string): RequestFacts => ({
       requestId,
+      clientRequestId: context.clientRequestId,
       keyId: key.id,
       platform: 'claude',
       model: info.model,

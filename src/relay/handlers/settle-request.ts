@@ -6,6 +6,7 @@ import type { RelayDeps } from '../relay-deps.js';
 
 export interface RequestFacts {
   requestId: string;
+  clientRequestId: string | undefined;
   keyId: string;
   platform: string;
   model: string;
@@ -27,6 +28,7 @@ export async function settleRequest(
   try {
     await deps.settler.settle({
       requestId: facts.requestId,
+      clientRequestId: facts.clientRequestId,
       ticket,
       keyId: facts.keyId,
       platform: facts.platform,

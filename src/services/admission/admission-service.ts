@@ -2,6 +2,8 @@
 // rate window and worst-case cost reservation; settle replaces the reservation with the real cost.
 import type { ChainableCommander } from 'ioredis';
 import type { AppError } from '../../errors/app-error.js';
+import { isStoreUnavailable } from '../../errors/store-unavailable.js';
+import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import { modelFamily } from '../domain/model-family.js';
@@ -9,23 +11,28 @@ import type { ClientKind, Platform } from '../domain/platforms.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { StoreRetryQueue, type WriteOutcome } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { PricingService } from '../usage/pricing-service.js';
-import { worstCaseMicros } from './cost-bound.js';
+import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
 import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
+import type { LostRequestInfo } from './lost-request.js';
 import { checkKeyRestrictions, type RestrictedRequest } from './restrictions.js';
 import { type SpendCounter, spendCounters } from './spend-counters.js';
 
 export interface AdmissionInput {
   key: StoredApiKey;
   requestId: string;
+  /** The client's own request id, recorded with a lost request's ledger entry. */
+  clientRequestId?: string | undefined;
   platform: Platform;
   model: string;
   client: ClientKind | undefined;
-  /** Size of the request body: the bound on its input tokens. */
-  bodyBytes: number;
+  stream: boolean;
+  /** What the body says about its input tokens. */
+  input: InputMeasure;
   maxTokens: number | undefined;
   /** Ends waiting in the key's queue when the client goes away. */
   signal?: AbortSignal;
@@ -39,7 +46,12 @@ export interface AdmissionTicket {
   window: { ms: number; mode: 'sliding' | 'fixed' } | undefined;
   /** Whether others may be waiting in this key's queue for the slot this request frees. */
   wakesQueue: boolean;
-  /** Stops renewing this request's lease and reservation. */
+  /**
+   * The output tokens this request may produce, when its worst case did not fit under a cost limit and it was
+   * admitted with the room that was left: the caller must ask the upstream for no more. Undefined otherwise.
+   */
+  outputCap: number | undefined;
+  /** Stops renewing this request's claim and lease; called once its settle has been written. */
   untrack: () => void;
 }
 
@@ -47,14 +59,16 @@ export interface AdmissionOptions {
   leaseTtlMs: number;
   /** Output bound for requests that do not say `max_tokens`. */
   defaultMaxOutputTokens: number;
-  settledMarkerSeconds?: number;
+  /** Releases kept in memory while Redis is away. */
+  releaseQueueMax?: number;
 }
 
 interface Pending {
   ticket: AdmissionTicket;
   args: Array<string | number>;
-  /** Whether this admission can leave a lease or a reservation for the reconciler to watch. */
-  tracked: boolean;
+  bound: CostBound | undefined;
+  maxOutputTokens: number;
+  at: number;
   expiresAt: number;
   resolve: (ticket: AdmissionTicket) => void;
   reject: (error: unknown) => void;
@@ -63,6 +77,12 @@ interface Pending {
 export class AdmissionService {
   private readonly batch = new TurnBatch<Pending>((items) => this.flush(items));
   private readonly queue: KeyQueue;
+  /**
+   * Admissions to give back once Redis answers again: requests that will not run, and admissions that timed
+   * out on a frozen Redis, which may still be applied when it thaws (the release, sent after them on the same
+   * connection, then undoes them). Releasing twice is harmless: a claim ends once.
+   */
+  private readonly releases: StoreRetryQueue<AdmissionTicket>;
 
   constructor(
     private readonly context: RedisContext,
@@ -71,9 +91,27 @@ export class AdmissionService {
     private readonly calendar: LimitCalendar,
     bus: EventBus,
     private readonly options: AdmissionOptions,
+    logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
     this.queue = new KeyQueue(context, bus, now);
+    this.releases = new StoreRetryQueue(
+      context.redis,
+      (batch) => this.writeReleases(batch),
+      {
+        name: 'admission releases',
+        max: options.releaseQueueMax ?? 100_000,
+        onDrop: (lost) => {
+          for (const ticket of lost) ticket.untrack();
+        },
+      },
+      logger,
+    );
+  }
+
+  /** Stops retrying queued releases (shutdown). */
+  close(): void {
+    this.releases.close();
   }
 
   start(): Promise<void> {
@@ -101,7 +139,6 @@ export class AdmissionService {
     costMicros: number,
     tokens: number,
   ): void {
-    ticket.untrack();
     const { keys, scripts } = this.context;
     const counterArgs: Array<string | number> = [ticket.counters.length];
     for (const counter of ticket.counters) counterArgs.push(counter.suffix, counter.ttlSeconds);
@@ -113,7 +150,6 @@ export class AdmissionService {
         keys.apiKeySlotPrefix(ticket.keyId),
         this.now(),
         ticket.requestId,
-        this.options.settledMarkerSeconds ?? 172_800,
         costMicros,
         tokens,
         ticket.window?.ms ?? 0,
@@ -131,10 +167,23 @@ export class AdmissionService {
 
   /** Gives back what admission took for a request that will not run (no account, a failure before upstream). */
   async release(ticket: AdmissionTicket): Promise<void> {
+    if ((await this.writeReleases([ticket])) === 'unavailable') this.releases.push([ticket]);
+  }
+
+  /** Ends the claims (charging nothing) and the pending ledger listings of requests that will not run. */
+  private async writeReleases(tickets: AdmissionTicket[]): Promise<WriteOutcome> {
     const pipeline = this.context.redis.pipeline();
-    this.settleInto(pipeline, ticket, 0, 0);
-    const results = await pipeline.exec();
-    pipelineResult(results?.[0] as [Error | null, unknown] | undefined);
+    for (const ticket of tickets) this.settleInto(pipeline, ticket, 0, 0);
+    pipeline.zrem(this.context.keys.ledgerPending(), ...tickets.map((ticket) => ticket.requestId));
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      if (results.some(([error]) => error !== null && isStoreUnavailable(error))) return 'unavailable';
+    } catch (error) {
+      if (isStoreUnavailable(error)) return 'unavailable';
+      throw error;
+    }
+    for (const ticket of tickets) ticket.untrack();
+    return 'done';
   }
 
   private plan(
@@ -148,16 +197,8 @@ export class AdmissionService {
     const family = modelFamily(input.model);
     const counters = spendCounters(key, this.calendar.periodsAt(now), family);
     const limited = counters.filter((counter) => counter.limitMicros !== undefined);
-    const amount =
-      limited.length === 0
-        ? 0
-        : worstCaseMicros(
-            this.pricing,
-            input.platform,
-            input.model,
-            input.bodyBytes,
-            input.maxTokens ?? this.options.defaultMaxOutputTokens,
-          );
+    const maxOutputTokens = input.maxTokens ?? this.options.defaultMaxOutputTokens;
+    const bound = costBound(this.pricing, input.platform, input.model, input.input, maxOutputTokens);
     const window = limits.window ? { ms: limits.window.seconds * 1000, mode: limits.window.mode } : undefined;
     const lifetimeMs = key.expiry.kind === 'after-first-use' ? key.expiry.durationSeconds * 1000 : 0;
     const args: Array<string | number> = [
@@ -172,7 +213,9 @@ export class AdmissionService {
       limits.window?.requests ?? 0,
       limits.window?.tokens ?? 0,
       limits.window?.costMicros ?? 0,
-      amount,
+      bound?.worstMicros ?? 0,
+      bound?.floorMicros ?? 0,
+      claimTail(input, counters, bound, now),
       limited.length,
     ];
     for (const counter of limited)
@@ -184,10 +227,13 @@ export class AdmissionService {
         counters,
         window,
         wakesQueue: limits.queue !== undefined,
+        outputCap: undefined,
         untrack: () => {},
       },
       args,
-      tracked: (limits.concurrency ?? 0) > 0 || (amount > 0 && limited.length > 0),
+      bound,
+      maxOutputTokens,
+      at: now,
       expiresAt: now + this.options.leaseTtlMs,
       resolve,
       reject,
@@ -199,45 +245,100 @@ export class AdmissionService {
     const pipeline = redis.pipeline();
     for (const item of items) {
       scripts.queue(pipeline, 'admission', [keys.keyLeases(item.ticket.keyId)], item.args);
-      // The reconciler finds keys with something to expire through this index, in the same round trip.
-      if (item.tracked) pipeline.zadd(keys.reconcileIndex(), 'GT', item.expiresAt, item.ticket.keyId);
+      // In the same round trip: the reconciler's index of keys with claims to watch, and the ledger's list of
+      // requests whose entry is still to be written (what makes appending it happen once).
+      pipeline.zadd(keys.reconcileIndex(), 'GT', item.expiresAt, item.ticket.keyId);
+      pipeline.zadd(keys.ledgerPending(), item.at, item.ticket.requestId);
     }
     let results: Array<[Error | null, unknown]>;
     try {
       results = (await pipeline.exec()) ?? [];
     } catch (error) {
-      for (const item of items) item.reject(error);
+      this.failed(items, error);
       return;
     }
-    let position = 0;
-    for (const item of items) {
-      const entry = results[position];
-      position += item.tracked ? 2 : 1;
+    const refused: Pending[] = [];
+    const failed: Array<{ item: Pending; error: unknown }> = [];
+    items.forEach((item, index) => {
       let outcome: unknown;
       try {
-        outcome = pipelineResult(entry);
+        outcome = pipelineResult(results[index * 3]);
       } catch (error) {
-        item.reject(error as AppError);
-        continue;
+        if (isStoreUnavailable(error)) failed.push({ item, error });
+        else {
+          refused.push(item);
+          item.reject(error as AppError);
+        }
+        return;
       }
-      item.resolve(this.track(item.ticket, outcome));
-    }
+      item.resolve(this.track(item, outcome));
+    });
+    this.forgetPending(refused);
+    for (const { item, error } of failed) this.failed([item], error);
+  }
+
+  /**
+   * Redis did not answer: the requests are refused, and what their admission may still take (a frozen server
+   * runs it when it thaws) is given back afterwards.
+   */
+  private failed(items: Pending[], error: unknown): void {
+    if (isStoreUnavailable(error)) this.releases.push(items.map((item) => item.ticket));
+    else this.forgetPending(items);
+    for (const item of items) item.reject(error);
+  }
+
+  /** A refused request will never be recorded: its pending listing goes (off the hot path, not awaited). */
+  private forgetPending(items: Pending[]): void {
+    if (items.length === 0) return;
+    const { redis, keys } = this.context;
+    redis.zrem(keys.ledgerPending(), ...items.map((item) => item.ticket.requestId)).catch(() => {
+      // Redis away: the reconciler trims listings older than a day.
+    });
   }
 
   /** Starts renewing what admission took; a crashed instance stops renewing, and the reconciler reclaims it. */
-  private track(ticket: AdmissionTicket, outcome: unknown): AdmissionTicket {
-    const [, leased, reserved] = Array.isArray(outcome) ? outcome : [];
+  private track(item: Pending, outcome: unknown): AdmissionTicket {
+    const [, leased, reserved] = Array.isArray(outcome) ? outcome.map(Number) : [];
+    const { ticket } = item;
     const { keys } = this.context;
-    const stops: Array<() => void> = [];
+    const stops = [
+      this.leases.track(keys.keyClaimExpiry(ticket.keyId), ticket.requestId),
+      this.leases.track(keys.reconcileIndex(), ticket.keyId),
+    ];
     if (leased === 1) stops.push(this.leases.track(keys.keyLeases(ticket.keyId), ticket.requestId));
-    if (reserved === 1)
-      stops.push(this.leases.track(keys.keyReservationExpiry(ticket.keyId), ticket.requestId));
-    if (stops.length > 0) stops.push(this.leases.track(keys.reconcileIndex(), ticket.keyId));
     return {
       ...ticket,
+      outputCap:
+        item.bound && reserved !== undefined && reserved > 0
+          ? outputCap(item.bound, reserved, item.maxOutputTokens)
+          : undefined,
       untrack: () => {
         for (const stop of stops) stop();
       },
     };
   }
+}
+
+/**
+ * The part of a request's claim after "<reserved>|<limited suffixes>|", which the reconciler reads when the
+ * request's instance dies: the counters to charge (suffix:ttl), the estimated cost to charge them, and what
+ * its ledger entry needs. The model comes last, inside the JSON, so that no character of it can break the
+ * record's fields.
+ */
+function claimTail(
+  input: AdmissionInput,
+  counters: readonly SpendCounter[],
+  bound: CostBound | undefined,
+  at: number,
+): string {
+  const charged = counters.map((counter) => `${counter.suffix}:${counter.ttlSeconds}`).join(',');
+  const info: LostRequestInfo = {
+    at,
+    platform: input.platform,
+    model: input.model,
+    inputTokens: input.input.estimateTokens,
+    stream: input.stream,
+    ...(input.clientRequestId === undefined ? {} : { clientRequestId: input.clientRequestId }),
+  };
+  return `${charged}|${bound?.estimateMicros ?? 0}|${JSON.stringify(info)}`;
 }

@@ -1,31 +1,59 @@
-// Background job: reclaims what crashed instances left behind — key leases and cost reservations past their
-// expiry, and expired account leases — within one interval of their expiry. Every step is idempotent, so two
+// Background job: ends what crashed instances left behind — the claims of requests they never settled (each
+// becomes a ledger entry with outcome instance_lost and its estimated cost charged), expired key and account
+// leases, stale pending listings — within one interval of their expiry. Every step is idempotent, so two
 // instances running it at once do no harm; the leader lock only spares the duplicate work.
 import type { Logger } from '../../lib/logger.js';
 import { PLATFORMS } from '../domain/platforms.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { pipelineResult } from '../redis/scripts.js';
+import { appendLedgerInto, type LedgerWrite } from '../usage/ledger-append.js';
+import {
+  encodeLedgerBatch,
+  encodeLedgerEntry,
+  LEDGER_TOPIC,
+  type LedgerEntry,
+} from '../usage/ledger-entry.js';
+import type { PricingService } from '../usage/pricing-service.js';
+import { type LostClaim, parseLostClaim } from './lost-request.js';
 
 export interface ReconcilerOptions {
   intervalMs: number;
+  /** Claims live this long without renewal; live instances renew every third of it. */
+  leaseTtlMs: number;
+  ledgerMaxEntries: number;
   /** Keys looked at per pass; the rest wait for the next pass. */
   batchSize?: number;
 }
 
 export interface ReconcileReport {
   keys: number;
-  reservations: number;
+  /** Claims of requests whose instance died, each now a ledger entry (instance_lost). */
+  lostRequests: number;
+  /** Claim records this version could not read (they were ended, but not recorded). */
+  unreadableClaims: number;
   keyLeases: number;
   accountLeases: number;
 }
+
+/** Claims ended per key in one script call, which bounds the time the script blocks Redis. */
+const CLAIMS_PER_CALL = 200;
+/**
+ * Pending ledger listings older than this belong to requests that can no longer settle (refused while Redis
+ * was failing, say); a live request settles or is reconciled long before.
+ */
+const PENDING_MAX_AGE_MS = 24 * 3_600_000;
 
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private readonly lock: LeaderLock;
+  /** Since when this instance has reached Redis without a failure; undefined while it cannot. */
+  private reachableSince: number | undefined;
 
   constructor(
     private readonly context: RedisContext,
+    private readonly pricing: PricingService,
     private readonly options: ReconcilerOptions,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
@@ -51,11 +79,20 @@ export class Reconciler {
     await this.lock.release().catch(() => {});
   }
 
-  /** One pass over everything that may have expired; exposed for tests. */
+  /** One pass over everything that has expired by now; exposed for tests. */
   async reconcile(): Promise<ReconcileReport> {
     const { redis, keys, scripts } = this.context;
     const now = this.now();
-    const report: ReconcileReport = { keys: 0, reservations: 0, keyLeases: 0, accountLeases: 0 };
+    const report: ReconcileReport = {
+      keys: 0,
+      lostRequests: 0,
+      unreadableClaims: 0,
+      keyLeases: 0,
+      accountLeases: 0,
+    };
+    // Account leases first: the lost requests' entries name the account each was on.
+    const { removed, accountOf } = await this.expireAccountLeases(now);
+    report.accountLeases = removed;
     const due = await redis.zrangebyscore(
       keys.reconcileIndex(),
       '-inf',
@@ -64,46 +101,124 @@ export class Reconciler {
       0,
       this.options.batchSize ?? 500,
     );
+    const lost: LostClaim[] = [];
     for (const keyId of due) {
       const result = await scripts.run(
         'key-reconcile',
-        [keys.keyReservationExpiry(keyId)],
-        [keys.apiKeySlotPrefix(keyId), now],
+        [keys.keyClaimExpiry(keyId)],
+        [keys.apiKeySlotPrefix(keyId), now, CLAIMS_PER_CALL],
       );
-      const [reservations, leases, live] = Array.isArray(result) ? result.map(Number) : [0, 0, 0];
+      const [leases, live, orphans] = Array.isArray(result) ? result : [0, 0, []];
       report.keys += 1;
-      report.reservations += reservations ?? 0;
-      report.keyLeases += leases ?? 0;
-      if (live === 0) await scripts.run('reconcile-forget', [keys.reconcileIndex()], [keyId, now]);
+      report.keyLeases += Number(leases) || 0;
+      const records: unknown[] = Array.isArray(orphans) ? orphans : [];
+      for (let index = 0; index + 1 < records.length; index += 2) {
+        const claim = parseLostClaim(keyId, String(records[index]), String(records[index + 1]));
+        if (claim) lost.push(claim);
+        else report.unreadableClaims += 1;
+      }
+      if (Number(live) === 0) await scripts.run('reconcile-forget', [keys.reconcileIndex()], [keyId, now]);
     }
-    report.accountLeases = await this.expireAccountLeases(now);
+    report.lostRequests = await this.recordLost(lost, accountOf, now);
+    await redis.zremrangebyscore(keys.ledgerPending(), '-inf', now - PENDING_MAX_AGE_MS);
     return report;
   }
 
   private async tick(): Promise<void> {
     try {
-      if (!(await this.lock.tryAcquire())) return;
+      if (!(await this.lock.tryAcquire())) {
+        this.reachableSince ??= this.now();
+        return;
+      }
+      this.reachableSince ??= this.now();
+      const since = this.reachableSince;
+      // After Redis was away, live instances get one renewal interval to renew their claims (they stopped
+      // reaching Redis too) before an expired claim may be taken for a dead instance's.
+      if (this.now() - since < this.options.leaseTtlMs / 3 + 1000) return;
       const report = await this.reconcile();
-      if (report.reservations + report.keyLeases + report.accountLeases > 0) {
-        this.logger.warn(report, 'reclaimed leases and reservations left by a stopped instance');
+      if (report.lostRequests + report.keyLeases + report.accountLeases + report.unreadableClaims > 0) {
+        this.logger.warn(report, 'reclaimed claims and leases left by a stopped instance');
       }
     } catch (error) {
-      this.logger.error({ err: error }, 'reconciler pass failed');
+      if (this.reachableSince !== undefined) this.logger.error({ err: error }, 'reconciler pass failed');
+      this.reachableSince = undefined;
     }
   }
 
-  /** Account pools are few and small: every member's lease set is trimmed of expired leases. */
-  private async expireAccountLeases(now: number): Promise<number> {
+  /** Writes one ledger entry per lost request, once (the pending listing guards it), and announces them. */
+  private async recordLost(lost: LostClaim[], accountOf: Map<string, string>, now: number): Promise<number> {
+    if (lost.length === 0) return 0;
+    const writes: LedgerWrite[] = lost.map((claim) => {
+      const entry = lostRequestEntry(claim, accountOf.get(claim.requestId), this.pricing, now);
+      return { entry, encoded: encodeLedgerEntry(entry), guarded: true };
+    });
     const { redis, keys } = this.context;
+    const pipeline = redis.pipeline();
+    appendLedgerInto(this.context, pipeline, writes, this.options.ledgerMaxEntries);
+    pipeline.publish(keys.channel(LEDGER_TOPIC), encodeLedgerBatch(writes.map((write) => write.encoded)));
+    const results = await pipeline.exec();
+    const ids = pipelineResult(results?.[0] as [Error | null, unknown] | undefined);
+    return Array.isArray(ids) ? ids.filter((id) => id !== 0).length : 0;
+  }
+
+  /**
+   * Account pools are few and small: every member's lease set is trimmed of expired leases, and the request
+   * ids they held are remembered with their account.
+   */
+  private async expireAccountLeases(
+    now: number,
+  ): Promise<{ removed: number; accountOf: Map<string, string> }> {
+    const { redis, keys } = this.context;
+    const accountOf = new Map<string, string>();
     let removed = 0;
     for (const platform of PLATFORMS) {
       const members = await redis.smembers(keys.poolMembers(platform));
       if (members.length === 0) continue;
       const pipeline = redis.pipeline();
-      for (const accountId of members)
+      for (const accountId of members) {
+        pipeline.zrangebyscore(keys.poolLeases(platform, accountId), '-inf', now);
         pipeline.zremrangebyscore(keys.poolLeases(platform, accountId), '-inf', now);
-      for (const [, count] of (await pipeline.exec()) ?? []) removed += Number(count) || 0;
+      }
+      const results = (await pipeline.exec()) ?? [];
+      members.forEach((accountId, index) => {
+        const expired = results[index * 2]?.[1];
+        if (Array.isArray(expired))
+          for (const requestId of expired) accountOf.set(String(requestId), accountId);
+        removed += Number(results[index * 2 + 1]?.[1]) || 0;
+      });
     }
-    return removed;
+    return { removed, accountOf };
   }
+}
+
+/** The ledger entry of a request whose instance died: its admission's estimate, flagged as such. */
+function lostRequestEntry(
+  claim: LostClaim,
+  accountId: string | undefined,
+  pricing: PricingService,
+  now: number,
+): LedgerEntry {
+  const { info } = claim;
+  const quote = pricing.quote(info.platform, info.model, info.inputTokens);
+  return {
+    requestId: claim.requestId,
+    at: info.at,
+    keyId: claim.keyId,
+    accountId,
+    platform: info.platform,
+    model: info.model,
+    upstreamModel: info.model,
+    usage: { input: info.inputTokens, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 },
+    costMicros: claim.estimateMicros,
+    prices: quote?.prices,
+    priceVersion: quote?.version,
+    outcome: 'instance_lost',
+    estimated: true,
+    status: 0,
+    stream: info.stream,
+    latencyMs: Math.max(0, now - info.at),
+    ttftMs: undefined,
+    errorCode: 'instance_lost',
+    clientRequestId: info.clientRequestId,
+  };
 }

@@ -28,17 +28,26 @@ export class LeaseKeeper {
     return this.options.ttlMs;
   }
 
-  /** Renews every third of the lifetime, so two renewals can fail before a live lease expires. */
+  /**
+   * Renews every third of the lifetime, so two renewals can fail before a live lease expires; and at once
+   * when Redis comes back after an outage, during which renewals failed and leases may have run out.
+   */
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.renewAll(), Math.max(100, Math.floor(this.options.ttlMs / 3)));
     this.timer.unref();
+    this.redis.on('ready', this.renewOnReconnect);
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.redis.off('ready', this.renewOnReconnect);
   }
+
+  private readonly renewOnReconnect = (): void => {
+    void this.renewAll();
+  };
 
   /** Keeps `member` of sorted set `key` alive until the returned function is called (once). */
   track(key: string, member: string): () => void {

@@ -5,22 +5,43 @@ export interface RedisConnectionOptions {
   url: string;
   /** Shown in `CLIENT LIST`, which makes a misbehaving instance easy to find. */
   name: string;
+  /** Bound on every command; default DEFAULT_COMMAND_TIMEOUT_MS. */
+  commandTimeoutMs?: number;
 }
+
+/**
+ * A healthy Redis answers in well under a millisecond; a command still unanswered after this long means a
+ * frozen or overloaded server, and the request waiting on it is better refused (503) than held without bound.
+ * Below a second, so that a client hears about an outage within one.
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 750;
 
 function baseOptions(name: string): RedisOptions {
   return {
     connectionName: name,
     // Commands issued in the same tick share one write: fewer syscalls under load, same round-trip count.
     enableAutoPipelining: true,
-    // A request must fail fast when Redis is away rather than queue for a minute.
     maxRetriesPerRequest: 2,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+    // Reconnect attempts stay frequent, so service resumes within a fraction of a second of Redis returning.
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 250),
     lazyConnect: true,
   };
 }
 
+/**
+ * The command connection fails fast when Redis is away: while disconnected, commands are refused at once
+ * instead of queueing for a reconnect; every command is bounded by a timeout (a frozen server keeps the
+ * socket open and answers nothing); and commands cut off by a dropped connection are not resent on
+ * reconnect — their callers have already been told they failed, and retry what they must themselves.
+ */
 export async function createRedisClient(options: RedisConnectionOptions): Promise<Redis> {
-  return connectOrClose(new Redis(options.url, baseOptions(options.name)));
+  const client = new Redis(options.url, {
+    ...baseOptions(options.name),
+    commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+  });
+  return connectOrClose(client);
 }
 
 /** Subscribers need their own connection: a subscribed connection cannot issue ordinary commands. */

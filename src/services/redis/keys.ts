@@ -29,7 +29,12 @@ export function createKeys(prefix: string) {
     authSlotPrefix: () => `${p}{auth}:`,
     authRefreshToken: (tokenHash: string) => `${p}{auth}:rt:${tokenHash}`,
     authFamily: (familyId: string) => `${p}{auth}:rf:${familyId}`,
-    loginFailures: (scope: 'user' | 'address', id: string) => `${p}login-fail:${scope}:${id}`,
+    /**
+     * Sign-in attempts: one address's count, and its state per username (backoff, trusted), in the address's
+     * slot so that one script takes an attempt against both. Callers pass encoded parts (no braces).
+     */
+    loginAddress: (address: string) => `${p}{login:${address}}:address`,
+    loginPair: (address: string, username: string) => `${p}{login:${address}}:user:${username}`,
     auditStream: () => `${p}{audit}:stream`,
 
     // Relay API keys; per-key state lives in the key's slot so admission is one script on one slot.
@@ -39,7 +44,13 @@ export function createKeys(prefix: string) {
     apiKeysIndex: () => `${p}keys:index`,
     apiKeysByOwner: (userId: string) => `${p}keys:by-owner:${userId}`,
     keyLeases: (keyId: string) => `${p}{k:${keyId}}:leases`,
-    keyReservationExpiry: (keyId: string) => `${p}{k:${keyId}}:resv-exp`,
+    /**
+     * Every admitted request's claim on its key (what it reserved, what to charge and record if its instance
+     * dies) by request id, and when each claim expires unless renewed. Settling removes the claim, which is
+     * what makes a settle count once: state that lives only as long as the request does.
+     */
+    keyClaims: (keyId: string) => `${p}{k:${keyId}}:claims`,
+    keyClaimExpiry: (keyId: string) => `${p}{k:${keyId}}:claims-exp`,
     /** Keys with leases or reservations that may need reclaiming: the reconciler's index, no SCAN needed. */
     reconcileIndex: () => `${p}{reconcile}:keys`,
 
@@ -57,10 +68,13 @@ export function createKeys(prefix: string) {
     poolLeases: (pool: string, accountId: string) => `${p}{pool:${pool}}:leases:${accountId}`,
     poolLastUsed: (pool: string) => `${p}{pool:${pool}}:last-used`,
 
-    // The usage ledger: a capped stream plus per-request markers that make settling idempotent.
+    // The usage ledger: a capped stream, plus the admitted requests whose entry is still to be written (request
+    // id scored by admission time): appending removes the request from it, so each is recorded once.
     ledgerStream: () => `${p}{ledger}:stream`,
-    ledgerSeen: (requestId: string) => `${p}{ledger}:seen:${requestId}`,
-    ledgerSeenPrefix: () => `${p}{ledger}:seen:`,
+    ledgerPending: () => `${p}{ledger}:pending`,
+    /** Requests recorded without a known price: a counter and the most recent model names. */
+    ledgerUnpricedCount: () => `${p}{ledger}:unpriced:count`,
+    ledgerUnpricedModels: () => `${p}{ledger}:unpriced:models`,
 
     // Rollups, written in batches by the rollup job; all in one slot so a batch applies atomically.
     usageCursor: () => `${p}{usage}:cursor`,

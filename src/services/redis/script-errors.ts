@@ -28,14 +28,7 @@ export const SCRIPT_ERRORS: Record<string, ScriptErrorFactory> = {
         retryAfterSeconds: seconds(detail.retryAfterSeconds),
       },
     ),
-  COST_LIMIT: (detail) =>
-    new AppError(
-      'quota_exceeded',
-      `Spending limit reached for this API key (${String(detail.limit ?? 'cost')})`,
-      {
-        details: detail,
-      },
-    ),
+  COST_LIMIT: costLimitError,
   KEY_EXPIRED: (detail) =>
     new AppError('unauthenticated', 'This API key has expired', {
       details: { reason: 'key_expired', ...detail },
@@ -46,6 +39,42 @@ export const SCRIPT_ERRORS: Record<string, ScriptErrorFactory> = {
       retryAfterSeconds: seconds(detail.retryAfterSeconds),
     }),
 };
+
+/**
+ * Why a cost limit refused: nothing left ("exhausted", 402); what is left is reserved by requests still running
+ * ("in_flight", 429: it frees up as they finish); or this request needs more than is left even with its output
+ * capped ("does_not_fit", 402, saying so).
+ */
+function costLimitError(detail: Record<string, unknown>): AppError {
+  const limit = String(detail.limit ?? 'cost');
+  const left = Math.max(
+    0,
+    Number(detail.maxMicros) - Number(detail.spentMicros) - Number(detail.reservedMicros),
+  );
+  switch (detail.reason) {
+    case 'in_flight':
+      return new AppError(
+        'rate_limited',
+        `The rest of this API key's ${limit} spending limit is reserved by requests in flight; retry when they finish`,
+        { details: detail, retryAfterSeconds: 1 },
+      );
+    case 'does_not_fit':
+      return new AppError(
+        'quota_exceeded',
+        `This request's worst case does not fit in what is left of this API key's ${limit} spending limit: ` +
+          `its input alone may cost up to ${usd(Number(detail.floorMicros))}, and ${usd(left)} is left`,
+        { details: detail },
+      );
+    default:
+      return new AppError('quota_exceeded', `Spending limit reached for this API key (${limit})`, {
+        details: detail,
+      });
+  }
+}
+
+function usd(micros: number): string {
+  return Number.isFinite(micros) ? `$${(micros / 1_000_000).toFixed(4)}` : 'an unknown amount';
+}
 
 const PREFIX = 'RELAY_';
 

@@ -5,6 +5,7 @@ import { SERVER_VERSION } from '../../version.js';
 import { READERS, requireRole } from '../access/roles.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { RedisContext } from '../redis/record-store.js';
+import type { SettlerStatus } from '../usage/usage-settler.js';
 
 export interface SystemStatus {
   version: string;
@@ -14,12 +15,19 @@ export interface SystemStatus {
   counts: { users: number; apiKeys: number; accounts: number; accountGroups: number; ledgerEntries: number };
   /** How far the usage rollups trail the ledger, in ms of ledger time (0 when caught up). */
   rollupLagMs: number;
+  /** Requests recorded with no known price (cost 0), and the latest such models, newest first. */
+  unpriced: { requests: number; models: string[] };
+  /** This instance's settles waiting for Redis, and those dropped because that queue was full. */
+  settles: SettlerStatus;
 }
 
 export class SystemStatusService {
   private readonly startedAt = Date.now();
 
-  constructor(private readonly context: RedisContext) {}
+  constructor(
+    private readonly context: RedisContext,
+    private readonly settler: { status(): SettlerStatus },
+  ) {}
 
   async status(actor: Principal): Promise<SystemStatus> {
     requireRole(actor, READERS);
@@ -37,6 +45,8 @@ export class SystemStatusService {
         .xlen(keys.ledgerStream())
         .get(keys.usageCursor())
         .xrevrange(keys.ledgerStream(), '+', '-', 'COUNT', 1)
+        .get(keys.ledgerUnpricedCount())
+        .zrevrange(keys.ledgerUnpricedModels(), 0, 19)
         .exec(),
       redis.info('server').then(async (server) => ({ server, memory: await redis.info('memory') })),
     ]);
@@ -59,6 +69,11 @@ export class SystemStatusService {
         ledgerEntries: Number(value(4) ?? 0),
       },
       rollupLagMs: lagMs(typeof cursor === 'string' ? cursor : undefined, newest?.[0]?.[0]),
+      unpriced: {
+        requests: Number(value(7) ?? 0),
+        models: (Array.isArray(value(8)) ? (value(8) as unknown[]) : []).map(String),
+      },
+      settles: this.settler.status(),
     };
   }
 }

@@ -1,5 +1,5 @@
 // The ledger entry of one settled request, and its flat field/value encoding for the Redis stream.
-import type { Outcome, TokenUsage, UnitPrices } from './usage-types.js';
+import { OUTCOMES, type Outcome, type TokenUsage, type UnitPrices } from './usage-types.js';
 
 export interface LedgerEntry {
   requestId: string;
@@ -25,6 +25,8 @@ export interface LedgerEntry {
   latencyMs: number;
   ttftMs: number | undefined;
   errorCode: string | undefined;
+  /** The client's own `x-request-id`, kept for correlation; the relay's `requestId` is what identifies it. */
+  clientRequestId: string | undefined;
 }
 
 export interface StoredLedgerEntry extends LedgerEntry {
@@ -32,7 +34,6 @@ export interface StoredLedgerEntry extends LedgerEntry {
   id: string;
 }
 
-const OUTCOMES: readonly Outcome[] = ['ok', 'client_aborted', 'upstream_error', 'failed_over'];
 const FORMAT_VERSION = 1;
 
 /** The stream field that holds an entry. */
@@ -71,6 +72,7 @@ export function encodeLedgerEntry(entry: LedgerEntry): string {
     Math.round(entry.latencyMs),
     entry.ttftMs === undefined ? null : Math.round(entry.ttftMs),
     entry.errorCode ?? null,
+    entry.clientRequestId ?? null,
   ]);
 }
 
@@ -150,5 +152,6 @@ function decodeLedgerValues(values: readonly unknown[]): LedgerEntry {
     latencyMs: number(20),
     ttftMs: typeof values[21] === 'number' ? values[21] : undefined,
     errorCode: optional(22),
+    clientRequestId: optional(23),
   };
 }

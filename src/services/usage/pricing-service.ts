@@ -31,6 +31,7 @@ export interface PricedUsage {
 
 export class PricingService {
   private overrides: PriceOverride[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Catalog lookups by `platform:model`, refreshed hourly so date-dependent catalog prices take effect. */
   private readonly catalog = new Map<string, { entry: CatalogEntry | undefined; at: number }>();
 
@@ -43,8 +44,22 @@ export class PricingService {
   async start(): Promise<() => Promise<void>> {
     await this.reloadOverrides();
     return this.bus.subscribe(PRICING_TOPIC, {
-      onMessage: () => void this.reloadOverrides(),
-      onResync: () => void this.reloadOverrides(),
+      onMessage: () => this.reloadInBackground(),
+      onResync: () => this.reloadInBackground(),
+    });
+  }
+
+  /**
+   * A reload heard of through pub/sub may find Redis away (the subscriber reconnects on its own, sometimes
+   * before the command connection): it is tried again until it succeeds, keeping the overrides it had.
+   */
+  private reloadInBackground(): void {
+    this.reloadOverrides().catch(() => {
+      if (this.retryTimer || this.context.redis.status === 'end') return;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.reloadInBackground();
+      }, 1000).unref();
     });
   }
 

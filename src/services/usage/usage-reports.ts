@@ -9,6 +9,7 @@ import type { KeyUsage } from '../admission/key-usage.js';
 import type { ApiKeyAdmin } from '../api-keys/api-key-admin.js';
 import type { ApiKey } from '../api-keys/api-key-types.js';
 import type { Principal } from '../auth/auth-service.js';
+import { OUTCOMES } from '../usage/usage-types.js';
 import { entityIdSchema, parseInput } from '../validation.js';
 import type {
   LedgerFilter,
@@ -43,7 +44,7 @@ export const ledgerQuerySchema = z.object({
   keyId: entityIdSchema.optional(),
   accountId: entityIdSchema.optional(),
   model: z.string().trim().min(1).max(200).optional(),
-  outcome: z.enum(['ok', 'client_aborted', 'upstream_error', 'failed_over']).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
   from: time.optional(),
   to: time.optional(),
   first: z.number().int().min(1).max(500).default(50),

@@ -1,24 +1,24 @@
-// Settles finished requests: price them, append each ledger entry once, release their leases. Requests that
-// finish in the same event-loop turn share one pipelined round trip.
+// Settles finished requests: price them, append each ledger entry once, end their claims and leases. Requests
+// that finish in the same event-loop turn share one pipelined round trip; settles Redis could not take are
+// kept in a bounded queue and written when it is back.
 import type { ChainableCommander } from 'ioredis';
+import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AdmissionService, AdmissionTicket } from '../admission/admission-service.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { StoreRetryQueue } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
-import {
-  encodeLedgerBatch,
-  encodeLedgerEntry,
-  LEDGER_FIELD,
-  LEDGER_TOPIC,
-  type LedgerEntry,
-} from './ledger-entry.js';
+import { appendLedgerInto, type LedgerWrite } from './ledger-append.js';
+import { encodeLedgerBatch, encodeLedgerEntry, LEDGER_TOPIC, type LedgerEntry } from './ledger-entry.js';
 import type { PricingService } from './pricing-service.js';
 import { type Outcome, type TokenUsage, totalInputTokens } from './usage-types.js';
 
 export interface SettleInput {
   requestId: string;
+  /** The client's own request id, recorded for correlation. */
+  clientRequestId?: string | undefined;
   /** What admission took for this request, given back with the real cost; absent for unadmitted calls. */
   ticket: AdmissionTicket | undefined;
   keyId: string;
@@ -40,28 +40,40 @@ export interface SettleInput {
 
 export interface SettleResult {
   entry: LedgerEntry;
-  /** False when this request id had already been settled; nothing was written twice. */
+  /** False when this request had been recorded before (nothing was written twice), or is still queued. */
   recorded: boolean;
+  /** Redis could not take it: it waits in memory and is written once Redis answers again. */
+  queued: boolean;
 }
 
 export interface UsageSettlerOptions {
   ledgerMaxEntries: number;
-  /** How long a settled request id is remembered for idempotency. */
-  settledMarkerSeconds?: number;
+  /** Settles kept in memory while Redis is away; past this the oldest are dropped (and counted). */
+  retryQueueMax?: number;
+  /** How often a queue of failed settles is tried again while Redis is away. */
+  retryIntervalMs?: number;
 }
 
-interface Pending {
-  entry: LedgerEntry;
-  encoded: string;
+/** How the settler stands: what waits for Redis, and what an outage cost. */
+export interface SettlerStatus {
+  queued: number;
+  /** Settles dropped since start because the queue was full; their claims are estimated by the reconciler. */
+  dropped: number;
+}
+
+interface Pending extends LedgerWrite {
   lease: AccountLease | undefined;
   ticket: AdmissionTicket | undefined;
   resolve: (result: SettleResult) => void;
   reject: (error: unknown) => void;
 }
 
+const DEFAULT_RETRY_QUEUE_MAX = 100_000;
+
 export class UsageSettler {
   /** Shutdown drains it, so no usage is lost after the last response. */
   private readonly batch = new TurnBatch<Pending>((items) => this.flush(items));
+  private readonly retry: StoreRetryQueue<Pending>;
 
   constructor(
     private readonly context: RedisContext,
@@ -69,8 +81,25 @@ export class UsageSettler {
     private readonly scheduler: AccountScheduler,
     private readonly admission: AdmissionService,
     private readonly options: UsageSettlerOptions,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    // Queued settles are written the moment Redis is back, before claims that were not renewed during the
+    // outage could be taken for a dead instance's.
+    this.retry = new StoreRetryQueue(
+      context.redis,
+      (batch) => this.write(batch),
+      {
+        name: 'settles',
+        max: options.retryQueueMax ?? DEFAULT_RETRY_QUEUE_MAX,
+        ...(options.retryIntervalMs === undefined ? {} : { intervalMs: options.retryIntervalMs }),
+        // Their claims stop being renewed, so the reconciler records them as lost requests (estimated) instead.
+        onDrop: (lost) => {
+          for (const pending of lost) pending.ticket?.untrack();
+        },
+      },
+      logger,
+    );
+  }
 
   settle(input: SettleInput): Promise<SettleResult> {
     const entry = this.price(input);
@@ -78,6 +107,7 @@ export class UsageSettler {
       this.batch.add({
         entry,
         encoded: encodeLedgerEntry(entry),
+        guarded: input.ticket !== undefined,
         lease: input.lease,
         ticket: input.ticket,
         resolve,
@@ -86,18 +116,23 @@ export class UsageSettler {
     });
   }
 
-  drain(): Promise<void> {
-    return this.batch.drain();
+  /** Writes what is queued; settles Redis cannot take stay queued (shutdown reports what is left). */
+  async drain(): Promise<void> {
+    await this.batch.drain();
+    if (this.retry.size > 0) await this.retry.flush();
+  }
+
+  status(): SettlerStatus {
+    return { queued: this.retry.size, dropped: this.retry.dropped };
+  }
+
+  /** Stops retrying; what is still queued is lost with this process, and its claims are estimated later. */
+  close(): void {
+    this.retry.close();
   }
 
   private price(input: SettleInput): LedgerEntry {
     const priced = this.pricing.price(input.platform, input.upstreamModel, input.usage);
-    if (!priced.quote) {
-      this.logger.warn(
-        { requestId: input.requestId, model: input.upstreamModel },
-        'no price known for model',
-      );
-    }
     return {
       requestId: input.requestId,
       at: input.at,
@@ -117,49 +152,57 @@ export class UsageSettler {
       latencyMs: input.latencyMs,
       ttftMs: input.ttftMs,
       errorCode: input.errorCode,
+      clientRequestId: input.clientRequestId,
     };
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    const { keys, scripts, redis } = this.context;
-    const pipeline = redis.pipeline();
-    const pairs: string[] = [];
-    const encoded: string[] = [];
-    for (const pending of batch) {
-      pairs.push(pending.entry.requestId, pending.encoded);
-      encoded.push(pending.encoded);
-    }
-    scripts.queue(
-      pipeline,
-      'ledger-append-batch',
-      [keys.ledgerStream()],
-      [
-        this.options.ledgerMaxEntries,
-        this.options.settledMarkerSeconds ?? 172_800,
-        LEDGER_FIELD,
-        keys.ledgerSeenPrefix(),
-        ...pairs,
-      ],
-    );
+    if ((await this.write(batch)) === 'done') return;
+    this.retry.push(batch);
+    for (const pending of batch) pending.resolve({ entry: pending.entry, recorded: false, queued: true });
+  }
+
+  /**
+   * One round trip for the batch. Resolves or rejects each item when Redis answered; returns 'unavailable'
+   * (settling nothing) when Redis did not, which leaves the items to the caller. Settling twice is harmless:
+   * a claim ends once and a pending listing is taken once, so a batch Redis did apply without answering
+   * (a frozen server, a dropped reply) changes nothing when it is written again.
+   */
+  private async write(batch: Pending[]): Promise<'done' | 'unavailable'> {
+    const pipeline = this.context.redis.pipeline();
+    appendLedgerInto(this.context, pipeline, batch, this.options.ledgerMaxEntries);
     this.releaseLeases(pipeline, batch);
-    // The key's side (lease, reservation → real cost, rate window) travels in the same round trip.
+    // The key's side (lease, claim → real cost, rate window) travels in the same round trip.
     for (const { ticket, entry } of batch) {
       if (ticket) this.admission.settleInto(pipeline, ticket, entry.costMicros, totalTokens(entry.usage));
     }
     // Live subscribers on every instance hear of the batch in the same round trip, as one message built from
     // the encodings already made for the stream. Last in the pipeline, so the results above keep their index.
     // A request id settled twice is announced twice: rare (a retried settle), and only live views see it.
-    pipeline.publish(keys.channel(LEDGER_TOPIC), encodeLedgerBatch(encoded));
+    pipeline.publish(this.context.keys.channel(LEDGER_TOPIC), encodeLedgerBatch(batch.map((p) => p.encoded)));
+    let results: Array<[Error | null, unknown]>;
     try {
-      const results = await pipeline.exec();
-      const appended = pipelineResult(results?.[0] as [Error | null, unknown] | undefined);
-      const ids = Array.isArray(appended) ? appended : [];
-      batch.forEach((pending, index) => {
-        pending.resolve({ entry: pending.entry, recorded: ids[index] !== 0 && ids[index] !== undefined });
-      });
+      results = (await pipeline.exec()) ?? [];
+    } catch (error) {
+      if (isStoreUnavailable(error)) return 'unavailable';
+      for (const pending of batch) pending.reject(error);
+      return 'done';
+    }
+    if (results.some(([error]) => error !== null && isStoreUnavailable(error))) return 'unavailable';
+    for (const pending of batch) pending.ticket?.untrack();
+    let ids: unknown[] = [];
+    try {
+      const appended = pipelineResult(results[0]);
+      ids = Array.isArray(appended) ? appended : [];
     } catch (error) {
       for (const pending of batch) pending.reject(error);
+      return 'done';
     }
+    batch.forEach((pending, index) => {
+      const id = ids[index];
+      pending.resolve({ entry: pending.entry, recorded: id !== 0 && id !== undefined, queued: false });
+    });
+    return 'done';
   }
 
   /** One ZREM per lease key for the whole batch. */

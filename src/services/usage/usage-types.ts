@@ -32,7 +32,12 @@ export interface PriceQuote {
   version: string;
 }
 
-export type Outcome = 'ok' | 'client_aborted' | 'upstream_error' | 'failed_over';
+/**
+ * How a request ended. `instance_lost`: the instance serving it died before settling; the reconciler recorded
+ * it from its admission claim, with estimated input.
+ */
+export const OUTCOMES = ['ok', 'client_aborted', 'upstream_error', 'failed_over', 'instance_lost'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export function totalInputTokens(usage: TokenUsage): number {
   return usage.input + usage.cacheRead + usage.cacheWrite5m + usage.cacheWrite1h;

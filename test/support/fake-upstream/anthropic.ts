@@ -134,13 +134,24 @@ export function anthropicMessages(ex: Exchange): Plan {
   if ('plan' in checked) return checked.plan;
   const override = scenarioOverride(ex, () => successHeaders(true), anthropicError);
   if (override !== undefined) return override;
-  return anthropicAnswer(ex, checked.model, checked.body.stream === true, ex.record.body.length);
+  const maxTokens = typeof checked.body.max_tokens === 'number' ? checked.body.max_tokens : undefined;
+  return anthropicAnswer(ex, checked.model, checked.body.stream === true, ex.record.body.length, maxTokens);
 }
 
 /** The success answer to a checked Messages request; the fake Bedrock reuses it so both fakes agree. */
-export function anthropicAnswer(ex: Exchange, model: string, stream: boolean, bodyLength: number): Plan {
+export function anthropicAnswer(
+  ex: Exchange,
+  model: string,
+  stream: boolean,
+  bodyLength: number,
+  maxTokens?: number,
+): Plan {
   const s = ex.scenario;
-  const u = resolveUsage(s, bodyLength);
+  const planned = resolveUsage(s, bodyLength);
+  // Like the real API, the answer never has more output tokens than the request's max_tokens: it stops there.
+  const truncated = maxTokens !== undefined && planned.outputTokens > maxTokens;
+  const u = truncated ? { ...planned, outputTokens: maxTokens } : planned;
+  const stopReason = truncated ? 'max_tokens' : 'end_turn';
   const inputFields = {
     input_tokens: u.inputTokens,
     cache_creation_input_tokens: u.cacheWrite5mTokens + u.cacheWrite1hTokens,
@@ -165,7 +176,7 @@ export function anthropicAnswer(ex: Exchange, model: string, stream: boolean, bo
       role: 'assistant',
       model,
       content: [{ type: 'text', text: answerText(s) }],
-      stop_reason: 'end_turn',
+      stop_reason: stopReason,
       stop_sequence: null,
       usage,
     };
@@ -188,7 +199,7 @@ export function anthropicAnswer(ex: Exchange, model: string, stream: boolean, bo
     {
       data: eventFrame('message_delta', {
         type: 'message_delta',
-        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        delta: { stop_reason: stopReason, stop_sequence: null },
         usage: { ...inputFields, output_tokens: u.outputTokens },
       }),
       usage,

@@ -1,0 +1,25 @@
+// Recognises the store client's own failures (Redis stopped, frozen, restarting) among thrown errors, so every
+// surface can answer them as a retryable 503 instead of a masked 500.
+
+/**
+ * ioredis raises these as plain Errors: a command that outlived `commandTimeout` (a frozen server), a command
+ * refused while disconnected (`enableOfflineQueue: false`), and commands flushed when a connection dropped.
+ */
+const CLIENT_MESSAGES = new Set([
+  'Command timed out',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  'Connection is closed.',
+]);
+
+/** Error replies a healthy client gets from a server that cannot serve yet (restarting, failing over). */
+const SERVER_REPLY_PREFIXES = ['LOADING ', 'BUSY ', 'MASTERDOWN ', 'TRYAGAIN ', 'CLUSTERDOWN '];
+
+export function isStoreUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // Raised when a command's reconnect attempts ran out (`maxRetriesPerRequest`).
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (CLIENT_MESSAGES.has(error.message)) return true;
+  return (
+    error.name === 'ReplyError' && SERVER_REPLY_PREFIXES.some((prefix) => error.message.startsWith(prefix))
+  );
+}

@@ -1,0 +1,21 @@
+-- Ends one request's claim on its key: gives its reserved amount back to every spend counter it was reserved
+-- against and forgets the claim. Expects `prefix` (the key's slot prefix) in scope. Returns the claim record,
+-- or false when there was none (already settled, or reclaimed by the reconciler).
+-- A claim is stored as "<reserved micros>|<limited counter suffixes, comma-separated>|<rest>"; see admission-1.
+local function releaseClaim(requestId)
+  redis.call('ZREM', prefix .. 'claims-exp', requestId)
+  local record = redis.call('HGET', prefix .. 'claims', requestId)
+  if not record then return false end
+  local first = string.find(record, '|', 1, true)
+  local second = string.find(record, '|', first + 1, true)
+  local amount = tonumber(string.sub(record, 1, first - 1))
+  if amount > 0 then
+    for suffix in string.gmatch(string.sub(record, first + 1, second - 1), '[^,]+') do
+      if redis.call('HINCRBY', prefix .. 'reserved', suffix, -amount) <= 0 then
+        redis.call('HDEL', prefix .. 'reserved', suffix)
+      end
+    end
+  end
+  redis.call('HDEL', prefix .. 'claims', requestId)
+  return record
+end

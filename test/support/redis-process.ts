@@ -1,0 +1,74 @@
+// A redis-server of a test's own, on a fixed port, that the test can stop, start again, freeze and thaw:
+// the Redis outages the relay must survive. Data persists (AOF) across a stop, as a real deployment's does.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface RedisProcess {
+  readonly url: string;
+  /** Shuts the server down (its data is kept) and resolves once it has exited. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data (nothing to do while it runs). */
+  start(): Promise<void>;
+  /** SIGSTOP: the socket stays open and nothing answers. */
+  freeze(): void;
+  thaw(): void;
+  /** Stops it for good and removes its data. */
+  destroy(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+export async function startRedisProcess(): Promise<RedisProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'relay-outage-redis-'));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
+    const started = spawn(
+      process.env.REDIS_SERVER_BIN ?? 'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    child = started;
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      started.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) resolve();
+      });
+      started.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+    });
+  };
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    running.kill('SIGCONT');
+    const exited = once(running, 'exit');
+    running.kill('SIGTERM');
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -154,7 +154,8 @@ describe('key restrictions and rate limits', () => {
   });
 
   it('limits tokens per sliding window once the window holds them', async () => {
-    fake.setDefault({ usage: { inputTokens: 600, outputTokens: 500 } });
+    // The answer stays within its max_tokens, as the real API's do: the input fills the window.
+    fake.setDefault({ usage: { inputTokens: 1000, outputTokens: 5 } });
     const { client } = await sdkFor({ limits: { window: { seconds: 60, mode: 'sliding', tokens: 1000 } } });
     expect((await ask(client)).status).toBe(200);
     await settled(relay);

@@ -20,7 +20,7 @@ export interface MemoryFigures {
   samples: MemorySample[];
   /** Growth per request once the ledger is full (from the sample at twice the cap to the last). */
   bytesPerRequestAfterCap: number;
-  /** What one ledger entry costs, from the growth while it filled. */
+  /** What one ledger entry costs: the growth while the ledger filled, per entry added. */
   bytesPerLedgerEntry: number;
 }
 
@@ -87,9 +87,14 @@ export async function runMemory(
   const last = samples.at(-1) ?? full;
   const first = samples[0];
   const atCap = samples.find((entry) => entry.requests >= options.ledgerCap) ?? last;
+  const bytes = (from: MemorySample, to: MemorySample) => (to.usedMemoryMb - from.usedMemoryMb) * 1024 * 1024;
   const growth = (from: MemorySample | undefined, to: MemorySample | undefined) =>
     from && to && to.requests > from.requests
-      ? Math.round(((to.usedMemoryMb - from.usedMemoryMb) * 1024 * 1024) / (to.requests - from.requests))
+      ? Math.round(bytes(from, to) / (to.requests - from.requests))
+      : Number.NaN;
+  const perEntry =
+    first && atCap && atCap.ledgerEntries > first.ledgerEntries
+      ? Math.round(bytes(first, atCap) / (atCap.ledgerEntries - first.ledgerEntries))
       : Number.NaN;
   return {
     requests: options.requests,
@@ -98,6 +103,6 @@ export async function runMemory(
     non2xx: result.non2xx,
     samples,
     bytesPerRequestAfterCap: growth(full, last),
-    bytesPerLedgerEntry: growth(first, atCap),
+    bytesPerLedgerEntry: perEntry,
   };
 }

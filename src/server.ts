@@ -86,7 +86,7 @@ export async function startServer(
       credentials: services.credentials,
       settler: services.settler,
       pricing: services.pricing,
-      store: { health: services.storeHealth, deadlineMs: config.redis.commandTimeoutMs },
+      store: services.storeHealth,
       transports,
       logger,
       settings: {

@@ -3,8 +3,8 @@ import type { Logger } from '../lib/logger.js';
 import type { AccountHealth } from '../services/accounts/account-health.js';
 import type { CredentialSource } from '../services/accounts/credential-source.js';
 import type { AdmissionService } from '../services/admission/admission-service.js';
-import type { StoreGuard } from '../services/admission/admit-and-acquire.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
+import type { StoreHealth } from '../services/redis/store-health.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
 import type { PricingService } from '../services/usage/pricing-service.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
@@ -32,7 +32,7 @@ export interface RelayDeps {
   settler: UsageSettler;
   pricing: PricingService;
   /** Refuses requests at once while Redis is known to be away, and bounds their wait for it otherwise. */
-  store: StoreGuard;
+  store: StoreHealth;
   transports: TransportRegistry;
   logger: Logger;
   settings: RelaySettings;

@@ -28,7 +28,12 @@ import { EventBus } from './events/event-bus.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { LiveAccess } from './live/live-access.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
-import { closeRedis, createRedisClient, createSubscriberClient } from './redis/connection.js';
+import {
+  closeRedis,
+  createRedisClient,
+  createSubscriberClient,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+} from './redis/connection.js';
 import { createKeys } from './redis/keys.js';
 import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
@@ -167,7 +172,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const subscriber = await open(createSubscriberClient, 'events');
     const keys = createKeys(options.keyPrefix);
     const context: RedisContext = { redis, keys, scripts: new ScriptRunner(redis) };
-    const storeHealth = new StoreHealth(redis);
+    const storeHealth = new StoreHealth(redis, options.redisCommandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
     const bus = new EventBus(redis, subscriber, keys);
     const secretBox = new SecretBox({ current: options.encryptionKey });
     await verifyEncryptionKey(context, secretBox);

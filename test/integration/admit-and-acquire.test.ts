@@ -29,7 +29,7 @@ describe('admission and account selection together', () => {
       services.scheduler,
       input(key, requestId),
       { platform: 'claude', model: 'claude-haiku-4-5', requestId },
-      { health: services.storeHealth, deadlineMs: 5000 },
+      services.storeHealth,
     );
 
   it('gives the account lease back when the key refuses, and answers with the key refusal', async () => {

@@ -20,7 +20,8 @@ export async function authenticateRequest(
       'Missing API key: send it as x-api-key or Authorization: Bearer <key>',
     );
   }
-  const key = await deps.apiKeys.authenticateEnabled(secret);
+  // A key not cached yet is looked up in Redis: bounded like every request step that needs it.
+  const key = await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
   markAuthenticated(req.socket);
   return key;
 }

@@ -1,6 +1,5 @@
 // Admission and account selection for one request, overlapped: neither needs the other's answer, so both
-// Redis round trips travel at once, and whichever succeeded is given back if the other refuses. Bounded: while
-// Redis is known to be away the request is refused at once, and it never waits longer than a command may.
+// Redis round trips travel at once, and whichever succeeded is given back if the other refuses.
 import { storeUnavailableError } from '../../errors/app-error.js';
 import type { StoreHealth } from '../redis/store-health.js';
 import type { AccountScheduler, Acquired, AcquireRequest } from '../scheduler/account-scheduler.js';
@@ -12,56 +11,30 @@ export interface Admitted {
   acquired: Acquired;
 }
 
-export interface StoreGuard {
-  health: StoreHealth;
-  /**
-   * The longest a request waits for Redis here (the command timeout): on a frozen server commands can queue
-   * behind one another, and the client must hear within this bound all the same.
-   */
-  deadlineMs: number;
-}
-
-export async function admitAndAcquire(
+/**
+ * While Redis is known to be away the request is refused at once, and it never waits for Redis longer than a
+ * command may (see StoreHealth.guard); whatever a late admission or selection still takes is given back.
+ * Waiting in a key's queue for a free slot is not waiting for Redis: those requests are not cut short.
+ */
+export function admitAndAcquire(
   admission: AdmissionService,
   scheduler: AccountScheduler,
   input: AdmissionInput | undefined,
   acquire: AcquireRequest,
-  store: StoreGuard,
+  store: StoreHealth,
 ): Promise<Admitted> {
-  if (store.health.down) throw storeUnavailableError();
-  const work = overlapped(admission, scheduler, input, acquire);
-  // Waiting in a key's queue for a free slot is not waiting for Redis: those requests are not cut short.
-  if (input?.key.limits.queue) return reported(work, store.health);
-  let timer: NodeJS.Timeout | undefined;
-  const expired = Symbol('deadline');
-  const deadline = new Promise<typeof expired>((resolve) => {
-    timer = setTimeout(() => resolve(expired), store.deadlineMs);
+  const work = () => overlapped(admission, scheduler, input, acquire);
+  if (input?.key.limits.queue) {
+    if (store.down) return Promise.reject(storeUnavailableError());
+    return work().catch((error: unknown) => {
+      store.report(error);
+      throw error;
+    });
+  }
+  return store.guard(work, ({ ticket, acquired }) => {
+    if (ticket) void admission.release(ticket).catch(() => {});
+    void scheduler.release(acquired.lease).catch(() => {});
   });
-  try {
-    const first = await Promise.race([reported(work, store.health), deadline]);
-    if (first !== expired) return first;
-  } finally {
-    clearTimeout(timer);
-  }
-  // Too late for this client; whatever the work still takes is given back once it has it.
-  store.health.markDown();
-  work.then(
-    ({ ticket, acquired }) => {
-      if (ticket) void admission.release(ticket).catch(() => {});
-      void scheduler.release(acquired.lease).catch(() => {});
-    },
-    () => {},
-  );
-  throw storeUnavailableError();
-}
-
-async function reported<T>(work: Promise<T>, health: StoreHealth): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    health.report(error);
-    throw error;
-  }
 }
 
 async function overlapped(

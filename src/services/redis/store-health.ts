@@ -1,7 +1,8 @@
 // Whether Redis answers, as the request path has seen it: once a command failed for want of Redis (timed out
 // on a frozen server, refused while disconnected), requests are refused at once instead of each waiting out a
-// timeout, until a probe gets an answer again.
+// timeout, until a probe gets an answer again. And a bound on how long one step of a request waits for Redis.
 import type { Redis } from 'ioredis';
+import { storeUnavailableError } from '../../errors/app-error.js';
 import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 
 export class StoreHealth {
@@ -10,6 +11,11 @@ export class StoreHealth {
 
   constructor(
     private readonly redis: Redis,
+    /**
+     * The longest a request step waits for Redis (the command timeout): on a frozen server the client's
+     * auto-pipelines queue behind one another, so a command may wait longer than its own timeout to be sent.
+     */
+    readonly deadlineMs: number,
     private readonly probeIntervalMs = 250,
   ) {
     // A fresh connection after an outage answered its handshake: Redis is back.
@@ -19,6 +25,33 @@ export class StoreHealth {
   /** Whether requests should be refused without trying Redis. */
   get down(): boolean {
     return this.failing || this.redis.status !== 'ready';
+  }
+
+  /**
+   * Runs a request step that needs Redis: refused at once while Redis is known to be away, and answered
+   * `store_unavailable` if it has not finished within the deadline. Whatever a late step still obtains is
+   * handed to `late`, to be given back.
+   */
+  async guard<T>(start: () => Promise<T>, late?: (value: T) => void): Promise<T> {
+    if (this.down) throw storeUnavailableError();
+    const work = start();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = Symbol('deadline');
+    const deadline = new Promise<typeof expired>((resolve) => {
+      timer = setTimeout(() => resolve(expired), this.deadlineMs);
+    });
+    try {
+      const first = await Promise.race([work, deadline]);
+      if (first !== expired) return first;
+    } catch (error) {
+      this.report(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.markDown();
+    work.then(late, (error: unknown) => this.report(error));
+    throw storeUnavailableError();
   }
 
   /** Tells the health of an error a Redis call failed with; only unavailability counts. */

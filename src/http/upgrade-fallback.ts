@@ -13,8 +13,8 @@ export function isWebSocketUpgrade(request: IncomingMessage): boolean {
 /**
  * A client offering an upgrade must accept a plain answer instead (RFC 9110 §7.8). Node has parsed the head
  * and detached its parser, so the head is written back without the offer, ahead of whatever body bytes were
- * read with it (`head`), and the socket is handed to the server as a new connection: Node parses it as any
- * request, content-length and chunked bodies included, and keep-alive carries on from there.
+ * read with it (`head`), and the socket is handed to the server as a new connection: Node parses it like every
+ * other request, content-length and chunked bodies included, and keep-alive carries on from there.
  */
 export function serveAsHttp1(server: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
   const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];

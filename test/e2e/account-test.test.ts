@@ -1,13 +1,14 @@
 // Connection tests of accounts: a tiny request, its result and latency recorded, and what it says about the
 // account applied to its state. Also account groups' membership rules.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAKE_BEDROCK_CREDENTIAL,
-  type FakeBedrock,
-  startFakeBedrock,
-} from '../support/fake-bedrock/index.js';
+import { type FakeBedrock, startFakeBedrock } from '../support/fake-bedrock/index.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, startTestRelay, type TestRelay } from '../support/relay.js';
+import {
+  createBedrockAccount,
+  createClaudeAccount,
+  startTestRelay,
+  type TestRelay,
+} from '../support/relay.js';
 
 describe('account connection tests', () => {
   let upstream: FakeUpstream;
@@ -63,16 +64,7 @@ describe('account connection tests', () => {
   });
 
   it('tests a bedrock account through a signed call', async () => {
-    const account = await relay.server.services.accounts.create({
-      type: 'bedrock',
-      name: 'bedrock',
-      region: 'us-east-1',
-      baseUrl: bedrock.url,
-      credentials: {
-        awsAccessKeyId: FAKE_BEDROCK_CREDENTIAL.accessKeyId,
-        awsSecretAccessKey: FAKE_BEDROCK_CREDENTIAL.secretAccessKey,
-      },
-    });
+    const account = await createBedrockAccount(relay, bedrock.url);
     const result = await relay.server.tester.test(account.id);
     expect(result).toMatchObject({ ok: true, status: 200 });
     expect(bedrock.calls[0]).toMatchObject({ operation: 'invoke', rejected: undefined });

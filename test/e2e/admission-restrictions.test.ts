@@ -2,8 +2,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-types.js';
 import { claudeCodeBody } from '../fixtures/claude-code-request.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import {
+  createKey,
+  type RelayWithAccount,
+  settled,
+  startRelayWithAccount,
+  type TestRelay,
+} from '../support/relay.js';
 import { openStream, postJson } from '../support/sse-client.js';
 
 const CLAUDE_CODE_HEADERS = {
@@ -15,18 +21,15 @@ const CLAUDE_CODE_HEADERS = {
 };
 
 describe('key restrictions and rate limits', () => {
+  let setup: RelayWithAccount;
   let fake: FakeUpstream;
   let relay: TestRelay;
 
   beforeAll(async () => {
-    fake = await startFakeUpstream();
-    relay = await startTestRelay();
-    await createClaudeAccount(relay, fake.url);
+    setup = await startRelayWithAccount();
+    ({ fake, relay } = setup);
   });
-  afterAll(async () => {
-    await relay.stop();
-    await fake.close();
-  });
+  afterAll(() => setup.stop());
   beforeEach(() => fake.reset());
 
   async function sdkFor(input: Partial<CreateApiKeyInput>) {

@@ -4,12 +4,14 @@
 // early is still read up to the input usage Bedrock reports, as an Anthropic stream is.
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeBedrock, startFakeBedrock } from '../support/fake-bedrock/index.js';
 import {
-  FAKE_BEDROCK_CREDENTIAL,
-  type FakeBedrock,
-  startFakeBedrock,
-} from '../support/fake-bedrock/index.js';
-import { createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+  createBedrockAccount,
+  createKey,
+  settled,
+  startTestRelay,
+  type TestRelay,
+} from '../support/relay.js';
 import { openStream } from '../support/sse-client.js';
 
 const SESSION_ID = '0b7e6a52-3f1d-4c8e-9a2b-7d6c5e4f3a21';
@@ -28,18 +30,7 @@ describe('a Claude Code request to a bedrock account', () => {
   beforeAll(async () => {
     bedrock = await startFakeBedrock();
     relay = await startTestRelay();
-    accountId = (
-      await relay.server.services.accounts.create({
-        type: 'bedrock',
-        name: 'bedrock',
-        region: 'us-east-1',
-        baseUrl: bedrock.url,
-        credentials: {
-          awsAccessKeyId: FAKE_BEDROCK_CREDENTIAL.accessKeyId,
-          awsSecretAccessKey: FAKE_BEDROCK_CREDENTIAL.secretAccessKey,
-        },
-      })
-    ).id;
+    accountId = (await createBedrockAccount(relay, bedrock.url)).id;
     key = (await createKey(relay)).plaintext;
   });
   afterAll(async () => {

@@ -10,7 +10,14 @@ import {
   startFakeBedrock,
 } from '../support/fake-bedrock/index.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import {
+  createBedrockAccount,
+  createClaudeAccount,
+  createKey,
+  settled,
+  startTestRelay,
+  type TestRelay,
+} from '../support/relay.js';
 
 // The dated name: the fake Bedrock reports the model it derives from the Bedrock model id, as Bedrock does.
 const PARAMS = {
@@ -46,20 +53,8 @@ describe('bedrock accounts', () => {
     anthropic = await startFakeUpstream();
     bedrock = await startFakeBedrock();
     relay = await startTestRelay();
-    const { accounts } = relay.server.services;
     directAccountId = (await createClaudeAccount(relay, anthropic.url, { name: 'direct' })).id;
-    bedrockAccountId = (
-      await accounts.create({
-        type: 'bedrock',
-        name: 'bedrock',
-        region: 'us-east-1',
-        baseUrl: bedrock.url,
-        credentials: {
-          awsAccessKeyId: FAKE_BEDROCK_CREDENTIAL.accessKeyId,
-          awsSecretAccessKey: FAKE_BEDROCK_CREDENTIAL.secretAccessKey,
-        },
-      })
-    ).id;
+    bedrockAccountId = (await createBedrockAccount(relay, bedrock.url)).id;
     // Each key is bound to one account, so the same request goes once to each.
     const keyFor = async (accountId: string) =>
       (await createKey(relay, { bindings: { claude: { accountId } }, bindingFallback: 'fail' })).plaintext;

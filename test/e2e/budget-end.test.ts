@@ -4,26 +4,29 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claudeCodeBody } from '../fixtures/claude-code-request.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import {
+  createKey,
+  type RelayWithAccount,
+  settled,
+  startRelayWithAccount,
+  type TestRelay,
+} from '../support/relay.js';
 import { postJson } from '../support/sse-client.js';
 
 const OPUS = 'claude-opus-4-5';
 const LIMIT_MICROS = 1_000_000;
 
 describe('the end of a spending limit', () => {
+  let setup: RelayWithAccount;
   let fake: FakeUpstream;
   let relay: TestRelay;
 
   beforeAll(async () => {
-    fake = await startFakeUpstream();
-    relay = await startTestRelay();
-    await createClaudeAccount(relay, fake.url);
+    setup = await startRelayWithAccount();
+    ({ fake, relay } = setup);
   });
-  afterAll(async () => {
-    await relay.stop();
-    await fake.close();
-  });
+  afterAll(() => setup.stop());
 
   const spentOf = async (keyId: string) => {
     const usage = await relay.server.services.admission.usage(await keyOf(keyId));

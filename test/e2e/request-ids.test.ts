@@ -1,25 +1,28 @@
 // Request ids are the relay's own: a client's x-request-id is only echoed and recorded for correlation, so it
 // can neither merge requests in the ledger, slip past a concurrency limit, nor touch another tenant's request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import {
+  createKey,
+  type RelayWithAccount,
+  settled,
+  startRelayWithAccount,
+  type TestRelay,
+} from '../support/relay.js';
 import { openStream, postJson } from '../support/sse-client.js';
 
 const BODY = { model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
 
 describe('request ids', () => {
+  let setup: RelayWithAccount;
   let fake: FakeUpstream;
   let relay: TestRelay;
 
   beforeAll(async () => {
-    fake = await startFakeUpstream();
-    relay = await startTestRelay();
-    await createClaudeAccount(relay, fake.url);
+    setup = await startRelayWithAccount();
+    ({ fake, relay } = setup);
   });
-  afterAll(async () => {
-    await relay.stop();
-    await fake.close();
-  });
+  afterAll(() => setup.stop());
 
   const ledgerOf = async (keyId: string) =>
     (await relay.server.services.usage.recentLedger(1000)).filter((entry) => entry.keyId === keyId);

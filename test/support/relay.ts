@@ -9,6 +9,7 @@ import { type RunningServer, type ServerOverrides, startServer } from '../../src
 import type { CreateAccountInput } from '../../src/services/accounts/account-types.js';
 import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-types.js';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
+import { FAKE_BEDROCK_CREDENTIAL } from './fake-bedrock/index.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/index.js';
 import { deletePrefix, testRedisUrl } from './redis.js';
 
@@ -81,6 +82,41 @@ export async function createClaudeAccount(
     credentials: { apiKey: 'sk-ant-upstream-secret' },
     ...overrides,
   });
+}
+
+/** A bedrock account on the fake Bedrock at `baseUrl`, signing with the credential it accepts. */
+export async function createBedrockAccount(relay: TestRelay, baseUrl: string) {
+  return relay.server.services.accounts.create({
+    type: 'bedrock',
+    name: 'bedrock',
+    region: 'us-east-1',
+    baseUrl,
+    credentials: {
+      awsAccessKeyId: FAKE_BEDROCK_CREDENTIAL.accessKeyId,
+      awsSecretAccessKey: FAKE_BEDROCK_CREDENTIAL.secretAccessKey,
+    },
+  });
+}
+
+export interface RelayWithAccount {
+  fake: FakeUpstream;
+  relay: TestRelay;
+  stop(): Promise<void>;
+}
+
+/** One relay instance with a Claude console account on a fake upstream of its own. */
+export async function startRelayWithAccount(options: TestRelayOptions = {}): Promise<RelayWithAccount> {
+  const fake = await startFakeUpstream();
+  const relay = await startTestRelay(options);
+  await createClaudeAccount(relay, fake.url);
+  return {
+    fake,
+    relay,
+    async stop() {
+      await relay.stop();
+      await fake.close();
+    },
+  };
 }
 
 export async function createKey(relay: TestRelay, input: Partial<CreateApiKeyInput> = {}) {

@@ -1,17 +1,23 @@
 // One upstream exchange in pass-through mode: forward the body, stream or copy the answer back unchanged while
 // a tap reads usage, and report how it ended. Never throws: every failure is answered to the client here.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
 import { renderStreamError } from '../../errors/render.js';
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
-import { acceptedEncodings, createDecoder, decodeSync, responseEncoding } from '../upstream/encoding.js';
+import { createDecoder, responseEncoding } from '../upstream/encoding.js';
 import type { UpstreamControl, UpstreamReceiver } from '../upstream/transport.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
+import {
+  decodeCompleteBody,
+  decodeErrorBody,
+  forwardedResponseHeaders,
+  writeCompleteAnswer,
+} from './complete-answer.js';
 import { answerError, type ExchangeRequest, type ExchangeResult, heldFailure } from './exchange-result.js';
-import type { StreamTap } from './stream-tap.js';
+import { endTap, type StreamTap } from './stream-tap.js';
 
 export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
 export { failedBeforeCall } from './exchange-result.js';
@@ -21,11 +27,6 @@ import { upstreamHttpError } from './upstream-error-body.js';
 /** Streams are held at most this much while waiting for their first content event. */
 const HOLD_LIMIT_BYTES = 256 * 1024;
 
-/**
- * Upstream response headers a client may see; cookies, the pooled account's rate limits and hop-by-hop stay.
- * An upstream `x-request-id` is not among them: that header carries the relay's own request id.
- */
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'request-id', 'openai-processing-ms'];
 /** Enough of an upstream error body to read its message; the rest is dropped. */
 const ERROR_BODY_LIMIT = 1024 * 1024;
 /**
@@ -162,7 +163,7 @@ class Exchange implements UpstreamReceiver {
       case 'error-body': {
         const error = (this.request.translation?.httpError ?? upstreamHttpError)(
           this.status,
-          this.decodedErrorBody(),
+          decodeErrorBody(Buffer.concat(this.chunks), this.headers['content-encoding']),
           this.headers,
         );
         const signal: UpstreamSignal = {
@@ -292,7 +293,7 @@ class Exchange implements UpstreamReceiver {
   /** Sends the stream's status and headers, then anything held back: from here on, no failover. */
   private commitStream(): void {
     const { res } = this.request;
-    const headers = this.forwardedHeaders();
+    const headers = forwardedResponseHeaders(this.headers);
     if (this.converter) headers['content-type'] = 'text/event-stream; charset=utf-8';
     headers['cache-control'] = 'no-cache';
     // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
@@ -344,9 +345,8 @@ class Exchange implements UpstreamReceiver {
 
   private endStreamResult(): ExchangeResult {
     const tap = this.tap;
-    tap?.end();
+    const final = endTap(tap, true);
     this.request.res.end();
-    const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: true };
     return {
       status: this.status,
       outcome: tap?.error ? 'upstream_error' : 'ok',
@@ -381,9 +381,7 @@ class Exchange implements UpstreamReceiver {
 
   private answerStreamFailure(error: AppError, signal: UpstreamSignal): ExchangeResult {
     if (this.held) this.commitStream();
-    const tap = this.tap;
-    tap?.end();
-    const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: true };
+    const final = endTap(this.tap, true);
     this.request.res.end(renderStreamError(error, this.request.errorFormat, this.request.requestId));
     return {
       status: this.status,
@@ -399,32 +397,13 @@ class Exchange implements UpstreamReceiver {
   private endJson(): void {
     const raw =
       this.chunks.length === 1 && this.chunks[0] ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    const encoding = responseEncoding(this.headers['content-encoding']);
-    if (encoding === null) {
-      this.fail(new AppError('upstream_error', 'The upstream used an unknown encoding'));
+    const body = decodeCompleteBody(raw, this.headers['content-encoding']);
+    if (body instanceof AppError) {
+      this.fail(body);
       return;
     }
-    let plain = raw;
-    if (encoding) {
-      try {
-        plain = decodeSync(raw, encoding);
-      } catch (error) {
-        this.fail(
-          new AppError('upstream_error', 'The upstream sent a corrupt compressed body', { cause: error }),
-        );
-        return;
-      }
-    }
-    const usage = this.request.format.usageFromBody(plain.toString('utf8'));
-    // Compressed bytes go to the client untouched only if it said it accepts that encoding.
-    const passCompressed =
-      encoding !== undefined && acceptedEncodings(this.request.clientAcceptEncoding).has(encoding);
-    const payload = passCompressed ? raw : plain;
-    const headers = this.forwardedHeaders();
-    headers['content-length'] = payload.length;
-    if (passCompressed && encoding) headers['content-encoding'] = encoding;
-    this.request.res.writeHead(this.status, headers);
-    this.request.res.end(payload);
+    const usage = this.request.format.usageFromBody(body.plain.toString('utf8'));
+    writeCompleteAnswer(this.request.res, this.status, this.headers, body, this.request.clientAcceptEncoding);
     this.finish({
       status: this.status,
       outcome: 'ok',
@@ -434,17 +413,6 @@ class Exchange implements UpstreamReceiver {
       errorCode: undefined,
       signal: this.signal,
     });
-  }
-
-  private decodedErrorBody(): Buffer {
-    const raw = Buffer.concat(this.chunks);
-    const encoding = responseEncoding(this.headers['content-encoding']);
-    if (!encoding) return raw;
-    try {
-      return decodeSync(raw, encoding);
-    } catch {
-      return Buffer.alloc(0);
-    }
   }
 
   private fail(error: AppError, signal?: UpstreamSignal): void {
@@ -472,9 +440,8 @@ class Exchange implements UpstreamReceiver {
   }
 
   private finishAborted(): void {
-    const tap = this.tap;
-    tap?.end();
-    const final = tap?.finalUsage() ?? { usage: { ...ZERO_USAGE }, estimated: false };
+    // Without a tap nothing was streamed: what is known (nothing) is exact.
+    const final = endTap(this.tap, false);
     this.finish({
       status: 499,
       outcome: 'client_aborted',
@@ -494,14 +461,5 @@ class Exchange implements UpstreamReceiver {
     this.request.res.off('close', this.onClientClose);
     this.request.res.off('drain', this.onClientDrain);
     this.resolve(result);
-  }
-
-  private forwardedHeaders(): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = {};
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = this.headers[name];
-      if (value !== undefined) headers[name] = value;
-    }
-    return headers;
   }
 }

@@ -1,7 +1,7 @@
 // What the pass-through needs from a format's stream tap; each format implements it over its own events.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AppError } from '../../errors/app-error.js';
-import type { TokenUsage } from '../../services/usage/usage-types.js';
+import { type TokenUsage, ZERO_USAGE } from '../../services/usage/usage-types.js';
 
 export interface StreamTap {
   push(chunk: Buffer): void;
@@ -16,6 +16,19 @@ export interface StreamTap {
   readonly sawInputUsage: boolean;
   /** An in-stream error event the upstream sent after its 200, if any. */
   readonly error: { type: string; message: string } | undefined;
+}
+
+/**
+ * Ends a tap and reads its usage; with no tap (nothing was streamed) zero usage, `estimated` as the caller
+ * knows it to be.
+ */
+export function endTap(
+  tap: StreamTap | undefined,
+  estimatedWithoutTap: boolean,
+): { usage: TokenUsage; estimated: boolean } {
+  if (!tap) return { usage: { ...ZERO_USAGE }, estimated: estimatedWithoutTap };
+  tap.end();
+  return tap.finalUsage();
 }
 
 /** The format-specific half of a pass-through exchange. */

@@ -11,7 +11,7 @@ import type { ClientKind, Platform } from '../domain/platforms.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
 import type { RedisContext } from '../redis/record-store.js';
-import { StoreRetryQueue, type WriteOutcome } from '../redis/retry-queue.js';
+import { execWrites, StoreRetryQueue, type WriteOutcome } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { PricingService } from '../usage/pricing-service.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
@@ -175,13 +175,7 @@ export class AdmissionService {
     const pipeline = this.context.redis.pipeline();
     for (const ticket of tickets) this.settleInto(pipeline, ticket, 0, 0);
     pipeline.zrem(this.context.keys.ledgerPending(), ...tickets.map((ticket) => ticket.requestId));
-    try {
-      const results = (await pipeline.exec()) ?? [];
-      if (results.some(([error]) => error !== null && isStoreUnavailable(error))) return 'unavailable';
-    } catch (error) {
-      if (isStoreUnavailable(error)) return 'unavailable';
-      throw error;
-    }
+    if ((await execWrites(pipeline)) === 'unavailable') return 'unavailable';
     for (const ticket of tickets) ticket.untrack();
     return 'done';
   }

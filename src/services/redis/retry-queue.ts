@@ -1,10 +1,28 @@
 // Writes that Redis could not take (stopped, frozen, unreachable), kept in memory in order, bounded, and
 // written again once it answers: on reconnect at once, and on a timer meanwhile (a frozen server never
 // disconnects). Whatever is written must be safe to apply twice: a write that timed out may still run.
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 import type { Logger } from '../../lib/logger.js';
 
 export type WriteOutcome = 'done' | 'unavailable';
+
+/**
+ * Runs a pipeline of writes: its results, or 'unavailable' when Redis did not take it (the call, or any of its
+ * commands, failed for want of Redis), which is the cue to queue the writes. Other failures are thrown.
+ */
+export async function execWrites(
+  pipeline: ChainableCommander,
+): Promise<Array<[Error | null, unknown]> | 'unavailable'> {
+  let results: Array<[Error | null, unknown]>;
+  try {
+    results = (await pipeline.exec()) ?? [];
+  } catch (error) {
+    if (isStoreUnavailable(error)) return 'unavailable';
+    throw error;
+  }
+  return results.some(([error]) => error !== null && isStoreUnavailable(error)) ? 'unavailable' : results;
+}
 
 export interface RetryQueueOptions<T> {
   /** What the queue holds, for its log lines: "settles", "admission releases". */

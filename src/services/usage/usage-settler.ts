@@ -2,12 +2,11 @@
 // that finish in the same event-loop turn share one pipelined round trip; settles Redis could not take are
 // kept in a bounded queue and written when it is back.
 import type { ChainableCommander } from 'ioredis';
-import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AdmissionService, AdmissionTicket } from '../admission/admission-service.js';
 import type { RedisContext } from '../redis/record-store.js';
-import { StoreRetryQueue } from '../redis/retry-queue.js';
+import { execWrites, StoreRetryQueue } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
 import { appendLedgerInto, type LedgerWrite } from './ledger-append.js';
@@ -182,13 +181,13 @@ export class UsageSettler {
     pipeline.publish(this.context.keys.channel(LEDGER_TOPIC), encodeLedgerBatch(batch.map((p) => p.encoded)));
     let results: Array<[Error | null, unknown]>;
     try {
-      results = (await pipeline.exec()) ?? [];
+      const written = await execWrites(pipeline);
+      if (written === 'unavailable') return 'unavailable';
+      results = written;
     } catch (error) {
-      if (isStoreUnavailable(error)) return 'unavailable';
       for (const pending of batch) pending.reject(error);
       return 'done';
     }
-    if (results.some(([error]) => error !== null && isStoreUnavailable(error))) return 'unavailable';
     for (const pending of batch) pending.ticket?.untrack();
     let ids: unknown[] = [];
     try {

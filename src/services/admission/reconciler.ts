@@ -2,6 +2,7 @@
 // becomes a ledger entry with outcome instance_lost and its estimated cost charged), expired key and account
 // leases, stale pending listings — within one interval of their expiry. Every step is idempotent, so two
 // instances running it at once do no harm; the leader lock only spares the duplicate work.
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { PLATFORMS } from '../domain/platforms.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
@@ -50,6 +51,8 @@ export class Reconciler {
   private readonly lock: LeaderLock;
   /** Since when this instance has reached Redis without a failure; undefined while it cannot. */
   private reachableSince: number | undefined;
+  /** The account of each expired account lease seen lately, by request id (see rememberExpiredLeases). */
+  private readonly accountOf = new Map<string, { accountId: string; seenAt: number }>();
 
   constructor(
     private readonly context: RedisContext,
@@ -90,9 +93,8 @@ export class Reconciler {
       keyLeases: 0,
       accountLeases: 0,
     };
-    // Account leases first: the lost requests' entries name the account each was on.
-    const { removed, accountOf } = await this.expireAccountLeases(now);
-    report.accountLeases = removed;
+    // The lost requests' entries name the account each was on, read from the expired account leases first.
+    await this.rememberExpiredLeases(now);
     const due = await redis.zrangebyscore(
       keys.reconcileIndex(),
       '-inf',
@@ -119,7 +121,8 @@ export class Reconciler {
       }
       if (Number(live) === 0) await scripts.run('reconcile-forget', [keys.reconcileIndex()], [keyId, now]);
     }
-    report.lostRequests = await this.recordLost(lost, accountOf, now);
+    report.lostRequests = await this.recordLost(lost, now);
+    report.accountLeases = await this.trimAccountLeases(now);
     await redis.zremrangebyscore(keys.ledgerPending(), '-inf', now - PENDING_MAX_AGE_MS);
     return report;
   }
@@ -146,10 +149,15 @@ export class Reconciler {
   }
 
   /** Writes one ledger entry per lost request, once (the pending listing guards it), and announces them. */
-  private async recordLost(lost: LostClaim[], accountOf: Map<string, string>, now: number): Promise<number> {
+  private async recordLost(lost: LostClaim[], now: number): Promise<number> {
     if (lost.length === 0) return 0;
     const writes: LedgerWrite[] = lost.map((claim) => {
-      const entry = lostRequestEntry(claim, accountOf.get(claim.requestId), this.pricing, now);
+      const entry = lostRequestEntry(
+        claim,
+        this.accountOf.get(claim.requestId)?.accountId,
+        this.pricing,
+        now,
+      );
       return { entry, encoded: encodeLedgerEntry(entry), guarded: true };
     });
     const { redis, keys } = this.context;
@@ -162,32 +170,48 @@ export class Reconciler {
   }
 
   /**
-   * Account pools are few and small: every member's lease set is trimmed of expired leases, and the request
-   * ids they held are remembered with their account.
+   * Notes the account of every expired account lease. An account lease can expire a little before its
+   * request's claim and be trimmed in an earlier pass than the one that ends the claim, so what was seen is
+   * remembered for two lease lifetimes (pools are few and small; a new leader starts without it).
    */
-  private async expireAccountLeases(
-    now: number,
-  ): Promise<{ removed: number; accountOf: Map<string, string> }> {
+  private async rememberExpiredLeases(now: number): Promise<void> {
+    const results = await this.overPools((pipeline, platform, accountId) =>
+      pipeline.zrangebyscore(this.context.keys.poolLeases(platform, accountId), '-inf', now),
+    );
+    for (const [accountId, expired] of results) {
+      if (!Array.isArray(expired)) continue;
+      for (const requestId of expired) this.accountOf.set(String(requestId), { accountId, seenAt: now });
+    }
+    for (const [requestId, { seenAt }] of this.accountOf) {
+      if (now - seenAt > 2 * this.options.leaseTtlMs) this.accountOf.delete(requestId);
+    }
+  }
+
+  /** Removes account leases that expired before `cutoff`; returns how many. */
+  private async trimAccountLeases(cutoff: number): Promise<number> {
+    const results = await this.overPools((pipeline, platform, accountId) =>
+      pipeline.zremrangebyscore(this.context.keys.poolLeases(platform, accountId), '-inf', cutoff),
+    );
+    return results.reduce((sum, [, removed]) => sum + (Number(removed) || 0), 0);
+  }
+
+  /** One pipeline per pool with one command per member account; the members' results, in order. */
+  private async overPools(
+    add: (pipeline: ChainableCommander, platform: string, accountId: string) => void,
+  ): Promise<Array<[string, unknown]>> {
     const { redis, keys } = this.context;
-    const accountOf = new Map<string, string>();
-    let removed = 0;
+    const results: Array<[string, unknown]> = [];
     for (const platform of PLATFORMS) {
       const members = await redis.smembers(keys.poolMembers(platform));
       if (members.length === 0) continue;
       const pipeline = redis.pipeline();
-      for (const accountId of members) {
-        pipeline.zrangebyscore(keys.poolLeases(platform, accountId), '-inf', now);
-        pipeline.zremrangebyscore(keys.poolLeases(platform, accountId), '-inf', now);
-      }
-      const results = (await pipeline.exec()) ?? [];
+      for (const accountId of members) add(pipeline, platform, accountId);
+      const replies = (await pipeline.exec()) ?? [];
       members.forEach((accountId, index) => {
-        const expired = results[index * 2]?.[1];
-        if (Array.isArray(expired))
-          for (const requestId of expired) accountOf.set(String(requestId), accountId);
-        removed += Number(results[index * 2 + 1]?.[1]) || 0;
+        results.push([accountId, replies[index]?.[1]]);
       });
     }
-    return { removed, accountOf };
+    return results;
   }
 }
 

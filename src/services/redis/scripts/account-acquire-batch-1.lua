@@ -11,7 +11,8 @@
   several calls, still tell which account was used longest ago, so equal accounts take turns instead of the
   first ones winning every tie. An account cannot serve while its state says so (cooling, rate limited,
   quota exhausted, until a time; auth failed, until reset), while its model family is rate limited, or at its
-  max concurrency. Expired leases (an instance died mid-request) are dropped on the way.
+  max concurrency. Only live leases count; expired ones (an instance died mid-request) are left for the
+  reconciler, which reads them to tell on which account each lost request was.
 
   KEYS[1]  the pool's last-used hash: account id -> use stamp (ms-scale, unique within the pool), and the field
            "#clock" -> the last stamp given (account ids never start with "#"); every other key is ARGV[1] ..
@@ -32,7 +33,6 @@ local now = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
 local stickyTtl = tonumber(ARGV[4])
 local results = {}
-local swept = {}
 -- The pool's use clock: stamps stay close to the time (older stamps, written as plain ms, compare sensibly)
 -- but strictly increase, whatever the caller's clock says.
 local clock = tonumber(redis.call('HGET', KEYS[1], '#clock') or '0')
@@ -70,12 +70,7 @@ for _ = 1, tonumber(ARGV[5]) do
       unavailable = unavailable + 1
       if detail and (soonest == nil or detail < soonest) then soonest = detail end
     else
-      local leases = prefix .. 'leases:' .. id
-      if not swept[id] then
-        redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
-        swept[id] = true
-      end
-      local inFlight = redis.call('ZCARD', leases)
+      local inFlight = redis.call('ZCOUNT', prefix .. 'leases:' .. id, '(' .. now, '+inf')
       if maxConcurrency > 0 and inFlight >= maxConcurrency then
         busy = busy + 1
       elseif id == pinned then

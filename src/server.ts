@@ -2,19 +2,19 @@
 import path from 'node:path';
 import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
-import { serviceOptionsFromConfig } from './config/service-options.js';
 import { type App, buildApp } from './http/app.js';
-import { GRAPHQL_PATH, mountGraphQL } from './http/graphql-endpoint.js';
-import { attachGraphQLWs } from './http/graphql-ws.js';
-import { mountTrpc, TRPC_PATH } from './http/trpc-endpoint.js';
 import type { Logger } from './lib/logger.js';
 import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
 import { buildRelayRoutes } from './relay/routes.js';
 import { TransportRegistry } from './relay/upstream/transports.js';
+import { GRAPHQL_PATH, mountGraphQL } from './schema/graphql-endpoint.js';
+import { attachGraphQLWs } from './schema/graphql-ws.js';
+import { serviceOptionsFromConfig } from './service-options.js';
 import { createServices, type Services } from './services/container.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
+import { mountTrpc, TRPC_PATH } from './trpc/trpc-endpoint.js';
 
 /** Control-plane requests are small: a GraphQL document with variables, a batch of tRPC calls. */
 const CONTROL_PLANE_BODY_LIMIT = 1024 * 1024;

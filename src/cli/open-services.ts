@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { resolveSecrets } from '../config/secrets.js';
-import { serviceOptionsFromConfig } from '../config/service-options.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { serviceOptionsFromConfig } from '../service-options.js';
 import { createServices, type Services } from '../services/container.js';
 import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
 import { readEmbeddedEndpoint } from '../services/redis/embedded-redis.js';

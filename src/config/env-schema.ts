@@ -1,6 +1,6 @@
 // The zod schema of every environment variable the server reads; `.env.example` documents the same list.
 import { z } from 'zod';
-import { WEEKDAYS } from '../services/admission/limit-periods.js';
+import { WEEKDAYS } from '../lib/weekdays.js';
 
 const wholeNumber = (min: number, max: number) =>
   z

@@ -4,9 +4,9 @@ import type { AccountHealth } from '../services/accounts/account-health.js';
 import type { CredentialSource } from '../services/accounts/credential-source.js';
 import type { AdmissionService } from '../services/admission/admission-service.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
+import type { PricingService } from '../services/pricing/pricing-service.js';
 import type { StoreHealth } from '../services/redis/store-health.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
-import type { PricingService } from '../services/usage/pricing-service.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
 import type { TransportRegistry } from './upstream/transports.js';
 

@@ -1,7 +1,7 @@
 // Price override fields: readers list them, managers set and remove them. Rules in PricingAdmin.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
-import type { PriceOverride } from '../services/usage/pricing-service.js';
+import type { PriceOverride } from '../services/pricing/pricing-service.js';
 
 const PriceOverrideRef = builder.objectRef<PriceOverride>('PriceOverride').implement({
   description: 'Prices in USD per million tokens, used instead of the catalog for matching models.',

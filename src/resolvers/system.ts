@@ -2,7 +2,7 @@
 // nothing but login: not even the version, which would tell an attacker what to try.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
-import type { SystemStatus } from '../services/system/system-status.js';
+import type { SystemStatus } from '../services/control/system-status.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 
 const ServerInfo = builder.objectRef<{ name: string; version: string }>('ServerInfo').implement({

@@ -1,8 +1,8 @@
 // Who may call what: every resolver that needs a signed-in user or a role asks here, so the rule is in
 // one place and the refusal is the same everywhere (the role rules themselves are the services').
 import { AppError } from '../errors/app-error.js';
-import { requireRole as requireRoleOf } from '../services/access/roles.js';
 import type { Principal } from '../services/auth/auth-service.js';
+import { requireRole as requireRoleOf } from '../services/control/roles.js';
 import type { Role } from '../services/users/user-types.js';
 import type { GraphQLContext } from './builder.js';
 

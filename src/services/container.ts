@@ -1,33 +1,40 @@
 // Builds every service over its Redis connections; shared by the server, the admin CLI and the tests.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
-import { AccountAdmin } from './accounts/account-admin.js';
+import type { Weekday } from '../lib/weekdays.js';
 import { AccountGroupService } from './accounts/account-group-service.js';
 import { AccountHealth } from './accounts/account-health.js';
 import { AccountService } from './accounts/account-service.js';
 import type { HealthSettings } from './accounts/account-signals.js';
 import { ConnectionTestLog } from './accounts/connection-tests.js';
 import { AccountCredentials } from './accounts/credential-source.js';
-import { GroupAdmin } from './accounts/group-admin.js';
 import { OAuthClient } from './accounts/oauth/oauth-client.js';
 import { ClaudeOAuthFlow } from './accounts/oauth/oauth-flow.js';
 import { DEFAULT_OAUTH_SETTINGS, type OAuthSettings } from './accounts/oauth/oauth-settings.js';
 import { OAuthTokenManager } from './accounts/oauth/token-manager.js';
 import { AdmissionService } from './admission/admission-service.js';
-import { LimitCalendar, type Weekday } from './admission/limit-periods.js';
+import { LimitCalendar } from './admission/limit-periods.js';
 import { Reconciler } from './admission/reconciler.js';
-import { ApiKeyAdmin } from './api-keys/api-key-admin.js';
 import { ApiKeyService } from './api-keys/api-key-service.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
+import { AccountAdmin } from './control/account-admin.js';
+import { ApiKeyAdmin } from './control/api-key-admin.js';
+import type { ControlPlane } from './control/control-plane.js';
+import { GroupAdmin } from './control/group-admin.js';
+import { LiveAccess } from './control/live-access.js';
+import { PricingAdmin } from './control/pricing-admin.js';
+import { SystemStatusService } from './control/system-status.js';
+import { UsageReports } from './control/usage-reports.js';
+import { UserAdmin } from './control/user-admin.js';
 import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
-import { LiveAccess } from './live/live-access.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
+import { PricingService } from './pricing/pricing-service.js';
 import {
   closeRedis,
   createRedisClient,
@@ -39,15 +46,10 @@ import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
 import { StoreHealth } from './redis/store-health.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
-import { SystemStatusService } from './system/system-status.js';
-import { PricingAdmin } from './usage/pricing-admin.js';
-import { PricingService } from './usage/pricing-service.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
 import { RollupJob } from './usage/rollup-job.js';
 import { UsageQueryService } from './usage/usage-query-service.js';
-import { UsageReports } from './usage/usage-reports.js';
 import { UsageSettler } from './usage/usage-settler.js';
-import { UserAdmin } from './users/user-admin.js';
 import { UserService } from './users/user-service.js';
 
 export interface ServiceOptions {
@@ -101,22 +103,6 @@ export const DEFAULT_SCHEDULING: SchedulingOptions = {
   rateLimitDefaultMs: 60_000,
   quotaCooldownMs: 3_600_000,
 };
-
-/**
- * The control plane's side of the services: every operation behind its role rules and audited. GraphQL and
- * tRPC call only these, so both surfaces apply the same rules.
- */
-export interface ControlPlane {
-  users: UserAdmin;
-  apiKeys: ApiKeyAdmin;
-  accounts: AccountAdmin;
-  groups: GroupAdmin;
-  usage: UsageReports;
-  pricing: PricingAdmin;
-  system: SystemStatusService;
-  /** The live streams behind the role rules: what GraphQL subscriptions call. */
-  live: LiveAccess;
-}
 
 export interface Services {
   context: RedisContext;

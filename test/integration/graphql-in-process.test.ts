@@ -1,7 +1,7 @@
 // The GraphQL server in process (yoga.fetch, no HTTP listener) over real services and Redis: the same
 // context, masking and rules as the mounted endpoint, fast enough to drive schema behaviour directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphQLServer } from '../../src/http/graphql-endpoint.js';
+import { createGraphQLServer } from '../../src/schema/graphql-endpoint.js';
 import type { Services } from '../../src/services/container.js';
 import { dataOf, type GraphQLResponse } from '../support/graphql.js';
 import { createTestServices } from '../support/services.js';

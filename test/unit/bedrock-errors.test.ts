@@ -1,6 +1,6 @@
 // Bedrock's HTTP error answers → the Anthropic error type and client status the relay shows.
 import { describe, expect, it } from 'vitest';
-import { bedrockHttpError } from '../../src/relay/formats/bedrock/errors.js';
+import { bedrockHttpError } from '../../src/relay/providers/bedrock/errors.js';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const errorType = (name: string) => ({

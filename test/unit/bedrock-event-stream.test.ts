@@ -1,6 +1,6 @@
 // Bedrock event stream → Anthropic SSE: frame reassembly, metrics stripping, exceptions, truncation.
 import { describe, expect, it } from 'vitest';
-import { BedrockStreamConverter } from '../../src/relay/formats/bedrock/event-stream.js';
+import { BedrockStreamConverter } from '../../src/relay/providers/bedrock/event-stream.js';
 import { chunkFrame, exceptionFrame } from '../support/fake-bedrock/frames.js';
 
 const EVENTS = [

@@ -1,10 +1,10 @@
 // The fake Bedrock runtime driven through the relay's Bedrock modules: same answers as the fake Anthropic
 // upstream, Bedrock's own body checks, and the faults a Bedrock account really produces.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bedrockHttpError } from '../../src/relay/formats/bedrock/errors.js';
-import { BedrockStreamConverter } from '../../src/relay/formats/bedrock/event-stream.js';
-import { bedrockModelId } from '../../src/relay/formats/bedrock/request.js';
-import { type BedrockAuth, bedrockAuthHeaders } from '../../src/relay/formats/bedrock/sign.js';
+import { bedrockHttpError } from '../../src/relay/providers/bedrock/errors.js';
+import { BedrockStreamConverter } from '../../src/relay/providers/bedrock/event-stream.js';
+import { bedrockModelId } from '../../src/relay/providers/bedrock/request.js';
+import { type BedrockAuth, bedrockAuthHeaders } from '../../src/relay/providers/bedrock/sign.js';
 import { callBedrock } from '../support/fake-bedrock/client.js';
 import {
   bedrockFaults,

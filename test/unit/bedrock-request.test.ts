@@ -1,7 +1,7 @@
 // Anthropic Messages body → Bedrock InvokeModel call, and Anthropic model names → Bedrock model ids.
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
-import { bedrockModelId, toBedrockInvoke } from '../../src/relay/formats/bedrock/request.js';
+import { bedrockModelId, toBedrockInvoke } from '../../src/relay/providers/bedrock/request.js';
 
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 

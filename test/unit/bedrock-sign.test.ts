@@ -1,7 +1,7 @@
 // The relay's Bedrock signer against the fake's independent SigV4 check (and Bedrock API keys).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bedrockHttpError } from '../../src/relay/formats/bedrock/errors.js';
-import { type BedrockAuth, bedrockAuthHeaders } from '../../src/relay/formats/bedrock/sign.js';
+import { bedrockHttpError } from '../../src/relay/providers/bedrock/errors.js';
+import { type BedrockAuth, bedrockAuthHeaders } from '../../src/relay/providers/bedrock/sign.js';
 import { callBedrock } from '../support/fake-bedrock/client.js';
 import {
   FAKE_BEDROCK_BEARER_TOKEN,

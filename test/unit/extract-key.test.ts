@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractRelayKey } from '../../src/relay/auth/extract-key.js';
+import { extractRelayKey } from '../../src/relay/client/extract-key.js';
 
 describe('relay key extraction', () => {
   it('reads every supported place', () => {

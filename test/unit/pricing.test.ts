@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogUnitPrices, findCatalogEntry } from '../../src/services/usage/catalog-prices.js';
-import { costMicros } from '../../src/services/usage/cost.js';
+import { catalogUnitPrices, findCatalogEntry } from '../../src/services/pricing/catalog-prices.js';
+import { costMicros } from '../../src/services/pricing/cost.js';
 
 describe('pricing', () => {
   it('finds dated model names in the catalog and prices every token kind', () => {

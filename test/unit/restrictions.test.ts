@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectClient } from '../../src/relay/auth/client-kind.js';
+import { detectClient } from '../../src/relay/client/client-kind.js';
 import { checkKeyRestrictions, type RestrictedRequest } from '../../src/services/admission/restrictions.js';
 import { createApiKeyInputSchema, type StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 

@@ -9,14 +9,14 @@ import type { AdmissionTicket } from '../../services/admission/admission-service
 import { admitAndAcquire } from '../../services/admission/admit-and-acquire.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
-import { authenticateRequest } from '../auth/authenticate.js';
-import { detectClient } from '../auth/client-kind.js';
+import { authenticateRequest } from '../client/authenticate.js';
+import { detectClient } from '../client/client-kind.js';
+import { type ExchangeResult, failedBeforeCall, runExchange } from '../exchange/exchange.js';
 import { capAnthropicOutput, measureAnthropicInput } from '../formats/anthropic/budget.js';
 import { anthropicFormat, anthropicUpstreamHeaders } from '../formats/anthropic/format.js';
 import { type AnthropicRequestInfo, parseAnthropicRequest } from '../formats/anthropic/request.js';
 import { anthropicSessionId } from '../formats/anthropic/session.js';
-import { bedrockCall, bedrockTranslation } from '../formats/bedrock/bedrock-call.js';
-import { type ExchangeResult, failedBeforeCall, runExchange } from '../pass-through/exchange.js';
+import { bedrockCall, bedrockTranslation } from '../providers/bedrock/bedrock-call.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { spliceTopLevelString } from '../stream/json-field-splice.js';
 import { forwardableQuery, upstreamTarget } from '../upstream/target.js';

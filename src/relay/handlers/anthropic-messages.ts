@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { RouteHandler } from '../../http/route-table.js';
 import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
-import type { ExchangeResult } from '../pass-through/exchange.js';
+import type { ExchangeResult } from '../exchange/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { prepareAnthropicCall, runAnthropicExchange, upstreamModelFor } from './anthropic-call.js';
 import { runWithFailover } from './failover.js';

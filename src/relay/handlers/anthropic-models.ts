@@ -1,8 +1,8 @@
 // GET /v1/models and /v1/models/{id}: the model list (or one model) of an account of the Claude pool,
 // passed through.
 import type { RouteHandler } from '../../http/route-table.js';
-import { authenticateRequest } from '../auth/authenticate.js';
-import { detectClient } from '../auth/client-kind.js';
+import { authenticateRequest } from '../client/authenticate.js';
+import { detectClient } from '../client/client-kind.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { anthropicAcquireRequest } from './anthropic-call.js';
 import { forwardUnbilled } from './unbilled-call.js';

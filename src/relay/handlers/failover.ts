@@ -3,7 +3,7 @@
 // to the state it deserves and the request to another account of the pool.
 import { accountFault, type UpstreamSignal } from '../../services/accounts/account-signals.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
-import type { ExchangeResult } from '../pass-through/exchange.js';
+import type { ExchangeResult } from '../exchange/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
 
 export interface FailoverPlan {

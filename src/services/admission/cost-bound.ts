@@ -1,6 +1,6 @@
 // The most a request can cost, reserved against cost limits before it runs so concurrent requests cannot
 // together overshoot a limit; and the least it can be served with, when its worst case does not fit.
-import type { PricingService } from '../usage/pricing-service.js';
+import type { PricingService } from '../pricing/pricing-service.js';
 import type { UnitPrices } from '../usage/usage-types.js';
 
 /** What a request's body says about its input, measured by its format without parsing it whole. */

@@ -1,16 +1,7 @@
 // Day, week and month of an instant in the configured IANA time zone, with the instant each one ends.
 // Spend limits count in these periods; they change only at boundaries, so the current ones are cached.
 
-export const WEEKDAYS = [
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from '../../lib/weekdays.js';
 
 export interface LimitPeriods {
   /** `2026-11-22` */

@@ -6,6 +6,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { PLATFORMS } from '../domain/platforms.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
+import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
 import { appendLedgerInto, type LedgerWrite } from '../usage/ledger-append.js';
@@ -15,7 +16,6 @@ import {
   LEDGER_TOPIC,
   type LedgerEntry,
 } from '../usage/ledger-entry.js';
-import type { PricingService } from '../usage/pricing-service.js';
 import { type LostClaim, parseLostClaim } from './lost-request.js';
 
 export interface ReconcilerOptions {

@@ -5,13 +5,13 @@ import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AdmissionService, AdmissionTicket } from '../admission/admission-service.js';
+import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
 import { appendLedgerInto, type LedgerWrite } from './ledger-append.js';
 import { encodeLedgerBatch, encodeLedgerEntry, LEDGER_TOPIC, type LedgerEntry } from './ledger-entry.js';
-import type { PricingService } from './pricing-service.js';
 import { type Outcome, type TokenUsage, totalInputTokens } from './usage-types.js';
 
 export interface SettleInput {

@@ -1,6 +1,7 @@
 // The audit log, for admins: who did what to what, newest first, filtered and paginated.
-import { requireRole } from '../../services/access/roles.js';
+
 import { auditQuerySchema } from '../../services/audit/audit-log.js';
+import { requireRole } from '../../services/control/roles.js';
 import { router, userProcedure } from '../trpc.js';
 
 export const auditRouter = router({

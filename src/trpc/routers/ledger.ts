@@ -1,5 +1,5 @@
 // The usage ledger, one entry per request, filtered and paginated; members see only their own keys' entries.
-import { ledgerQuerySchema } from '../../services/usage/usage-reports.js';
+import { ledgerQuerySchema } from '../../services/control/usage-reports.js';
 import { router, userProcedure } from '../trpc.js';
 
 export const ledgerRouter = router({

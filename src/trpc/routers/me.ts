@@ -1,6 +1,6 @@
 // The caller's own view: the signed-in user, or, for a key holder presenting its relay key as `x-api-key`,
 // that key, its limits and its usage, and nothing else.
-import { usageRangeSchema } from '../../services/usage/usage-reports.js';
+import { usageRangeSchema } from '../../services/control/usage-reports.js';
 import { keyHolderProcedure, router, userProcedure } from '../trpc.js';
 
 export const meRouter = router({

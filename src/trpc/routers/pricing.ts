@@ -1,7 +1,7 @@
 // Price overrides per model (USD per million tokens): readers list them, managers set and remove them.
 import { z } from 'zod';
 import { modelPatternSchema } from '../../services/api-keys/api-key-types.js';
-import { unitPricesSchema } from '../../services/usage/pricing-service.js';
+import { unitPricesSchema } from '../../services/pricing/pricing-service.js';
 import { router, userProcedure } from '../trpc.js';
 
 const modelInput = z.object({ model: modelPatternSchema });

@@ -1,7 +1,7 @@
 // Usage reports: time series, top-N and a key's live limits, scoped by role in UsageReports (members see only
 // their own keys).
 import { z } from 'zod';
-import { usageSeriesInputSchema, usageTopInputSchema } from '../../services/usage/usage-reports.js';
+import { usageSeriesInputSchema, usageTopInputSchema } from '../../services/control/usage-reports.js';
 import { entityIdSchema } from '../../services/validation.js';
 import { router, userProcedure } from '../trpc.js';
 

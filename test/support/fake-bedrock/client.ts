@@ -1,8 +1,8 @@
 // A minimal Bedrock client for tests, built from the relay's own modules (request translation and signing),
 // that keeps every received chunk so stream reassembly can be checked on real socket boundaries.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { toBedrockInvoke } from '../../../src/relay/formats/bedrock/request.js';
-import { type BedrockAuth, bedrockAuthHeaders } from '../../../src/relay/formats/bedrock/sign.js';
+import { toBedrockInvoke } from '../../../src/relay/providers/bedrock/request.js';
+import { type BedrockAuth, bedrockAuthHeaders } from '../../../src/relay/providers/bedrock/sign.js';
 
 export interface BedrockTestCall {
   /** The Anthropic Messages body a client would send (model and stream included). */

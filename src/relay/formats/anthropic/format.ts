@@ -1,7 +1,7 @@
 // The Anthropic Messages format for pass-through: its stream tap, usage reader and upstream request headers.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountRuntime } from '../../../services/accounts/account-types.js';
-import type { PassThroughFormat } from '../../pass-through/stream-tap.js';
+import type { PassThroughFormat } from '../../exchange/stream-tap.js';
 import { upstreamAcceptEncoding } from '../../upstream/encoding.js';
 import { AnthropicStreamTap } from './stream-tap.js';
 import { anthropicUsageFromBody } from './usage.js';

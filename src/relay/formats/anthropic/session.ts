@@ -5,7 +5,7 @@ import {
   headerSessionId,
   prefixSessionId,
   sessionKeyPart,
-} from '../../auth/session-identity.js';
+} from '../../client/session-identity.js';
 import type { AnthropicRequestInfo } from './request.js';
 
 /** Claude Code's header or `metadata.user_id`, else the hash of the cacheable prefix (system, tools, first message). */

@@ -1,6 +1,6 @@
 // Watches an Anthropic SSE stream on the side: usage from message_start/message_delta, errors, progress.
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
-import type { StreamTap } from '../../pass-through/stream-tap.js';
+import type { StreamTap } from '../../exchange/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
 import { mergeAnthropicUsage } from './usage.js';
 

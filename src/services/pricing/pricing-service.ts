@@ -4,10 +4,10 @@ import { modelPatternSchema } from '../api-keys/api-key-types.js';
 import { matchesModelPattern } from '../domain/model-patterns.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { type PriceQuote, type TokenUsage, totalInputTokens, type UnitPrices } from '../usage/usage-types.js';
 import { parseInput } from '../validation.js';
 import { type CatalogEntry, catalogUnitPrices, catalogVersion, findCatalogEntry } from './catalog-prices.js';
 import { costMicros } from './cost.js';
-import { type PriceQuote, type TokenUsage, totalInputTokens, type UnitPrices } from './usage-types.js';
 
 export const PRICING_TOPIC = 'pricing';
 

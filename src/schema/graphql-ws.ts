@@ -16,17 +16,17 @@ import { CloseCode, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { AppError } from '../errors/app-error.js';
+import { markAuthenticated } from '../http/connection-limits.js';
+import { isWebSocketUpgrade, serveAsHttp1 } from '../http/upgrade-fallback.js';
 import { newRequestId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import type { GraphQLContext } from '../schema/builder.js';
-import { maskGraphQLError } from '../schema/errors.js';
-import { schema } from '../schema/index.js';
-import { documentRules, parseDocument } from '../schema/limits.js';
 import type { Services } from '../services/container.js';
-import { markAuthenticated } from './connection-limits.js';
+import type { GraphQLContext } from './builder.js';
+import { maskGraphQLError } from './errors.js';
 import { buildGraphQLContext } from './graphql-context.js';
 import { GRAPHQL_PATH } from './graphql-endpoint.js';
-import { isWebSocketUpgrade, serveAsHttp1 } from './upgrade-fallback.js';
+import { schema } from './index.js';
+import { documentRules, parseDocument } from './limits.js';
 
 export interface GraphQLWsOptions {
   services: Services;

@@ -1,5 +1,5 @@
 // Cost arithmetic in integers: unit prices become pico-USD per token, totals are rounded once to micro-USD.
-import type { TokenUsage, UnitPrices } from './usage-types.js';
+import type { TokenUsage, UnitPrices } from '../usage/usage-types.js';
 
 /** USD per million tokens equals micro-USD per token; ×1e6 more gives pico-USD per token as an integer. */
 function picosPerToken(usdPerMillion: number): number {

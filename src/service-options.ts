@@ -1,8 +1,9 @@
 // Maps the validated config and resolved secrets to the service container's options, for server and CLI alike.
-import type { Logger } from '../lib/logger.js';
-import type { ServiceOptions } from '../services/container.js';
-import type { Config } from './config.js';
-import type { ServerSecrets } from './secrets.js';
+
+import type { Config } from './config/config.js';
+import type { ServerSecrets } from './config/secrets.js';
+import type { Logger } from './lib/logger.js';
+import type { ServiceOptions } from './services/container.js';
 
 export function serviceOptionsFromConfig(
   config: Config,

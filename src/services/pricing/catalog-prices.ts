@@ -1,6 +1,6 @@
 // Unit prices from the maintained @pydantic/genai-prices catalog, resolved once per model and tier.
 import { calcPrice, type ModelPrice } from '@pydantic/genai-prices';
-import type { UnitPrices } from './usage-types.js';
+import type { UnitPrices } from '../usage/usage-types.js';
 
 type PriceValue = ModelPrice[string];
 

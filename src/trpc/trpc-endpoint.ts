@@ -4,12 +4,12 @@
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { markAuthenticated } from '../http/connection-limits.js';
 import type { Logger } from '../lib/logger.js';
 import type { Services } from '../services/container.js';
-import { createTrpcContext } from '../trpc/context.js';
-import { viewOf } from '../trpc/errors.js';
-import { appRouter } from '../trpc/router.js';
-import { markAuthenticated } from './connection-limits.js';
+import { createTrpcContext } from './context.js';
+import { viewOf } from './errors.js';
+import { appRouter } from './router.js';
 
 export const TRPC_PATH = '/trpc';
 /** Calls one request may batch; more get 400. `clients/trpc.ts` splits its batches at the same number. */

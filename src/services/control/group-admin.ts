@@ -1,10 +1,11 @@
 // Account groups as the control plane manages them: readers list them, managers change them, all audited.
-import { MANAGERS, READERS, requireRole } from '../access/roles.js';
+
+import type { AccountGroupService } from '../accounts/account-group-service.js';
+import type { AccountGroup, CreateGroupInput, UpdateGroupInput } from '../accounts/account-group-types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { RecordPage } from '../redis/pagination.js';
-import type { AccountGroupService } from './account-group-service.js';
-import type { AccountGroup, CreateGroupInput, UpdateGroupInput } from './account-group-types.js';
+import { MANAGERS, READERS, requireRole } from './roles.js';
 
 export class GroupAdmin {
   constructor(

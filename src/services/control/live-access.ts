@@ -2,12 +2,12 @@
 // LiveFeed stream. Admins, operators and viewers watch everything; members only their own keys.
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
-import { READERS, requireRole } from '../access/roles.js';
 import type { ApiKeyService } from '../api-keys/api-key-service.js';
 import type { Principal } from '../auth/auth-service.js';
+import type { AccountStateEvent, LedgerEvent, LiveFeed } from '../live/live-feed.js';
+import type { TickTarget, UsageTick } from '../live/usage-tick.js';
 import { parseInput } from '../validation.js';
-import type { AccountStateEvent, LedgerEvent, LiveFeed } from './live-feed.js';
-import type { TickTarget, UsageTick } from './usage-tick.js';
+import { READERS, requireRole } from './roles.js';
 
 const entityId = z.string().trim().min(1).max(200);
 

@@ -1,10 +1,10 @@
 // Price overrides as the control plane manages them: readers list them, managers set and remove them, audited.
 import { AppError } from '../../errors/app-error.js';
-import { MANAGERS, READERS, requireRole } from '../access/roles.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
-import type { PriceOverride, PricingService } from './pricing-service.js';
-import type { UnitPrices } from './usage-types.js';
+import type { PriceOverride, PricingService } from '../pricing/pricing-service.js';
+import type { UnitPrices } from '../usage/usage-types.js';
+import { MANAGERS, READERS, requireRole } from './roles.js';
 
 export class PricingAdmin {
   constructor(

@@ -1,8 +1,9 @@
 // The GraphQL context, built the same way for HTTP requests (graphql-yoga) and WebSocket connections
 // (graphql-ws): the services, the caller's address, the user behind a bearer token and a key holder.
-import type { GraphQLContext } from '../schema/builder.js';
+
 import { identifyCaller } from '../services/auth/caller-identity.js';
 import type { Services } from '../services/container.js';
+import type { GraphQLContext } from './builder.js';
 
 export interface GraphQLCaller {
   requestId: string;

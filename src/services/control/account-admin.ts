@@ -2,21 +2,21 @@
 // connection tests and resets. Readers (admin, operator, viewer) see accounts; managers change them; members
 // have no business with the pool. Every change is audited with secret-free before/after views.
 import { AppError } from '../../errors/app-error.js';
-import { MANAGERS, READERS, requireRole } from '../access/roles.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Principal } from '../auth/auth-service.js';
-import type { RecordPage } from '../redis/pagination.js';
-import type { AccountHealth, LiveState, StateChange } from './account-health.js';
-import type { AccountService } from './account-service.js';
-import type { Account, CreateAccountInput, UpdateAccountInput } from './account-types.js';
-import type { ConnectionTestLog, ConnectionTestResult } from './connection-tests.js';
+import type { AccountHealth, LiveState, StateChange } from '../accounts/account-health.js';
+import type { AccountService } from '../accounts/account-service.js';
+import type { Account, CreateAccountInput, UpdateAccountInput } from '../accounts/account-types.js';
+import type { ConnectionTestLog, ConnectionTestResult } from '../accounts/connection-tests.js';
 import type {
   ClaudeOAuthFlow,
   OAuthExchangeInput,
   OAuthReauthorizeInput,
   OAuthStart,
   OAuthStartInput,
-} from './oauth/oauth-flow.js';
+} from '../accounts/oauth/oauth-flow.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/auth-service.js';
+import type { RecordPage } from '../redis/pagination.js';
+import { MANAGERS, READERS, requireRole } from './roles.js';
 
 /** Sends a connection test through the relay's own transports; the server provides it (services cannot). */
 export interface AccountTesting {

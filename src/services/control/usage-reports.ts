@@ -3,21 +3,21 @@
 // itself, no user) only that key.
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
-import { READERS, requireRole } from '../access/roles.js';
 import type { AdmissionService } from '../admission/admission-service.js';
 import type { KeyUsage } from '../admission/key-usage.js';
-import type { ApiKeyAdmin } from '../api-keys/api-key-admin.js';
 import type { ApiKey } from '../api-keys/api-key-types.js';
 import type { Principal } from '../auth/auth-service.js';
-import { OUTCOMES } from '../usage/usage-types.js';
-import { entityIdSchema, parseInput } from '../validation.js';
 import type {
   LedgerFilter,
   LedgerPage,
   RankedUsage,
   UsageQueryService,
   UsageSeries,
-} from './usage-query-service.js';
+} from '../usage/usage-query-service.js';
+import { OUTCOMES } from '../usage/usage-types.js';
+import { entityIdSchema, parseInput } from '../validation.js';
+import type { ApiKeyAdmin } from './api-key-admin.js';
+import { READERS, requireRole } from './roles.js';
 
 const time = z.number().int().min(0);
 

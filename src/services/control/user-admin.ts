@@ -3,13 +3,13 @@
 // Guards against locking everyone out: no admin changes their own role or access, and the last enabled admin
 // stays one.
 import { AppError } from '../../errors/app-error.js';
-import { requireRole } from '../access/roles.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { RecordPage } from '../redis/pagination.js';
+import type { CreateUserInput, UserPatch, UserService } from '../users/user-service.js';
+import type { User } from '../users/user-types.js';
 import { entityIdSchema } from '../validation.js';
-import type { CreateUserInput, UserPatch, UserService } from './user-service.js';
-import type { User } from './user-types.js';
+import { requireRole } from './roles.js';
 
 const ADMINS = ['admin'] as const;
 

@@ -2,11 +2,11 @@
 // a per-member key quota, and an audit entry for every change (key views carry no secret: no hash, and
 // the plaintext of a new or rotated key is never audited).
 import { AppError } from '../../errors/app-error.js';
-import { MANAGERS, READERS, requireOwnerOrManager, requireRole } from '../access/roles.js';
+import type { ApiKeyPage, ApiKeyService, IssuedApiKey } from '../api-keys/api-key-service.js';
+import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../api-keys/api-key-types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
-import type { ApiKeyPage, ApiKeyService, IssuedApiKey } from './api-key-service.js';
-import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from './api-key-types.js';
+import { MANAGERS, READERS, requireOwnerOrManager, requireRole } from './roles.js';
 
 /** What a member may set on their own keys; limits, restrictions and bindings are the operators' call. */
 const MEMBER_FIELDS = new Set(['name', 'description', 'enabled', 'tags']);

@@ -2,10 +2,10 @@
 // rollups keep up. Readers only; a ping, one pipeline and INFO.
 
 import { SERVER_VERSION } from '../../version.js';
-import { READERS, requireRole } from '../access/roles.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import type { SettlerStatus } from '../usage/usage-settler.js';
+import { READERS, requireRole } from './roles.js';
 
 export interface SystemStatus {
   version: string;

@@ -5,16 +5,16 @@ import type { Express, Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { AppError } from '../errors/app-error.js';
+import { markAuthenticated } from '../http/connection-limits.js';
+import { corsForOrigins } from '../http/cors.js';
+import { bodyUnread } from '../http/read-body.js';
 import type { Logger } from '../lib/logger.js';
-import type { GraphQLContext } from '../schema/builder.js';
-import { maskGraphQLError } from '../schema/errors.js';
-import { schema } from '../schema/index.js';
-import { useDocumentLimits } from '../schema/limits.js';
 import type { Services } from '../services/container.js';
-import { markAuthenticated } from './connection-limits.js';
-import { corsForOrigins } from './cors.js';
+import type { GraphQLContext } from './builder.js';
+import { maskGraphQLError } from './errors.js';
 import { buildGraphQLContext } from './graphql-context.js';
-import { bodyUnread } from './read-body.js';
+import { schema } from './index.js';
+import { useDocumentLimits } from './limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 

@@ -3,7 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../../../errors/app-error.js';
 import type { AccountRuntime } from '../../../services/accounts/account-types.js';
-import type { ResponseTranslation } from '../../pass-through/stream-tap.js';
+import type { ResponseTranslation } from '../../exchange/stream-tap.js';
 import { upstreamTarget } from '../../upstream/target.js';
 import { bedrockHttpError } from './errors.js';
 import { BedrockStreamConverter } from './event-stream.js';

@@ -8,6 +8,16 @@ import { envSchema, type ParsedEnv } from './env-schema.js';
 
 export type LogLevel = ParsedEnv['LOG_LEVEL'];
 
+/** One OAuth client: where its endpoints are, who it says it is, and when its tokens are refreshed. */
+export interface OAuthClientConfig {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string;
+  refreshSkewMs: number;
+}
+
 export interface Config {
   env: ParsedEnv['NODE_ENV'];
   http: {
@@ -73,13 +83,10 @@ export interface Config {
     rateLimitDefaultMs: number;
     quotaCooldownMs: number;
   };
+  /** Endpoints and client per OAuth account kind, keyed by account type as the services' settings are. */
   oauth: {
-    authorizeUrl: string;
-    tokenUrl: string;
-    clientId: string;
-    redirectUri: string;
-    scopes: string;
-    refreshSkewMs: number;
+    'claude-oauth': OAuthClientConfig;
+    'openai-oauth': OAuthClientConfig;
   };
   usage: {
     ledgerMaxEntries: number;
@@ -186,12 +193,22 @@ function toConfig(parsed: ParsedEnv): Config {
       quotaCooldownMs: parsed.QUOTA_COOLDOWN_MS,
     },
     oauth: {
-      authorizeUrl: parsed.CLAUDE_OAUTH_AUTHORIZE_URL,
-      tokenUrl: parsed.CLAUDE_OAUTH_TOKEN_URL,
-      clientId: parsed.CLAUDE_OAUTH_CLIENT_ID,
-      redirectUri: parsed.CLAUDE_OAUTH_REDIRECT_URI,
-      scopes: parsed.CLAUDE_OAUTH_SCOPES,
-      refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
+      'claude-oauth': {
+        authorizeUrl: parsed.CLAUDE_OAUTH_AUTHORIZE_URL,
+        tokenUrl: parsed.CLAUDE_OAUTH_TOKEN_URL,
+        clientId: parsed.CLAUDE_OAUTH_CLIENT_ID,
+        redirectUri: parsed.CLAUDE_OAUTH_REDIRECT_URI,
+        scopes: parsed.CLAUDE_OAUTH_SCOPES,
+        refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
+      },
+      'openai-oauth': {
+        authorizeUrl: parsed.OPENAI_OAUTH_AUTHORIZE_URL,
+        tokenUrl: parsed.OPENAI_OAUTH_TOKEN_URL,
+        clientId: parsed.OPENAI_OAUTH_CLIENT_ID,
+        redirectUri: parsed.OPENAI_OAUTH_REDIRECT_URI,
+        scopes: parsed.OPENAI_OAUTH_SCOPES,
+        refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
+      },
     },
     usage: {
       ledgerMaxEntries: parsed.LEDGER_MAX_ENTRIES,

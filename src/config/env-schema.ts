@@ -186,6 +186,13 @@ export const envSchema = z.object({
   CLAUDE_OAUTH_CLIENT_ID: z.string().trim().min(1).default('9d1c250a-e61b-44d9-88ed-5944d1962f5e'),
   CLAUDE_OAUTH_REDIRECT_URI: z.url().default('https://console.anthropic.com/oauth/code/callback'),
   CLAUDE_OAUTH_SCOPES: z.string().trim().min(1).default('org:create_api_key user:profile user:inference'),
+  /** ChatGPT sign-in (openai-oauth accounts): the Codex CLI's public client at auth.openai.com. */
+  OPENAI_OAUTH_AUTHORIZE_URL: z.url().default('https://auth.openai.com/oauth/authorize'),
+  OPENAI_OAUTH_TOKEN_URL: z.url().default('https://auth.openai.com/oauth/token'),
+  OPENAI_OAUTH_CLIENT_ID: z.string().trim().min(1).default('app_EMoamEEZ73f0CkXaXp7hrann'),
+  /** Registered for Codex's client; nothing listens there: the operator pastes the redirected URL back. */
+  OPENAI_OAUTH_REDIRECT_URI: z.url().default('http://localhost:1455/auth/callback'),
+  OPENAI_OAUTH_SCOPES: z.string().trim().min(1).default('openid profile email offline_access'),
   /** Access tokens are refreshed this long before they expire. */
   OAUTH_REFRESH_SKEW_MS: wholeNumber(0, 3_600_000).default(300_000),
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AccountRuntime } from '../../src/services/accounts/account-types.js';
-import { OAuthClient } from '../../src/services/accounts/oauth/oauth-client.js';
+import { OAuthClients } from '../../src/services/accounts/oauth/oauth-client.js';
+import { oauthSettingsOf } from '../../src/services/accounts/oauth/oauth-settings.js';
 import { OAuthTokenManager } from '../../src/services/accounts/oauth/token-manager.js';
 import type { Services } from '../../src/services/container.js';
 import { type FakeOAuth, startFakeOAuth } from '../support/fake-oauth.js';
@@ -12,8 +13,11 @@ describe('oauth token refresh across instances', () => {
   let second: Services;
   beforeEach(async () => {
     fake = await startFakeOAuth({ expiresIn: 3600 });
-    first = await createTestServices({ oauth: fake.settings() });
-    second = await createTestServices({ oauth: fake.settings(), keyPrefix: first.context.keys.prefix });
+    first = await createTestServices({ oauth: { 'claude-oauth': fake.settings() } });
+    second = await createTestServices({
+      oauth: { 'claude-oauth': fake.settings() },
+      keyPrefix: first.context.keys.prefix,
+    });
   });
   afterEach(async () => {
     await second.stop();
@@ -168,8 +172,8 @@ describe('oauth token refresh across instances', () => {
       second.context,
       second.bus,
       second.accounts,
-      new OAuthClient(fake.settings()),
-      { refreshSkewMs: 300_000, waitTimeoutMs: 50 },
+      new OAuthClients(oauthSettingsOf({ 'claude-oauth': fake.settings() })),
+      { waitTimeoutMs: 50 },
     );
     const stop = await tokens.start();
     try {

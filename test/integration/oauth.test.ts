@@ -12,7 +12,7 @@ describe('claude oauth authorization flow', () => {
   let services: Services;
   beforeEach(async () => {
     fake = await startFakeOAuth({ expiresIn: 3600 });
-    services = await createTestServices({ oauth: fake.settings() });
+    services = await createTestServices({ oauth: { 'claude-oauth': fake.settings() } });
   });
   afterEach(async () => {
     await services.stop();

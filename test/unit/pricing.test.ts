@@ -22,6 +22,30 @@ describe('pricing', () => {
     expect(findCatalogEntry('droid', 'claude-sonnet-4-5')).toBeUndefined();
   });
 
+  it('prices the OpenAI models Codex and the Responses API use from the same catalog', () => {
+    const resolved = Object.fromEntries(
+      ['gpt-5', 'gpt-5-codex', 'gpt-5.1-codex', 'gpt-5.1-codex-mini', 'gpt-4.1', 'o3', 'o4-mini'].map(
+        (model) => {
+          const entry = findCatalogEntry('openai', model);
+          return [model, entry && { modelId: entry.modelId, ...catalogUnitPrices(entry, 10_000) }];
+        },
+      ),
+    );
+    // Cached input bills at the cache-read price; OpenAI has no cache writes, so those fall back to input.
+    // Codex variants price as their base model, which is what OpenAI charges for them.
+    expect(resolved).toEqual({
+      'gpt-5': { modelId: 'gpt-5', ...perMillion(1.25, 10, 0.125) },
+      'gpt-5-codex': { modelId: 'gpt-5', ...perMillion(1.25, 10, 0.125) },
+      'gpt-5.1-codex': { modelId: 'gpt-5.1', ...perMillion(1.25, 10, 0.125) },
+      'gpt-5.1-codex-mini': { modelId: 'gpt-5.1-codex-mini', ...perMillion(0.25, 2, 0.025) },
+      'gpt-4.1': { modelId: 'gpt-4.1', ...perMillion(2, 8, 0.5) },
+      o3: { modelId: 'o3', ...perMillion(2, 8, 0.5) },
+      'o4-mini': { modelId: 'o4-mini', ...perMillion(1.1, 4.4, 0.275) },
+    });
+    // The same names under the Claude pool are not priced as OpenAI models.
+    expect(findCatalogEntry('claude', 'gpt-5')).toBeUndefined();
+  });
+
   it('computes integer micro-USD without floating-point drift', () => {
     const prices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6 };
     expect(costMicros({ input: 1, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, prices)).toBe(
@@ -47,3 +71,7 @@ describe('pricing', () => {
     );
   });
 });
+
+function perMillion(input: number, output: number, cacheRead: number) {
+  return { input, output, cacheRead, cacheWrite5m: input, cacheWrite1h: input };
+}

@@ -1,4 +1,8 @@
-// `accounts oauth-start|oauth-finish`: add a claude-oauth account by signing in; the tokens are never printed.
+// `accounts oauth-start|oauth-finish`: add an OAuth account (claude-oauth, openai-oauth) by signing in; the tokens
+// are never printed.
+
+import { OAUTH_ACCOUNT_TYPES } from '../../services/accounts/account-types.js';
+import { OAUTH_KINDS } from '../../services/accounts/oauth/oauth-kinds.js';
 import {
   ACCOUNT_SETTING_OPTIONS,
   parseAccountSettings,
@@ -6,26 +10,34 @@ import {
   secretOptions,
 } from '../account-options.js';
 import { describeAccount } from '../account-text.js';
-import { requiredText } from '../args.js';
+import { choice, requiredText } from '../args.js';
 import type { Command } from '../command.js';
 import { fields, formatTime } from '../output.js';
 
+const START_TOPIC = 'accounts oauth-start';
 const FINISH_TOPIC = 'accounts oauth-finish';
 
 export const OAUTH_COMMANDS: readonly Command[] = [
   {
     group: 'accounts',
     action: 'oauth-start',
-    summary: 'begin adding a claude-oauth account: prints the sign-in URL and the session to finish it with',
+    summary: 'begin adding an OAuth account: prints the sign-in URL and the session to finish it with',
     positionals: [],
-    options: {},
-    prepare() {
-      return async (services) => {
-        const started = await services.oauth.start();
+    options: {
+      type: {
+        type: 'string',
+        value: OAUTH_ACCOUNT_TYPES.join('|'),
+        description: 'which sign-in: claude-oauth (Claude, the default) or openai-oauth (ChatGPT, as Codex)',
+      },
+    },
+    prepare(args) {
+      const type = choice(args, 'type', OAUTH_ACCOUNT_TYPES, START_TOPIC);
+      return async (services, { actor }) => {
+        const started = await services.control.accounts.oauthStart(actor, type === undefined ? {} : { type });
         return {
           json: started,
           text: [
-            'Open this URL in a browser, sign in, and give the code it shows to "accounts oauth-finish":',
+            `Open this URL in a browser, sign in, and give "accounts oauth-finish" ${OAUTH_KINDS[started.type].pasteBack}:`,
             '',
             `  ${started.authorizationUrl}`,
             '',
@@ -43,7 +55,7 @@ export const OAUTH_COMMANDS: readonly Command[] = [
   {
     group: 'accounts',
     action: 'oauth-finish',
-    summary: 'create the claude-oauth account from the code shown after signing in (code#state as shown)',
+    summary: 'create the account oauth-start began, from what the sign-in gave back (code#state, or the URL)',
     positionals: [],
     options: {
       session: {
@@ -56,7 +68,8 @@ export const OAUTH_COMMANDS: readonly Command[] = [
         type: 'string',
         value: '<code>',
         required: true,
-        description: 'the code shown after signing in; "-" reads it from stdin',
+        description:
+          'the code shown after signing in, or the URL the browser ended on; "-" reads it from stdin',
       },
       name: { type: 'string', value: '<name>', required: true, description: 'a name for the account' },
       ...ACCOUNT_SETTING_OPTIONS,
@@ -66,9 +79,9 @@ export const OAUTH_COMMANDS: readonly Command[] = [
       const name = requiredText(args, 'name', FINISH_TOPIC);
       const settings = parseAccountSettings(args, FINISH_TOPIC);
       const secrets = secretOptions(args, { code: 'code', proxyPassword: 'proxy-password' }, FINISH_TOPIC);
-      return async (services) => {
+      return async (services, { actor }) => {
         const { code = '', proxyPassword } = await readSecrets(secrets);
-        const account = await services.oauth.exchange({
+        const account = await services.control.accounts.oauthExchange(actor, {
           sessionId,
           code,
           account: { ...settings, name, ...(proxyPassword === undefined ? {} : { proxyPassword }) },

@@ -14,8 +14,10 @@ import {
   type AccountSecrets,
   type AccountState,
   accountSecretsSchema,
+  CREDENTIAL_OF,
   type CreateAccountInput,
   createAccountInputSchema,
+  DEFAULT_AUTH_HEADER,
   defaultBaseUrl,
   missingSecrets,
   PLATFORM_OF,
@@ -64,8 +66,9 @@ export class AccountService {
 
   async create(input: CreateAccountInput): Promise<Account> {
     const fields = parseInput(createAccountInputSchema, input);
-    if (fields.type === 'bedrock' && !fields.region) {
-      throw new AppError('invalid_request', 'region: is required for bedrock accounts', {
+    // AWS credentials are signed for a region, which also picks the endpoint.
+    if (CREDENTIAL_OF[fields.type] === 'aws' && !fields.region) {
+      throw new AppError('invalid_request', `region: is required for ${fields.type} accounts`, {
         details: { field: 'region' },
       });
     }
@@ -83,7 +86,7 @@ export class AccountService {
       ...config,
       id,
       baseUrl,
-      authHeader: fields.authHeader ?? 'x-api-key',
+      authHeader: fields.authHeader ?? DEFAULT_AUTH_HEADER[fields.type],
       platform: PLATFORM_OF[fields.type],
       state: { kind: 'active' },
       sealedSecrets: this.secretBox.seal(JSON.stringify(credentials), id),

@@ -1,10 +1,18 @@
 // Zod schemas of upstream accounts: stored record (credentials sealed), inputs, and the public view.
 import { z } from 'zod';
+import { assertNever } from '../../lib/assert-never.js';
 import { modelPatternSchema } from '../api-keys/api-key-types.js';
 import type { Platform } from '../domain/platforms.js';
 
 /** Account kinds this build can relay to, with the pool each belongs to. */
-export const ACCOUNT_TYPES = ['claude-console', 'ccr', 'claude-oauth', 'bedrock'] as const;
+export const ACCOUNT_TYPES = [
+  'claude-console',
+  'ccr',
+  'claude-oauth',
+  'bedrock',
+  'openai-api',
+  'openai-oauth',
+] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 export const PLATFORM_OF: Record<AccountType, Platform> = {
@@ -12,9 +20,62 @@ export const PLATFORM_OF: Record<AccountType, Platform> = {
   ccr: 'claude',
   'claude-oauth': 'claude',
   bedrock: 'claude',
+  'openai-api': 'openai',
+  'openai-oauth': 'openai',
 };
 
-/** Where an account of each kind sends requests unless it names its own base URL. */
+/**
+ * How an account of each kind proves itself upstream: a static API key; an OAuth access token this relay
+ * refreshes (see `oauth/oauth-kinds.ts` for each OAuth kind's endpoints and grants); or AWS credentials, for
+ * which a Bedrock API key may stand in. Code that treats kinds differently by credential asks this table.
+ */
+export type CredentialKind = 'api-key' | 'oauth' | 'aws';
+
+export const CREDENTIAL_OF = {
+  'claude-console': 'api-key',
+  ccr: 'api-key',
+  'claude-oauth': 'oauth',
+  bedrock: 'aws',
+  'openai-api': 'api-key',
+  'openai-oauth': 'oauth',
+} as const satisfies Record<AccountType, CredentialKind>;
+
+/** The kinds whose credential is an OAuth token pair, obtained by signing in. */
+export type OAuthAccountType = {
+  [Type in AccountType]: (typeof CREDENTIAL_OF)[Type] extends 'oauth' ? Type : never;
+}[AccountType];
+
+export function isOAuthType(type: AccountType): type is OAuthAccountType {
+  return CREDENTIAL_OF[type] === 'oauth';
+}
+
+export const OAUTH_ACCOUNT_TYPES: readonly OAuthAccountType[] = ACCOUNT_TYPES.filter(isOAuthType);
+
+/** An account type that must be one of the OAuth kinds, for inputs that start or finish a sign-in. */
+export const oauthAccountTypeSchema = z.enum(ACCOUNT_TYPES).transform((type, context): OAuthAccountType => {
+  if (isOAuthType(type)) return type;
+  context.addIssue({
+    code: 'custom',
+    message: `must be an account type that signs in: ${OAUTH_ACCOUNT_TYPES.join(' or ')}`,
+  });
+  return z.NEVER;
+});
+
+/** How a kind presents its credential unless the account says otherwise (see `authHeader`). */
+export const DEFAULT_AUTH_HEADER: Record<AccountType, 'x-api-key' | 'bearer'> = {
+  'claude-console': 'x-api-key',
+  ccr: 'x-api-key',
+  // OAuth access tokens always travel as bearer tokens; the record says so.
+  'claude-oauth': 'bearer',
+  bedrock: 'x-api-key',
+  'openai-api': 'bearer',
+  'openai-oauth': 'bearer',
+};
+
+/**
+ * Where an account of each kind sends requests unless it names its own base URL. OpenAI bases end where the
+ * relay appends `/responses` (or another endpoint path).
+ */
 export function defaultBaseUrl(type: AccountType, region: string | undefined): string | undefined {
   switch (type) {
     case 'claude-console':
@@ -22,8 +83,15 @@ export function defaultBaseUrl(type: AccountType, region: string | undefined): s
       return 'https://api.anthropic.com';
     case 'bedrock':
       return region ? `https://bedrock-runtime.${region}.amazonaws.com` : undefined;
-    default:
+    case 'openai-api':
+      return 'https://api.openai.com/v1';
+    case 'openai-oauth':
+      // The ChatGPT backend Codex talks to when signed in with a subscription.
+      return 'https://chatgpt.com/backend-api/codex';
+    case 'ccr':
       return undefined;
+    default:
+      return assertNever(type);
   }
 }
 
@@ -52,6 +120,11 @@ export const accountSecretsSchema = z.object({
   refreshToken: secret.optional(),
   /** When the OAuth access token expires, ms since the epoch. */
   expiresAt: z.number().int().optional(),
+  /**
+   * openai-oauth: the ChatGPT account (workspace) the tokens act for, from the id_token's
+   * `https://api.openai.com/auth` claim; the relay sends it upstream as the `chatgpt-account-id` header.
+   */
+  chatgptAccountId: z.string().trim().min(1).max(200).optional(),
   awsAccessKeyId: z.string().trim().min(16).max(128).optional(),
   awsSecretAccessKey: secret.optional(),
   awsSessionToken: secret.optional(),
@@ -64,17 +137,22 @@ export function missingSecrets(type: AccountType, secrets: AccountSecrets): stri
   switch (type) {
     case 'claude-console':
     case 'ccr':
+    case 'openai-api':
       return secrets.apiKey ? [] : ['credentials.apiKey'];
     case 'claude-oauth':
-      return (['accessToken', 'refreshToken', 'expiresAt'] as const)
-        .filter((field) => secrets[field] === undefined)
-        .map((field) => `credentials.${field}`);
+      return absent(secrets, ['accessToken', 'refreshToken', 'expiresAt']);
+    case 'openai-oauth':
+      return absent(secrets, ['accessToken', 'refreshToken', 'expiresAt', 'chatgptAccountId']);
     case 'bedrock':
       if (secrets.apiKey) return [];
-      return (['awsAccessKeyId', 'awsSecretAccessKey'] as const)
-        .filter((field) => secrets[field] === undefined)
-        .map((field) => `credentials.${field}`);
+      return absent(secrets, ['awsAccessKeyId', 'awsSecretAccessKey']);
+    default:
+      return assertNever(type);
   }
+}
+
+function absent(secrets: AccountSecrets, fields: ReadonlyArray<keyof AccountSecrets>): string[] {
+  return fields.filter((field) => secrets[field] === undefined).map((field) => `credentials.${field}`);
 }
 
 export const accountStateSchema = z.discriminatedUnion('kind', [

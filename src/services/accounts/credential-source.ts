@@ -1,6 +1,7 @@
 // The secret the relay presents upstream for an account, at the moment of the call: OAuth access tokens
 // change under a running process (refresh), API keys do not.
-import type { AccountRuntime } from './account-types.js';
+import { assertNever } from '../../lib/assert-never.js';
+import { type AccountRuntime, CREDENTIAL_OF } from './account-types.js';
 
 export interface CredentialSource {
   /** A plain value for static credentials, so the common case costs no promise. */
@@ -22,11 +23,20 @@ export class AccountCredentials implements CredentialSource {
   constructor(private readonly oauth: AccessTokenSource) {}
 
   forAccount(runtime: AccountRuntime): string | Promise<string> {
-    if (runtime.account.type === 'claude-oauth') return this.oauth.accessToken(runtime);
-    return runtime.secrets.apiKey ?? '';
+    const kind = CREDENTIAL_OF[runtime.account.type];
+    switch (kind) {
+      case 'oauth':
+        return this.oauth.accessToken(runtime);
+      // AWS accounts sign with their key pair elsewhere; a Bedrock API key is their bearer token.
+      case 'api-key':
+      case 'aws':
+        return runtime.secrets.apiKey ?? '';
+      default:
+        return assertNever(kind);
+    }
   }
 
   refused(runtime: AccountRuntime): boolean {
-    return runtime.account.type === 'claude-oauth' && this.oauth.tokenRejected(runtime);
+    return CREDENTIAL_OF[runtime.account.type] === 'oauth' && this.oauth.tokenRejected(runtime);
   }
 }

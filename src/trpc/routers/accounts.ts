@@ -1,4 +1,5 @@
-// Upstream accounts: CRUD, live state and history, connection tests, resets and the Claude OAuth flow.
+// Upstream accounts: CRUD, live state and history, connection tests, resets and the OAuth sign-in flow (Claude,
+// ChatGPT).
 // Readers see accounts, managers change them; the rules and the audit live in AccountAdmin.
 import { z } from 'zod';
 import { createAccountInputSchema, updateAccountInputSchema } from '../../services/accounts/account-types.js';

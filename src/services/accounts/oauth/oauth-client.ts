@@ -1,9 +1,13 @@
-// HTTP calls to Claude's OAuth token endpoint (code exchange, refresh), their failures mapped to AppErrors.
+// HTTP calls to an OAuth kind's token endpoint (code exchange, refresh), their failures mapped to AppErrors.
 // Token values never appear in an error or a log line: only the endpoint's error code and description do.
 import { type Dispatcher, request } from 'undici';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
-import { type TokenGrant, tokenResponseSchema, toTokenGrant } from './token-grant.js';
+import type { OAuthAccountType } from '../account-types.js';
+import type { CodeRedemption, OAuthKind, TokenRequest } from './oauth-kind.js';
+import { OAUTH_KINDS } from './oauth-kinds.js';
+import type { OAuthSettings, OAuthSettingsByKind } from './oauth-settings.js';
+import type { TokenGrant } from './token-grant.js';
 
 /** A token answer is a few hundred bytes; anything far larger is not one and is not read whole. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -11,18 +15,25 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_DESCRIPTION_LENGTH = 200;
 
 export interface OAuthClientOptions {
-  tokenUrl: string;
-  clientId: string;
-  redirectUri: string;
   /** Whole call, connect to last byte. */
   timeoutMs?: number;
   dispatcher?: Dispatcher;
 }
 
-/** RFC 6749 errors (`{error, error_description}`) and Anthropic API errors (`{error: {type, message}}`). */
+/**
+ * RFC 6749 errors (`{error, error_description}`), Anthropic API errors (`{error: {type, message}}`) and OpenAI
+ * errors (`{error: {code, message}}`).
+ */
 const errorBodySchema = z.object({
   error: z
-    .union([z.string(), z.object({ type: z.string().optional(), message: z.string().optional() })])
+    .union([
+      z.string(),
+      z.object({
+        code: z.string().nullish(),
+        type: z.string().nullish(),
+        message: z.string().nullish(),
+      }),
+    ])
     .optional(),
   error_description: z.string().optional(),
 });
@@ -32,20 +43,17 @@ type Purpose = 'exchange' | 'refresh';
 export class OAuthClient {
   private readonly timeoutMs: number;
 
-  constructor(private readonly options: OAuthClientOptions) {
+  constructor(
+    private readonly kind: OAuthKind,
+    private readonly settings: OAuthSettings,
+    private readonly options: OAuthClientOptions = {},
+  ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Redeems an authorization code. `state` is sent too: Claude's endpoint checks it against the code. */
-  exchangeCode(input: { code: string; verifier: string; state: string }): Promise<TokenGrant> {
-    return this.post('exchange', {
-      grant_type: 'authorization_code',
-      code: input.code,
-      redirect_uri: this.options.redirectUri,
-      client_id: this.options.clientId,
-      code_verifier: input.verifier,
-      state: input.state,
-    });
+  /** Redeems an authorization code, shaped as the kind's endpoint takes it. */
+  exchangeCode(input: CodeRedemption): Promise<TokenGrant> {
+    return this.post('exchange', this.kind.exchangeRequest(input, this.settings));
   }
 
   /**
@@ -53,26 +61,29 @@ export class OAuthClient {
    * `dispatcher` routes the call like the account's own traffic (its proxy), where it has one.
    */
   refresh(refreshToken: string, dispatcher?: Dispatcher): Promise<TokenGrant> {
-    return this.post(
-      'refresh',
-      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId },
-      dispatcher,
-    );
+    return this.post('refresh', this.kind.refreshRequest(refreshToken, this.settings), dispatcher);
   }
 
   private async post(
     purpose: Purpose,
-    body: Record<string, string>,
+    tokenRequest: TokenRequest,
     dispatcher: Dispatcher | undefined = this.options.dispatcher,
   ): Promise<TokenGrant> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     let status: number;
     let text: string | undefined;
     try {
-      const response = await request(this.options.tokenUrl, {
+      const response = await request(this.settings.tokenUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
+        headers: {
+          'content-type':
+            tokenRequest.encoding === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body:
+          tokenRequest.encoding === 'json'
+            ? JSON.stringify(tokenRequest.body)
+            : new URLSearchParams(tokenRequest.body).toString(),
         signal,
         dispatcher,
       });
@@ -90,8 +101,74 @@ export class OAuthClient {
       }
       throw new AppError('upstream_error', 'Could not reach the OAuth token endpoint', { cause: error });
     }
-    if (status >= 200 && status < 300) return parseGrant(text);
-    throw errorFor(purpose, status, text);
+    if (status >= 200 && status < 300) return this.kind.readGrant(parseJson(text));
+    throw this.errorFor(purpose, status, text);
+  }
+
+  private errorFor(purpose: Purpose, status: number, text: string | undefined): AppError {
+    const parsed = errorBodySchema.safeParse(parseJson(text));
+    const body = parsed.success ? parsed.data : {};
+    const oauthError =
+      (typeof body.error === 'string' ? body.error : (body.error?.code ?? body.error?.type)) ?? undefined;
+    const rawDescription =
+      body.error_description ??
+      (typeof body.error === 'object' ? body.error.message : undefined) ??
+      undefined;
+    const description = rawDescription?.slice(0, MAX_DESCRIPTION_LENGTH);
+    const details = { upstreamStatus: status, ...(oauthError ? { oauthError } : {}) };
+    const said =
+      [oauthError, description].filter((part) => part !== undefined).join(': ') || `HTTP ${status}`;
+
+    if (purpose === 'exchange' && oauthError === 'invalid_grant') {
+      return new AppError(
+        'invalid_request',
+        'The authorization code was rejected (invalid_grant): it is wrong, expired, already used, or was ' +
+          'issued for another authorization attempt. Start a new authorization.',
+        { details: { ...details, field: 'code' } },
+      );
+    }
+    if (purpose === 'refresh' && this.kind.refreshRefused({ status, oauthError })) {
+      return new AppError(
+        'upstream_auth_failed',
+        `The refresh token was rejected (${oauthError ?? `HTTP ${status}`}): the account must be authorised again`,
+        { details, retryable: true },
+      );
+    }
+    if (status === 429 || status >= 500) {
+      return new AppError('upstream_error', `The OAuth token endpoint failed (${status}; ${said})`, {
+        details,
+        retryable: true,
+      });
+    }
+    // Other refusals (invalid_client, invalid_request…) mean this relay's OAuth settings are wrong: retrying
+    // the same request cannot help.
+    return new AppError(
+      'upstream_error',
+      `The OAuth token endpoint refused the ${purpose} (${status}; ${said})`,
+      {
+        details,
+        retryable: false,
+      },
+    );
+  }
+}
+
+/** One token client per OAuth kind, over that kind's settings; created on first use. */
+export class OAuthClients {
+  private readonly clients = new Map<OAuthAccountType, OAuthClient>();
+
+  constructor(
+    readonly settings: OAuthSettingsByKind,
+    private readonly options: OAuthClientOptions = {},
+  ) {}
+
+  for(type: OAuthAccountType): OAuthClient {
+    let client = this.clients.get(type);
+    if (!client) {
+      client = new OAuthClient(OAUTH_KINDS[type], this.settings[type], this.options);
+      this.clients.set(type, client);
+    }
+    return client;
   }
 }
 
@@ -114,58 +191,4 @@ function parseJson(text: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-function parseGrant(text: string | undefined): TokenGrant {
-  const parsed = tokenResponseSchema.safeParse(parseJson(text));
-  if (!parsed.success) {
-    // The issue paths name fields, never values: safe to pass on.
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(body)');
-    throw new AppError('upstream_error', 'The OAuth token endpoint answered with an unexpected body', {
-      details: { fields },
-    });
-  }
-  return toTokenGrant(parsed.data);
-}
-
-function errorFor(purpose: Purpose, status: number, text: string | undefined): AppError {
-  const parsed = errorBodySchema.safeParse(parseJson(text));
-  const body = parsed.success ? parsed.data : {};
-  const oauthError = typeof body.error === 'string' ? body.error : body.error?.type;
-  const rawDescription =
-    body.error_description ?? (typeof body.error === 'object' ? body.error.message : undefined);
-  const description = rawDescription?.slice(0, MAX_DESCRIPTION_LENGTH);
-  const details = { upstreamStatus: status, ...(oauthError ? { oauthError } : {}) };
-  const said = [oauthError, description].filter((part) => part !== undefined).join(': ') || `HTTP ${status}`;
-
-  if (oauthError === 'invalid_grant') {
-    return purpose === 'exchange'
-      ? new AppError(
-          'invalid_request',
-          'The authorization code was rejected (invalid_grant): it is wrong, expired, already used, or was ' +
-            'issued for another authorization attempt. Start a new authorization.',
-          { details: { ...details, field: 'code' } },
-        )
-      : new AppError(
-          'upstream_auth_failed',
-          'The refresh token was rejected (invalid_grant): the account must be authorised again',
-          { details, retryable: true },
-        );
-  }
-  if (status === 429 || status >= 500) {
-    return new AppError('upstream_error', `The OAuth token endpoint failed (${status}; ${said})`, {
-      details,
-      retryable: true,
-    });
-  }
-  // Other refusals (invalid_client, invalid_request…) mean this relay's OAuth settings are wrong: retrying
-  // the same request cannot help.
-  return new AppError(
-    'upstream_error',
-    `The OAuth token endpoint refused the ${purpose} (${status}; ${said})`,
-    {
-      details,
-      retryable: false,
-    },
-  );
 }

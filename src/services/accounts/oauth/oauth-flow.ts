@@ -1,30 +1,47 @@
-// Claude's OAuth authorization-code flow with PKCE: start an authorization, then trade the code the user pastes
-// for tokens that are sealed into a new claude-oauth account, or into an existing one being re-authorised.
+// The OAuth authorization-code flow with PKCE, for every OAuth account kind: start an authorization, then trade
+// the code the user pastes back for tokens that are sealed into a new account of that kind, or into an existing
+// one being re-authorised. What differs between kinds comes from OAUTH_KINDS and the kind's settings.
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
 import type { RedisContext } from '../../redis/record-store.js';
 import { parseInput } from '../../validation.js';
 import type { AccountService } from '../account-service.js';
-import { type Account, type CreateAccountInput, createAccountInputSchema } from '../account-types.js';
-import type { OAuthClient } from './oauth-client.js';
+import {
+  type Account,
+  type CreateAccountInput,
+  createAccountInputSchema,
+  isOAuthType,
+  missingSecrets,
+  OAUTH_ACCOUNT_TYPES,
+  type OAuthAccountType,
+  oauthAccountTypeSchema,
+} from '../account-types.js';
+import type { OAuthClients } from './oauth-client.js';
+import { OAUTH_KINDS } from './oauth-kinds.js';
 import { type OAuthSession, OAuthSessions, SESSION_TTL_MS, sessionIdSchema } from './oauth-session.js';
-import type { OAuthSettings } from './oauth-settings.js';
 import { createPkce } from './pkce.js';
 import { grantSecrets, type TokenGrant } from './token-grant.js';
 
 export interface OAuthStart {
   sessionId: string;
-  /** Where the user signs in; Anthropic's callback page then shows the code to paste (`code#state`). */
+  /** The kind of account the exchange creates (or re-authorises). */
+  type: OAuthAccountType;
+  /**
+   * Where the user signs in. Claude's callback page then shows the code to paste (`code#state`); ChatGPT's
+   * redirects the browser to the Codex CLI's localhost callback, whose full URL (or its code) is pasted back.
+   */
   authorizationUrl: string;
   /** Ms since the epoch; the session is gone after this. */
   expiresAt: number;
 }
 
 export interface OAuthStartInput {
+  /** Which kind to sign in to: claude-oauth (the default) or openai-oauth. */
+  type?: OAuthAccountType;
   /** Name of the account the exchange creates. */
   name?: string;
-  /** Re-authorise this existing claude-oauth account instead of creating one. */
+  /** Re-authorise this existing OAuth account (of its own kind) instead of creating one. */
   accountId?: string;
 }
 
@@ -36,7 +53,7 @@ export type OAuthAccountFields = Omit<CreateAccountInput, 'type' | 'credentials'
 
 export interface OAuthExchangeInput {
   sessionId: string;
-  /** As pasted: `code#state`, the bare code, or the whole callback URL. */
+  /** As pasted: `code#state`, the bare code, the whole callback URL, or its query (`code=…&state=…`). */
   code: string;
   account?: OAuthAccountFields;
 }
@@ -51,6 +68,7 @@ const pastedCodeSchema = z.string().trim().min(1).max(4096);
 
 export const oauthStartInputSchema = z
   .object({
+    type: oauthAccountTypeSchema.optional(),
     name: z.string().trim().min(1).max(100).optional(),
     accountId: z.string().min(1).max(100).optional(),
   })
@@ -73,43 +91,50 @@ export const oauthReauthorizeInputSchema = z.object({
   code: pastedCodeSchema,
 });
 
-export class ClaudeOAuthFlow {
+export class OAuthFlow {
   private readonly sessions: OAuthSessions;
 
   constructor(
     context: RedisContext,
     private readonly accounts: AccountService,
-    private readonly client: OAuthClient,
-    private readonly settings: OAuthSettings,
+    private readonly clients: OAuthClients,
     private readonly now: () => number = Date.now,
   ) {
     this.sessions = new OAuthSessions(context);
   }
 
   async start(input?: OAuthStartInput): Promise<OAuthStart> {
-    const { name, accountId } = parseInput(oauthStartInputSchema, input);
-    if (accountId !== undefined) await this.requireOAuthAccount(accountId);
+    const { type: asked, name, accountId } = parseInput(oauthStartInputSchema, input);
+    // A re-authorisation signs in to the account's own kind.
+    const type = accountId === undefined ? (asked ?? 'claude-oauth') : await this.kindOf(accountId, asked);
+    const settings = this.clients.settings[type];
     const pkce = createPkce();
     const expiresAt = this.now() + SESSION_TTL_MS;
-    const session: OAuthSession = { verifier: pkce.verifier, state: pkce.state, expiresAt, name, accountId };
+    const session: OAuthSession = {
+      type,
+      verifier: pkce.verifier,
+      state: pkce.state,
+      expiresAt,
+      name,
+      accountId,
+    };
     const sessionId = await this.sessions.create(session, SESSION_TTL_MS);
-    const url = new URL(this.settings.authorizeUrl);
+    const url = new URL(settings.authorizeUrl);
     const query: Record<string, string> = {
-      // Asks Anthropic's callback page to show the code for pasting rather than redirect to a local server.
-      code: 'true',
-      client_id: this.settings.clientId,
+      ...OAUTH_KINDS[type].authorizeParams,
+      client_id: settings.clientId,
       response_type: 'code',
-      redirect_uri: this.settings.redirectUri,
-      scope: this.settings.scopes,
+      redirect_uri: settings.redirectUri,
+      scope: settings.scopes,
       code_challenge: pkce.challenge,
       code_challenge_method: 'S256',
       state: pkce.state,
     };
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-    return { sessionId, authorizationUrl: url.toString(), expiresAt };
+    return { sessionId, type, authorizationUrl: url.toString(), expiresAt };
   }
 
-  /** Creates a claude-oauth account from the pasted code. The session is used up, whatever the outcome. */
+  /** Creates an account of the session's kind from the pasted code. The session is used up, whatever the outcome. */
   async exchange(input: OAuthExchangeInput): Promise<Account> {
     // Validated before the session is taken, so a typo in the settings does not cost the user a sign-in.
     const { sessionId, code, account } = parseInput(oauthExchangeInputSchema, {
@@ -127,16 +152,17 @@ export class ClaudeOAuthFlow {
     }
     const requestedAt = this.now();
     const grant = await this.redeem(session, code);
+    const secrets = signedInSecrets(session.type, grant, requestedAt);
     return this.accounts.create({
       ...fields,
-      type: 'claude-oauth',
-      name: name ?? session.name ?? grant.accountEmail ?? grant.organizationName ?? 'Claude OAuth account',
-      // The relay sends OAuth tokens as bearer whatever this says; saying so keeps the record truthful.
-      authHeader: fields.authHeader ?? 'bearer',
-      credentials: {
-        ...grantSecrets(grant, requestedAt),
-        ...(proxyPassword === undefined ? {} : { proxyPassword }),
-      },
+      type: session.type,
+      name:
+        name ??
+        session.name ??
+        grant.accountEmail ??
+        grant.organizationName ??
+        OAUTH_KINDS[session.type].defaultAccountName,
+      credentials: { ...secrets, ...(proxyPassword === undefined ? {} : { proxyPassword }) },
     });
   }
 
@@ -155,10 +181,8 @@ export class ClaudeOAuthFlow {
     }
     const requestedAt = this.now();
     const grant = await this.redeem(session, code);
-    await this.accounts.replaceSecrets(accountId, (current) => ({
-      ...current,
-      ...grantSecrets(grant, requestedAt),
-    }));
+    const secrets = signedInSecrets(session.type, grant, requestedAt);
+    await this.accounts.replaceSecrets(accountId, (current) => ({ ...current, ...secrets }));
     return this.accounts.require(accountId);
   }
 
@@ -180,38 +204,59 @@ export class ClaudeOAuthFlow {
         },
       );
     }
-    return this.client.exchangeCode({ code, verifier: session.verifier, state: session.state });
+    return this.clients
+      .for(session.type)
+      .exchangeCode({ code, verifier: session.verifier, state: session.state });
   }
 
-  private async requireOAuthAccount(accountId: string): Promise<void> {
+  /** The OAuth kind of an account being re-authorised; `asked`, when given, must be that kind. */
+  private async kindOf(accountId: string, asked: OAuthAccountType | undefined): Promise<OAuthAccountType> {
     const account = await this.accounts.require(accountId);
-    if (account.type !== 'claude-oauth') {
+    const { type } = account;
+    if (!isOAuthType(type) || (asked !== undefined && asked !== type)) {
       throw new AppError(
         'invalid_request',
-        `Account ${accountId} is a ${account.type} account, not claude-oauth`,
+        `Account ${accountId} is a ${type} account, not ${asked ?? OAUTH_ACCOUNT_TYPES.join(' or ')}`,
         {
           details: { field: 'accountId' },
         },
       );
     }
+    return type;
   }
 }
 
+/** The secrets a sign-in grants, refused when the answer lacks one the kind cannot work without. */
+function signedInSecrets(
+  type: OAuthAccountType,
+  grant: TokenGrant,
+  requestedAt: number,
+): ReturnType<typeof grantSecrets> {
+  const secrets = grantSecrets(grant, requestedAt);
+  const missing = missingSecrets(type, secrets);
+  if (missing.length > 0) {
+    throw new AppError(
+      'upstream_error',
+      `The ${OAUTH_KINDS[type].label} sign-in answer lacks ${missing.join(', ')}; the account cannot be used`,
+      { details: { missing }, retryable: false },
+    );
+  }
+  return secrets;
+}
+
 /**
- * Anthropic's callback page shows `code#state`; users also paste the bare code or the whole callback URL. The
- * state, when present, must be checked against the session's.
+ * What users paste back: Anthropic's callback page shows `code#state`; a redirect to a callback nobody serves
+ * (ChatGPT's, to localhost:1455) leaves the whole URL in the address bar; some paste only its query
+ * (`code=…&state=…`) or the bare code. The state, when present, must be checked against the session's.
  */
 export function splitPastedCode(pasted: string): { code: string; state: string | undefined } {
   const text = pasted.trim();
   if (/^https?:\/\//i.test(text)) {
     const url = URL.canParse(text) ? new URL(text) : undefined;
-    const code = url?.searchParams.get('code');
-    if (!code) {
-      throw new AppError('invalid_request', 'code: the pasted URL carries no code', {
-        details: { field: 'code' },
-      });
-    }
-    return { code, state: url?.searchParams.get('state') ?? undefined };
+    return fromQuery(url?.searchParams ?? new URLSearchParams(), 'the pasted URL');
+  }
+  if (/^\??(code|state|error)=/.test(text)) {
+    return fromQuery(new URLSearchParams(text.replace(/^\?/, '')), 'the pasted query');
   }
   const hash = text.indexOf('#');
   if (hash === -1) return { code: text, state: undefined };
@@ -223,6 +268,24 @@ export function splitPastedCode(pasted: string): { code: string; state: string |
     });
   }
   return { code, state };
+}
+
+function fromQuery(query: URLSearchParams, what: string): { code: string; state: string | undefined } {
+  const error = query.get('error');
+  if (error) {
+    // The sign-in itself failed (denied, or no entitlement): the callback says so instead of carrying a code.
+    const description = query.get('error_description')?.slice(0, 200);
+    throw new AppError(
+      'invalid_request',
+      `code: the sign-in failed (${error}${description ? `: ${description}` : ''}); start a new authorization`,
+      { details: { field: 'code', oauthError: error } },
+    );
+  }
+  const code = query.get('code');
+  if (!code) {
+    throw new AppError('invalid_request', `code: ${what} carries no code`, { details: { field: 'code' } });
+  }
+  return { code, state: query.get('state') ?? undefined };
 }
 
 function sameText(a: string, b: string): boolean {

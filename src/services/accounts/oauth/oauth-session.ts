@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
 import type { RedisContext } from '../../redis/record-store.js';
+import { oauthAccountTypeSchema } from '../account-types.js';
 
 /** Long enough to sign in and paste a code; short enough that a leaked session id soon means nothing. */
 export const SESSION_TTL_MS = 10 * 60_000;
@@ -12,6 +13,8 @@ export const sessionIdSchema = z
   .regex(/^oauth_[A-Za-z0-9_-]{22}$/, 'is not an authorization session id');
 
 const sessionSchema = z.object({
+  /** The kind being signed in to; sessions written before kinds existed were Claude's. */
+  type: oauthAccountTypeSchema.default('claude-oauth'),
   verifier: z.string(),
   state: z.string(),
   expiresAt: z.number().int(),
@@ -20,7 +23,7 @@ const sessionSchema = z.object({
   /** Set when the session re-authorises an existing account rather than creating one. */
   accountId: z.string().optional(),
 });
-export type OAuthSession = z.infer<typeof sessionSchema>;
+export type OAuthSession = z.output<typeof sessionSchema>;
 
 export class OAuthSessions {
   constructor(private readonly context: RedisContext) {}

@@ -1,4 +1,5 @@
-// Where Claude's OAuth endpoints are and which client this relay presents to them; defaults match the env schema.
+// Where each OAuth kind's endpoints are and which client this relay presents to them; defaults match the env schema.
+import type { OAuthAccountType } from '../account-types.js';
 
 export interface OAuthSettings {
   authorizeUrl: string;
@@ -11,15 +12,36 @@ export interface OAuthSettings {
   refreshSkewMs: number;
 }
 
+/** One set of settings per OAuth account kind. */
+export type OAuthSettingsByKind = Record<OAuthAccountType, OAuthSettings>;
+
 /**
- * The same values as the `CLAUDE_OAUTH_*` defaults in `src/config/env-schema.ts`, repeated because services
- * must not import the config layer (which imports services); a test keeps the two equal.
+ * The same values as the `CLAUDE_OAUTH_*`, `OPENAI_OAUTH_*` and `OAUTH_REFRESH_SKEW_MS` defaults in
+ * `src/config/env-schema.ts`, repeated because services must not import the config layer; a test keeps the two
+ * equal.
  */
-export const DEFAULT_OAUTH_SETTINGS: OAuthSettings = {
-  authorizeUrl: 'https://claude.ai/oauth/authorize',
-  tokenUrl: 'https://console.anthropic.com/v1/oauth/token',
-  clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
-  redirectUri: 'https://console.anthropic.com/oauth/code/callback',
-  scopes: 'org:create_api_key user:profile user:inference',
-  refreshSkewMs: 300_000,
+export const DEFAULT_OAUTH_SETTINGS: OAuthSettingsByKind = {
+  'claude-oauth': {
+    authorizeUrl: 'https://claude.ai/oauth/authorize',
+    tokenUrl: 'https://console.anthropic.com/v1/oauth/token',
+    clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+    redirectUri: 'https://console.anthropic.com/oauth/code/callback',
+    scopes: 'org:create_api_key user:profile user:inference',
+    refreshSkewMs: 300_000,
+  },
+  // The Codex CLI's public client at auth.openai.com (openai/codex codex-rs/login/src/server.rs: issuer,
+  // authorize and token paths, the localhost:1455 callback; auth/manager.rs: CLIENT_ID).
+  'openai-oauth': {
+    authorizeUrl: 'https://auth.openai.com/oauth/authorize',
+    tokenUrl: 'https://auth.openai.com/oauth/token',
+    clientId: 'app_EMoamEEZ73f0CkXaXp7hrann',
+    redirectUri: 'http://localhost:1455/auth/callback',
+    scopes: 'openid profile email offline_access',
+    refreshSkewMs: 300_000,
+  },
 };
+
+/** The settings of every kind: the given ones over the defaults. */
+export function oauthSettingsOf(given: Partial<OAuthSettingsByKind> | undefined): OAuthSettingsByKind {
+  return { ...DEFAULT_OAUTH_SETTINGS, ...given };
+}

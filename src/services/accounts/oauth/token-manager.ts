@@ -1,16 +1,22 @@
-// Access tokens of claude-oauth accounts, refreshed ahead of expiry by one instance at a time: the holder of a
-// Redis lock calls the token endpoint and announces the outcome; the other instances wait for that announcement.
+// Access tokens of OAuth accounts (every OAuth kind), refreshed ahead of expiry by one instance at a time: the
+// holder of a Redis lock calls the kind's token endpoint and announces the outcome; the other instances wait for
+// that announcement.
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
 import { assertNever } from '../../../lib/assert-never.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { RedisContext } from '../../redis/record-store.js';
 import type { AccountService } from '../account-service.js';
-import type { AccountRuntime, AccountSecrets } from '../account-types.js';
+import {
+  type AccountRuntime,
+  type AccountSecrets,
+  isOAuthType,
+  type OAuthAccountType,
+} from '../account-types.js';
 import type { AccessTokenSource } from '../credential-source.js';
-import type { OAuthClient } from './oauth-client.js';
+import type { UpstreamDispatchers } from '../upstream-dispatchers.js';
+import type { OAuthClients } from './oauth-client.js';
 import { grantSecrets } from './token-grant.js';
 
 /** A token refused this soon after a refresh means the account, not the token, is refused. */
@@ -32,9 +38,8 @@ interface Waiter {
   settle(outcome: WaitOutcome): void;
 }
 
+/** Tokens expiring sooner than their kind's `refreshSkewMs` (OAuthSettings) are refreshed before use. */
 export interface TokenManagerSettings {
-  /** Tokens expiring sooner than this are refreshed before use. */
-  refreshSkewMs: number;
   /** Longer than one token call (15 s), so a live holder keeps the lock; bounds a crashed holder's hold. */
   lockTtlMs?: number;
   /** How long to wait for an announcement before checking Redis again: the holder may have crashed. */
@@ -46,7 +51,6 @@ export interface TokenManagerSettings {
 export class OAuthTokenManager implements AccessTokenSource {
   /** One refresh (or wait) per account in this process; concurrent callers share it. */
   private readonly inFlight = new Map<string, Promise<string>>();
-  private route: ((runtime: AccountRuntime) => Dispatcher | undefined) | undefined;
   /** Access tokens the upstream refused: never used again, whatever their expiry says. */
   private readonly rejected = new Set<string>();
   /** When this instance last obtained a new token per account. */
@@ -60,22 +64,18 @@ export class OAuthTokenManager implements AccessTokenSource {
     private readonly context: RedisContext,
     private readonly bus: EventBus,
     private readonly accounts: AccountService,
-    private readonly client: OAuthClient,
-    private readonly settings: TokenManagerSettings,
+    private readonly clients: OAuthClients,
+    settings: TokenManagerSettings = {},
+    /**
+     * How an account's refresh call travels: through the account's proxy, like its relayed requests (an account
+     * behind a proxy must not show the token endpoint another address). Without it, calls go direct.
+     */
+    private readonly dispatchers?: UpstreamDispatchers,
     private readonly now: () => number = Date.now,
   ) {
     this.lockTtlMs = settings.lockTtlMs ?? 30_000;
     this.waitTimeoutMs = settings.waitTimeoutMs ?? 5_000;
     this.maxAttempts = settings.maxAttempts ?? Math.ceil(this.lockTtlMs / this.waitTimeoutMs) + 2;
-  }
-
-  /**
-   * How an account's refresh call travels: through the account's proxy, like its relayed requests (an account
-   * behind a proxy must not show the token endpoint another address). Set by the composition root, which
-   * owns the transports.
-   */
-  routeThrough(route: (runtime: AccountRuntime) => Dispatcher | undefined): void {
-    this.route = route;
   }
 
   /** Subscribes once for every account; waiters are matched to announcements in memory. */
@@ -91,7 +91,8 @@ export class OAuthTokenManager implements AccessTokenSource {
 
   /** The hot path answers from the runtime in memory; only a token near expiry costs Redis calls. */
   accessToken(runtime: AccountRuntime): Promise<string> {
-    const token = this.fresh(runtime.secrets);
+    if (!isOAuthType(runtime.account.type)) return Promise.reject(notOAuth(runtime));
+    const token = this.fresh(runtime);
     if (token !== undefined) return Promise.resolve(token);
     const accountId = runtime.account.id;
     const running = this.inFlight.get(accountId);
@@ -132,7 +133,7 @@ export class OAuthTokenManager implements AccessTokenSource {
     let announced = false;
     for (let attempt = 0; attempt < this.maxAttempts; attempt += 1) {
       const current = await this.load(accountId);
-      const token = announced ? this.unexpired(current.secrets) : this.fresh(current.secrets);
+      const token = announced ? this.unexpired(current.secrets) : this.fresh(current);
       if (token !== undefined) return token;
 
       // Listening before trying the lock: the holder may announce at any moment after our attempt fails.
@@ -183,7 +184,7 @@ export class OAuthTokenManager implements AccessTokenSource {
     try {
       // The previous holder may have finished between our read and our lock: its write is in Redis now.
       const latest = await this.load(accountId);
-      const token = this.fresh(latest.secrets);
+      const token = this.fresh(latest);
       if (token !== undefined) {
         outcome = 'refreshed';
         return token;
@@ -191,11 +192,15 @@ export class OAuthTokenManager implements AccessTokenSource {
       const refreshToken = latest.secrets.refreshToken;
       if (refreshToken === undefined) throw refreshRejected(accountId);
       const requestedAt = this.now();
-      const grant = await this.client.refresh(refreshToken, this.route?.(latest)).catch((error: unknown) => {
-        throw error instanceof AppError && error.code === 'upstream_auth_failed'
-          ? refreshRejected(accountId, error)
-          : error;
-      });
+      const dispatcher = this.dispatchers?.dispatcherFor(latest.account.proxy, latest.secrets.proxyPassword);
+      const grant = await this.clients
+        .for(oauthTypeOf(latest))
+        .refresh(refreshToken, dispatcher)
+        .catch((error: unknown) => {
+          throw error instanceof AppError && error.code === 'upstream_auth_failed'
+            ? refreshRejected(accountId, error)
+            : error;
+        });
       // Rotation has already invalidated the old refresh token: the new one must be stored before anything else.
       await this.accounts.replaceSecrets(accountId, (current) => ({
         ...current,
@@ -218,11 +223,12 @@ export class OAuthTokenManager implements AccessTokenSource {
     }
   }
 
-  private fresh(secrets: AccountSecrets): string | undefined {
-    const { accessToken, expiresAt } = secrets;
+  private fresh(runtime: AccountRuntime): string | undefined {
+    const { accessToken, expiresAt } = runtime.secrets;
     if (accessToken === undefined || expiresAt === undefined || this.rejected.has(accessToken))
       return undefined;
-    return expiresAt - this.settings.refreshSkewMs > this.now() ? accessToken : undefined;
+    const { refreshSkewMs } = this.clients.settings[oauthTypeOf(runtime)];
+    return expiresAt - refreshSkewMs > this.now() ? accessToken : undefined;
   }
 
   private unexpired(secrets: AccountSecrets): string | undefined {
@@ -269,6 +275,20 @@ export class OAuthTokenManager implements AccessTokenSource {
   private wake(accountId: string, outcome: WaitOutcome): void {
     for (const waiter of [...(this.waiters.get(accountId) ?? [])]) waiter.settle(outcome);
   }
+}
+
+/** The OAuth kind of an account whose access token is asked for; any other kind has no token to give. */
+function oauthTypeOf(runtime: AccountRuntime): OAuthAccountType {
+  const { type } = runtime.account;
+  if (isOAuthType(type)) return type;
+  throw notOAuth(runtime);
+}
+
+function notOAuth(runtime: AccountRuntime): AppError {
+  const { id, type } = runtime.account;
+  return new AppError('invalid_request', `Account ${id} is a ${type} account: it has no OAuth access token`, {
+    details: { accountId: id },
+  });
 }
 
 function refreshRejected(accountId: string, cause?: AppError): AppError {

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import {
+  ACCOUNT_TYPES,
+  CREDENTIAL_OF,
+  defaultBaseUrl,
+  missingSecrets,
+  OAUTH_ACCOUNT_TYPES,
+  PLATFORM_OF,
+} from '../../src/services/accounts/account-types.js';
+import { jwtClaims } from '../../src/services/accounts/oauth/jwt-claims.js';
+import { OAUTH_KINDS } from '../../src/services/accounts/oauth/oauth-kinds.js';
+import { DEFAULT_OAUTH_SETTINGS } from '../../src/services/accounts/oauth/oauth-settings.js';
+import { fakeJwt } from '../support/fake-openai-oauth.js';
+
+describe('account kinds', () => {
+  it('puts both OpenAI kinds in the openai pool with their own bases and credentials', () => {
+    expect(PLATFORM_OF['openai-api']).toBe('openai');
+    expect(PLATFORM_OF['openai-oauth']).toBe('openai');
+    expect(defaultBaseUrl('openai-api', undefined)).toBe('https://api.openai.com/v1');
+    expect(defaultBaseUrl('openai-oauth', undefined)).toBe('https://chatgpt.com/backend-api/codex');
+    expect(missingSecrets('openai-api', {})).toEqual(['credentials.apiKey']);
+    expect(missingSecrets('openai-oauth', { accessToken: 'a', refreshToken: 'r', expiresAt: 1 })).toEqual([
+      'credentials.chatgptAccountId',
+    ]);
+    expect(ACCOUNT_TYPES.filter((type) => CREDENTIAL_OF[type] === 'oauth')).toEqual(OAUTH_ACCOUNT_TYPES);
+    expect(OAUTH_ACCOUNT_TYPES).toEqual(['claude-oauth', 'openai-oauth']);
+  });
+});
+
+describe('OAuth settings', () => {
+  it('defaults to the values of the environment schema, for every kind', () => {
+    expect(loadConfig({}).oauth).toEqual(DEFAULT_OAUTH_SETTINGS);
+    expect(Object.keys(DEFAULT_OAUTH_SETTINGS).sort()).toEqual([...OAUTH_ACCOUNT_TYPES].sort());
+  });
+
+  it('signs in to ChatGPT as the Codex CLI does unless OPENAI_OAUTH_* says otherwise', () => {
+    expect(DEFAULT_OAUTH_SETTINGS['openai-oauth']).toEqual({
+      authorizeUrl: 'https://auth.openai.com/oauth/authorize',
+      tokenUrl: 'https://auth.openai.com/oauth/token',
+      clientId: 'app_EMoamEEZ73f0CkXaXp7hrann',
+      redirectUri: 'http://localhost:1455/auth/callback',
+      scopes: 'openid profile email offline_access',
+      refreshSkewMs: 300_000,
+    });
+    const config = loadConfig({
+      OPENAI_OAUTH_AUTHORIZE_URL: 'https://auth.example.test/authorize',
+      OPENAI_OAUTH_TOKEN_URL: 'https://auth.example.test/token',
+      OPENAI_OAUTH_CLIENT_ID: 'app_other',
+      OPENAI_OAUTH_REDIRECT_URI: 'http://localhost:1457/auth/callback',
+      OPENAI_OAUTH_SCOPES: 'openid offline_access',
+      OAUTH_REFRESH_SKEW_MS: '60000',
+    });
+    expect(config.oauth['openai-oauth']).toEqual({
+      authorizeUrl: 'https://auth.example.test/authorize',
+      tokenUrl: 'https://auth.example.test/token',
+      clientId: 'app_other',
+      redirectUri: 'http://localhost:1457/auth/callback',
+      scopes: 'openid offline_access',
+      refreshSkewMs: 60_000,
+    });
+    expect(config.oauth['claude-oauth']).toEqual({
+      ...DEFAULT_OAUTH_SETTINGS['claude-oauth'],
+      refreshSkewMs: 60_000,
+    });
+  });
+});
+
+describe('the ChatGPT (openai-oauth) kind', () => {
+  const kind = OAUTH_KINDS['openai-oauth'];
+  const settings = DEFAULT_OAUTH_SETTINGS['openai-oauth'];
+
+  it('redeems codes form-encoded without the state, and refreshes with a JSON body', () => {
+    expect(kind.exchangeRequest({ code: 'c', verifier: 'v', state: 's' }, settings)).toEqual({
+      encoding: 'form',
+      body: {
+        grant_type: 'authorization_code',
+        code: 'c',
+        redirect_uri: 'http://localhost:1455/auth/callback',
+        client_id: 'app_EMoamEEZ73f0CkXaXp7hrann',
+        code_verifier: 'v',
+      },
+    });
+    expect(kind.refreshRequest('rt', settings)).toEqual({
+      encoding: 'json',
+      body: { client_id: 'app_EMoamEEZ73f0CkXaXp7hrann', grant_type: 'refresh_token', refresh_token: 'rt' },
+    });
+  });
+
+  it('reads the ChatGPT account id and email from the id_token, and the expiry from expires_in or exp', () => {
+    const idToken = fakeJwt({
+      'https://api.openai.com/auth': { chatgpt_account_id: 'acct-9', chatgpt_plan_type: 'plus' },
+      'https://api.openai.com/profile': { email: 'p@example.test' },
+    });
+    const accessToken = fakeJwt({ exp: 2_000_000_000 });
+    const withLifetime = kind.readGrant({
+      access_token: accessToken,
+      refresh_token: 'rt',
+      id_token: idToken,
+      expires_in: 600,
+    });
+    expect(withLifetime).toMatchObject({
+      accessToken,
+      refreshToken: 'rt',
+      expiry: { afterSeconds: 600 },
+      accountEmail: 'p@example.test',
+      identity: { chatgptAccountId: 'acct-9' },
+    });
+    expect(kind.readGrant({ access_token: accessToken }).expiry).toEqual({ atMs: 2_000_000_000_000 });
+    expect(kind.readGrant({ access_token: accessToken }).identity).toEqual({});
+    expect(() => kind.readGrant({ access_token: 'opaque' })).toThrow(/no lifetime/);
+    expect(() => kind.readGrant({ refresh_token: 'rt' })).toThrow(/unexpected body/);
+  });
+
+  it('treats a 401 or a refresh_token_* code as a dead refresh token, and other failures as passing', () => {
+    expect(kind.refreshRefused({ status: 401, oauthError: undefined })).toBe(true);
+    expect(kind.refreshRefused({ status: 400, oauthError: 'refresh_token_expired' })).toBe(true);
+    expect(kind.refreshRefused({ status: 400, oauthError: 'REFRESH_TOKEN_REUSED' })).toBe(true);
+    expect(kind.refreshRefused({ status: 400, oauthError: 'invalid_grant' })).toBe(true);
+    expect(kind.refreshRefused({ status: 500, oauthError: 'server_error' })).toBe(false);
+    expect(kind.refreshRefused({ status: 400, oauthError: 'invalid_request' })).toBe(false);
+    // Claude's endpoint answers 401 invalid_client for a wrong client id: the relay's settings, not the token.
+    expect(OAUTH_KINDS['claude-oauth'].refreshRefused({ status: 401, oauthError: 'invalid_client' })).toBe(
+      false,
+    );
+  });
+});
+
+describe('JWT claims', () => {
+  it('decodes a compact JWT payload and refuses anything else', () => {
+    expect(jwtClaims(fakeJwt({ sub: 'x', n: 1 }))).toEqual({ sub: 'x', n: 1 });
+    expect(jwtClaims('not-a-jwt')).toBeUndefined();
+    expect(jwtClaims('a..c')).toBeUndefined();
+    expect(jwtClaims(`a.${Buffer.from('[1]').toString('base64url')}.c`)).toBeUndefined();
+    expect(jwtClaims(`a.${Buffer.from('{oops').toString('base64url')}.c`)).toBeUndefined();
+  });
+});

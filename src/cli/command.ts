@@ -1,6 +1,7 @@
 // The shape of one CLI command: its option table, input validation (before any connection) and its run step.
 import type { Config } from '../config/config.js';
 import type { Logger } from '../lib/logger.js';
+import type { Principal } from '../services/auth/auth-service.js';
 import type { Services } from '../services/container.js';
 import type { OptionTable, ParsedArgs } from './args.js';
 
@@ -14,10 +15,15 @@ export interface CommandOutput {
   exitCode?: number;
 }
 
-/** What a run step has besides the services: the config they were opened with, and the CLI's logger. */
+/** What a run step has besides the services: their config, the CLI's logger, and who acts. */
 export interface RunContext {
   config: Config;
   logger: Logger;
+  /**
+   * Who the command acts as (`cliPrincipal`): reads and changes go through `services.control` as this actor, so
+   * the CLI obeys the control plane's rules and its changes are audited under its name.
+   */
+  actor: Principal;
 }
 
 /** Runs against live services; returned by `prepare` once the input is known to be well-formed. */

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig, readEnvironment } from '../config/config.js';
 import { isAppError } from '../errors/app-error.js';
 import { checkShape, flag, parseCommandArgs, UsageError } from './args.js';
+import { cliPrincipal } from './cli-principal.js';
 import { topicOf } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { helpFor, usageLine } from './help.js';
@@ -55,7 +56,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const logger = createCliLogger(config);
   const services = await openServices(config, logger);
   try {
-    const output = await runner(services, { config, logger });
+    const output = await runner(services, { config, logger, actor: cliPrincipal() });
     for (const note of output.notes ?? []) complain(note);
     say(flag(args, 'json') ? formatJson(output.json) : output.text);
     return output.exitCode ?? 0;

@@ -2,6 +2,17 @@
 // tests and resets. Rules (readers read, managers change, members see nothing) live in AccountAdmin.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
+import {
+  AccountProxyInputRef,
+  AccountProxyRef,
+  type AccountSettingsArgs,
+  accountSettingsOf,
+  FamilyRateLimitRef,
+  familyLimitsOf,
+  ModelMappingInputRef,
+  ModelMappingRef,
+  modelMappingOf,
+} from '../schema/types/accounts.js';
 import type { LiveState, StateChange } from '../services/accounts/account-health.js';
 import {
   ACCOUNT_TYPES,
@@ -9,6 +20,8 @@ import {
   type AccountSecrets,
   type AccountType,
   type CreateAccountInput,
+  OAUTH_ACCOUNT_TYPES,
+  type OAuthAccountType,
   type UpdateAccountInput,
 } from '../services/accounts/account-types.js';
 import type { ConnectionTestResult } from '../services/accounts/connection-tests.js';
@@ -21,6 +34,13 @@ const AccountTypeEnum = builder.enumType('AccountType', {
   values: Object.fromEntries(
     ACCOUNT_TYPES.map((type) => [type.replaceAll('-', '_'), { value: type }]),
   ) as Record<string, { value: AccountType }>,
+});
+
+/** The account types that are added by signing in (claude_oauth, openai_oauth). */
+const OAuthAccountTypeEnum = builder.enumType('OAuthAccountType', {
+  values: Object.fromEntries(
+    OAUTH_ACCOUNT_TYPES.map((type) => [type.replaceAll('-', '_'), { value: type }]),
+  ) as Record<string, { value: OAuthAccountType }>,
 });
 
 const LiveStateRef = builder.objectRef<LiveState>('AccountLiveState').implement({
@@ -36,9 +56,9 @@ const LiveStateRef = builder.objectRef<LiveState>('AccountLiveState').implement(
     }),
     reason: t.exposeString('reason', { nullable: true }),
     familyLimits: t.field({
-      type: 'JSON',
-      description: 'Model families rate-limited on their own: family → when it is free again (ms).',
-      resolve: (state) => state.families,
+      type: [FamilyRateLimitRef],
+      description: 'Model families rate-limited on their own, each with when it is free again.',
+      resolve: (state) => familyLimitsOf(state),
     }),
     lowHeadroom: t.exposeBoolean('lowHeadroom'),
   }),
@@ -83,17 +103,15 @@ const AccountRef = builder.objectRef<Account>('Account').implement({
     baseUrl: t.exposeString('baseUrl'),
     authHeader: t.exposeString('authHeader'),
     region: t.exposeString('region', { nullable: true }),
-    proxy: t.field({
-      type: 'JSON',
-      nullable: true,
-      description: 'protocol, host, port and username; the password is a secret.',
-      resolve: (account) => account.proxy ?? null,
-    }),
+    proxy: t.field({ type: AccountProxyRef, nullable: true, resolve: (account) => account.proxy ?? null }),
     priority: t.exposeInt('priority'),
     weight: t.exposeInt('weight'),
     maxConcurrency: t.exposeInt('maxConcurrency'),
     schedulable: t.exposeBoolean('schedulable'),
-    modelMapping: t.field({ type: 'JSON', resolve: (account) => account.modelMapping }),
+    modelMapping: t.field({
+      type: [ModelMappingRef],
+      resolve: (account) => modelMappingOf(account.modelMapping),
+    }),
     supportedModels: t.exposeStringList('supportedModels'),
     enabled: t.boolean({ resolve: (account) => account.state.kind === 'active' }),
     disabledReason: t.string({
@@ -129,8 +147,11 @@ const AccountConnection = connectionOf('Account', AccountRef);
 const OAuthStartRef = builder.objectRef<OAuthStart>('AccountOAuthStart').implement({
   fields: (t) => ({
     sessionId: t.exposeString('sessionId'),
+    type: t.field({ type: OAuthAccountTypeEnum, resolve: (start) => start.type }),
     authorizationUrl: t.exposeString('authorizationUrl', {
-      description: 'Open it, sign in, and paste the code shown back into exchangeAccountOAuth.',
+      description:
+        'Open it and sign in, then pass exchangeAccountOAuth what the sign-in gave back: the code Claude shows ' +
+        '(code#state), or the URL a ChatGPT sign-in ends on (http://localhost:1455/auth/callback?code=…).',
     }),
     expiresAt: t.field({ type: 'DateTime', resolve: (start) => new Date(start.expiresAt) }),
   }),
@@ -143,6 +164,7 @@ const CredentialsInputRef = builder.inputType('AccountCredentialsInput', {
     accessToken: t.string(),
     refreshToken: t.string(),
     expiresAt: t.field({ type: 'DateTime' }),
+    chatgptAccountId: t.string({ description: 'openai-oauth: the ChatGPT account the tokens act for.' }),
     awsAccessKeyId: t.string(),
     awsSecretAccessKey: t.string(),
     awsSessionToken: t.string(),
@@ -158,12 +180,18 @@ const settingFields = (t: PothosInputFields) => ({
   baseUrl: t.string(),
   authHeader: t.string({ description: 'x-api-key or bearer.' }),
   region: t.string(),
-  proxy: t.field({ type: 'JSON', description: '{ protocol, host, port, username? }, or null for none.' }),
+  proxy: t.field({
+    type: AccountProxyInputRef,
+    description: 'The proxy to reach the upstream through; null for none.',
+  }),
   priority: t.int(),
   weight: t.int(),
   maxConcurrency: t.int(),
   schedulable: t.boolean(),
-  modelMapping: t.field({ type: 'JSON' }),
+  modelMapping: t.field({
+    type: [ModelMappingInputRef],
+    description: 'Client model names and what each is sent upstream as; replaces the whole mapping.',
+  }),
   supportedModels: t.stringList(),
 });
 
@@ -183,6 +211,12 @@ const UpdateAccountInputRef = builder.inputType('UpdateAccountInput', {
 const OAuthAccountInputRef = builder.inputType('OAuthAccountInput', {
   fields: (t) => ({ ...settingFields(t), proxyPassword: t.string() }),
 });
+
+/** The OAuth exchange's account settings as the flow takes them. */
+function oauthAccountFieldsOf(input: AccountSettingsArgs & Record<string, unknown>): OAuthAccountFields {
+  const { proxy, modelMapping, ...settings } = present(input);
+  return { ...settings, ...accountSettingsOf(input) } as OAuthAccountFields;
+}
 
 /** The secrets as the service takes them: times in ms. */
 function secretsOf(input: { expiresAt?: Date | null } & Record<string, unknown>): AccountSecrets {
@@ -217,9 +251,10 @@ builder.mutationField('createAccount', (t) =>
     type: AccountRef,
     args: { input: t.arg({ type: CreateAccountInputRef, required: true }) },
     resolve: (_root, args, context) => {
-      const { credentials, ...settings } = present(args.input);
+      const { credentials, proxy, modelMapping, ...settings } = present(args.input);
       return context.services.control.accounts.create(requireUser(context), {
         ...settings,
+        ...accountSettingsOf(args.input),
         credentials: secretsOf(credentials),
       } as CreateAccountInput);
     },
@@ -231,8 +266,12 @@ builder.mutationField('updateAccount', (t) =>
     type: AccountRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInputRef, required: true }) },
     resolve: (_root, args, context) => {
-      const { credentials, ...settings } = present(args.input);
-      const patch = { ...settings, ...(credentials ? { credentials: secretsOf(credentials) } : {}) };
+      const { credentials, proxy, modelMapping, ...settings } = present(args.input);
+      const patch = {
+        ...settings,
+        ...accountSettingsOf(args.input),
+        ...(credentials ? { credentials: secretsOf(credentials) } : {}),
+      };
       return context.services.control.accounts.update(
         requireUser(context),
         idArg(args.id),
@@ -297,10 +336,13 @@ builder.mutationField('testAccount', (t) =>
 builder.mutationField('startAccountOAuth', (t) =>
   t.field({
     type: OAuthStartRef,
-    description: 'Begins a Claude sign-in (PKCE). Pass accountId to re-authorise an existing account.',
-    args: { name: t.arg.string(), accountId: t.arg.id() },
+    description:
+      'Begins a sign-in (PKCE): Claude (claude_oauth, the default) or ChatGPT as Codex (openai_oauth). Pass ' +
+      'accountId to re-authorise an existing account; it signs in to its own kind.',
+    args: { type: t.arg({ type: OAuthAccountTypeEnum }), name: t.arg.string(), accountId: t.arg.id() },
     resolve: (_root, args, context) =>
       context.services.control.accounts.oauthStart(requireUser(context), {
+        ...(args.type == null ? {} : { type: args.type }),
         ...(args.name == null ? {} : { name: args.name }),
         ...(args.accountId == null ? {} : { accountId: idArg(args.accountId, 'accountId') }),
       }),
@@ -310,7 +352,9 @@ builder.mutationField('startAccountOAuth', (t) =>
 builder.mutationField('exchangeAccountOAuth', (t) =>
   t.field({
     type: AccountRef,
-    description: 'Finishes a sign-in: `code` as pasted (`code#state`). Creates a claude-oauth account.',
+    description:
+      'Finishes a sign-in: `code` as pasted (`code#state`, the bare code, or the callback URL). Creates an ' +
+      'account of the kind the sign-in was started for.',
     args: {
       sessionId: t.arg.string({ required: true }),
       code: t.arg.string({ required: true }),
@@ -320,7 +364,7 @@ builder.mutationField('exchangeAccountOAuth', (t) =>
       context.services.control.accounts.oauthExchange(requireUser(context), {
         sessionId: args.sessionId,
         code: args.code,
-        ...(args.account ? { account: present(args.account) as OAuthAccountFields } : {}),
+        ...(args.account ? { account: oauthAccountFieldsOf(args.account) } : {}),
       }),
   }),
 );

@@ -2,6 +2,15 @@
 // ApiKeyAdmin, so tRPC applies the same ones.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
+import {
+  ApiKeyBindingsInputRef,
+  ApiKeyBindingsRef,
+  ApiKeyExpiryInputRef,
+  ApiKeyExpiryRef,
+  ApiKeyLimitsInputRef,
+  ApiKeyLimitsRef,
+  keySettingsOf,
+} from '../schema/types/api-keys.js';
 import type { IssuedApiKey } from '../services/api-keys/api-key-service.js';
 import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../services/api-keys/api-key-types.js';
 import { idArg, present } from './input.js';
@@ -23,9 +32,9 @@ export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
     clients: t.exposeStringList('clients'),
     tags: t.exposeStringList('tags'),
     bindingFallback: t.exposeString('bindingFallback'),
-    expiry: t.field({ type: 'JSON', resolve: (key) => key.expiry }),
-    limits: t.field({ type: 'JSON', resolve: (key) => key.limits }),
-    bindings: t.field({ type: 'JSON', resolve: (key) => key.bindings }),
+    expiry: t.expose('expiry', { type: ApiKeyExpiryRef }),
+    limits: t.expose('limits', { type: ApiKeyLimitsRef }),
+    bindings: t.expose('bindings', { type: ApiKeyBindingsRef }),
     createdAt: t.field({ type: 'DateTime', resolve: (key) => new Date(key.createdAt) }),
     updatedAt: t.field({ type: 'DateTime', resolve: (key) => new Date(key.updatedAt) }),
   }),
@@ -52,9 +61,9 @@ const keyFields = (t: PothosInputFields) => ({
   clients: t.stringList(),
   tags: t.stringList(),
   bindingFallback: t.string(),
-  expiry: t.field({ type: 'JSON' }),
-  limits: t.field({ type: 'JSON' }),
-  bindings: t.field({ type: 'JSON' }),
+  expiry: t.field({ type: ApiKeyExpiryInputRef }),
+  limits: t.field({ type: ApiKeyLimitsInputRef }),
+  bindings: t.field({ type: ApiKeyBindingsInputRef }),
 });
 type PothosInputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
@@ -91,8 +100,13 @@ builder.mutationField('createApiKey', (t) =>
   t.field({
     type: IssuedApiKeyRef,
     args: { input: t.arg({ type: CreateApiKeyInputRef, required: true }) },
-    resolve: (_root, args, context) =>
-      context.services.control.apiKeys.create(requireUser(context), present(args.input) as CreateApiKeyInput),
+    resolve: (_root, args, context) => {
+      const { limits, expiry, bindings, ...fields } = present(args.input);
+      return context.services.control.apiKeys.create(requireUser(context), {
+        ...fields,
+        ...keySettingsOf(args.input),
+      } as CreateApiKeyInput);
+    },
   }),
 );
 
@@ -100,12 +114,13 @@ builder.mutationField('updateApiKey', (t) =>
   t.field({
     type: ApiKeyRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateApiKeyInputRef, required: true }) },
-    resolve: (_root, args, context) =>
-      context.services.control.apiKeys.update(
-        requireUser(context),
-        idArg(args.id),
-        present(args.input) as UpdateApiKeyInput,
-      ),
+    resolve: (_root, args, context) => {
+      const { limits, expiry, bindings, ...fields } = present(args.input);
+      return context.services.control.apiKeys.update(requireUser(context), idArg(args.id), {
+        ...fields,
+        ...keySettingsOf(args.input),
+      } as UpdateApiKeyInput);
+    },
   }),
 );
 

@@ -14,9 +14,28 @@ const AuditEntryRef = builder.objectRef<AuditEntry>('AuditEntry').implement({
     actor: t.exposeString('actor', { description: 'A user id, or "system".' }),
     action: t.exposeString('action'),
     target: t.exposeString('target'),
-    before: t.field({ type: 'JSON', nullable: true, resolve: (entry) => entry.before ?? null }),
-    after: t.field({ type: 'JSON', nullable: true, resolve: (entry) => entry.after ?? null }),
-    detail: t.field({ type: 'JSON', nullable: true, resolve: (entry) => entry.detail ?? null }),
+    // JSON on purpose: a snapshot of whatever the action changed (a key, an account, a user, a live state, a
+    // connection test, a price), recorded as it was then; no one type describes every entry, old ones included.
+    before: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'The target before the change, secret-free, as recorded then; its shape depends on `action`.',
+      resolve: (entry) => entry.before ?? null,
+    }),
+    after: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'The target after the change, secret-free, as recorded then; its shape depends on `action`.',
+      resolve: (entry) => entry.after ?? null,
+    }),
+    detail: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What else the action recorded (e.g. which secrets changed, never their values).',
+      resolve: (entry) => entry.detail ?? null,
+    }),
   }),
 });
 

@@ -49,9 +49,9 @@ builder.scalarType('DateTime', {
   },
 });
 
+// Only the audit log's snapshots are free-form; everything an admin edits has a type of its own.
 builder.scalarType('JSON', {
-  description:
-    'A JSON value; its shape is checked by the field that takes it (errors name the offending field).',
+  description: "A free-form JSON value: the audit log's snapshots, whose shape depends on the action.",
   serialize: (value) => value,
   parseValue: (value) => value,
 });

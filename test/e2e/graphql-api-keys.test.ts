@@ -57,7 +57,7 @@ describe('API keys over GraphQL', () => {
   });
 
   const CREATE = `mutation ($input: CreateApiKeyInput!) {
-    createApiKey(input: $input) { plaintext key { id name ownerId hint limits } }
+    createApiKey(input: $input) { plaintext key { id name ownerId hint limits { concurrency } } }
   }`;
   const GET = 'query ($id: ID!) { apiKey(id: $id) { id name } }';
   const LIST = `query ($first: Int, $after: String) {

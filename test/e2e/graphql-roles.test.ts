@@ -131,7 +131,7 @@ describe('GraphQL roles', () => {
     },
     {
       field: 'apiKeyLimits',
-      document: 'query ($id: ID!) { apiKeyLimits(id: $id) }',
+      document: 'query ($id: ID!) { apiKeyLimits(id: $id) { keyId } }',
       variables: async () => ({ id: bobKeyId }),
       allowed: READERS,
       memberCode: 'NOT_FOUND',

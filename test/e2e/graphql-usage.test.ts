@@ -148,7 +148,7 @@ describe('usage over GraphQL', () => {
     expect(ledger.nodes.map((entry) => entry.keyId)).toEqual([aliceKey.id, aliceKey.id]);
     const others = await graphql(relay, alice, LEDGER, { filter: { keyId: bobKey.id } });
     expect(errorOf(others)?.extensions?.code).toBe('NOT_FOUND');
-    const limits = await graphql(relay, alice, 'query ($id: ID!) { apiKeyLimits(id: $id) }', {
+    const limits = await graphql(relay, alice, 'query ($id: ID!) { apiKeyLimits(id: $id) { keyId } }', {
       id: bobKey.id,
     });
     expect(errorOf(limits)?.extensions?.code).toBe('NOT_FOUND');
@@ -193,7 +193,7 @@ describe('usage over GraphQL', () => {
 
   it('lets a key holder read their own key with the relay key alone', async () => {
     const VIEW = `query ($from: DateTime!, $to: DateTime!) {
-      myApiKey { key { id name } limits usage(granularity: hour, from: $from, to: $to) { totals { requests } } }
+      myApiKey { key { id name } limits { keyId } usage(granularity: hour, from: $from, to: $to) { totals { requests } } }
     }`;
     const view = dataOf<{ key: { id: string }; limits: { keyId: string }; usage: { totals: Totals } }>(
       await graphql(relay, { apiKey: aliceKey.plaintext }, VIEW, { from, to }),
@@ -293,9 +293,10 @@ describe('usage over GraphQL', () => {
     expect(errorOf(await graphql(relay, admin, `{ ${aliases} }`))?.extensions?.code).toBe('TOO_MANY_ALIASES');
 
     const accountFields =
-      'id name description type platform baseUrl authHeader region proxy priority weight maxConcurrency ' +
-      'schedulable modelMapping supportedModels enabled disabledReason createdAt updatedAt ' +
-      'live { kind until reason familyLimits lowHeadroom } history { accountId at from to until reason family } ' +
+      'id name description type platform baseUrl authHeader region proxy { protocol host port username } ' +
+      'priority weight maxConcurrency schedulable modelMapping { from to } supportedModels enabled disabledReason ' +
+      'createdAt updatedAt live { kind until reason familyLimits { family until } lowHeadroom } ' +
+      'history { accountId at from to until reason family } ' +
       'connectionTests { accountId at ok status latencyMs model message }';
     const costly = Array.from(
       { length: 18 },

@@ -11,16 +11,74 @@ export type AccountCredentialsInput = {
   awsAccessKeyId?: string | null | undefined;
   awsSecretAccessKey?: string | null | undefined;
   awsSessionToken?: string | null | undefined;
+  /** openai-oauth: the ChatGPT account the tokens act for. */
+  chatgptAccountId?: string | null | undefined;
   expiresAt?: string | null | undefined;
   proxyPassword?: string | null | undefined;
   refreshToken?: string | null | undefined;
+};
+
+/** The password, if the proxy needs one, goes with the secrets (credentials.proxyPassword). */
+export type AccountProxyInput = {
+  host: string;
+  port: number;
+  protocol: ProxyProtocol;
+  username?: string | null | undefined;
 };
 
 export type AccountType =
   | 'bedrock'
   | 'ccr'
   | 'claude_console'
-  | 'claude_oauth';
+  | 'claude_oauth'
+  | 'openai_api'
+  | 'openai_oauth';
+
+/** An account or a group, not both. */
+export type ApiKeyBindingInput = {
+  accountId?: string | null | undefined;
+  groupId?: string | null | undefined;
+};
+
+/** Replaces the key's bindings as a whole; a platform left out is served by its whole pool. */
+export type ApiKeyBindingsInput = {
+  azure?: ApiKeyBindingInput | null | undefined;
+  claude?: ApiKeyBindingInput | null | undefined;
+  droid?: ApiKeyBindingInput | null | undefined;
+  gemini?: ApiKeyBindingInput | null | undefined;
+  openai?: ApiKeyBindingInput | null | undefined;
+};
+
+/** kind fixed takes expiresAt; kind after_first_use takes durationSeconds; never takes neither. */
+export type ApiKeyExpiryInput = {
+  durationSeconds?: number | null | undefined;
+  expiresAt?: string | null | undefined;
+  kind: ApiKeyExpiryKind;
+};
+
+export type ApiKeyExpiryKind =
+  /** Expires `durationSeconds` after the first request it serves. */
+  | 'after_first_use'
+  /** Expires at `expiresAt`. */
+  | 'fixed'
+  | 'never';
+
+/** Replaces the key's limits as a whole; a limit left out does not apply. Micro-USD: 1 USD = 1,000,000. */
+export type ApiKeyLimitsInput = {
+  concurrency?: number | null | undefined;
+  dailyCostMicros?: number | null | undefined;
+  monthlyCostMicros?: number | null | undefined;
+  queue?: ConcurrencyQueueInput | null | undefined;
+  totalCostMicros?: number | null | undefined;
+  weeklyCostMicros?: number | null | undefined;
+  weeklyCostMicrosByFamily?: FamilyCostLimitsInput | null | undefined;
+  window?: RateWindowInput | null | undefined;
+};
+
+export type ConcurrencyQueueInput = {
+  maxWaitMs: number;
+  maxWaiters: number;
+};
 
 export type CreateAccountInput = {
   /** x-api-key or bearer. */
@@ -29,11 +87,12 @@ export type CreateAccountInput = {
   credentials: AccountCredentialsInput;
   description?: string | null | undefined;
   maxConcurrency?: number | null | undefined;
-  modelMapping?: unknown;
+  /** Client model names and what each is sent upstream as; replaces the whole mapping. */
+  modelMapping?: Array<ModelMappingInput> | null | undefined;
   name: string;
   priority?: number | null | undefined;
-  /** { protocol, host, port, username? }, or null for none. */
-  proxy?: unknown;
+  /** The proxy to reach the upstream through; null for none. */
+  proxy?: AccountProxyInput | null | undefined;
   region?: string | null | undefined;
   schedulable?: boolean | null | undefined;
   supportedModels?: Array<string> | null | undefined;
@@ -43,18 +102,25 @@ export type CreateAccountInput = {
 
 export type CreateApiKeyInput = {
   bindingFallback?: string | null | undefined;
-  bindings?: unknown;
+  bindings?: ApiKeyBindingsInput | null | undefined;
   clients?: Array<string> | null | undefined;
   description?: string | null | undefined;
   enabled?: boolean | null | undefined;
-  expiry?: unknown;
-  limits?: unknown;
+  expiry?: ApiKeyExpiryInput | null | undefined;
+  limits?: ApiKeyLimitsInput | null | undefined;
   modelAllow?: Array<string> | null | undefined;
   modelDeny?: Array<string> | null | undefined;
   name: string;
   ownerId?: string | null | undefined;
   platforms?: Array<string> | null | undefined;
   tags?: Array<string> | null | undefined;
+};
+
+/** Weekly spend limit per model family. Micro-USD: 1 USD = 1,000,000. */
+export type FamilyCostLimitsInput = {
+  haiku?: number | null | undefined;
+  opus?: number | null | undefined;
+  sonnet?: number | null | undefined;
 };
 
 export type Granularity =
@@ -79,10 +145,37 @@ export type LedgerOutcome =
   | 'ok'
   | 'upstream_error';
 
+/** Requests for model `from` go upstream as model `to`. */
+export type ModelMappingInput = {
+  from: string;
+  to: string;
+};
+
+/** How the proxy is spoken to: an HTTP(S) CONNECT proxy, or SOCKS5. */
+export type ProxyProtocol =
+  | 'http'
+  | 'https'
+  | 'socks5';
+
 export type RankDimension =
   | 'account'
   | 'key'
   | 'model';
+
+export type RateWindowInput = {
+  /** Micro-USD: 1 USD = 1,000,000. */
+  costMicros?: number | null | undefined;
+  /** Default sliding. */
+  mode?: RateWindowMode | null | undefined;
+  requests?: number | null | undefined;
+  seconds: number;
+  tokens?: number | null | undefined;
+};
+
+/** sliding: the last `seconds`, always; fixed: windows that start every `seconds` and reset. */
+export type RateWindowMode =
+  | 'fixed'
+  | 'sliding';
 
 /** admin: everything; operator: accounts, keys and limits; viewer: read only; member: own keys. */
 export type Role =
@@ -139,7 +232,7 @@ export type CreateApiKeyMutationVariables = Exact<{
 }>;
 
 
-export type CreateApiKeyMutation = { createApiKey: { plaintext: string, key: { id: string, name: string, hint: string, limits: unknown } } };
+export type CreateApiKeyMutation = { createApiKey: { plaintext: string, key: { id: string, name: string, hint: string, limits: { concurrency: number | null, dailyCostMicros: number | null, weeklyCostMicros: number | null, monthlyCostMicros: number | null, totalCostMicros: number | null, window: { seconds: number, mode: RateWindowMode, requests: number | null, tokens: number | null, costMicros: number | null } | null } } } };
 
 export type ApiKeysQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -241,7 +334,7 @@ export const AccountsDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const CreateAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAccountInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"AccountSummary"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AccountSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Account"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"baseUrl"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"live"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"until"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]} as unknown as DocumentNode<CreateAccountMutation, CreateAccountMutationVariables>;
 export const ResetAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ResetAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resetAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]} as unknown as DocumentNode<ResetAccountMutation, ResetAccountMutationVariables>;
 export const TestAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TestAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"testAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ok"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latencyMs"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<TestAccountMutation, TestAccountMutationVariables>;
-export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plaintext"}},{"kind":"Field","name":{"kind":"Name","value":"key"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"limits"}}]}}]}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plaintext"}},{"kind":"Field","name":{"kind":"Name","value":"key"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"limits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"concurrency"}},{"kind":"Field","name":{"kind":"Name","value":"window"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seconds"}},{"kind":"Field","name":{"kind":"Name","value":"mode"}},{"kind":"Field","name":{"kind":"Name","value":"requests"}},{"kind":"Field","name":{"kind":"Name","value":"tokens"}},{"kind":"Field","name":{"kind":"Name","value":"costMicros"}}]}},{"kind":"Field","name":{"kind":"Name","value":"dailyCostMicros"}},{"kind":"Field","name":{"kind":"Name","value":"weeklyCostMicros"}},{"kind":"Field","name":{"kind":"Name","value":"monthlyCostMicros"}},{"kind":"Field","name":{"kind":"Name","value":"totalCostMicros"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
 export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
 export const LoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const RefreshSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refreshToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"accessExpiresAt"}}]}}]}}]} as unknown as DocumentNode<RefreshSessionMutation, RefreshSessionMutationVariables>;

@@ -1,7 +1,10 @@
 // `accounts …` commands: create, list, show, enable/disable, test and reset upstream accounts; secrets never printed.
-import { AccountTester } from '../../relay/account-tester.js';
-import { TransportRegistry } from '../../relay/upstream/transports.js';
-import { ACCOUNT_TYPES, type AccountType } from '../../services/accounts/account-types.js';
+import {
+  ACCOUNT_TYPES,
+  type AccountType,
+  CREDENTIAL_OF,
+  isOAuthType,
+} from '../../services/accounts/account-types.js';
 import {
   ACCOUNT_SETTING_OPTIONS,
   parseAccountSettings,
@@ -38,10 +41,10 @@ const SHOWN_HISTORY = 5;
 const CREATE_OPTIONS: OptionTable = {
   type: {
     type: 'string',
-    // claude-oauth accounts come from signing in (oauth-start/oauth-finish); `--type claude-oauth` says so.
-    value: ACCOUNT_TYPES.filter((type) => type !== 'claude-oauth').join('|'),
+    // OAuth accounts come from signing in (oauth-start/oauth-finish); `--type claude-oauth` says so.
+    value: ACCOUNT_TYPES.filter((type) => !isOAuthType(type)).join('|'),
     required: true,
-    description: 'kind of upstream (claude-oauth accounts: see accounts oauth-start)',
+    description: 'kind of upstream (claude-oauth and openai-oauth accounts: see accounts oauth-start)',
   },
   name: { type: 'string', value: '<name>', required: true, description: 'a name for the account' },
   'api-key': {
@@ -93,13 +96,13 @@ function checkCredentials(
   secrets: SecretArgs<SecretField>,
   topic: string,
 ): void {
-  if (type === 'claude-oauth') {
+  if (isOAuthType(type)) {
     throw new UsageError(
-      'claude-oauth accounts are added by signing in: run "accounts oauth-start", then "accounts oauth-finish"',
+      `${type} accounts are added by signing in: run "accounts oauth-start" with --type ${type}, then "accounts oauth-finish"`,
       topic,
     );
   }
-  if (type !== 'bedrock') {
+  if (CREDENTIAL_OF[type] !== 'aws') {
     const misplaced = BEDROCK_ONLY.find((name) => args.values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} is only for bedrock accounts`, topic);
     if (!secrets.apiKey) throw new UsageError(`--api-key is required for ${type} accounts`, topic);
@@ -155,9 +158,9 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
         region: text(args, 'region'),
         authHeader: choice(args, 'auth-header', ['x-api-key', 'bearer'] as const, TOPIC),
       };
-      return async (services) => {
+      return async (services, { actor }) => {
         const credentials = await readSecrets(secrets);
-        const account = await services.accounts.create({ ...input, credentials });
+        const account = await services.control.accounts.create(actor, { ...input, credentials });
         return { json: account, text: `Created account ${account.id}\n${describeAccount(account)}` };
       };
     },
@@ -175,12 +178,12 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
     prepare(args) {
       const limit = integer(args, 'limit', { min: 1, max: 500 }, 'accounts list');
       const cursor = text(args, 'cursor');
-      return async (services) => {
-        const page = await services.accounts.list({ limit, cursor });
+      return async (services, { actor }) => {
+        const page = await services.control.accounts.list(actor, { limit, cursor });
         const items = await Promise.all(
           page.items.map(async (account) => ({
             ...account,
-            live: await services.health.state(account.id, account.platform),
+            live: await services.control.accounts.liveState(actor, account),
           })),
         );
         const rows = items.map((account) => [
@@ -209,12 +212,12 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const id = positional(args, 0);
-      return async (services) => {
-        const account = await services.accounts.require(id);
+      return async (services, { actor }) => {
+        const account = await services.control.accounts.get(actor, id);
         const [live, history, connectionTests] = await Promise.all([
-          services.health.state(id, account.platform),
-          services.health.history(id, SHOWN_HISTORY),
-          services.connectionTests.recent(id, SHOWN_HISTORY),
+          services.control.accounts.liveState(actor, account),
+          services.control.accounts.history(actor, id, SHOWN_HISTORY),
+          services.control.accounts.connectionTests(actor, id, SHOWN_HISTORY),
         ]);
         return {
           json: { ...account, live, history, connectionTests },
@@ -249,16 +252,11 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
       if (model !== undefined && (model.trim() === '' || model.length > 200)) {
         throw new UsageError('--model must be a model name of 1-200 characters', 'accounts test');
       }
-      return async (services, { config, logger }) => {
-        const account = await services.accounts.require(id);
-        const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
-        try {
-          const tester = AccountTester.over(services, transports, logger);
-          const result = await tester.test(id, model === undefined ? {} : { model });
-          return { json: result, text: describeTest(account, result), exitCode: result.ok ? 0 : 1 };
-        } finally {
-          await transports.close();
-        }
+      return async (services, { actor }) => {
+        const account = await services.control.accounts.get(actor, id);
+        // The control plane runs (and audits) the test with the tester this process provides, as a server does.
+        const result = await services.control.accounts.test(actor, id, model);
+        return { json: result, text: describeTest(account, result), exitCode: result.ok ? 0 : 1 };
       };
     },
   },
@@ -270,10 +268,8 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const id = positional(args, 0);
-      return async (services) => {
-        const account = await services.accounts.require(id);
-        const change = await services.health.reset(id, account.platform);
-        const live = await services.health.state(id, account.platform);
+      return async (services, { actor }) => {
+        const { account, change, live } = await services.control.accounts.resetWithChange(actor, id);
         const notes =
           account.state.kind === 'disabled'
             ? [`Account ${id} is still disabled: "accounts enable ${id}" puts it back into scheduling.`]
@@ -300,8 +296,8 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
       if (reason !== undefined && reason.length > 500) {
         throw new UsageError('--reason must be at most 500 characters', 'accounts disable');
       }
-      return async (services) => {
-        const account = await services.accounts.disable(id, reason);
+      return async (services, { actor }) => {
+        const account = await services.control.accounts.disable(actor, id, reason);
         return { json: account, text: `Disabled account ${account.id} (${account.name})` };
       };
     },
@@ -314,8 +310,8 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const id = positional(args, 0);
-      return async (services) => {
-        const account = await services.accounts.enable(id);
+      return async (services, { actor }) => {
+        const account = await services.control.accounts.enable(actor, id);
         return { json: account, text: `Enabled account ${account.id} (${account.name})` };
       };
     },

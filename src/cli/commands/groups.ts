@@ -1,9 +1,11 @@
 // `groups …` commands: named sets of Claude-pool accounts that API keys can be bound to (`keys … --bind-group`).
 import type { AccountGroup } from '../../services/accounts/account-group-types.js';
+import type { Principal } from '../../services/auth/auth-service.js';
 import type { Services } from '../../services/container.js';
 import { stateText } from '../account-text.js';
 import { integer, list, positional, positionalsFrom, requiredText, text, UsageError } from '../args.js';
 import type { Command } from '../command.js';
+import { unlessMissing } from '../missing.js';
 import { fields, formatTime, table } from '../output.js';
 
 /** Accounts of this build all serve the Claude pool, so groups are of that pool. */
@@ -24,13 +26,13 @@ function describeGroup(group: AccountGroup): string {
 }
 
 /** The members with their names and states; an account deleted since it joined shows as such. */
-async function membersTable(services: Services, group: AccountGroup): Promise<string> {
+async function membersTable(services: Services, actor: Principal, group: AccountGroup): Promise<string> {
   if (group.memberIds.length === 0) return 'No members.';
   const rows = await Promise.all(
     group.memberIds.map(async (id) => {
-      const account = await services.accounts.get(id);
+      const account = await unlessMissing(services.control.accounts.get(actor, id));
       if (!account) return [id, '(deleted)', '-', '-', '-'];
-      const live = await services.health.state(id, account.platform);
+      const live = await services.control.accounts.liveState(actor, account);
       return [id, account.name, account.type, stateText(account), live.kind];
     }),
   );
@@ -50,11 +52,11 @@ function membership(action: 'add' | 'remove'): Command {
       const id = positional(args, 0);
       const accountIds = [...new Set(positionalsFrom(args, 1))];
       if (accountIds.length > 1000) throw new UsageError('at most 1000 accounts at once', topic);
-      return async (services) => {
+      return async (services, { actor }) => {
         const group =
           action === 'add'
-            ? await services.groups.addMembers(id, accountIds)
-            : await services.groups.removeMembers(id, accountIds);
+            ? await services.control.groups.addMembers(actor, id, accountIds)
+            : await services.control.groups.removeMembers(actor, id, accountIds);
         const verb = action === 'add' ? 'Added' : 'Removed';
         return {
           json: group,
@@ -83,8 +85,8 @@ export const GROUP_COMMANDS: readonly Command[] = [
         platform: PLATFORM,
         memberIds: list(args, 'member'),
       } as const;
-      return async (services) => {
-        const group = await services.groups.create(input);
+      return async (services, { actor }) => {
+        const group = await services.control.groups.create(actor, input);
         return { json: group, text: `Created group ${group.id}\n${describeGroup(group)}` };
       };
     },
@@ -101,8 +103,8 @@ export const GROUP_COMMANDS: readonly Command[] = [
     prepare(args) {
       const limit = integer(args, 'limit', { min: 1, max: 500 }, 'groups list');
       const cursor = text(args, 'cursor');
-      return async (services) => {
-        const page = await services.groups.list({ limit, cursor });
+      return async (services, { actor }) => {
+        const page = await services.control.groups.list(actor, { limit, cursor });
         const rows = page.items.map((group) => [
           group.id,
           group.name,
@@ -125,9 +127,9 @@ export const GROUP_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const id = positional(args, 0);
-      return async (services) => {
-        const group = await services.groups.require(id);
-        const members = await membersTable(services, group);
+      return async (services, { actor }) => {
+        const group = await services.control.groups.get(actor, id);
+        const members = await membersTable(services, actor, group);
         return { json: group, text: [describeGroup(group), '', 'Members:', members].join('\n') };
       };
     },
@@ -142,8 +144,8 @@ export const GROUP_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const id = positional(args, 0);
-      return async (services) => {
-        await services.groups.delete(id);
+      return async (services, { actor }) => {
+        await services.control.groups.delete(actor, id);
         return {
           json: { id, deleted: true },
           text: `Deleted group ${id}`,

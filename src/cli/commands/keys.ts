@@ -1,8 +1,9 @@
 // `keys …` commands: create, update, list, show, usage, enable/disable and rotate relay API keys.
 import { AppError, isAppError } from '../../errors/app-error.js';
 import type { IssuedApiKey } from '../../services/api-keys/api-key-service.js';
-import type { ApiKey, UpdateApiKeyInput } from '../../services/api-keys/api-key-types.js';
+import type { Principal } from '../../services/auth/auth-service.js';
 import type { Services } from '../../services/container.js';
+import type { ApiKeyPatch } from '../../services/control/api-key-admin.js';
 import {
   flag,
   integer,
@@ -101,9 +102,9 @@ function toggled(enabled: boolean): Command {
     options: {},
     prepare(args) {
       const reference = positional(args, 0);
-      return async (services, { config }) => {
+      return async (services, { config, actor }) => {
         const id = await keyIdOf(services, reference, config.apiKeys.prefix);
-        const key = await services.apiKeys.setEnabled(id, enabled);
+        const key = await services.control.apiKeys.update(actor, id, { enabled });
         return { json: key, text: `${enabled ? 'Enabled' : 'Disabled'} API key ${key.id} (${key.name})` };
       };
     },
@@ -130,13 +131,11 @@ export const KEY_COMMANDS: readonly Command[] = [
         limits: limits && applyLimitChanges({}, limits, topic),
         bindings: claudeBinding ? { claude: claudeBinding } : undefined,
       };
-      return async (services) => {
+      return async (services, { actor }) => {
         // The key service stores any owner id it is given; a typo would make the key nobody's.
-        if (ownerId !== undefined && !(await services.users.get(ownerId))) {
-          throw new AppError('not_found', `User ${ownerId} does not exist`);
-        }
-        await checkBinding(services, claudeBinding);
-        return issued('Created', await explained(args, () => services.apiKeys.create(input)));
+        if (ownerId !== undefined) await services.control.users.get(actor, ownerId);
+        await checkBinding(services, actor, claudeBinding);
+        return issued('Created', await explained(args, () => services.control.apiKeys.create(actor, input)));
       };
     },
   },
@@ -153,10 +152,12 @@ export const KEY_COMMANDS: readonly Command[] = [
       if (Object.keys(changes).length === 0) {
         throw new UsageError('nothing to change: give at least one option', topic);
       }
-      return async (services, { config }) => {
+      return async (services, { config, actor }) => {
         const id = await keyIdOf(services, reference, config.apiKeys.prefix);
-        await checkBinding(services, changes.claudeBinding);
-        const key = await explained(args, async () => services.apiKeys.update(id, patchFor(changes)));
+        await checkBinding(services, actor, changes.claudeBinding);
+        const key = await explained(args, () =>
+          services.control.apiKeys.update(actor, id, patchFor(changes)),
+        );
         return { json: key, text: `Updated API key ${key.id} (${key.name})\n${describeKey(key)}` };
       };
     },
@@ -170,8 +171,8 @@ export const KEY_COMMANDS: readonly Command[] = [
     prepare(args) {
       const limit = integer(args, 'limit', { min: 1, max: 500 }, 'keys list');
       const cursor = text(args, 'cursor');
-      return async (services) => {
-        const page = await services.apiKeys.list({ limit, cursor });
+      return async (services, { actor }) => {
+        const page = await services.control.apiKeys.list(actor, { limit, cursor });
         const rows = page.items.map((key) => [
           key.id,
           key.name,
@@ -199,8 +200,9 @@ export const KEY_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const reference = positional(args, 0);
-      return async (services, { config }) => {
-        const key = await services.apiKeys.require(await keyIdOf(services, reference, config.apiKeys.prefix));
+      return async (services, { config, actor }) => {
+        const id = await keyIdOf(services, reference, config.apiKeys.prefix);
+        const key = await services.control.apiKeys.get(actor, id);
         return { json: key, text: describeKey(key) };
       };
     },
@@ -213,9 +215,10 @@ export const KEY_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const reference = positional(args, 0);
-      return async (services, { config }) => {
-        const key = await services.apiKeys.require(await keyIdOf(services, reference, config.apiKeys.prefix));
-        const usage = await services.admission.usage(key);
+      return async (services, { config, actor }) => {
+        const id = await keyIdOf(services, reference, config.apiKeys.prefix);
+        const key = await services.control.apiKeys.get(actor, id);
+        const usage = await services.control.usage.keyLimits(actor, id);
         return { json: withUsdStrings(usage), text: renderKeyUsage(key, usage) };
       };
     },
@@ -230,10 +233,13 @@ export const KEY_COMMANDS: readonly Command[] = [
     options: {},
     prepare(args) {
       const reference = positional(args, 0);
-      return async (services, { config }) =>
+      return async (services, { config, actor }) =>
         issued(
           'Rotated',
-          await services.apiKeys.rotate(await keyIdOf(services, reference, config.apiKeys.prefix)),
+          await services.control.apiKeys.rotate(
+            actor,
+            await keyIdOf(services, reference, config.apiKeys.prefix),
+          ),
         );
     },
   },
@@ -244,7 +250,7 @@ export const KEY_COMMANDS: readonly Command[] = [
  * ones and the Claude binding replaces only itself, inside the service's compare-and-swap: no concurrent edit
  * is lost.
  */
-function patchFor(changes: KeyChanges): UpdateApiKeyInput | ((current: ApiKey) => UpdateApiKeyInput) {
+function patchFor(changes: KeyChanges): ApiKeyPatch {
   const { limits, claudeBinding, ...settings } = changes;
   if (limits === undefined && claudeBinding === undefined) return settings;
   return (current) => ({
@@ -255,15 +261,19 @@ function patchFor(changes: KeyChanges): UpdateApiKeyInput | ((current: ApiKey) =
 }
 
 /** The key service stores any id it is given; a typo would bind the key to nothing that can serve it. */
-async function checkBinding(services: Services, binding: KeyChanges['claudeBinding']): Promise<void> {
+async function checkBinding(
+  services: Services,
+  actor: Principal,
+  binding: KeyChanges['claudeBinding'],
+): Promise<void> {
   if (binding?.accountId !== undefined) {
-    const account = await services.accounts.require(binding.accountId);
+    const account = await services.control.accounts.get(actor, binding.accountId);
     if (account.platform !== 'claude') {
       throw new AppError('invalid_request', `Account ${account.id} is not in the claude pool`);
     }
   }
   if (binding?.groupId !== undefined) {
-    const group = await services.groups.require(binding.groupId);
+    const group = await services.control.groups.get(actor, binding.groupId);
     if (group.platform !== 'claude') {
       throw new AppError('invalid_request', `Account group ${group.id} is not in the claude pool`);
     }

@@ -1,9 +1,11 @@
 // `usage key|account <id>`: rolled-up totals and the per-model breakdown over a UTC day range.
+import type { Principal } from '../../services/auth/auth-service.js';
 import type { Services } from '../../services/container.js';
 import { daysBetween } from '../../services/usage/periods.js';
 import type { UsageSummary, UsageTotals } from '../../services/usage/usage-query-service.js';
 import { day, type OptionTable, type ParsedArgs, positional, UsageError } from '../args.js';
 import type { Command, CommandOutput } from '../command.js';
+import { unlessMissing } from '../missing.js';
 import { fields, formatCount, formatUsd, table } from '../output.js';
 import { keyIdOf } from '../relay-key-argument.js';
 
@@ -38,8 +40,17 @@ function dayRange(args: ParsedArgs, topic: string, now: number): { from: string;
 }
 
 /** The name for the header, or undefined: usage outlives deleted keys and accounts, so absence is no error. */
-async function nameOf(services: Services, entity: Entity, id: string): Promise<string | undefined> {
-  const record = entity === 'key' ? await services.apiKeys.get(id) : await services.accounts.get(id);
+async function nameOf(
+  services: Services,
+  actor: Principal,
+  entity: Entity,
+  id: string,
+): Promise<string | undefined> {
+  const { control } = services;
+  const record =
+    entity === 'key'
+      ? await unlessMissing(control.apiKeys.get(actor, id))
+      : await unlessMissing(control.accounts.get(actor, id));
   return record?.name;
 }
 
@@ -102,12 +113,12 @@ function usageCommand(entity: Entity): Command {
     prepare(args) {
       const reference = positional(args, 0);
       const { from, to } = dayRange(args, topic, Date.now());
-      return async (services, { config }) => {
+      return async (services, { config, actor }) => {
         // A relay key is accepted for a key id; it is looked up by hash and never printed.
         const id = entity === 'key' ? await keyIdOf(services, reference, config.apiKeys.prefix) : reference;
         const [summary, name] = await Promise.all([
-          services.usage.summary(entity, id, from, to),
-          nameOf(services, entity, id),
+          services.control.usage.summary(actor, entity, id, from, to),
+          nameOf(services, actor, entity, id),
         ]);
         return render(entity, summary, name);
       };

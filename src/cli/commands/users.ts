@@ -1,10 +1,9 @@
-// `users …` commands: list, create, reset a password, disable and enable control-plane users. They go through
-// the control plane (services.control.users), so its rules hold (the last enabled admin stays one) and every
-// change is audited under the CLI's own name.
+// `users …` commands: list, create, reset a password, disable and enable control-plane users. Like every CLI
+// command they go through the control plane (services.control.users), so its rules hold (the last enabled admin
+// stays one) and every change is audited under the CLI's own name.
 import type { User } from '../../services/users/user-types.js';
 import { ROLES } from '../../services/users/user-types.js';
 import { choice, integer, type OptionTable, positional, text, UsageError } from '../args.js';
-import { cliPrincipal } from '../cli-principal.js';
 import type { Command } from '../command.js';
 import { newPassword, PASSWORD_OPTIONS, passwordFromStdin, shownPassword } from '../new-password.js';
 import { formatTime, table } from '../output.js';
@@ -37,8 +36,7 @@ function toggled(enabled: boolean): Command {
     options: {},
     prepare(args) {
       const reference = positional(args, 0);
-      return async (services) => {
-        const actor = cliPrincipal();
+      return async (services, { actor }) => {
         const current = await services.control.users.find(actor, reference);
         const user = await services.control.users.update(actor, current.id, { disabled: !enabled });
         const ended = enabled ? '' : '; every session of theirs has ended';
@@ -58,8 +56,8 @@ export const USER_COMMANDS: readonly Command[] = [
     prepare(args) {
       const limit = integer(args, 'limit', { min: 1, max: 500 }, 'users list');
       const cursor = text(args, 'cursor');
-      return async (services) => {
-        const page = await services.control.users.list(cliPrincipal(), { limit, cursor });
+      return async (services, { actor }) => {
+        const page = await services.control.users.list(actor, { limit, cursor });
         const rows = page.items.map((user) => [
           user.id,
           user.username,
@@ -95,9 +93,9 @@ export const USER_COMMANDS: readonly Command[] = [
       const role = choice(args, 'role', ROLES, topic);
       if (role === undefined) throw new UsageError('--role is required', topic);
       const fromStdin = passwordFromStdin(args, topic);
-      return async (services) => {
+      return async (services, { actor }) => {
         const secret = await newPassword(fromStdin);
-        const user = await services.control.users.create(cliPrincipal(), {
+        const user = await services.control.users.create(actor, {
           username,
           password: secret.password,
           role,
@@ -121,8 +119,7 @@ export const USER_COMMANDS: readonly Command[] = [
     prepare(args) {
       const reference = positional(args, 0);
       const fromStdin = passwordFromStdin(args, 'users reset-password');
-      return async (services) => {
-        const actor = cliPrincipal();
+      return async (services, { actor }) => {
         const current = await services.control.users.find(actor, reference);
         const secret = await newPassword(fromStdin);
         const user = await services.control.users.resetPassword(actor, current.id, secret.password);

@@ -2,13 +2,15 @@
 // connection tests and resets. Readers (admin, operator, viewer) see accounts; managers change them; members
 // have no business with the pool. Every change is audited with secret-free before/after views.
 import { AppError } from '../../errors/app-error.js';
+import type { Logger } from '../../lib/logger.js';
 import type { AccountHealth, LiveState, StateChange } from '../accounts/account-health.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { Account, CreateAccountInput, UpdateAccountInput } from '../accounts/account-types.js';
 import type { ConnectionTestLog, ConnectionTestResult } from '../accounts/connection-tests.js';
+import type { CredentialSource } from '../accounts/credential-source.js';
 import type {
-  ClaudeOAuthFlow,
   OAuthExchangeInput,
+  OAuthFlow,
   OAuthReauthorizeInput,
   OAuthStart,
   OAuthStartInput,
@@ -23,21 +25,33 @@ export interface AccountTesting {
   test(accountId: string, options: { model?: string }): Promise<ConnectionTestResult>;
 }
 
-export class AccountAdmin {
-  private tester: AccountTesting | undefined;
+/** What a connection tester is built over, handed to the composition root's factory. */
+export interface ConnectionTesterParts {
+  accounts: AccountService;
+  health: AccountHealth;
+  credentials: CredentialSource;
+  log: ConnectionTestLog;
+  logger: Logger;
+}
 
+/** What a reset did: the account (as it was; a reset changes only its live state), the transition, the state now. */
+export interface AccountReset {
+  account: Account;
+  /** The transition made; undefined when the account was already active. */
+  change: StateChange | undefined;
+  live: LiveState;
+}
+
+export class AccountAdmin {
   constructor(
     private readonly accounts: AccountService,
     private readonly health: AccountHealth,
     private readonly tests: ConnectionTestLog,
-    private readonly oauth: ClaudeOAuthFlow,
+    private readonly oauth: OAuthFlow,
     private readonly audit: AuditLog,
+    /** Absent in processes built without the relay's transports: they cannot test. */
+    private readonly tester: AccountTesting | undefined,
   ) {}
-
-  /** The server attaches its tester once its transports exist; processes without one cannot test. */
-  useTester(tester: AccountTesting): void {
-    this.tester = tester;
-  }
 
   list(actor: Principal, options: { limit?: number; cursor?: string }): Promise<RecordPage<Account>> {
     requireRole(actor, READERS);
@@ -100,13 +114,19 @@ export class AccountAdmin {
 
   /** Back into service now, whatever the scheduler had decided (cooling, rate limited, auth failed). */
   async reset(actor: Principal, id: string): Promise<LiveState> {
+    return (await this.resetWithChange(actor, id)).live;
+  }
+
+  /** As `reset`, also saying what the reset changed: for callers that report it (the CLI). */
+  async resetWithChange(actor: Principal, id: string): Promise<AccountReset> {
     requireRole(actor, MANAGERS);
     const account = await this.accounts.require(id);
     const before = await this.health.state(id, account.platform);
-    await this.health.reset(id, account.platform, 'reset by operator');
-    const after = await this.health.state(id, account.platform);
-    await this.record(actor, 'account.reset', id, before, after);
-    return after;
+    // One reason on every surface; who reset it is the audit entry's actor.
+    const change = await this.health.reset(id, account.platform, 'reset');
+    const live = await this.health.state(id, account.platform);
+    await this.record(actor, 'account.reset', id, before, live);
+    return { account, change, live };
   }
 
   async test(actor: Principal, id: string, model: string | undefined): Promise<ConnectionTestResult> {
@@ -129,7 +149,11 @@ export class AccountAdmin {
       actor: actor.userId,
       action: 'account.oauth_start',
       target: input.accountId ?? started.sessionId,
-      detail: { sessionId: started.sessionId, ...(input.name === undefined ? {} : { name: input.name }) },
+      detail: {
+        sessionId: started.sessionId,
+        type: started.type,
+        ...(input.name === undefined ? {} : { name: input.name }),
+      },
     });
     return started;
   }

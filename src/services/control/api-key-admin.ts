@@ -11,6 +11,9 @@ import { MANAGERS, READERS, requireOwnerOrManager, requireRole } from './roles.j
 /** What a member may set on their own keys; limits, restrictions and bindings are the operators' call. */
 const MEMBER_FIELDS = new Set(['name', 'description', 'enabled', 'tags']);
 
+/** A change to a key: the fields to set, or a function of the current key that returns them. */
+export type ApiKeyPatch = UpdateApiKeyInput | ((current: ApiKey) => UpdateApiKeyInput);
+
 export interface ApiKeyAdminOptions {
   /** Keys one member may own. */
   maxKeysPerMember: number;
@@ -63,10 +66,14 @@ export class ApiKeyAdmin {
     return issued;
   }
 
-  async update(actor: Principal, id: string, patch: UpdateApiKeyInput): Promise<ApiKey> {
+  /**
+   * A patch, or a function of the key as stored that returns one: the key service applies it inside its
+   * compare-and-swap, so a change that builds on the current limits or bindings loses no concurrent edit.
+   */
+  async update(actor: Principal, id: string, patch: ApiKeyPatch): Promise<ApiKey> {
     const before = await this.owned(actor, id);
-    if (!MANAGERS.includes(actor.role)) memberFieldsOnly(patch);
-    const after = await this.keys.update(id, patch);
+    const checked = MANAGERS.includes(actor.role) ? patch : memberPatch(patch);
+    const after = await this.keys.update(id, checked);
     await this.audit.record({ actor: actor.userId, action: 'api_key.update', target: id, before, after });
     return after;
   }
@@ -97,6 +104,19 @@ export class ApiKeyAdmin {
     requireOwnerOrManager(actor, key.ownerId);
     return key;
   }
+}
+
+/** The patch with the member rule applied to whatever it turns out to be. */
+function memberPatch(patch: ApiKeyPatch): ApiKeyPatch {
+  if (typeof patch !== 'function') {
+    memberFieldsOnly(patch);
+    return patch;
+  }
+  return (current) => {
+    const fields = patch(current);
+    memberFieldsOnly(fields);
+    return fields;
+  };
 }
 
 function memberFieldsOnly(input: object): void {

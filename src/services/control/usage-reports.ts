@@ -13,6 +13,7 @@ import type {
   RankedUsage,
   UsageQueryService,
   UsageSeries,
+  UsageSummary,
 } from '../usage/usage-query-service.js';
 import { OUTCOMES } from '../usage/usage-types.js';
 import { entityIdSchema, parseInput } from '../validation.js';
@@ -96,6 +97,24 @@ export class UsageReports {
       if (filter.keyIds.length === 0) return { items: [], nextCursor: undefined };
     }
     return this.usage.ledgerPage(filter, first, after);
+  }
+
+  /**
+   * Totals, per model and per day of one key or account over whole UTC days (`YYYY-MM-DD`). Usage outlives the
+   * key or account it was recorded under, so readers may name any id; members only keys they own.
+   */
+  async summary(
+    actor: Principal,
+    dimension: 'key' | 'account',
+    id: string,
+    from: string,
+    to: string,
+  ): Promise<UsageSummary> {
+    if (!READERS.includes(actor.role)) {
+      if (dimension !== 'key') requireRole(actor, READERS);
+      await this.keys.get(actor, id);
+    }
+    return this.usage.summary(dimension, id, from, to);
   }
 
   /** Spend against each of the key's limits right now, with reset times. */

@@ -61,6 +61,19 @@ describe('reconciler', () => {
     expect(entry).toMatchObject({ requestId: 'req_lost_1', outcome: 'instance_lost', accountId: account.id });
   });
 
+  it('names the account of a lost request whose claim expired before its account lease', async () => {
+    const { account, key, lease } = await abandonedRequest('req_lost_3');
+    const { redis, keys } = services.context;
+    const now = Date.now();
+    // The two are renewed in separate writes: the claim can run out while the lease still has a moment left.
+    await redis.zadd(lease.key, now + 500, 'req_lost_3');
+    await redis.zadd(keys.keyClaimExpiry(key.id), now - 1, 'req_lost_3');
+    await redis.zadd(keys.reconcileIndex(), now - 1, key.id);
+    expect(await services.reconciler.reconcile()).toMatchObject({ lostRequests: 1 });
+    const [entry] = (await services.usage.recentLedger(10)).filter((recorded) => recorded.keyId === key.id);
+    expect(entry).toMatchObject({ requestId: 'req_lost_3', outcome: 'instance_lost', accountId: account.id });
+  });
+
   it('counts only live leases against an account, leaving expired ones for the reconciler to read', async () => {
     const { lease } = await abandonedRequest('req_lost_2');
     const { redis } = services.context;

@@ -121,6 +121,7 @@ export class Reconciler {
       }
       if (Number(live) === 0) await scripts.run('reconcile-forget', [keys.reconcileIndex()], [keyId, now]);
     }
+    await this.findLeasesOf(lost, now);
     report.lostRequests = await this.recordLost(lost, now);
     report.accountLeases = await this.trimAccountLeases(now);
     await redis.zremrangebyscore(keys.ledgerPending(), '-inf', now - PENDING_MAX_AGE_MS);
@@ -184,6 +185,35 @@ export class Reconciler {
     }
     for (const [requestId, { seenAt }] of this.accountOf) {
       if (now - seenAt > 2 * this.options.leaseTtlMs) this.accountOf.delete(requestId);
+    }
+  }
+
+  /**
+   * Finds the account of lost requests whose lease has not been seen expired: a claim can also expire a little
+   * before its account lease (they are renewed in separate writes), and the lease is then still live. Lost
+   * requests are rare, so each is looked up in its pool's lease sets directly.
+   */
+  private async findLeasesOf(lost: LostClaim[], now: number): Promise<void> {
+    const unknown = lost.filter((claim) => !this.accountOf.has(claim.requestId));
+    if (unknown.length === 0) return;
+    const { redis, keys } = this.context;
+    for (const platform of new Set(unknown.map((claim) => claim.info.platform))) {
+      const members = await redis.smembers(keys.poolMembers(platform));
+      const claims = unknown.filter((claim) => claim.info.platform === platform);
+      if (members.length === 0 || claims.length === 0) continue;
+      const pipeline = redis.pipeline();
+      for (const claim of claims) {
+        for (const accountId of members)
+          pipeline.zscore(keys.poolLeases(platform, accountId), claim.requestId);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      claims.forEach((claim, claimIndex) => {
+        members.forEach((accountId, memberIndex) => {
+          if (replies[claimIndex * members.length + memberIndex]?.[1] != null) {
+            this.accountOf.set(claim.requestId, { accountId, seenAt: now });
+          }
+        });
+      });
     }
   }
 

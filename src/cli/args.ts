@@ -62,7 +62,10 @@ export function parseCommandArgs(argv: readonly string[], table: OptionTable, to
 
 /**
  * `--name -1` as `--name=-1`: parseArgs takes a value starting with `-` for an option and refuses it, which
- * would hide the real complaint (a negative amount) behind advice about quoting. No option is named by digits.
+ * would hide the real complaint (a negative amount) behind advice about quoting, and would refuse outright a
+ * pasted OAuth code or secret that happens to start with `-` (one in 64 base64url strings does). The CLI has
+ * no short options, so a string option's next argument that starts with one dash (but is not `-`, stdin) is
+ * its value.
  */
 function joinNegativeValues(
   argv: readonly string[],
@@ -73,12 +76,7 @@ function joinNegativeValues(
     const item = argv[index] ?? '';
     const next = argv[index + 1];
     const name = item.startsWith('--') ? item.slice(2) : undefined;
-    if (
-      name !== undefined &&
-      options[name]?.type === 'string' &&
-      next !== undefined &&
-      /^-[\d.]/.test(next)
-    ) {
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-[^-]/.test(next)) {
       joined.push(`${item}=${next}`);
       index++;
     } else {

@@ -6,7 +6,7 @@ import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
 import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
-import { buildRelayRoutes } from './relay/routes.js';
+import { buildRelayRoutes, relayErrorShapeFor } from './relay/routes.js';
 import { TransportRegistry } from './relay/upstream/transports.js';
 import { GRAPHQL_PATH, mountGraphQL } from './schema/graphql-endpoint.js';
 import { attachGraphQLWs } from './schema/graphql-ws.js';
@@ -63,21 +63,27 @@ export async function startServer(
       redisUrl = owned.url;
     }
 
+    // Built before the services, which reach upstream through it too (OAuth refreshes take the account's proxy),
+    // and closed after them.
+    const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
+    cleanups.push(() => transports.close());
+    let tester: AccountTester | undefined;
     const services = await createServices(
       serviceOptionsFromConfig(config, secrets, redisUrl, {
         runJobs: true,
         logger,
+        dispatchers: transports,
+        // Connection tests travel the relay's own providers and transports.
+        connectionTester: (parts) => {
+          tester = new AccountTester({ ...parts, transports });
+          return tester;
+        },
         ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
       }),
     );
     cleanups.push(() => services.stop());
     await ensureFirstAdmin(services.users, config.admin, logger);
 
-    const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
-    cleanups.push(() => transports.close());
-    services.oauthTokens.routeThrough((runtime) =>
-      transports.dispatcherFor(runtime.account.proxy, runtime.secrets.proxyPassword),
-    );
     const relay: RelayDeps = {
       apiKeys: services.apiKeys,
       admission: services.admission,
@@ -109,6 +115,7 @@ export async function startServer(
       trustProxy: config.http.trustProxy,
       checkReady: () => pingWithin(() => redis.ping(), 1000),
       routes: buildRelayRoutes(relay),
+      errorShapeFor: relayErrorShapeFor,
       mount: (express) => {
         mountGraphQL(express, {
           services,
@@ -138,8 +145,7 @@ export async function startServer(
     cleanups.push(() => app.stop());
     cleanups.push(() => subscriptions.stop());
 
-    const tester = AccountTester.over(services, transports, logger);
-    services.control.accounts.useTester(tester);
+    if (!tester) throw new Error('the services were composed without a connection tester');
     return { url, port, redisUrl, app, services, tester, stop: runCleanups };
   } catch (error) {
     await runCleanups();

@@ -2,14 +2,16 @@
 
 import type { Config } from './config/config.js';
 import type { ServerSecrets } from './config/secrets.js';
-import type { Logger } from './lib/logger.js';
 import type { ServiceOptions } from './services/container.js';
 
 export function serviceOptionsFromConfig(
   config: Config,
   secrets: ServerSecrets,
   redisUrl: string,
-  extra: { runJobs: boolean; logger: Logger; name?: string; leaseTtlMs?: number },
+  extra: Pick<
+    ServiceOptions,
+    'runJobs' | 'logger' | 'name' | 'leaseTtlMs' | 'dispatchers' | 'connectionTester'
+  >,
 ): ServiceOptions {
   return {
     redisUrl,

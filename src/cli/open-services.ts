@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { AccountTester } from '../relay/account-tester.js';
+import { TransportRegistry } from '../relay/upstream/transports.js';
 import { serviceOptionsFromConfig } from '../service-options.js';
 import { createServices, type Services } from '../services/container.js';
 import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
@@ -39,11 +41,27 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   // Never generate secrets here: credentials sealed with a key the server lacks would fail only later.
   const secrets = resolveSecrets(config, { generate: false });
 
+  // An OAuth refresh the CLI causes (an account test, say) takes the account's proxy, as the server's would.
+  const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
   try {
-    return await createServices(
-      serviceOptionsFromConfig(config, secrets, redisUrl, { runJobs: false, logger, name: 'cli' }),
+    const services = await createServices(
+      serviceOptionsFromConfig(config, secrets, redisUrl, {
+        runJobs: false,
+        logger,
+        name: 'cli',
+        dispatchers: transports,
+        connectionTester: (parts) => new AccountTester({ ...parts, transports }),
+      }),
     );
+    return {
+      ...services,
+      async stop() {
+        await services.stop();
+        await transports.close();
+      },
+    };
   } catch (error) {
+    await transports.close();
     if (error instanceof EncryptionKeyMismatchError) throw new CliError(error.message);
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError(`cannot use Redis at ${withoutPassword(redisUrl)}: ${reason}`);

@@ -13,6 +13,12 @@ export interface AppErrorOptions {
   retryAfterSeconds?: number;
   /** Format-specific error type to show instead of the table's (e.g. the upstream's own type). */
   clientType?: string;
+  /**
+   * The upstream's own error code and parameter, for formats whose clients act on them (OpenAI's
+   * `context_length_exceeded` on `input`): shown in place of the relay's code where the format has the field.
+   */
+  upstreamCode?: string;
+  upstreamParam?: string;
 }
 
 export class AppError extends Error {
@@ -22,6 +28,8 @@ export class AppError extends Error {
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly clientType: string | undefined;
+  readonly upstreamCode: string | undefined;
+  readonly upstreamParam: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +40,8 @@ export class AppError extends Error {
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.clientType = options.clientType;
+    this.upstreamCode = options.upstreamCode;
+    this.upstreamParam = options.upstreamParam;
   }
 }
 

@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { AppError, toAppError } from '../errors/app-error.js';
+import type { ErrorShape } from '../errors/error-shape.js';
+import { jsonErrorShape } from '../errors/shapes.js';
 import { acceptableCorrelationId, newRequestId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
 import { type ConnectionLimits, type ConnectionTracker, limitConnections } from './connection-limits.js';
 import { hasDotSegment } from './path-segments.js';
 import { bodyUnread } from './read-body.js';
 import type { RouteTable } from './route-table.js';
-import { errorFormatForPath, sendError, sendJson } from './send.js';
+import { sendError, sendJson } from './send.js';
 
 /** How long a connection may take over each part of a request, and how many may be held anonymously. */
 export interface ConnectionSettings extends ConnectionLimits {
@@ -37,6 +39,11 @@ export interface AppDeps {
   mount?: (app: Express) => void;
   /** Paths (and the paths below them) whose handlers read the request body themselves, unparsed. */
   ownBodyPaths?: readonly string[];
+  /**
+   * The error shape of an answer given before any route is known (no route, a refused path): the relay
+   * knows which clients live under which paths. Plain JSON when absent.
+   */
+  errorShapeFor?: (path: string) => ErrorShape;
 }
 
 export interface App {
@@ -54,7 +61,8 @@ export interface App {
 
 export function buildApp(deps: AppDeps): App {
   const { logger } = deps;
-  const expressApp = buildExpress(deps);
+  const unroutedShape = deps.errorShapeFor ?? (() => jsonErrorShape);
+  const expressApp = buildExpress(deps, unroutedShape);
   let inFlight = 0;
   let draining = false;
   // Relay handlers keep working after their response ends (settling usage); shutdown must wait for that too.
@@ -104,7 +112,7 @@ export function buildApp(deps: AppDeps): App {
     });
     if (hasDotSegment(path)) {
       const refusal = new AppError('invalid_request', 'The path must not contain "." or ".." segments');
-      sendError(res, refusal, errorFormatForPath(path), requestId);
+      sendError(res, refusal, unroutedShape(path), requestId);
       return;
     }
     if (!route) {
@@ -121,7 +129,7 @@ export function buildApp(deps: AppDeps): App {
       logger,
     };
     const handled = route.handler(req, res, context).catch((error: unknown) => {
-      const appError = sendError(res, error, errorFormatForPath(path), requestId);
+      const appError = sendError(res, error, route.errors, requestId);
       if (appError.code === 'internal')
         logger.error({ err: error, requestId, path }, 'unhandled relay error');
     });
@@ -194,7 +202,7 @@ export function buildApp(deps: AppDeps): App {
   };
 }
 
-function buildExpress(deps: AppDeps): Express {
+function buildExpress(deps: AppDeps, unroutedShape: (path: string) => ErrorShape): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
@@ -229,7 +237,7 @@ function buildExpress(deps: AppDeps): Express {
     const appError = fromExpressError(error);
     const requestId = String(res.getHeader('x-request-id') ?? '');
     if (appError.code === 'internal') deps.logger.error({ err: error, requestId }, 'unhandled error');
-    sendError(res, appError, errorFormatForPath(req.path), requestId);
+    sendError(res, appError, unroutedShape(req.path), requestId);
   });
   return app;
 }

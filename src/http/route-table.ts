@@ -1,5 +1,6 @@
 // The data plane's route table: exact paths in a Map plus a few parameterised matchers, no middleware chain.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorShape } from '../errors/error-shape.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface RequestContext {
@@ -24,42 +25,46 @@ export type RouteHandler = (
 
 export type PathMatcher = (path: string) => Record<string, string> | undefined;
 
-interface PatternRoute {
-  method: string;
-  match: PathMatcher;
+/** A handler and the error shape its clients read: failures it throws are answered in that shape. */
+export interface Route {
   handler: RouteHandler;
+  errors: ErrorShape;
 }
 
-export interface RouteMatch {
-  handler: RouteHandler;
+interface PatternRoute extends Route {
+  method: string;
+  match: PathMatcher;
+}
+
+export interface RouteMatch extends Route {
   params: Record<string, string>;
 }
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export class RouteTable {
-  private readonly exact = new Map<string, RouteHandler>();
+  private readonly exact = new Map<string, RouteMatch>();
   private readonly patterns: PatternRoute[] = [];
 
-  add(method: string, path: string, handler: RouteHandler): this {
+  add(method: string, path: string, route: Route): this {
     const key = `${method} ${path}`;
     if (this.exact.has(key)) throw new Error(`Route ${key} is registered twice`);
-    this.exact.set(key, handler);
+    this.exact.set(key, { ...route, params: NO_PARAMS });
     return this;
   }
 
-  addPattern(method: string, match: PathMatcher, handler: RouteHandler): this {
-    this.patterns.push({ method, match, handler });
+  addPattern(method: string, match: PathMatcher, route: Route): this {
+    this.patterns.push({ ...route, method, match });
     return this;
   }
 
   match(method: string, path: string): RouteMatch | undefined {
-    const handler = this.exact.get(`${method} ${path}`);
-    if (handler) return { handler, params: NO_PARAMS };
+    const exact = this.exact.get(`${method} ${path}`);
+    if (exact) return exact;
     for (const route of this.patterns) {
       if (route.method !== method) continue;
       const params = route.match(path);
-      if (params) return { handler: route.handler, params };
+      if (params) return { handler: route.handler, errors: route.errors, params };
     }
     return undefined;
   }

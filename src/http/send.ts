@@ -1,7 +1,8 @@
 // Writes JSON and rendered errors on a raw ServerResponse; shared by express routes and the relay route table.
 import type { ServerResponse } from 'node:http';
 import { type AppError, toAppError } from '../errors/app-error.js';
-import { type ErrorFormat, renderError } from '../errors/render.js';
+import type { ErrorShape } from '../errors/error-shape.js';
+import { renderError } from '../errors/render.js';
 import { bodyUnread } from './read-body.js';
 
 export function sendJson(
@@ -22,7 +23,7 @@ export function sendJson(
 export function sendError(
   res: ServerResponse,
   error: unknown,
-  format: ErrorFormat,
+  shape: ErrorShape,
   requestId: string,
 ): AppError {
   const appError = toAppError(error);
@@ -31,7 +32,7 @@ export function sendError(
     res.end();
     return appError;
   }
-  const rendered = renderError(appError, format, requestId);
+  const rendered = renderError(appError, shape, requestId);
   // Refused before its body was read: say so, and Node closes the socket once the answer is flushed.
   const closing = bodyUnread(res.req) ? { connection: 'close' } : undefined;
   res.writeHead(rendered.status, {
@@ -41,14 +42,4 @@ export function sendError(
   });
   res.end(rendered.body);
   return appError;
-}
-
-/** Which error shape a client on this path understands, for answers given before a route is known. */
-export function errorFormatForPath(path: string): ErrorFormat {
-  if (path.startsWith('/gemini') || path.startsWith('/v1beta')) return 'gemini';
-  if (path.startsWith('/openai') || path.includes('/chat/completions') || path.endsWith('/responses')) {
-    return 'openai';
-  }
-  if (path.startsWith('/v1/') || path.startsWith('/api/') || path.startsWith('/claude/')) return 'anthropic';
-  return 'json';
 }

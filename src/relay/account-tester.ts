@@ -1,38 +1,25 @@
-// Connection tests: one tiny Messages request to an account, on an operator's behalf, with its result and
+// Connection tests: one tiny generation request to an account, on an operator's behalf, with its result and
 // latency recorded. The answer also tells account health what it says (a success puts the account back in
 // service; a refusal takes it out), like any relayed request would.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../errors/app-error.js';
-import type { Logger } from '../lib/logger.js';
-import type { AccountHealth } from '../services/accounts/account-health.js';
-import type { AccountService } from '../services/accounts/account-service.js';
 import type { UpstreamSignal } from '../services/accounts/account-signals.js';
 import type { AccountRuntime } from '../services/accounts/account-types.js';
-import type { ConnectionTestLog, ConnectionTestResult } from '../services/accounts/connection-tests.js';
-import type { CredentialSource } from '../services/accounts/credential-source.js';
-import type { Services } from '../services/container.js';
-import { upstreamHttpError } from './exchange/upstream-error-body.js';
-import { anthropicUpstreamHeaders } from './formats/anthropic/format.js';
-import { upstreamModelFor } from './handlers/anthropic-call.js';
-import { bedrockCall, bedrockTranslation } from './providers/bedrock/bedrock-call.js';
-import { upstreamTarget } from './upstream/target.js';
+import type { ConnectionTestResult } from '../services/accounts/connection-tests.js';
+import type { AccountTesting, ConnectionTesterParts } from '../services/control/account-admin.js';
+import { upstreamModelFor } from './pipeline/attempt.js';
+import { FORMATS } from './pipeline/format-registry.js';
+import { providerFor } from './providers/registry.js';
 import type { UpstreamCall, UpstreamControl, UpstreamReceiver } from './upstream/transport.js';
 import type { TransportRegistry } from './upstream/transports.js';
 import { upstreamTransportError } from './upstream/upstream-errors.js';
 
-/** The cheapest current model: a test spends one output token of it. */
-const DEFAULT_TEST_MODEL = 'claude-haiku-4-5';
 const TEST_TIMEOUT_MS = 30_000;
 const ANSWER_LIMIT = 256 * 1024;
 
-export interface AccountTesterDeps {
-  accounts: AccountService;
-  health: AccountHealth;
-  credentials: CredentialSource;
+export interface AccountTesterDeps extends ConnectionTesterParts {
   transports: TransportRegistry;
-  log: ConnectionTestLog;
-  logger: Logger;
 }
 
 interface Answer {
@@ -41,20 +28,8 @@ interface Answer {
   body: Buffer;
 }
 
-export class AccountTester {
+export class AccountTester implements AccountTesting {
   constructor(private readonly deps: AccountTesterDeps) {}
-
-  /** The tester over a process's services and transports (the server's, or the CLI's own). */
-  static over(services: Services, transports: TransportRegistry, logger: Logger): AccountTester {
-    return new AccountTester({
-      accounts: services.accounts,
-      health: services.health,
-      credentials: services.credentials,
-      transports,
-      log: services.connectionTests,
-      logger,
-    });
-  }
 
   async test(accountId: string, options: { model?: string } = {}): Promise<ConnectionTestResult> {
     const runtime = await this.deps.accounts.runtime(accountId);
@@ -71,11 +46,7 @@ export class AccountTester {
       signal = { kind: 'answered', status: answer.status, headers: answer.headers };
       result = { accountId, at, ok: answer.status < 400, status: answer.status, latencyMs, model };
       if (answer.status >= 400) {
-        const error = (runtime.account.type === 'bedrock' ? bedrockTranslation.httpError : upstreamHttpError)(
-          answer.status,
-          answer.body,
-          answer.headers,
-        );
+        const error = providerFor(runtime.account.type).httpError(answer.status, answer.body, answer.headers);
         result.message = error.message;
         signal = { ...signal, message: error.message };
       }
@@ -114,37 +85,30 @@ export class AccountTester {
     }
   }
 
+  /** The provider's own call for the smallest request of the format it answers, uncompressed. */
   private async call(runtime: AccountRuntime, model: string): Promise<UpstreamCall> {
-    const body = Buffer.from(
-      JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }),
-    );
-    const timeouts = { firstByteTimeoutMs: TEST_TIMEOUT_MS, idleTimeoutMs: TEST_TIMEOUT_MS };
-    if (runtime.account.type === 'bedrock') {
-      const upstream = await bedrockCall(runtime, {}, body, { model, stream: false });
-      return { ...upstream, method: 'POST', ...timeouts };
-    }
-    const credential = await this.deps.credentials.forAccount(runtime);
-    const target = upstreamTarget(runtime.account);
-    const headers = anthropicUpstreamHeaders({ 'content-type': 'application/json' }, runtime, {
+    const provider = providerFor(runtime.account.type);
+    const request = await provider.buildCall({
+      runtime,
+      operation: 'generate',
+      clientHeaders: { 'content-type': 'application/json' },
+      body: FORMATS[provider.format].testBody(model),
+      model,
       stream: false,
-      credential,
+      query: '',
+      modelId: undefined,
+      credential: () => this.deps.credentials.forAccount(runtime),
     });
     // The answer is read here, not passed on: plain bytes are simplest.
-    headers['accept-encoding'] = 'identity';
-    return {
-      origin: target.origin,
-      path: `${target.basePath}/v1/messages`,
-      method: 'POST',
-      headers,
-      body,
-      ...timeouts,
-    };
+    request.headers['accept-encoding'] = 'identity';
+    return { ...request, firstByteTimeoutMs: TEST_TIMEOUT_MS, idleTimeoutMs: TEST_TIMEOUT_MS };
   }
 }
 
-/** The first model the account names exactly, else the default. */
+/** The first model the account names exactly, else its provider's cheapest. */
 function testModel(runtime: AccountRuntime): string {
-  return runtime.account.supportedModels.find((pattern) => !pattern.endsWith('*')) ?? DEFAULT_TEST_MODEL;
+  const named = runtime.account.supportedModels.find((pattern) => !pattern.endsWith('*'));
+  return named ?? providerFor(runtime.account.type).testModel;
 }
 
 /** Sends the call and collects its answer (bounded; only the start of an error body is ever read). */

@@ -1,9 +1,14 @@
-// Registers the relay's routes in the data plane's route table.
+// The relay's routes: each path names its format, operation and pool, and the pipeline serves it. Paths no
+// route claims still answer in the shape of the clients that live under them.
+import type { ErrorShape } from '../errors/error-shape.js';
+import { anthropicErrorShape, geminiErrorShape, jsonErrorShape, openaiErrorShape } from '../errors/shapes.js';
 import { pathParameter } from '../http/path-segments.js';
-import { RouteTable } from '../http/route-table.js';
-import { createAnthropicCountTokensHandler } from './handlers/anthropic-count-tokens.js';
-import { createAnthropicMessagesHandler } from './handlers/anthropic-messages.js';
-import { createAnthropicModelsHandler } from './handlers/anthropic-models.js';
+import { type Route, RouteTable } from '../http/route-table.js';
+import { anthropicFormat } from './formats/anthropic/format.js';
+import { responsesFormat } from './formats/openai-responses/format.js';
+import { createBilledHandler } from './pipeline/billed-call.js';
+import type { RelayRoute } from './pipeline/relay-route.js';
+import { createUnbilledHandler } from './pipeline/unbilled-call.js';
 import type { RelayDeps } from './relay-deps.js';
 
 /** Claude Code and other clients may put a path prefix in their base URL. */
@@ -22,27 +27,60 @@ const HEAD_PATHS = [
   '/gemini',
 ];
 
+const ANTHROPIC_MESSAGES: RelayRoute = { format: anthropicFormat, operation: 'generate', platform: 'claude' };
+const ANTHROPIC_COUNT: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'count-tokens' };
+const ANTHROPIC_MODELS: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'list-models' };
+const OPENAI_RESPONSES: RelayRoute = { format: responsesFormat, operation: 'generate', platform: 'openai' };
+
+/** Codex's base URL is `<relay>/openai/v1`; the openai SDK's may be `<relay>/openai` or `<relay>/v1`. */
+const RESPONSES_PATHS = ['/openai/v1/responses', '/openai/responses', '/v1/responses'] as const;
+
 export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   const routes = new RouteTable();
-  const messages = createAnthropicMessagesHandler(deps);
-  const countTokens = createAnthropicCountTokensHandler(deps);
-  const models = createAnthropicModelsHandler(deps);
+  const serve = (route: RelayRoute): Route => ({
+    handler:
+      route.operation === 'generate' ? createBilledHandler(deps, route) : createUnbilledHandler(deps, route),
+    errors: route.format.errors,
+  });
+  const messages = serve(ANTHROPIC_MESSAGES);
+  const countTokens = serve(ANTHROPIC_COUNT);
+  const models = serve(ANTHROPIC_MODELS);
   for (const prefix of ANTHROPIC_PREFIXES) {
     routes.add('POST', `${prefix}/v1/messages`, messages);
     routes.add('POST', `${prefix}/v1/messages/count_tokens`, countTokens);
     routes.add('GET', `${prefix}/v1/models`, models);
   }
   routes.addPattern('GET', (path) => matchModelPath(path), models);
+  const responses = serve(OPENAI_RESPONSES);
+  for (const path of RESPONSES_PATHS) routes.add('POST', path, responses);
 
-  const head: Parameters<RouteTable['add']>[2] = async (_req, res) => {
-    res.writeHead(200, { 'content-length': 0 });
-    res.end();
+  const head: Route = {
+    handler: async (_req, res) => {
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+    },
+    errors: jsonErrorShape,
   };
   for (const path of HEAD_PATHS) {
     routes.add('HEAD', path, head);
     if (path !== '/') routes.add('HEAD', `${path}/`, head);
   }
   return routes;
+}
+
+/**
+ * The error shape for an answer given before any route matched (an unknown path, a refused one): what the
+ * clients that use that part of the path space read.
+ */
+export function relayErrorShapeFor(path: string): ErrorShape {
+  if (path.startsWith('/gemini') || path.startsWith('/v1beta')) return geminiErrorShape;
+  if (path.startsWith('/openai') || path.includes('/chat/completions') || path.endsWith('/responses')) {
+    return openaiErrorShape;
+  }
+  if (path.startsWith('/v1/') || path.startsWith('/api/') || path.startsWith('/claude/')) {
+    return anthropicErrorShape;
+  }
+  return jsonErrorShape;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { AppError } from '../errors/app-error.js';
 import { requireUser } from '../schema/access.js';
 import { builder, type GraphQLContext } from '../schema/builder.js';
+import { ApiKeyLimitUsageRef } from '../schema/types/api-keys.js';
 import type { KeyUsage } from '../services/admission/key-usage.js';
 import type { ApiKey } from '../services/api-keys/api-key-types.js';
 import type { StoredLedgerEntry } from '../services/usage/ledger-entry.js';
@@ -81,6 +82,12 @@ const LedgerEntryRef = builder.objectRef<StoredLedgerEntry>('LedgerEntry').imple
     cacheReadTokens: t.float({ resolve: (entry) => entry.usage.cacheRead }),
     cacheWrite5mTokens: t.float({ resolve: (entry) => entry.usage.cacheWrite5m }),
     cacheWrite1hTokens: t.float({ resolve: (entry) => entry.usage.cacheWrite1h }),
+    reasoningTokens: t.float({
+      nullable: true,
+      description:
+        'Output tokens spent on reasoning (part of outputTokens), where the provider reports them.',
+      resolve: (entry) => entry.usage.reasoning ?? null,
+    }),
     costMicros: t.exposeFloat('costMicros'),
     priced: t.boolean({ resolve: (entry) => entry.prices !== undefined }),
     priceVersion: t.exposeString('priceVersion', { nullable: true }),
@@ -116,7 +123,7 @@ const KeyHolderRef = builder.objectRef<ApiKey>('KeyHolderView').implement({
   fields: (t) => ({
     key: t.field({ type: ApiKeyRef, resolve: (key) => key }),
     limits: t.field({
-      type: 'JSON',
+      type: ApiKeyLimitUsageRef,
       description: 'Spend against each limit now, with reset times.',
       resolve: (key, _args, context) => context.services.control.usage.holderLimits(key),
     }),
@@ -200,7 +207,7 @@ builder.queryField('ledger', (t) =>
 
 builder.queryField('apiKeyLimits', (t) =>
   t.field({
-    type: 'JSON',
+    type: ApiKeyLimitUsageRef,
     description: "A key's spend against each of its limits now, with reset times.",
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context): Promise<KeyUsage> =>

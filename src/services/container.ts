@@ -8,10 +8,11 @@ import { AccountService } from './accounts/account-service.js';
 import type { HealthSettings } from './accounts/account-signals.js';
 import { ConnectionTestLog } from './accounts/connection-tests.js';
 import { AccountCredentials } from './accounts/credential-source.js';
-import { OAuthClient } from './accounts/oauth/oauth-client.js';
-import { ClaudeOAuthFlow } from './accounts/oauth/oauth-flow.js';
-import { DEFAULT_OAUTH_SETTINGS, type OAuthSettings } from './accounts/oauth/oauth-settings.js';
+import { OAuthClients } from './accounts/oauth/oauth-client.js';
+import { OAuthFlow } from './accounts/oauth/oauth-flow.js';
+import { type OAuthSettingsByKind, oauthSettingsOf } from './accounts/oauth/oauth-settings.js';
 import { OAuthTokenManager } from './accounts/oauth/token-manager.js';
+import type { UpstreamDispatchers } from './accounts/upstream-dispatchers.js';
 import { AdmissionService } from './admission/admission-service.js';
 import { LimitCalendar } from './admission/limit-periods.js';
 import { Reconciler } from './admission/reconciler.js';
@@ -20,6 +21,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
+import type { AccountTesting, ConnectionTesterParts } from './control/account-admin.js';
 import { AccountAdmin } from './control/account-admin.js';
 import { ApiKeyAdmin } from './control/api-key-admin.js';
 import type { ControlPlane } from './control/control-plane.js';
@@ -79,8 +81,18 @@ export interface ServiceOptions {
   weekStart?: Weekday;
   /** Output bound for cost reservations of requests without `max_tokens`. */
   defaultMaxOutputTokens?: number;
-  /** Claude OAuth endpoints, client and refresh skew; defaults are Anthropic's, as in the env schema. */
-  oauth?: OAuthSettings;
+  /** Endpoints, client and refresh skew per OAuth account kind; defaults are the vendors', as in the env schema. */
+  oauth?: Partial<OAuthSettingsByKind>;
+  /**
+   * How calls services make for an account (OAuth refreshes) reach upstream: through the account's proxy, as
+   * its relayed requests do. The composition root passes the relay's transports; without it, calls go direct.
+   */
+  dispatchers?: UpstreamDispatchers;
+  /**
+   * Builds the connection tester over the services it needs: tests go through the relay's own providers and
+   * transports, which services cannot import. Without it (processes that never test) tests are refused.
+   */
+  connectionTester?: (parts: ConnectionTesterParts) => AccountTesting;
   /** Sticky-session lifetime and how long accounts rest after each kind of upstream failure. */
   scheduling?: SchedulingOptions;
   /** Tick interval and per-subscription bound of live subscriptions (defaults: 500 ms, 500 events). */
@@ -114,9 +126,9 @@ export interface Services {
   apiKeyAdmin: ApiKeyAdmin;
   control: ControlPlane;
   accounts: AccountService;
-  /** Authorization-code flow that creates and re-authorises claude-oauth accounts. */
-  oauth: ClaudeOAuthFlow;
-  /** Access tokens of claude-oauth accounts, refreshed across instances under a lock. */
+  /** Authorization-code flow that creates and re-authorises OAuth accounts (claude-oauth, openai-oauth). */
+  oauth: OAuthFlow;
+  /** Access tokens of OAuth accounts, refreshed across instances under a lock. */
   oauthTokens: OAuthTokenManager;
   /** The secret to present upstream for any account, at call time. */
   credentials: AccountCredentials;
@@ -176,10 +188,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     );
     const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
     const accounts = new AccountService(context, bus, secretBox);
-    const oauthSettings = options.oauth ?? DEFAULT_OAUTH_SETTINGS;
-    const oauthClient = new OAuthClient(oauthSettings);
-    const oauth = new ClaudeOAuthFlow(context, accounts, oauthClient, oauthSettings);
-    const oauthTokens = new OAuthTokenManager(context, bus, accounts, oauthClient, oauthSettings);
+    const oauthClients = new OAuthClients(oauthSettingsOf(options.oauth));
+    const oauth = new OAuthFlow(context, accounts, oauthClients);
+    const oauthTokens = new OAuthTokenManager(context, bus, accounts, oauthClients, {}, options.dispatchers);
     const credentials = new AccountCredentials(oauthTokens);
     const pricing = new PricingService(context, bus);
     const leases = new LeaseKeeper(redis, { ttlMs: options.leaseTtlMs ?? 10_000 });
@@ -248,7 +259,20 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const control: ControlPlane = {
       users: new UserAdmin(users, audit),
       apiKeys: apiKeyAdmin,
-      accounts: new AccountAdmin(accounts, health, connectionTests, oauth, audit),
+      accounts: new AccountAdmin(
+        accounts,
+        health,
+        connectionTests,
+        oauth,
+        audit,
+        options.connectionTester?.({
+          accounts,
+          health,
+          credentials,
+          log: connectionTests,
+          logger: options.logger,
+        }),
+      ),
       groups: new GroupAdmin(groups, audit),
       usage: new UsageReports(usage, apiKeyAdmin, admission),
       pricing: new PricingAdmin(pricing, audit),

@@ -1,10 +1,12 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { anthropicErrorShape, jsonErrorShape } from '../../src/errors/shapes.js';
 import { type App, buildApp } from '../../src/http/app.js';
 import { readBody } from '../../src/http/read-body.js';
 import { RouteTable } from '../../src/http/route-table.js';
 import { sendJson } from '../../src/http/send.js';
 import { createLogger } from '../../src/lib/logger.js';
+import { relayErrorShapeFor } from '../../src/relay/routes.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
 
 const silent = createLogger({
@@ -39,6 +41,7 @@ describe('HTTP app', () => {
         maxUnauthenticated: 256,
       },
       checkReady: async () => {},
+      errorShapeFor: relayErrorShapeFor,
       ...overrides,
     });
     apps.push(app);
@@ -80,9 +83,12 @@ describe('HTTP app', () => {
   });
 
   it('enforces the body size limit with 413 on both the relay table and express routes', async () => {
-    const routes = new RouteTable().add('POST', '/v1/echo', async (req, res) => {
-      const body = await readBody(req, 2048);
-      sendJson(res, 200, { bytes: body.length });
+    const routes = new RouteTable().add('POST', '/v1/echo', {
+      handler: async (req, res) => {
+        const body = await readBody(req, 2048);
+        sendJson(res, 200, { bytes: body.length });
+      },
+      errors: anthropicErrorShape,
     });
     const { url } = await start({
       routes,
@@ -112,10 +118,13 @@ describe('HTTP app', () => {
   it('finishes a request in flight during shutdown while refusing new connections', async () => {
     const entered = deferred();
     const release = deferred();
-    const routes = new RouteTable().add('GET', '/slow', async (_req, res) => {
-      entered.resolve();
-      await release.promise;
-      sendJson(res, 200, { finished: true });
+    const routes = new RouteTable().add('GET', '/slow', {
+      handler: async (_req, res) => {
+        entered.resolve();
+        await release.promise;
+        sendJson(res, 200, { finished: true });
+      },
+      errors: jsonErrorShape,
     });
     const { app, url } = await start({ routes });
     const inFlight = rawRequest(`${url}/slow`);
@@ -139,9 +148,12 @@ describe('HTTP app', () => {
 
   it('cuts requests still running at the shutdown deadline', async () => {
     const entered = deferred();
-    const routes = new RouteTable().add('GET', '/forever', async () => {
-      entered.resolve();
-      await new Promise(() => {});
+    const routes = new RouteTable().add('GET', '/forever', {
+      handler: async () => {
+        entered.resolve();
+        await new Promise(() => {});
+      },
+      errors: jsonErrorShape,
     });
     const { app, url } = await start({ routes, shutdownTimeoutMs: 200 });
     const inFlight = rawRequest(`${url}/forever`).catch((error: NodeJS.ErrnoException) => error.code);

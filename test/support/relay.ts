@@ -84,6 +84,35 @@ export async function createClaudeAccount(
   });
 }
 
+/** An openai-api account on the fake upstream at `fakeUrl` (the relay appends `/responses` to `<fake>/v1`). */
+export async function createOpenAIAccount(
+  relay: TestRelay,
+  fakeUrl: string,
+  overrides: Partial<CreateAccountInput> = {},
+) {
+  return relay.server.services.accounts.create({
+    type: 'openai-api',
+    name: 'fake openai',
+    baseUrl: `${fakeUrl}/v1`,
+    credentials: { apiKey: 'sk-openai-upstream-secret' },
+    ...overrides,
+  });
+}
+
+/** An openai-oauth (ChatGPT sign-in) account on the fake's Codex backend, its token valid for a day. */
+export async function createChatGPTAccount(
+  relay: TestRelay,
+  fakeUrl: string,
+  secrets: { accessToken: string; chatgptAccountId: string },
+) {
+  return relay.server.services.accounts.create({
+    type: 'openai-oauth',
+    name: 'fake chatgpt',
+    baseUrl: `${fakeUrl}/backend-api/codex`,
+    credentials: { ...secrets, refreshToken: 'rt-fake-unused', expiresAt: Date.now() + 86_400_000 },
+  });
+}
+
 /** A bedrock account on the fake Bedrock at `baseUrl`, signing with the credential it accepts. */
 export async function createBedrockAccount(relay: TestRelay, baseUrl: string) {
   return relay.server.services.accounts.create({

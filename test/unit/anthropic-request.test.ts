@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnthropicRequest } from '../../src/relay/formats/anthropic/request.js';
 import { acceptedEncodings, upstreamAcceptEncoding } from '../../src/relay/upstream/encoding.js';
 
-const parse = (body: string) => parseAnthropicRequest(Buffer.from(body), { requireMaxTokens: false });
+const parse = (body: string) => parseAnthropicRequest(Buffer.from(body));
 
 describe('Anthropic request parsing', () => {
   it('reads model, stream, max_tokens and the session user id, keeping unknown fields', () => {

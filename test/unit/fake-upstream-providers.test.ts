@@ -179,6 +179,123 @@ describe('openai responses', () => {
     expect(frames.map((f) => f.event)).toEqual(['response.created', 'error']);
     expect(JSON.parse(frames[1]?.data ?? '')).toMatchObject({ type: 'error', code: 'server_error' });
   });
+
+  it('fails a response with response.failed carrying the error code', async () => {
+    fake.enqueue({ failedAfterEvents: 2, errorType: 'context_length_exceeded', errorMessage: 'Too long.' });
+    const frames = parseSseFrames(
+      await (await post('/v1/responses', { ...RESPONSES, stream: true }, BEARER)).text(),
+    );
+    expect(frames.map((f) => f.event)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.failed',
+    ]);
+    expect(JSON.parse(frames[2]?.data ?? '')).toMatchObject({
+      type: 'response.failed',
+      sequence_number: 2,
+      response: {
+        status: 'failed',
+        error: { code: 'context_length_exceeded', message: 'Too long.' },
+        usage: null,
+      },
+    });
+    expect(fake.requests[0]?.reportedUsage).toBeUndefined();
+  });
+
+  it('reports reasoning tokens inside the output and opens the answer with a reasoning item', async () => {
+    fake.enqueue({ usage: { inputTokens: 10, cacheReadTokens: 30, outputTokens: 50, reasoningTokens: 40 } });
+    const body = { ...RESPONSES, stream: true, include: ['reasoning.encrypted_content'] };
+    const frames = parseSseFrames(await (await post('/v1/responses', body, BEARER)).text());
+    expect(frames.slice(0, 4).map((f) => f.event)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.output_item.done',
+    ]);
+    const reasoning = JSON.parse(frames[3]?.data ?? '') as { item: Record<string, unknown> };
+    expect(reasoning.item).toMatchObject({ type: 'reasoning', summary: [] });
+    expect(reasoning.item.encrypted_content).toEqual(expect.any(String));
+    const delta = JSON.parse(frames.find((f) => f.event === 'response.output_text.delta')?.data ?? '');
+    expect(delta.output_index).toBe(1);
+    const done = JSON.parse(frames.at(-1)?.data ?? '') as { response: { usage: unknown; output: unknown[] } };
+    expect(done.response.usage).toEqual({
+      input_tokens: 40,
+      input_tokens_details: { cached_tokens: 30 },
+      output_tokens: 50,
+      output_tokens_details: { reasoning_tokens: 40 },
+      total_tokens: 90,
+    });
+    expect(done.response.output).toHaveLength(2);
+
+    // Without an explicit output count, the reasoning comes on top of the answer's words.
+    fake.enqueue({ usage: { reasoningTokens: 12 } });
+    const json = (await (await post('/v1/responses', RESPONSES, BEARER)).json()) as {
+      usage: { output_tokens: number; output_tokens_details: { reasoning_tokens: number } };
+    };
+    expect(json.usage.output_tokens).toBe(WORDS + 12);
+    expect(json.usage.output_tokens_details.reasoning_tokens).toBe(12);
+  });
+});
+
+describe("codex's chatgpt backend", () => {
+  const CODEX_PATH = '/backend-api/codex/responses';
+  const CODEX_BODY = { ...RESPONSES, stream: true, store: false };
+
+  it('answers like /v1/responses with the usage-window headers Codex reads', async () => {
+    const res = await post(CODEX_PATH, CODEX_BODY, { ...BEARER, 'chatgpt-account-id': 'acct-1' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-codex-primary-window-minutes')).toBe('300');
+    expect(res.headers.get('x-ratelimit-limit-requests')).toBeNull();
+    const frames = parseSseFrames(await res.text());
+    expect(frames.at(-1)?.event).toBe('response.completed');
+    expect(fake.requests[0]?.path).toBe(CODEX_PATH);
+  });
+
+  it('refuses a missing or wrong token with 401 and a missing workspace with 403', async () => {
+    const noToken = await post(CODEX_PATH, CODEX_BODY, {
+      'content-type': 'application/json',
+      'chatgpt-account-id': 'acct-1',
+    });
+    expect(noToken.status).toBe(401);
+    expect(await noToken.json()).toMatchObject({ error: { type: 'invalid_request_error', param: null } });
+    const wrongToken = await post(CODEX_PATH, CODEX_BODY, {
+      authorization: 'Bearer other',
+      'content-type': 'application/json',
+      'chatgpt-account-id': 'acct-1',
+    });
+    expect(wrongToken.status).toBe(401);
+    const noWorkspace = await post(CODEX_PATH, CODEX_BODY, BEARER);
+    expect(noWorkspace.status).toBe(403);
+    expect(((await noWorkspace.json()) as { error: { message: string } }).error.message).toMatch(
+      /chatgpt-account-id/,
+    );
+  });
+
+  it('refuses a top-level max_output_tokens as the real backend does', async () => {
+    const res = await post(
+      CODEX_PATH,
+      { ...CODEX_BODY, max_output_tokens: 100 },
+      { ...BEARER, 'chatgpt-account-id': 'acct-1' },
+    );
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ detail: 'Unsupported parameter: max_output_tokens' });
+  });
+
+  it('checks the workspace when one is configured', async () => {
+    const strict = await startFakeUpstream({ chatgptAccountId: 'acct-right' });
+    try {
+      const send = (workspace: string) =>
+        fetch(`${strict.url}${CODEX_PATH}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer any-token', 'chatgpt-account-id': workspace },
+          body: JSON.stringify(CODEX_BODY),
+        });
+      expect((await send('acct-wrong')).status).toBe(403);
+      expect((await send('acct-right')).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe('gemini', () => {

@@ -1,10 +1,10 @@
 // What an exchange is asked to do and how it ended, and the two ways a failure becomes that result:
 // answered to the client now, or held back (nothing sent) for the caller to retry on another account.
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AppError } from '../../errors/app-error.js';
-import type { ErrorFormat } from '../../errors/render.js';
+import type { ErrorShape } from '../../errors/error-shape.js';
 import { sendError } from '../../http/send.js';
-import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
+import type { RateLimitReading, UpstreamSignal } from '../../services/accounts/account-signals.js';
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import type { UpstreamCall, UpstreamTransport } from '../upstream/transport.js';
@@ -14,10 +14,13 @@ export interface ExchangeRequest {
   res: ServerResponse;
   requestId: string;
   startedAt: number;
-  errorFormat: ErrorFormat;
+  /** How the client reads an error answer. */
+  errors: ErrorShape;
   format: PassThroughFormat;
   transport: UpstreamTransport;
   call: UpstreamCall;
+  /** The request's input tokens as admission estimated them (0 when it was not measured). */
+  inputEstimate: number;
   /** Whether the client asked for a stream (from the body or path, never from Accept). */
   stream: boolean;
   clientAcceptEncoding: string | undefined;
@@ -30,6 +33,10 @@ export interface ExchangeRequest {
   holdForRetry?: ((signal: UpstreamSignal) => boolean) | undefined;
   /** Set for upstreams whose wire format is not the client's (Bedrock). */
   translation?: ResponseTranslation | undefined;
+  /** What the answer's rate-limit headers say, for providers whose vendor has its own (Anthropic's: none). */
+  readLimits?: ((headers: IncomingHttpHeaders, now: number) => RateLimitReading | undefined) | undefined;
+  /** The upstream's error answer as the AppError the client sees: the account's provider reads it. */
+  httpError: (status: number, body: Buffer, headers: IncomingHttpHeaders) => AppError;
 }
 
 export interface ExchangeResult {
@@ -45,7 +52,7 @@ export interface ExchangeResult {
   retry?: { answer: () => ExchangeResult } | undefined;
 }
 
-type Answerable = Pick<ExchangeRequest, 'res' | 'requestId' | 'errorFormat' | 'holdForRetry'>;
+type Answerable = Pick<ExchangeRequest, 'res' | 'requestId' | 'errors' | 'holdForRetry'>;
 
 /** Sends the error in the client's format; the result of an attempt that ended there. */
 export function answerError(
@@ -53,7 +60,7 @@ export function answerError(
   error: AppError,
   signal: UpstreamSignal | undefined,
 ): ExchangeResult {
-  sendError(request.res, error, request.errorFormat, request.requestId);
+  sendError(request.res, error, request.errors, request.requestId);
   return {
     status: error.httpStatus,
     outcome: 'upstream_error',

@@ -4,7 +4,6 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Transform } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
-import { renderStreamError } from '../../errors/render.js';
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { createDecoder, responseEncoding } from '../upstream/encoding.js';
@@ -21,8 +20,6 @@ import { endTap, type StreamTap } from './stream-tap.js';
 
 export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
 export { failedBeforeCall } from './exchange-result.js';
-
-import { upstreamHttpError } from './upstream-error-body.js';
 
 /** Streams are held at most this much while waiting for their first content event. */
 const HOLD_LIMIT_BYTES = 256 * 1024;
@@ -105,7 +102,8 @@ class Exchange implements UpstreamReceiver {
   onResponseStart(statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
     this.headers = headers;
-    this.signal = { kind: 'answered', status: statusCode, headers };
+    const limits = this.request.readLimits?.(headers, Date.now());
+    this.signal = { kind: 'answered', status: statusCode, headers, ...(limits ? { limits } : {}) };
     const streaming = this.request.stream && this.isStream(String(headers['content-type'] ?? ''));
     if (this.clientGone && (statusCode >= 400 || !streaming)) {
       // Waiting for a stream's input usage, the answer is an error or not a stream: nothing to bill or tell.
@@ -161,17 +159,12 @@ class Exchange implements UpstreamReceiver {
         this.endJson();
         return;
       case 'error-body': {
-        const error = (this.request.translation?.httpError ?? upstreamHttpError)(
+        const error = this.request.httpError(
           this.status,
           decodeErrorBody(Buffer.concat(this.chunks), this.headers['content-encoding']),
           this.headers,
         );
-        const signal: UpstreamSignal = {
-          kind: 'answered',
-          status: this.status,
-          headers: this.headers,
-          message: error.message,
-        };
+        const signal: UpstreamSignal = { ...this.answered(), message: error.message };
         if (!this.hold(signal, () => this.answerError(error, signal), error.code)) this.fail(error, signal);
         return;
       }
@@ -243,13 +236,20 @@ class Exchange implements UpstreamReceiver {
     this.controller?.abort(new ClientGoneError());
   }
 
+  /** The answer's status and headers as a signal about the account (set once the response started). */
+  private answered(): Extract<UpstreamSignal, { kind: 'answered' }> {
+    return this.signal?.kind === 'answered'
+      ? this.signal
+      : { kind: 'answered', status: this.status, headers: this.headers };
+  }
+
   private readonly onClientDrain = (): void => {
     this.controller?.resume();
   };
 
   private startStream(): void {
     this.phase = 'stream';
-    this.tap = this.request.format.createTap();
+    this.tap = this.request.format.createTap(this.request.inputEstimate);
     const encoding = responseEncoding(this.headers['content-encoding']);
     if (encoding === null) {
       this.controller?.abort(new AppError('upstream_error', 'The upstream used an unknown encoding'));
@@ -321,8 +321,7 @@ class Exchange implements UpstreamReceiver {
       this.held.push(chunk);
       this.heldSize += chunk.length;
       if (tap?.error && !tap.sawContent) {
-        const { type, message } = tap.error;
-        const signal: UpstreamSignal = { kind: 'stream-error', type, message };
+        const signal: UpstreamSignal = { kind: 'stream-error', ...tap.error };
         if (this.hold(signal, () => this.answerHeldStream(), 'upstream_error')) return;
       }
       if (tap?.sawContent || tap?.error || this.heldSize > HOLD_LIMIT_BYTES) this.commitStream();
@@ -354,9 +353,7 @@ class Exchange implements UpstreamReceiver {
       estimated: final.estimated,
       ttftMs: this.ttftMs,
       errorCode: tap?.error?.type,
-      signal: tap?.error
-        ? { kind: 'stream-error', type: tap.error.type, message: tap.error.message }
-        : this.signal,
+      signal: tap?.error ? { kind: 'stream-error', ...tap.error } : this.signal,
     };
   }
 
@@ -382,7 +379,10 @@ class Exchange implements UpstreamReceiver {
   private answerStreamFailure(error: AppError, signal: UpstreamSignal): ExchangeResult {
     if (this.held) this.commitStream();
     const final = endTap(this.tap, true);
-    this.request.res.end(renderStreamError(error, this.request.errorFormat, this.request.requestId));
+    const { requestId } = this.request;
+    this.request.res.end(
+      this.tap ? this.tap.errorFrame(error, requestId) : this.request.errors.streamFrame(error, requestId),
+    );
     return {
       status: this.status,
       outcome: 'upstream_error',

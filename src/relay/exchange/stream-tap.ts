@@ -1,7 +1,15 @@
 // What the pass-through needs from a format's stream tap; each format implements it over its own events.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AppError } from '../../errors/app-error.js';
+import type { StreamErrorBlame } from '../../services/accounts/account-signals.js';
 import { type TokenUsage, ZERO_USAGE } from '../../services/usage/usage-types.js';
+
+/** An upstream's in-stream error: its own type or code, its message, and whose fault the format says it is. */
+export interface StreamError {
+  type: string;
+  message: string;
+  blame?: StreamErrorBlame | undefined;
+}
 
 export interface StreamTap {
   push(chunk: Buffer): void;
@@ -15,7 +23,12 @@ export interface StreamTap {
    */
   readonly sawInputUsage: boolean;
   /** An in-stream error event the upstream sent after its 200, if any. */
-  readonly error: { type: string; message: string } | undefined;
+  readonly error: StreamError | undefined;
+  /**
+   * The frame that ends this stream with the relay's own error (the upstream was cut, went silent): rendered by
+   * the tap, which knows where the stream stands (Responses events carry a sequence number).
+   */
+  errorFrame(error: AppError, requestId: string): string;
 }
 
 /**
@@ -33,7 +46,11 @@ export function endTap(
 
 /** The format-specific half of a pass-through exchange. */
 export interface PassThroughFormat {
-  createTap(): StreamTap;
+  /**
+   * `inputEstimate`: the request's input tokens as admission estimated them, for formats that report input only
+   * with their final event (a stream cut before it still records an estimate of what was billed).
+   */
+  createTap(inputEstimate: number): StreamTap;
   /** Usage from a complete (non-stream) JSON answer; undefined when the answer carries none. */
   usageFromBody(text: string): TokenUsage | undefined;
 }

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
 
 export function upstreamHttpError(status: number, body: Buffer, headers: IncomingHttpHeaders): AppError {
-  const { type, message } = readErrorBody(body);
+  const { type, message, code, param } = readErrorBody(body);
   const retryAfter = Number(headers['retry-after']);
   const shown = message ?? `The upstream answered ${status}`;
   if (status === 401) {
@@ -18,27 +18,43 @@ export function upstreamHttpError(status: number, body: Buffer, headers: Incomin
     retryable: status === 408 || status === 409 || status === 429 || status >= 500,
     details: { upstreamStatus: status },
     ...(type ? { clientType: type } : {}),
+    ...(code ? { upstreamCode: code } : {}),
+    ...(param ? { upstreamParam: param } : {}),
     ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
   });
 }
 
-/** Reads `error.type`/`error.message` (Anthropic, OpenAI) or `error.status`/`error.message` (Gemini). */
-function readErrorBody(body: Buffer): { type: string | undefined; message: string | undefined } {
+interface ErrorBody {
+  type: string | undefined;
+  message: string | undefined;
+  code: string | undefined;
+  param: string | undefined;
+}
+
+const NOTHING: ErrorBody = { type: undefined, message: undefined, code: undefined, param: undefined };
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Reads `error.{type,message,code,param}` (Anthropic, OpenAI), `error.{status,message}` (Gemini), or a bare
+ * `{detail}` (Codex's ChatGPT backend answers some refusals that way).
+ */
+function readErrorBody(body: Buffer): ErrorBody {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    const error =
-      typeof parsed === 'object' && parsed !== null ? (parsed as { error?: unknown }).error : undefined;
+    const fields = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    const error = fields.error;
     if (typeof error === 'object' && error !== null) {
-      const { type, message } = error as { type?: unknown; message?: unknown };
-      return {
-        type: typeof type === 'string' ? type : undefined,
-        message: typeof message === 'string' ? message : undefined,
-      };
+      const { type, message, code, param } = error as Record<string, unknown>;
+      return { type: text(type), message: text(message), code: text(code), param: text(param) };
     }
-    if (typeof error === 'string') return { type: undefined, message: error };
+    if (typeof error === 'string') return { ...NOTHING, message: error };
+    if (typeof fields.detail === 'string') return { ...NOTHING, message: fields.detail };
   } catch {
     // Not JSON: fall through to the text.
   }
-  const text = body.toString('utf8').trim().slice(0, 500);
-  return { type: undefined, message: text === '' ? undefined : text };
+  const shown = body.toString('utf8').trim().slice(0, 500);
+  return { ...NOTHING, message: shown === '' ? undefined : shown };
 }

@@ -8,6 +8,7 @@ import {
   type HealthSettings,
   type LiveStateKind,
   lowHeadroom,
+  type RateLimitReading,
   type Transition,
   transitionFor,
   type UpstreamSignal,
@@ -59,7 +60,7 @@ export class AccountHealth {
   ): Promise<StateChange | undefined> {
     const { account } = runtime;
     if (signal.kind === 'answered' && signal.status < 400) {
-      await this.observeSuccess(runtime, signal.headers);
+      await this.observeSuccess(runtime, signal.headers, signal.limits);
       return undefined;
     }
     const transition = transitionFor(signal, model, this.now(), this.settings);
@@ -141,9 +142,10 @@ export class AccountHealth {
   observeSuccess(
     runtime: AccountRuntime,
     headers: Record<string, string | string[] | undefined>,
+    limits?: RateLimitReading,
   ): Promise<void> | undefined {
     const { id, platform } = runtime.account;
-    const low = lowHeadroom(headers);
+    const low = limits?.low ?? lowHeadroom(headers);
     if (low === undefined || this.headroom.get(id) === low) return undefined;
     this.headroom.set(id, low);
     return this.context.redis

@@ -4,15 +4,36 @@ import type { ModelFamily } from '../domain/platforms.js';
 
 export type LiveStateKind = 'active' | 'cooling' | 'rate_limited' | 'quota_exhausted' | 'auth_failed';
 
+/**
+ * What an answer's rate-limit headers say, read by the provider of the account's kind (each vendor names and
+ * formats them its own way). Anthropic's `anthropic-ratelimit-*` are read here when a provider says nothing.
+ */
+export interface RateLimitReading {
+  /** Less than a tenth of some limit is left: the account is tried last. */
+  low?: boolean | undefined;
+  /** When an exhausted limit resets, ms since the epoch. */
+  resetAt?: number | undefined;
+}
+
 export type UpstreamSignal =
   | {
       kind: 'answered';
       status: number;
       headers: Record<string, string | string[] | undefined>;
       message?: string;
+      limits?: RateLimitReading | undefined;
     }
   | { kind: 'transport'; timeout: boolean }
-  | { kind: 'stream-error'; type: string; message?: string }
+  | {
+      kind: 'stream-error';
+      type: string;
+      message?: string;
+      /**
+       * Whose fault the error is, as the format that knows its vendor's codes reads it (`request`: another
+       * account would fail the same); absent, the Anthropic types below decide.
+       */
+      blame?: StreamErrorBlame | undefined;
+    }
   /** The account's credential could not be obtained (an OAuth refresh was refused). */
   | { kind: 'credential'; message: string };
 
@@ -74,6 +95,9 @@ export type AccountFault =
   | 'auth'
   | 'quota';
 
+/** What an in-stream error says, in the relay's words: the request's fault, or one of the account's. */
+export type StreamErrorBlame = 'request' | 'rate_limited' | 'overloaded' | 'quota' | 'error';
+
 /** In-stream error types that describe the request, not the account: another account would fail the same. */
 const REQUEST_ERROR_TYPES = new Set(['invalid_request_error', 'not_found_error', 'request_too_large']);
 
@@ -84,6 +108,7 @@ export function accountFault(signal: UpstreamSignal): AccountFault | undefined {
     case 'credential':
       return 'auth';
     case 'stream-error':
+      if (signal.blame !== undefined) return signal.blame === 'request' ? undefined : signal.blame;
       if (REQUEST_ERROR_TYPES.has(signal.type)) return undefined;
       if (signal.type === 'overloaded_error') return 'overloaded';
       if (signal.type === 'rate_limit_error') return 'rate_limited';
@@ -114,7 +139,9 @@ export function transitionFor(
       return undefined;
     case 'rate_limited': {
       const headers = signal.kind === 'answered' ? signal.headers : {};
-      const until = Math.max(retryAt(headers, now) ?? now + settings.rateLimitDefaultMs, now + 1000);
+      const resetAt =
+        retryAt(headers, now) ?? (signal.kind === 'answered' ? signal.limits?.resetAt : undefined);
+      const until = Math.max(resetAt ?? now + settings.rateLimitDefaultMs, now + 1000);
       // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached").
       const message = (
         signal.kind === 'answered' || signal.kind === 'stream-error' ? (signal.message ?? '') : ''

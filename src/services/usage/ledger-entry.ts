@@ -73,6 +73,7 @@ export function encodeLedgerEntry(entry: LedgerEntry): string {
     entry.ttftMs === undefined ? null : Math.round(entry.ttftMs),
     entry.errorCode ?? null,
     entry.clientRequestId ?? null,
+    usage.reasoning ?? null,
   ]);
 }
 
@@ -133,6 +134,7 @@ function decodeLedgerValues(values: readonly unknown[]): LedgerEntry {
       cacheRead: number(10),
       cacheWrite5m: number(11),
       cacheWrite1h: number(12),
+      ...(typeof values[24] === 'number' ? { reasoning: values[24] } : {}),
     },
     costMicros: number(13),
     prices: priceList

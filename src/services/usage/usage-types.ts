@@ -7,6 +7,11 @@ export interface TokenUsage {
   cacheRead: number;
   cacheWrite5m: number;
   cacheWrite1h: number;
+  /**
+   * Output tokens spent on reasoning, where the provider reports them (OpenAI): already part of `output` and
+   * billed with it, kept apart so the ledger can show them.
+   */
+  reasoning?: number;
 }
 
 export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({

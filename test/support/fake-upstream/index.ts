@@ -1,4 +1,5 @@
-// Entry point of the fake upstream AI provider (Anthropic, OpenAI Chat/Responses, Gemini) used by tests and bench.
+// Entry point of the fake upstream AI provider (Anthropic, OpenAI Chat/Responses, Codex's ChatGPT backend, Gemini)
+// used by tests and bench.
 
 export { DEFAULT_TEXT } from './scenario.js';
 export { startFakeUpstream } from './server.js';

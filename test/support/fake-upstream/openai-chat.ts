@@ -48,7 +48,7 @@ export function openaiChat(ex: Exchange): Plan {
     total_tokens: prompt + u.outputTokens,
     prompt_tokens_details: { cached_tokens: u.cacheReadTokens, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: 0,
+      reasoning_tokens: u.reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,

@@ -2,7 +2,9 @@
 import type { Exchange } from './exchange.js';
 import { checkOpenAI, openaiError, openaiHeaders } from './openai-common.js';
 import {
+  type ErrorBuilder,
   type Frame,
+  type Headers,
   jsonPlan,
   newId,
   type Plan,
@@ -13,6 +15,14 @@ import {
 import { answerText, resolveUsage, textPlan, totalPromptTokens } from './scenario.js';
 import { eventFrame } from './sse.js';
 
+/** How one Responses surface (the platform API, Codex's ChatGPT backend) heads its answers and errors. */
+export interface ResponsesSurface {
+  headers: (json: boolean) => Headers;
+  error: ErrorBuilder;
+}
+
+const PLATFORM: ResponsesSurface = { headers: openaiHeaders, error: openaiError };
+
 function typed(type: string, sequence: number, fields: Record<string, unknown>): string {
   return eventFrame(type, { type, sequence_number: sequence, ...fields });
 }
@@ -21,11 +31,31 @@ function field(body: Record<string, unknown>, key: string, fallback: unknown): u
   return body[key] ?? fallback;
 }
 
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** Codex asks for `include: ["reasoning.encrypted_content"]` (it stores nothing upstream, `store: false`). */
+function wantsEncryptedReasoning(body: Record<string, unknown>): boolean {
+  return Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content');
+}
+
 export function openaiResponses(ex: Exchange): Plan {
   const checked = checkOpenAI(ex, true);
   if ('plan' in checked) return checked.plan;
-  const { body, model } = checked;
-  const override = scenarioOverride(ex, () => openaiHeaders(true), openaiError);
+  return responsesAnswer(ex, checked.body, checked.model, PLATFORM);
+}
+
+/** The answer of a checked request: a response object, or the typed events that build one. */
+export function responsesAnswer(
+  ex: Exchange,
+  body: Record<string, unknown>,
+  model: string,
+  surface: ResponsesSurface,
+): Plan {
+  const override = scenarioOverride(ex, () => surface.headers(true), surface.error);
   if (override !== undefined) return override;
   const s = ex.scenario;
   const text = answerText(s);
@@ -35,12 +65,24 @@ export function openaiResponses(ex: Exchange): Plan {
     input_tokens: input,
     input_tokens_details: { cached_tokens: u.cacheReadTokens },
     output_tokens: u.outputTokens,
-    output_tokens_details: { reasoning_tokens: 0 },
+    output_tokens_details: { reasoning_tokens: u.reasoningTokens },
     total_tokens: input + u.outputTokens,
   };
+  // A reasoning model's answer starts with its reasoning item (no summary unless one was asked for and made).
+  const reasoningItem =
+    u.reasoningTokens > 0
+      ? {
+          id: newId('rs_'),
+          type: 'reasoning',
+          summary: [],
+          ...(wantsEncryptedReasoning(body) ? { encrypted_content: `gAAAAA${newId('')}` } : {}),
+        }
+      : undefined;
+  const messageIndex = reasoningItem === undefined ? 0 : 1;
   const itemId = newId('msg_');
   const part = { type: 'output_text', annotations: [], logprobs: [], text };
   const item = { id: itemId, type: 'message', status: 'completed', content: [part], role: 'assistant' };
+  const requestedReasoning = record(body.reasoning);
   const base = {
     id: newId('resp_'),
     object: 'response',
@@ -52,16 +94,20 @@ export function openaiResponses(ex: Exchange): Plan {
     instructions: field(body, 'instructions', null),
     max_output_tokens: field(body, 'max_output_tokens', null),
     model,
-    output: [item] as unknown[],
-    parallel_tool_calls: true,
+    output: (reasoningItem === undefined ? [item] : [reasoningItem, item]) as unknown[],
+    parallel_tool_calls: field(body, 'parallel_tool_calls', true),
     previous_response_id: field(body, 'previous_response_id', null),
-    reasoning: { effort: null, summary: null },
+    prompt_cache_key: field(body, 'prompt_cache_key', null),
+    reasoning: {
+      effort: requestedReasoning.effort ?? (reasoningItem === undefined ? null : 'medium'),
+      summary: requestedReasoning.summary ?? null,
+    },
     service_tier: 'default',
     store: field(body, 'store', true),
     temperature: field(body, 'temperature', 1),
     text: { format: { type: 'text' }, verbosity: 'medium' },
-    tool_choice: 'auto',
-    tools: [],
+    tool_choice: field(body, 'tool_choice', 'auto'),
+    tools: field(body, 'tools', []),
     top_p: field(body, 'top_p', 1),
     truncation: 'disabled',
     usage: usage as typeof usage | null,
@@ -69,31 +115,38 @@ export function openaiResponses(ex: Exchange): Plan {
     metadata: field(body, 'metadata', {}),
   };
   const status = successStatus(ex);
-  if (body.stream !== true) return jsonPlan(status, openaiHeaders(true), base, usage);
+  if (body.stream !== true) return jsonPlan(status, surface.headers(true), base, usage);
 
   const pending = { ...base, status: 'in_progress', output: [], usage: null };
-  const loc = { item_id: itemId, output_index: 0, content_index: 0 };
+  const loc = { item_id: itemId, output_index: messageIndex, content_index: 0 };
   const frames: Frame[] = [];
   const add = (type: string, fields: Record<string, unknown>, frameUsage?: unknown): void => {
     frames.push({ data: typed(type, frames.length, fields), usage: frameUsage });
   };
   add('response.created', { response: pending });
   add('response.in_progress', { response: pending });
+  if (reasoningItem !== undefined) {
+    const { encrypted_content: _sealed, ...opened } = reasoningItem;
+    add('response.output_item.added', { output_index: 0, item: opened });
+    add('response.output_item.done', { output_index: 0, item: reasoningItem });
+  }
   add('response.output_item.added', {
-    output_index: 0,
+    output_index: messageIndex,
     item: { id: itemId, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
   });
   add('response.content_part.added', { ...loc, part: { ...part, text: '' } });
   for (const delta of textPlan(s).pieces) add('response.output_text.delta', { ...loc, delta, logprobs: [] });
   add('response.output_text.done', { ...loc, text, logprobs: [] });
   add('response.content_part.done', { ...loc, part });
-  add('response.output_item.done', { output_index: 0, item });
+  add('response.output_item.done', { output_index: messageIndex, item });
   add('response.completed', { response: base }, usage);
-  const errorFrame = (index: number): string =>
-    typed('error', index, {
-      code: s.errorType ?? 'server_error',
-      message: s.errorMessage ?? 'The server had an error while processing your request. Sorry about that!',
-      param: null,
-    });
-  return { kind: 'stream', status, headers: openaiHeaders(false), frames, errorFrame, trailer: '' };
+  const code = s.errorType ?? 'server_error';
+  const message =
+    s.errorMessage ?? 'The server had an error while processing your request. Sorry about that!';
+  if (s.failedAfterEvents !== undefined) {
+    frames.length = Math.min(frames.length, s.failedAfterEvents);
+    add('response.failed', { response: { ...pending, status: 'failed', error: { code, message } } });
+  }
+  const errorFrame = (index: number): string => typed('error', index, { code, message, param: null });
+  return { kind: 'stream', status, headers: surface.headers(false), frames, errorFrame, trailer: '' };
 }

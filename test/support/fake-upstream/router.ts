@@ -7,6 +7,7 @@ import {
   anthropicModels,
   anthropicNotFound,
 } from './anthropic.js';
+import { codexResponses } from './codex-backend.js';
 import type { Exchange } from './exchange.js';
 import { type GeminiMethod, geminiError, geminiGenerate, geminiModels } from './gemini.js';
 import { openaiChat } from './openai-chat.js';
@@ -25,6 +26,7 @@ const MESSAGES: Route = { error: anthropicError, handle: anthropicMessages };
 const COUNT_TOKENS: Route = { error: anthropicError, handle: anthropicCountTokens };
 const CHAT: Route = { error: openaiError, handle: openaiChat };
 const RESPONSES: Route = { error: openaiError, handle: openaiResponses };
+const CODEX_RESPONSES: Route = { error: openaiError, handle: codexResponses };
 const GEMINI_PATH =
   /^\/(?:v1|v1beta|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
 const MODELS_PATH = /^\/(v1|v1beta|v1alpha)\/models(?:\/([^/:]+))?$/;
@@ -64,6 +66,8 @@ export function route(
         return CHAT;
       case '/v1/responses':
         return RESPONSES;
+      case '/backend-api/codex/responses':
+        return CODEX_RESPONSES;
     }
     const gemini = GEMINI_PATH.exec(path);
     if (gemini !== null) {

@@ -43,15 +43,20 @@ export function answerText(scenario: Scenario): string {
   return scenario.text ?? DEFAULT_TEXT;
 }
 
-/** Usage in neutral terms: `inputTokens` are uncached input tokens, cache fields are separate. */
+/**
+ * Usage in neutral terms: `inputTokens` are uncached input tokens, cache fields are separate; reasoning tokens
+ * are part of `outputTokens`.
+ */
 export function resolveUsage(scenario: Scenario, bodyLength: number): Usage {
   const u = scenario.usage;
+  const reasoningTokens = u?.reasoningTokens ?? 0;
   return {
     inputTokens: u?.inputTokens ?? Math.max(1, Math.ceil(bodyLength / 4)),
-    outputTokens: u?.outputTokens ?? textPlan(scenario).words,
+    outputTokens: u?.outputTokens ?? textPlan(scenario).words + reasoningTokens,
     cacheReadTokens: u?.cacheReadTokens ?? 0,
     cacheWrite5mTokens: u?.cacheWrite5mTokens ?? 0,
     cacheWrite1hTokens: u?.cacheWrite1hTokens ?? 0,
+    reasoningTokens,
   };
 }
 

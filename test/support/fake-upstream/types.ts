@@ -6,6 +6,11 @@ export interface StartFakeUpstreamOptions {
   apiKey?: string;
   /** Interface to bind; defaults to 127.0.0.1. */
   host?: string;
+  /**
+   * Codex's ChatGPT backend (`/backend-api/codex/responses`): when set, the `chatgpt-account-id` header must
+   * name this workspace, else 403. Without it any non-empty value is accepted.
+   */
+  chatgptAccountId?: string;
 }
 
 export interface Usage {
@@ -14,6 +19,12 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWrite5mTokens: number;
   cacheWrite1hTokens: number;
+  /**
+   * Output tokens spent on reasoning. Providers that report them count them inside the output (OpenAI's
+   * `output_tokens` includes `output_tokens_details.reasoning_tokens`), so they are part of `outputTokens`,
+   * whose default becomes the answer's words plus these.
+   */
+  reasoningTokens: number;
 }
 
 export interface Scenario {
@@ -40,6 +51,12 @@ export interface Scenario {
   cutAfterEvents?: number;
   /** Streaming: send N events, then the provider's in-stream error event, then end (status stays 200). */
   errorEventAfterEvents?: number;
+  /**
+   * OpenAI Responses streams: send N events, then `response.failed` (its `response.error` is
+   * `{code: errorType ?? 'server_error', message}`, its usage null, as for a request refused before generating),
+   * then end. This is how Codex's backend reports, for example, `context_length_exceeded`.
+   */
+  failedAfterEvents?: number;
   /** Streaming: 200 + text/event-stream with junk bytes and invalid JSON data lines. */
   garbage?: boolean;
   /** Answer text (default "Hello from the fake upstream."). */

@@ -1,7 +1,9 @@
 // Watches an Anthropic SSE stream on the side: usage from message_start/message_delta, errors, progress.
+import type { AppError } from '../../../errors/app-error.js';
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
 import type { StreamTap } from '../../exchange/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
+import { anthropicErrors } from './errors.js';
 import { mergeAnthropicUsage } from './usage.js';
 
 /** Length of `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""}}`: the rest is text. */
@@ -34,6 +36,10 @@ export class AnthropicStreamTap implements StreamTap {
 
   end(): void {
     this.parser.end();
+  }
+
+  errorFrame(error: AppError, requestId: string): string {
+    return anthropicErrors.streamFrame(error, requestId);
   }
 
   /** Output tokens: exact when the stream finished, otherwise the larger of reported and estimated. */

@@ -81,7 +81,7 @@ async function observe(
   };
   if (signal.kind === 'answered' && signal.status < 400) {
     // Success only notes headroom, rarely with a write; the answer is already on its way.
-    deps.health.observeSuccess(acquired.runtime, signal.headers)?.catch(report);
+    deps.health.observeSuccess(acquired.runtime, signal.headers, signal.limits)?.catch(report);
     return;
   }
   // A failure's state must be in place before the next account is chosen.

@@ -1,38 +1,40 @@
-// POST /v1/messages: authenticate, choose an account, pass the exchange through (failing over to another
-// account while nothing has reached the client), settle its usage.
+// A billed route's request life, whatever its format and whichever provider answers: prepare (authenticate,
+// parse, restrict, admit + lease), attempts with failover while nothing reached the client, settle.
 import { performance } from 'node:perf_hooks';
 import type { RouteHandler } from '../../http/route-table.js';
 import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import type { ExchangeResult } from '../exchange/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
-import { prepareAnthropicCall, runAnthropicExchange, upstreamModelFor } from './anthropic-call.js';
+import { runAttempt, upstreamModelFor } from './attempt.js';
 import { runWithFailover } from './failover.js';
+import { prepareCall } from './prepare.js';
+import type { RelayRoute } from './relay-route.js';
 import { type RequestFacts, settleRequest } from './settle-request.js';
 
-export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
+export function createBilledHandler(deps: RelayDeps, route: RelayRoute): RouteHandler {
   return async (req, res, context) => {
     const at = Date.now();
-    const { key, info, raw, ticket, acquired, acquire } = await prepareAnthropicCall(
-      req,
-      res,
-      context,
-      deps,
-      {
-        billed: true,
-      },
-    );
+    const prepared = await prepareCall(req, res, context, deps, route);
+    const { key, info, ticket, acquired, acquire } = prepared;
     const facts = (account: Acquired, requestId: string): RequestFacts => ({
       requestId,
       clientRequestId: context.clientRequestId,
       keyId: key.id,
-      platform: 'claude',
+      platform: route.platform,
       model: info.model,
       upstreamModel: upstreamModelFor(account.runtime, info.model),
       stream: info.stream,
       at,
       startedAt: context.startedAt,
     });
+    const call = {
+      body: prepared.raw,
+      model: info.model,
+      stream: info.stream,
+      inputEstimate: prepared.inputEstimate,
+      outputCap: ticket?.outputCap,
+    };
     let current = acquired;
     let result: ExchangeResult | undefined;
     try {
@@ -41,15 +43,7 @@ export function createAnthropicMessagesHandler(deps: RelayDeps): RouteHandler {
         acquire,
         run: (account, holdForRetry) => {
           current = account;
-          return runAnthropicExchange(
-            deps,
-            req,
-            res,
-            context,
-            account,
-            { method: 'POST', path: '/v1/messages', body: raw, model: info.model, stream: info.stream },
-            holdForRetry,
-          );
+          return runAttempt(deps, req, res, context, route, account, call, holdForRetry);
         },
         // Each attempt that failed over has its own ledger entry; the key's limits are settled once, below.
         attemptFailed: (account, failed, attempt) =>

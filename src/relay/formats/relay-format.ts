@@ -1,0 +1,46 @@
+// The contract every format a client can speak fulfils: how its requests are read, identified, measured and
+// capped, how its answers are tapped for usage, and how its errors look. Formats never import each other; the
+// pipeline reaches each through this contract only.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ErrorShape } from '../../errors/error-shape.js';
+import type { InputMeasure } from '../../services/admission/cost-bound.js';
+import type { ClientHints } from '../client/client-kind.js';
+import type { PassThroughFormat } from '../exchange/stream-tap.js';
+
+/** The formats this build serves; each is a folder under src/relay/formats/. */
+export type FormatName = 'anthropic' | 'openai-responses';
+
+/**
+ * What a route asks of its format and of the account behind it: a billed generation, or one of the free
+ * calls (token counts, model lists) that leave no ledger entry.
+ */
+export type Operation = 'generate' | 'count-tokens' | 'list-models';
+
+/** What the relay reads from a request body: just enough to route, restrict, admit and account it. */
+export interface RequestInfo {
+  model: string;
+  /** From the body, never from `Accept`. */
+  stream: boolean;
+  /** The most output the client asked for (Anthropic `max_tokens`, Responses `max_output_tokens`). */
+  maxTokens: number | undefined;
+  /** The parsed body, top level checked, everything below it as the client sent it. */
+  body: Record<string, unknown>;
+  /** What the body says about the client sending it (Claude Code's `metadata.user_id`). */
+  clientHints: ClientHints;
+}
+
+export interface RelayFormat extends PassThroughFormat {
+  readonly name: FormatName;
+  /** How this format's clients read an error answer. */
+  readonly errors: ErrorShape;
+  /** Reads a body for `operation`; throws a 4xx AppError naming the field when it cannot be served. */
+  parse(raw: Buffer, operation: Operation): RequestInfo;
+  /** The conversation the request continues, for sticky routing; undefined when nothing names one. */
+  sessionId(headers: IncomingHttpHeaders, info: RequestInfo, raw: Buffer): string | undefined;
+  /** A bound and an estimate of the request's input tokens, for the cost reservation. */
+  measureInput(raw: Buffer, info: RequestInfo): InputMeasure;
+  /** The body asking for at most `maxTokens` of output: what a reservation that only partly fit pays for. */
+  capOutput(raw: Buffer, info: RequestInfo, maxTokens: number): Buffer;
+  /** The smallest generation request of this format (one output token): what a connection test sends. */
+  testBody(model: string): Buffer;
+}

@@ -1,0 +1,25 @@
+// How a request's accounts are chosen: the route's pool, limited to the kinds that serve its format and
+// operation, the key's binding first and its session's pin next.
+import type { RequestContext } from '../../http/route-table.js';
+import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
+import type { AcquireRequest } from '../../services/scheduler/account-scheduler.js';
+import { typesServing } from '../providers/registry.js';
+import type { RelayRoute } from './relay-route.js';
+
+export function acquireRequestFor(
+  key: StoredApiKey,
+  context: RequestContext,
+  route: RelayRoute,
+  model: string | undefined,
+  session: string | undefined,
+): AcquireRequest {
+  const binding = key.bindings[route.platform];
+  return {
+    platform: route.platform,
+    model,
+    requestId: context.requestId,
+    types: typesServing(route.format.name, route.operation),
+    ...(session ? { session: { keyId: key.id, id: session } } : {}),
+    ...(binding ? { binding: { ...binding, fallback: key.bindingFallback } } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+// One attempt of a request against one leased account: the account's provider builds the call, the exchange
+// carries it (passed through, or translated where the account's wire format is not the client's).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../../errors/app-error.js';
+import type { RequestContext } from '../../http/route-table.js';
+import type { AccountRuntime } from '../../services/accounts/account-types.js';
+import type { Acquired } from '../../services/scheduler/account-scheduler.js';
+import { type ExchangeResult, failedBeforeCall, runExchange } from '../exchange/exchange.js';
+import { answerError } from '../exchange/exchange-result.js';
+import { providerFor } from '../providers/registry.js';
+import type { ProviderRequest } from '../providers/upstream-provider.js';
+import type { RelayDeps } from '../relay-deps.js';
+import { spliceTopLevelString } from '../stream/json-field-splice.js';
+import { forwardableQuery } from '../upstream/target.js';
+import type { HoldPredicate } from './failover.js';
+import type { RelayRoute } from './relay-route.js';
+
+/** What the attempt sends, as the client asked it. */
+export interface AttemptCall {
+  /** The client's body; its model is rewritten when the account maps it. Undefined for model lists. */
+  body: Buffer | undefined;
+  model: string | undefined;
+  stream: boolean;
+  /** Admission's estimate of the input tokens; 0 for calls that were not measured. */
+  inputEstimate: number;
+  /** The output bound admission lowered the body to, when only part of the worst case fit the key's budget. */
+  outputCap: number | undefined;
+}
+
+/** The model name an account is asked for: the client's, unless the account maps it to another. */
+export function upstreamModelFor(runtime: AccountRuntime, model: string): string {
+  const mapping = runtime.account.modelMapping;
+  return Object.hasOwn(mapping, model) ? (mapping[model] ?? model) : model;
+}
+
+/** Marks a credential that could not be had: the account's failure, which failover can route around. */
+class CredentialUnavailable extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message);
+  }
+}
+
+export async function runAttempt(
+  deps: RelayDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+  route: RelayRoute,
+  acquired: Acquired,
+  call: AttemptCall,
+  holdForRetry?: HoldPredicate,
+): Promise<ExchangeResult> {
+  const { runtime } = acquired;
+  const { account, secrets } = runtime;
+  const provider = providerFor(account.type);
+  const errors = route.format.errors;
+  if (call.outputCap !== undefined && !provider.acceptsOutputCap) {
+    // Sent uncapped, the request could spend past the key's limit; capped, this account refuses it. Another
+    // account would not help a budget: the refusal is the key's, as when nothing fits at admission.
+    return answerError(
+      { res, requestId: context.requestId, errors },
+      outputCapRefused(call.outputCap),
+      undefined,
+    );
+  }
+  const upstreamModel = call.model === undefined ? undefined : upstreamModelFor(runtime, call.model);
+  // Relayed, but recorded at cost 0: the client is told its cost is unknown (UNPRICED_MODELS=allow).
+  if (upstreamModel !== undefined && !deps.pricing.quote(route.platform, upstreamModel, 0))
+    res.setHeader('x-relay-cost', 'unknown');
+  else if (res.hasHeader('x-relay-cost')) res.removeHeader('x-relay-cost');
+  const body =
+    call.body && upstreamModel !== undefined && upstreamModel !== call.model
+      ? spliceTopLevelString(call.body, 'model', upstreamModel)
+      : call.body;
+  if (!body && call.body) {
+    throw new AppError('invalid_request', 'model: must be a top-level string', {
+      details: { field: 'model' },
+    });
+  }
+  let upstream: ProviderRequest;
+  try {
+    upstream = await provider.buildCall({
+      runtime,
+      operation: route.operation,
+      clientHeaders: req.headers,
+      body,
+      model: upstreamModel,
+      stream: call.stream,
+      query: forwardableQuery(context.query),
+      modelId: context.params.model,
+      credential: () => credentialOf(deps, runtime),
+    });
+  } catch (error) {
+    if (!(error instanceof CredentialUnavailable)) throw error;
+    const failure = { res, requestId: context.requestId, errors, holdForRetry };
+    return failedBeforeCall(failure, error.appError, { kind: 'credential', message: error.message });
+  }
+  return runExchange({
+    res,
+    requestId: context.requestId,
+    startedAt: context.startedAt,
+    errors,
+    format: route.format,
+    transport: deps.transports.forProxy(account.proxy, secrets.proxyPassword),
+    stream: call.stream,
+    inputEstimate: call.inputEstimate,
+    // Compressed answers pass through only to clients that accept them.
+    clientAcceptEncoding: headerText(req.headers['accept-encoding']),
+    maxResponseBytes: deps.settings.maxResponseBytes,
+    holdForRetry,
+    translation: provider.translation,
+    httpError: provider.httpError,
+    readLimits: provider.readLimits,
+    call: {
+      ...upstream,
+      firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
+      idleTimeoutMs: deps.settings.idleTimeoutMs,
+    },
+  });
+}
+
+function outputCapRefused(outputCap: number): AppError {
+  return new AppError(
+    'quota_exceeded',
+    `This request's worst case does not fit in what is left of this API key's spending limit (room for ` +
+      `${outputCap} output tokens), and the account serving it cannot be asked for less output`,
+    { details: { reason: 'does_not_fit', outputTokens: outputCap } },
+  );
+}
+
+/** The account's credential at call time; one that cannot be had is the account's failure, not the relay's. */
+function credentialOf(deps: RelayDeps, runtime: AccountRuntime): string | Promise<string> {
+  const wrap = (error: unknown): never => {
+    throw new CredentialUnavailable(
+      error instanceof AppError
+        ? error
+        : new AppError('upstream_error', 'The account credential is unavailable'),
+    );
+  };
+  try {
+    const credential = deps.credentials.forAccount(runtime);
+    return typeof credential === 'string' ? credential : credential.catch(wrap);
+  } catch (error) {
+    return wrap(error);
+  }
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

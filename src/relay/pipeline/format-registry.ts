@@ -1,0 +1,10 @@
+// Every format this build serves, by name: for callers that start from an account's provider rather than a
+// route (the connection tester asks the provider's format for its smallest request).
+import { anthropicFormat } from '../formats/anthropic/format.js';
+import { responsesFormat } from '../formats/openai-responses/format.js';
+import type { FormatName, RelayFormat } from '../formats/relay-format.js';
+
+export const FORMATS: Readonly<Record<FormatName, RelayFormat>> = {
+  anthropic: anthropicFormat,
+  'openai-responses': responsesFormat,
+};

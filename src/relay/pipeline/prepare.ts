@@ -1,0 +1,107 @@
+// The first half of a request's life, for any route with a body: authenticate, read and parse the body in the
+// route's format, check the key's restrictions, then admit the request and lease an account in one step.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError } from '../../errors/app-error.js';
+import { readBody } from '../../http/read-body.js';
+import type { RequestContext } from '../../http/route-table.js';
+import type { AdmissionTicket } from '../../services/admission/admission-service.js';
+import { admitAndAcquire } from '../../services/admission/admit-and-acquire.js';
+import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
+import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
+import { authenticateRequest } from '../client/authenticate.js';
+import { detectClient } from '../client/client-kind.js';
+import type { RequestInfo } from '../formats/relay-format.js';
+import type { RelayDeps } from '../relay-deps.js';
+import { acquireRequestFor } from './acquire-request.js';
+import type { RelayRoute } from './relay-route.js';
+
+export interface PreparedCall {
+  key: StoredApiKey;
+  info: RequestInfo;
+  /** The client's bytes, unchanged unless its output had to be capped to fit the key's budget. */
+  raw: Buffer;
+  /** Admission's claim on the key's limits; absent for calls that spend nothing. */
+  ticket: AdmissionTicket | undefined;
+  acquired: Acquired;
+  /** How this request's accounts are chosen, for failover to reuse. */
+  acquire: AcquireRequest;
+  /** Admission's estimate of the input tokens (0 for calls that spend nothing). */
+  inputEstimate: number;
+}
+
+export async function prepareCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: RequestContext,
+  deps: RelayDeps,
+  route: RelayRoute,
+): Promise<PreparedCall> {
+  const billed = route.operation === 'generate';
+  const key = await authenticateRequest(req, context, deps);
+  const raw = await readBody(req, deps.settings.bodyLimitBytes);
+  const { format, platform } = route;
+  const info = format.parse(raw, route.operation);
+  const client = detectClient(req.headers, info.clientHints);
+  if (!billed) deps.admission.checkRestrictions(key, { platform, model: info.model, client });
+  else refuseUnpriced(deps, route, info.model);
+  const acquire = acquireRequestFor(
+    key,
+    context,
+    route,
+    info.model,
+    format.sessionId(req.headers, info, raw),
+  );
+  const input = billed ? format.measureInput(raw, info) : undefined;
+  const inputEstimate = input?.estimateTokens ?? 0;
+  const { ticket, acquired } = await admitAndAcquire(
+    deps.admission,
+    deps.scheduler,
+    input
+      ? {
+          key,
+          requestId: context.requestId,
+          clientRequestId: context.clientRequestId,
+          platform,
+          model: info.model,
+          client,
+          stream: info.stream,
+          input,
+          maxTokens: info.maxTokens,
+          ...(key.limits.queue ? { signal: clientGone(res) } : {}),
+        }
+      : undefined,
+    acquire,
+    deps.store,
+  );
+  if (ticket?.outputCap === undefined) return { key, info, raw, ticket, acquired, acquire, inputEstimate };
+  // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the
+  // reservation pays for, and stops there with its own protocol-correct stop.
+  let capped: Buffer;
+  try {
+    capped = format.capOutput(raw, info, ticket.outputCap);
+  } catch (error) {
+    await Promise.allSettled([deps.admission.release(ticket), deps.scheduler.release(acquired.lease)]);
+    throw error;
+  }
+  res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
+  return { key, info, raw: capped, ticket, acquired, acquire, inputEstimate };
+}
+
+/** With UNPRICED_MODELS=refuse, a model nobody can price is refused before anything is taken for it. */
+function refuseUnpriced(deps: RelayDeps, route: RelayRoute, model: string): void {
+  if (deps.settings.unpricedModels !== 'refuse' || deps.pricing.quote(route.platform, model, 0)) return;
+  throw new AppError(
+    'invalid_request',
+    `model: ${model} has no known price, and this relay does not serve models it cannot bill`,
+    { details: { field: 'model', reason: 'unpriced_model' } },
+  );
+}
+
+/** Aborts when the client disconnects before its answer: ends waiting in a key's queue. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

@@ -1,0 +1,84 @@
+// Accounts that speak OpenAI's Responses API: an API key on api.openai.com (or a compatible base URL), or a
+// ChatGPT subscription signed in as Codex does, on Codex's backend with its `chatgpt-account-id` header. The
+// client's body goes through unchanged; the relay key is replaced by the account's credential.
+import type { IncomingHttpHeaders } from 'node:http';
+import { upstreamHttpError } from '../../exchange/upstream-error-body.js';
+import { upstreamAcceptEncoding } from '../../upstream/encoding.js';
+import { upstreamTarget } from '../../upstream/target.js';
+import type { ProviderCall, UpstreamProvider } from '../upstream-provider.js';
+import { readOpenAIRateLimits } from './rate-limits.js';
+
+/**
+ * Client headers that carry meaning upstream: Codex's own (its originator, session and turn metadata, which
+ * Codex's backend reads), and the openai SDK's description of itself. Never the client's `authorization`.
+ */
+const FORWARDED = [
+  'content-type',
+  'accept',
+  'user-agent',
+  'originator',
+  'openai-beta',
+  'session-id',
+  'thread-id',
+  'x-client-request-id',
+] as const;
+const FORWARDED_PREFIXES = ['x-codex-', 'x-stainless-'] as const;
+
+/** `chatgpt`: a ChatGPT sign-in's access token, which Codex's backend takes with the ChatGPT account id. */
+export function openaiProvider(credential: 'api-key' | 'chatgpt'): UpstreamProvider {
+  return {
+    format: 'openai-responses',
+    operations: new Set(['generate']),
+    // Codex's backend answers 400 "Unsupported parameter: max_output_tokens"; the API takes it.
+    acceptsOutputCap: credential === 'api-key',
+    async buildCall(call) {
+      const target = upstreamTarget(call.runtime.account);
+      const headers = forwardedHeaders(call.clientHeaders);
+      headers['content-type'] ??= 'application/json';
+      // Streams are asked for uncompressed: the tap reads every byte and SSE compresses poorly in small chunks.
+      headers['accept-encoding'] = call.stream
+        ? 'identity'
+        : upstreamAcceptEncoding(headerText(call.clientHeaders['accept-encoding']));
+      headers.authorization = `Bearer ${await call.credential()}`;
+      if (credential === 'chatgpt') {
+        const accountId = call.runtime.secrets.chatgptAccountId;
+        if (accountId) headers['chatgpt-account-id'] = accountId;
+      }
+      return {
+        origin: target.origin,
+        path: `${target.basePath}${operationPath(call)}${call.query}`,
+        method: 'POST',
+        headers,
+        body: call.body,
+      };
+    },
+    httpError: upstreamHttpError,
+    readLimits: readOpenAIRateLimits,
+    testModel: credential === 'chatgpt' ? 'gpt-5-codex' : 'gpt-5-mini',
+  };
+}
+
+function operationPath(call: ProviderCall): string {
+  if (call.operation !== 'generate') throw new Error(`OpenAI accounts cannot serve ${call.operation}`);
+  // Base URLs include the API version (`…/v1`, `…/backend-api/codex`), as the openai SDK's do.
+  return '/responses';
+}
+
+function forwardedHeaders(client: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED) {
+    const value = client[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  // Node lower-cases incoming header names, so the prefix test sees every spelling the client used.
+  for (const name in client) {
+    if (!FORWARDED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    const value = client[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

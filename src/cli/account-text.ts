@@ -45,6 +45,8 @@ export function describeAccount(account: Account, live?: LiveState): string {
     ['weight', String(account.weight)],
     ['max concurrency', account.maxConcurrency === 0 ? 'no limit' : String(account.maxConcurrency)],
     ['schedulable', account.schedulable ? 'yes' : 'no'],
+    ['api version', account.apiVersion],
+    ['deployments', account.deployments && compact(account.deployments)],
     ['model mapping', compact(account.modelMapping)],
     ['supported models', compact(account.supportedModels)],
     ['created', formatTime(account.createdAt)],

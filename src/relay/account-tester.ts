@@ -92,7 +92,8 @@ export class AccountTester implements AccountTesting {
       runtime,
       operation: 'generate',
       clientHeaders: { 'content-type': 'application/json' },
-      body: FORMATS[provider.format].testBody(model),
+      format: provider.formats[0],
+      body: FORMATS[provider.formats[0]].testBody(model),
       model,
       stream: false,
       query: '',
@@ -105,10 +106,12 @@ export class AccountTester implements AccountTesting {
   }
 }
 
-/** The first model the account names exactly, else its provider's cheapest. */
+/** The first model the account names exactly (an Azure deployment's first), else its provider's cheapest. */
 function testModel(runtime: AccountRuntime): string {
-  const named = runtime.account.supportedModels.find((pattern) => !pattern.endsWith('*'));
-  return named ?? providerFor(runtime.account.type).testModel;
+  const { account } = runtime;
+  const deployed = account.deployments === undefined ? undefined : Object.keys(account.deployments)[0];
+  const named = deployed ?? account.supportedModels.find((pattern) => !pattern.endsWith('*'));
+  return named ?? providerFor(account.type).testModel;
 }
 
 /** Sends the call and collects its answer (bounded; only the start of an error body is ever read). */

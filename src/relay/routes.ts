@@ -5,6 +5,7 @@ import { anthropicErrorShape, geminiErrorShape, jsonErrorShape, openaiErrorShape
 import { pathParameter } from '../http/path-segments.js';
 import { type Route, RouteTable } from '../http/route-table.js';
 import { anthropicFormat } from './formats/anthropic/format.js';
+import { chatFormat } from './formats/openai-chat/format.js';
 import { responsesFormat } from './formats/openai-responses/format.js';
 import { createBilledHandler } from './pipeline/billed-call.js';
 import type { RelayRoute } from './pipeline/relay-route.js';
@@ -25,12 +26,15 @@ const HEAD_PATHS = [
   '/openai',
   '/openai/v1',
   '/gemini',
+  '/azure',
 ];
 
 const ANTHROPIC_MESSAGES: RelayRoute = { format: anthropicFormat, operation: 'generate', platform: 'claude' };
 const ANTHROPIC_COUNT: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'count-tokens' };
 const ANTHROPIC_MODELS: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'list-models' };
 const OPENAI_RESPONSES: RelayRoute = { format: responsesFormat, operation: 'generate', platform: 'openai' };
+
+const OPENAI_CHAT: RelayRoute = { format: chatFormat, operation: 'generate', platform: 'openai' };
 
 /** Codex's base URL is `<relay>/openai/v1`; the openai SDK's may be `<relay>/openai` or `<relay>/v1`. */
 const RESPONSES_PATHS = ['/openai/v1/responses', '/openai/responses', '/v1/responses'] as const;
@@ -53,6 +57,15 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   routes.addPattern('GET', (path) => matchModelPath(path), models);
   const responses = serve(OPENAI_RESPONSES);
   for (const path of RESPONSES_PATHS) routes.add('POST', path, responses);
+  const chat = serve(OPENAI_CHAT);
+  for (const path of ['/v1/chat/completions', '/openai/v1/chat/completions']) routes.add('POST', path, chat);
+  // The Azure pool answers the same formats under /azure, for clients pointed at an Azure-shaped base URL.
+  const azureChat = serve({ ...OPENAI_CHAT, platform: 'azure' });
+  const azureResponses = serve({ ...OPENAI_RESPONSES, platform: 'azure' });
+  for (const base of ['/azure/v1', '/azure/openai/v1']) {
+    routes.add('POST', `${base}/chat/completions`, azureChat);
+    routes.add('POST', `${base}/responses`, azureResponses);
+  }
 
   const head: Route = {
     handler: async (_req, res) => {
@@ -74,7 +87,12 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
  */
 export function relayErrorShapeFor(path: string): ErrorShape {
   if (path.startsWith('/gemini') || path.startsWith('/v1beta')) return geminiErrorShape;
-  if (path.startsWith('/openai') || path.includes('/chat/completions') || path.endsWith('/responses')) {
+  if (
+    path.startsWith('/openai') ||
+    path.startsWith('/azure') ||
+    path.includes('/chat/completions') ||
+    path.endsWith('/responses')
+  ) {
     return openaiErrorShape;
   }
   if (path.startsWith('/v1/') || path.startsWith('/api/') || path.startsWith('/claude/')) {

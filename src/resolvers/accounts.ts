@@ -6,7 +6,10 @@ import {
   AccountProxyInputRef,
   AccountProxyRef,
   type AccountSettingsArgs,
+  AzureDeploymentInputRef,
+  AzureDeploymentRef,
   accountSettingsOf,
+  deploymentsOf,
   FamilyRateLimitRef,
   familyLimitsOf,
   ModelMappingInputRef,
@@ -113,6 +116,16 @@ const AccountRef = builder.objectRef<Account>('Account').implement({
       resolve: (account) => modelMappingOf(account.modelMapping),
     }),
     supportedModels: t.exposeStringList('supportedModels'),
+    apiVersion: t.exposeString('apiVersion', {
+      nullable: true,
+      description: 'azure-openai: the api-version its requests carry; null is the v1 API.',
+    }),
+    deployments: t.field({
+      type: [AzureDeploymentRef],
+      description:
+        'azure-openai: the deployment serving each model (others go to the deployment of their name).',
+      resolve: (account) => deploymentsOf(account.deployments),
+    }),
     enabled: t.boolean({ resolve: (account) => account.state.kind === 'active' }),
     disabledReason: t.string({
       nullable: true,
@@ -178,7 +191,10 @@ const settingFields = (t: PothosInputFields) => ({
   name: t.string(),
   description: t.string(),
   baseUrl: t.string(),
-  authHeader: t.string({ description: 'x-api-key or bearer.' }),
+  authHeader: t.string({
+    description:
+      'x-api-key or bearer (azure-openai: bearer sends a Microsoft Entra ID token, otherwise the api-key header).',
+  }),
   region: t.string(),
   proxy: t.field({
     type: AccountProxyInputRef,
@@ -195,9 +211,23 @@ const settingFields = (t: PothosInputFields) => ({
   supportedModels: t.stringList(),
 });
 
+/** Settings of azure-openai accounts, on create and update. */
+const azureFields = (t: PothosInputFields) => ({
+  apiVersion: t.string({
+    description:
+      'azure-openai: 2024-10-21 or 2025-04-01-preview (chat names the deployment in the path), preview, latest, ' +
+      'or v1 (the default: the v1 API).',
+  }),
+  deployments: t.field({
+    type: [AzureDeploymentInputRef],
+    description: 'azure-openai: the deployment serving each model; replaces the whole list.',
+  }),
+});
+
 const CreateAccountInputRef = builder.inputType('CreateAccountInput', {
   fields: (t) => ({
     ...settingFields(t),
+    ...azureFields(t),
     name: t.string({ required: true }),
     type: t.field({ type: AccountTypeEnum, required: true }),
     credentials: t.field({ type: CredentialsInputRef, required: true }),
@@ -205,7 +235,11 @@ const CreateAccountInputRef = builder.inputType('CreateAccountInput', {
 });
 
 const UpdateAccountInputRef = builder.inputType('UpdateAccountInput', {
-  fields: (t) => ({ ...settingFields(t), credentials: t.field({ type: CredentialsInputRef }) }),
+  fields: (t) => ({
+    ...settingFields(t),
+    ...azureFields(t),
+    credentials: t.field({ type: CredentialsInputRef }),
+  }),
 });
 
 const OAuthAccountInputRef = builder.inputType('OAuthAccountInput', {
@@ -251,7 +285,7 @@ builder.mutationField('createAccount', (t) =>
     type: AccountRef,
     args: { input: t.arg({ type: CreateAccountInputRef, required: true }) },
     resolve: (_root, args, context) => {
-      const { credentials, proxy, modelMapping, ...settings } = present(args.input);
+      const { credentials, proxy, modelMapping, deployments, ...settings } = present(args.input);
       return context.services.control.accounts.create(requireUser(context), {
         ...settings,
         ...accountSettingsOf(args.input),
@@ -266,7 +300,7 @@ builder.mutationField('updateAccount', (t) =>
     type: AccountRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateAccountInputRef, required: true }) },
     resolve: (_root, args, context) => {
-      const { credentials, proxy, modelMapping, ...settings } = present(args.input);
+      const { credentials, proxy, modelMapping, deployments, ...settings } = present(args.input);
       const patch = {
         ...settings,
         ...accountSettingsOf(args.input),

@@ -5,19 +5,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-types.js';
 import { codexRequest } from '../fixtures/openai-responses/codex-request.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { rawRequest } from '../support/http.js';
+import { expectRefused, openaiRefusal, postRaw } from '../support/openai-refusal.js';
 import { createKey, createOpenAIAccount, settled, startTestRelay, type TestRelay } from '../support/relay.js';
 import { openStream } from '../support/sse-client.js';
 
 const PATHS = ['/openai/v1/responses', '/openai/responses', '/v1/responses'] as const;
 const MODEL = 'gpt-5-mini';
 const BODY = { model: MODEL, input: 'hi' };
-
-interface Refusal {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: { error: { message: string; type: string; param: string | null; code: string } };
-}
 
 describe('refusals on the Responses routes', () => {
   let fake: FakeUpstream;
@@ -35,35 +29,12 @@ describe('refusals on the Responses routes', () => {
   beforeEach(() => fake.reset());
 
   const bearer = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
-  const post = async (path: string, body: unknown, headers: Record<string, string>) => {
-    const response = await rawRequest(`${relay.url}${path}`, {
-      method: 'POST',
-      headers,
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: response.status, headers: response.headers, text: response.body };
-  };
+  const post = (path: string, body: unknown, headers: Record<string, string>) =>
+    postRaw(`${relay.url}${path}`, body, headers);
   const keyFor = async (input: Partial<CreateApiKeyInput> = {}) => (await createKey(relay, input)).plaintext;
-
   /** The answer's body is exactly OpenAI's error envelope (plus the relay's optional `details`). */
-  const refusal = async (path: string, body: unknown, headers: Record<string, string>): Promise<Refusal> => {
-    const answer = await post(path, body, headers);
-    const parsed = JSON.parse(answer.text) as Refusal['body'];
-    expect(Object.keys(parsed)).toEqual(['error']);
-    expect(Object.keys(parsed.error).filter((name) => name !== 'details')).toEqual([
-      'message',
-      'type',
-      'param',
-      'code',
-    ]);
-    expect(parsed.error.message).not.toBe('');
-    expect(answer.headers['x-request-id']).toMatch(/^req_/);
-    return { status: answer.status, headers: answer.headers, body: parsed };
-  };
-  const expectRefused = (answer: Refusal, status: number, error: Partial<Refusal['body']['error']>) => {
-    expect(answer.status).toBe(status);
-    expect(answer.body.error).toMatchObject(error);
-  };
+  const refusal = (path: string, body: unknown, headers: Record<string, string>) =>
+    openaiRefusal(`${relay.url}${path}`, body, headers);
 
   it('refuses a body that is not JSON with 400 invalid_json', async () => {
     const key = await keyFor();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CODEX_MODEL, CODEX_SESSION_ID, codexRequest } from '../fixtures/openai-responses/codex-request.js';
 import { type FakeUpstream, parseSseFrames, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { rawRequest } from '../support/http.js';
+import { openaiCost } from '../support/ledger.js';
 import {
   createChatGPTAccount,
   createKey,
@@ -36,19 +37,6 @@ async function lastEntry(relay: TestRelay) {
   await settled(relay);
   const [entry] = await relay.server.services.usage.recentLedger(1);
   return entry;
-}
-
-/**
- * What `usage` costs at the relay's quote for `model`, in micro-USD: reasoning is part of the output, billed once
- * at the output price; nothing is written to a cache.
- */
-function expectedCost(relay: TestRelay, model: string, usage: typeof LEDGER_USAGE) {
-  const quote = relay.server.services.pricing.quote('openai', model, usage.input + usage.cacheRead);
-  if (!quote) throw new Error(`no price for ${model}`);
-  const { prices } = quote;
-  const micros =
-    usage.input * prices.input + usage.cacheRead * prices.cacheRead + usage.output * prices.output;
-  return { prices, costMicros: Math.round(micros) };
 }
 
 describe('the openai SDK on the Responses API', () => {
@@ -84,7 +72,7 @@ describe('the openai SDK on the Responses API', () => {
     });
 
     const entry = await lastEntry(relay);
-    const { prices, costMicros } = expectedCost(relay, MODEL, LEDGER_USAGE);
+    const { prices, costMicros } = openaiCost(relay, MODEL, LEDGER_USAGE);
     // gpt-5-mini: $0.25 in, $0.025 cached, $2 out per MTok: 30 + 25 + 600.
     expect(costMicros).toBe(655);
     expect(entry).toMatchObject({
@@ -145,7 +133,7 @@ describe('the openai SDK on the Responses API', () => {
     expect(entry).toMatchObject({
       platform: 'openai',
       usage: LEDGER_USAGE,
-      costMicros: expectedCost(relay, MODEL, LEDGER_USAGE).costMicros,
+      costMicros: openaiCost(relay, MODEL, LEDGER_USAGE).costMicros,
       outcome: 'ok',
       estimated: false,
       stream: true,
@@ -283,7 +271,7 @@ describe('a recorded Codex CLI request replayed through the relay', () => {
       platform: 'openai',
       model: CODEX_MODEL,
       usage,
-      costMicros: expectedCost(relay, CODEX_MODEL, usage).costMicros,
+      costMicros: openaiCost(relay, CODEX_MODEL, usage).costMicros,
       outcome: 'ok',
       estimated: false,
       stream: true,
@@ -380,7 +368,7 @@ describe('an openai-oauth account on Codex’s ChatGPT backend', () => {
     expect(await lastEntry(relay)).toMatchObject({
       platform: 'openai',
       usage,
-      costMicros: expectedCost(relay, CODEX_MODEL, usage).costMicros,
+      costMicros: openaiCost(relay, CODEX_MODEL, usage).costMicros,
       outcome: 'ok',
     });
   });

@@ -108,3 +108,24 @@ export function openStream(url: string, body: unknown, requestHeaders: Record<st
   });
   return { status, headers, done, abort: () => abort() };
 }
+
+/**
+ * Splits SSE text into its frames exactly as sent, each with the blank line that ends it (`\n\n` or
+ * `\r\n\r\n`), so frames can be compared byte for byte and joined back into the text. A trailing piece with
+ * no blank line after it (a cut stream) is the last element.
+ */
+export function rawSseFrames(text: string): string[] {
+  const frames: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    const lf = text.indexOf('\n\n', start);
+    const crlf = text.indexOf('\r\n\r\n', start);
+    let end: number;
+    if (crlf !== -1 && (lf === -1 || crlf < lf)) end = crlf + 4;
+    else if (lf !== -1) end = lf + 2;
+    else end = text.length;
+    frames.push(text.slice(start, end));
+    start = end;
+  }
+  return frames;
+}

@@ -8,7 +8,7 @@ import { parseResponsesRequest } from '../../src/relay/formats/openai-responses/
 import { responsesSessionId } from '../../src/relay/formats/openai-responses/session.js';
 import { ResponsesStreamTap } from '../../src/relay/formats/openai-responses/stream-tap.js';
 import { responsesUsageFromBody } from '../../src/relay/formats/openai-responses/usage.js';
-import { readOpenAIRateLimits } from '../../src/relay/providers/openai/rate-limits.js';
+import { readOpenAIRateLimits } from '../../src/relay/upstream/openai-rate-limits.js';
 
 const usage = {
   input_tokens: 1200,

@@ -27,6 +27,7 @@ export type AccountProxyInput = {
 };
 
 export type AccountType =
+  | 'azure_openai'
   | 'bedrock'
   | 'ccr'
   | 'claude_console'
@@ -75,16 +76,26 @@ export type ApiKeyLimitsInput = {
   window?: RateWindowInput | null | undefined;
 };
 
+/** An azure-openai account sends requests for `model` to its deployment `deployment`. */
+export type AzureDeploymentInput = {
+  deployment: string;
+  model: string;
+};
+
 export type ConcurrencyQueueInput = {
   maxWaitMs: number;
   maxWaiters: number;
 };
 
 export type CreateAccountInput = {
-  /** x-api-key or bearer. */
+  /** azure-openai: 2024-10-21 or 2025-04-01-preview (chat names the deployment in the path), preview, latest, or v1 (the default: the v1 API). */
+  apiVersion?: string | null | undefined;
+  /** x-api-key or bearer (azure-openai: bearer sends a Microsoft Entra ID token, otherwise the api-key header). */
   authHeader?: string | null | undefined;
   baseUrl?: string | null | undefined;
   credentials: AccountCredentialsInput;
+  /** azure-openai: the deployment serving each model; replaces the whole list. */
+  deployments?: Array<AzureDeploymentInput> | null | undefined;
   description?: string | null | undefined;
   maxConcurrency?: number | null | undefined;
   /** Client model names and what each is sent upstream as; replaces the whole mapping. */

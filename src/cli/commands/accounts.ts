@@ -25,6 +25,7 @@ import {
   integer,
   type OptionTable,
   type ParsedArgs,
+  pairs,
   positional,
   requiredText,
   text,
@@ -73,8 +74,26 @@ const CREATE_OPTIONS: OptionTable = {
     value: '<token>',
     description: 'bedrock: AWS session token for temporary credentials ("-": stdin)',
   },
+  'api-version': {
+    type: 'string',
+    value: '<version>',
+    description:
+      'azure-openai: api-version, e.g. 2024-10-21 or 2025-04-01-preview (deployment in the path), preview, or v1 (the default: the v1 API)',
+  },
+  deployment: {
+    type: 'string',
+    value: '<model=deployment>',
+    multiple: true,
+    description:
+      'azure-openai: the deployment serving a model (repeatable); a model without one goes to the deployment of its name',
+  },
   ...ACCOUNT_SETTING_OPTIONS,
-  'auth-header': { type: 'string', value: 'x-api-key|bearer', description: 'how the key is sent upstream' },
+  'auth-header': {
+    type: 'string',
+    value: 'x-api-key|bearer',
+    description:
+      'how the key is sent upstream (azure-openai: bearer sends a Microsoft Entra ID token, otherwise the api-key header)',
+  },
 };
 
 /** Secret fields of `accounts create` and the option that gives each. */
@@ -88,6 +107,7 @@ const SECRET_OPTIONS = {
 type SecretField = keyof typeof SECRET_OPTIONS;
 
 const BEDROCK_ONLY = ['region', 'aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'] as const;
+const AZURE_ONLY = ['api-version', 'deployment'] as const;
 
 /** Which credentials the kind needs, checked here so that the message names the options to give. */
 function checkCredentials(
@@ -102,6 +122,9 @@ function checkCredentials(
       topic,
     );
   }
+  const notAzure =
+    type === 'azure-openai' ? undefined : AZURE_ONLY.find((name) => args.values[name] !== undefined);
+  if (notAzure !== undefined) throw new UsageError(`--${notAzure} is only for azure-openai accounts`, topic);
   if (CREDENTIAL_OF[type] !== 'aws') {
     const misplaced = BEDROCK_ONLY.find((name) => args.values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} is only for bedrock accounts`, topic);
@@ -156,6 +179,8 @@ export const ACCOUNT_COMMANDS: readonly Command[] = [
         type,
         name,
         region: text(args, 'region'),
+        apiVersion: text(args, 'api-version'),
+        deployments: type === 'azure-openai' ? pairs(args, 'deployment', TOPIC) : undefined,
         authHeader: choice(args, 'auth-header', ['x-api-key', 'bearer'] as const, TOPIC),
       };
       return async (services, { actor }) => {

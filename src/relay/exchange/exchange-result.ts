@@ -8,7 +8,7 @@ import type { RateLimitReading, UpstreamSignal } from '../../services/accounts/a
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import type { UpstreamCall, UpstreamTransport } from '../upstream/transport.js';
-import type { PassThroughFormat, ResponseTranslation } from './stream-tap.js';
+import type { PassThroughFormat, ResponseTranslation, TapContext } from './stream-tap.js';
 
 export interface ExchangeRequest {
   res: ServerResponse;
@@ -19,8 +19,8 @@ export interface ExchangeRequest {
   format: PassThroughFormat;
   transport: UpstreamTransport;
   call: UpstreamCall;
-  /** The request's input tokens as admission estimated them (0 when it was not measured). */
-  inputEstimate: number;
+  /** What the format's tap is told about the request. */
+  tapContext: TapContext;
   /** Whether the client asked for a stream (from the body or path, never from Accept). */
   stream: boolean;
   clientAcceptEncoding: string | undefined;

@@ -249,7 +249,7 @@ class Exchange implements UpstreamReceiver {
 
   private startStream(): void {
     this.phase = 'stream';
-    this.tap = this.request.format.createTap(this.request.inputEstimate);
+    this.tap = this.request.format.createTap(this.request.tapContext);
     const encoding = responseEncoding(this.headers['content-encoding']);
     if (encoding === null) {
       this.controller?.abort(new AppError('upstream_error', 'The upstream used an unknown encoding'));
@@ -317,8 +317,9 @@ class Exchange implements UpstreamReceiver {
       if (!tap || tap.sawInputUsage || tap.error) this.releaseUpstream();
       return;
     }
+    const out = tap?.filter ? tap.filter(chunk) : chunk;
     if (this.held) {
-      this.held.push(chunk);
+      if (out.length > 0) this.held.push(out);
       this.heldSize += chunk.length;
       if (tap?.error && !tap.sawContent) {
         const signal: UpstreamSignal = { kind: 'stream-error', ...tap.error };
@@ -327,9 +328,10 @@ class Exchange implements UpstreamReceiver {
       if (tap?.sawContent || tap?.error || this.heldSize > HOLD_LIMIT_BYTES) this.commitStream();
       return;
     }
+    if (out.length === 0) return;
     if (this.ttftMs === undefined) this.ttftMs = performance.now() - this.request.startedAt;
     // Backpressure: stop reading upstream while the client's socket buffer is full; 'drain' resumes.
-    if (!this.request.res.write(chunk)) this.controller?.pause();
+    if (!this.request.res.write(out)) this.controller?.pause();
   }
 
   private endStream(): void {
@@ -345,7 +347,9 @@ class Exchange implements UpstreamReceiver {
   private endStreamResult(): ExchangeResult {
     const tap = this.tap;
     const final = endTap(tap, true);
-    this.request.res.end();
+    // A filtering tap may still hold the stream's last frame (`[DONE]`, with nothing after it to end it).
+    const rest = tap?.filterEnd?.();
+    this.request.res.end(rest && rest.length > 0 ? rest : undefined);
     return {
       status: this.status,
       outcome: tap?.error ? 'upstream_error' : 'ok',

@@ -29,6 +29,13 @@ export interface StreamTap {
    * the tap, which knows where the stream stands (Responses events carry a sequence number).
    */
   errorFrame(error: AppError, requestId: string): string;
+  /**
+   * What of the upstream's bytes the client gets, for a tap that must hold back something the relay asked for
+   * on its own behalf (a usage chunk the client did not ask for); `filterEnd` gives what is left at the end.
+   * Absent: every byte passes unchanged.
+   */
+  filter?(chunk: Buffer): Buffer;
+  filterEnd?(): Buffer;
 }
 
 /**
@@ -44,13 +51,20 @@ export function endTap(
   return tap.finalUsage();
 }
 
+/** What a tap is told about its request. */
+export interface TapContext {
+  /**
+   * The request's input tokens as admission estimated them (0 when not measured), for formats that report
+   * input only with their final event: a stream cut before it still records an estimate of what was billed.
+   */
+  inputEstimate: number;
+  /** The client's parsed body (undefined for calls without one): what the client asked the stream to carry. */
+  body: Record<string, unknown> | undefined;
+}
+
 /** The format-specific half of a pass-through exchange. */
 export interface PassThroughFormat {
-  /**
-   * `inputEstimate`: the request's input tokens as admission estimated them, for formats that report input only
-   * with their final event (a stream cut before it still records an estimate of what was billed).
-   */
-  createTap(inputEstimate: number): StreamTap;
+  createTap(context: TapContext): StreamTap;
   /** Usage from a complete (non-stream) JSON answer; undefined when the answer carries none. */
   usageFromBody(text: string): TokenUsage | undefined;
 }

@@ -8,7 +8,7 @@ import type { ClientHints } from '../client/client-kind.js';
 import type { PassThroughFormat } from '../exchange/stream-tap.js';
 
 /** The formats this build serves; each is a folder under src/relay/formats/. */
-export type FormatName = 'anthropic' | 'openai-responses';
+export type FormatName = 'anthropic' | 'openai-responses' | 'openai-chat';
 
 /**
  * What a route asks of its format and of the account behind it: a billed generation, or one of the free
@@ -41,6 +41,11 @@ export interface RelayFormat extends PassThroughFormat {
   measureInput(raw: Buffer, info: RequestInfo): InputMeasure;
   /** The body asking for at most `maxTokens` of output: what a reservation that only partly fit pays for. */
   capOutput(raw: Buffer, info: RequestInfo, maxTokens: number): Buffer;
+  /**
+   * The bytes to send upstream when the relay must ask for something the client did not (Chat Completions'
+   * usage chunk); absent, the client's bytes go as they are. The tap, told what the client asked, hides it.
+   */
+  upstreamBody?(raw: Buffer, info: RequestInfo): Buffer;
   /** The smallest generation request of this format (one output token): what a connection test sends. */
   testBody(model: string): Buffer;
 }

@@ -25,6 +25,8 @@ export interface AttemptCall {
   inputEstimate: number;
   /** The output bound admission lowered the body to, when only part of the worst case fit the key's budget. */
   outputCap: number | undefined;
+  /** The client's parsed body, as it asked (the bytes above may carry what the relay added for itself). */
+  clientBody: Record<string, unknown> | undefined;
 }
 
 /** The model name an account is asked for: the client's, unless the account maps it to another. */
@@ -81,6 +83,7 @@ export async function runAttempt(
   try {
     upstream = await provider.buildCall({
       runtime,
+      format: route.format.name,
       operation: route.operation,
       clientHeaders: req.headers,
       body,
@@ -103,7 +106,7 @@ export async function runAttempt(
     format: route.format,
     transport: deps.transports.forProxy(account.proxy, secrets.proxyPassword),
     stream: call.stream,
-    inputEstimate: call.inputEstimate,
+    tapContext: { inputEstimate: call.inputEstimate, body: call.clientBody },
     // Compressed answers pass through only to clients that accept them.
     clientAcceptEncoding: headerText(req.headers['accept-encoding']),
     maxResponseBytes: deps.settings.maxResponseBytes,

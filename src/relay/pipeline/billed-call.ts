@@ -34,6 +34,7 @@ export function createBilledHandler(deps: RelayDeps, route: RelayRoute): RouteHa
       stream: info.stream,
       inputEstimate: prepared.inputEstimate,
       outputCap: ticket?.outputCap,
+      clientBody: info.body,
     };
     let current = acquired;
     let result: ExchangeResult | undefined;

@@ -18,7 +18,10 @@ import type { RelayRoute } from './relay-route.js';
 export interface PreparedCall {
   key: StoredApiKey;
   info: RequestInfo;
-  /** The client's bytes, unchanged unless its output had to be capped to fit the key's budget. */
+  /**
+   * The bytes for upstream: the client's, unchanged unless its output had to be capped to fit the key's budget
+   * or its format asks upstream for something on the relay's behalf (a usage chunk).
+   */
   raw: Buffer;
   /** Admission's claim on the key's limits; absent for calls that spend nothing. */
   ticket: AdmissionTicket | undefined;
@@ -73,7 +76,10 @@ export async function prepareCall(
     acquire,
     deps.store,
   );
-  if (ticket?.outputCap === undefined) return { key, info, raw, ticket, acquired, acquire, inputEstimate };
+  const upstream = (body: Buffer) => (format.upstreamBody ? format.upstreamBody(body, info) : body);
+  if (ticket?.outputCap === undefined) {
+    return { key, info, raw: upstream(raw), ticket, acquired, acquire, inputEstimate };
+  }
   // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the
   // reservation pays for, and stops there with its own protocol-correct stop.
   let capped: Buffer;
@@ -84,7 +90,7 @@ export async function prepareCall(
     throw error;
   }
   res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
-  return { key, info, raw: capped, ticket, acquired, acquire, inputEstimate };
+  return { key, info, raw: upstream(capped), ticket, acquired, acquire, inputEstimate };
 }
 
 /** With UNPRICED_MODELS=refuse, a model nobody can price is refused before anything is taken for it. */

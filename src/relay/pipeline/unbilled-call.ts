@@ -36,6 +36,7 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
           stream: false,
           inputEstimate: 0,
           outputCap: undefined,
+          clientBody: undefined,
         },
       );
     };
@@ -55,6 +56,7 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
         stream: false,
         inputEstimate: 0,
         outputCap: undefined,
+        clientBody: info.body,
       },
     );
   };

@@ -3,6 +3,7 @@
 import type { AccountType } from '../../services/accounts/account-types.js';
 import type { FormatName, Operation } from '../formats/relay-format.js';
 import { anthropicProvider } from './anthropic/provider.js';
+import { azureProvider } from './azure/provider.js';
 import { bedrockProvider } from './bedrock/provider.js';
 import { openaiProvider } from './openai/provider.js';
 import type { UpstreamProvider } from './upstream-provider.js';
@@ -16,6 +17,7 @@ export const PROVIDERS: Readonly<Record<AccountType, UpstreamProvider>> = {
   bedrock: bedrockProvider,
   'openai-api': openaiProvider('api-key'),
   'openai-oauth': openaiProvider('chatgpt'),
+  'azure-openai': azureProvider,
 };
 
 export function providerFor(type: AccountType): UpstreamProvider {
@@ -31,7 +33,7 @@ export function typesServing(format: FormatName, operation: Operation): readonly
   if (!types) {
     types = (Object.keys(PROVIDERS) as AccountType[]).filter((type) => {
       const provider = PROVIDERS[type];
-      return provider.format === format && provider.operations.has(operation);
+      return provider.formats.includes(format) && provider.operations.has(operation);
     });
     servingTypes.set(key, types);
   }

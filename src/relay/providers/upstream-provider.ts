@@ -11,6 +11,8 @@ import type { FormatName, Operation } from '../formats/relay-format.js';
 /** One call to build, as the pipeline knows it. */
 export interface ProviderCall {
   runtime: AccountRuntime;
+  /** The client's format, which (with the operation) picks the upstream endpoint. */
+  format: FormatName;
   operation: Operation;
   clientHeaders: IncomingHttpHeaders;
   /** The client's body, its model already the one this account is asked for; undefined for GETs. */
@@ -39,8 +41,11 @@ export interface ProviderRequest {
 }
 
 export interface UpstreamProvider {
-  /** The client format this provider's accounts answer; the pipeline sends them only that format's routes. */
-  readonly format: FormatName;
+  /**
+   * The client formats this provider's accounts answer; the pipeline sends them only those formats' routes.
+   * The first is the one connection tests speak.
+   */
+  readonly formats: readonly [FormatName, ...FormatName[]];
   readonly operations: ReadonlySet<Operation>;
   /**
    * Whether its accounts take a lowered output bound, which admission sets when only part of a request's worst

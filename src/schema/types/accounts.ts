@@ -1,4 +1,4 @@
-// GraphQL types of an upstream account's structured settings (proxy, model mapping) and of its per-family rate
+// GraphQL types of an upstream account's structured settings (proxy, model mapping, Azure deployments) and of its per-family rate
 // limits, as outputs and as inputs, mirroring the zod schemas of services/accounts/account-types.ts. Validation
 // stays in those schemas: turning an input into the service's shape only changes its form (the mapping's pairs
 // into a record, GraphQL's nulls dropped), so the service's errors still name the offending field.
@@ -24,6 +24,12 @@ interface ModelMappingPair {
   to: string;
 }
 
+/** One model and the Azure deployment that serves it, from an azure-openai account's `deployments` record. */
+interface AzureDeploymentPair {
+  model: string;
+  deployment: string;
+}
+
 // ---- Outputs -------------------------------------------------------------------------------------------------
 
 export const AccountProxyRef = builder.objectRef<ProxyConfig>('AccountProxy').implement({
@@ -47,6 +53,19 @@ export const ModelMappingRef = builder.objectRef<ModelMappingPair>('ModelMapping
 /** The account's model mapping as pairs, in the order they were given. */
 export function modelMappingOf(mapping: Record<string, string>): ModelMappingPair[] {
   return Object.entries(mapping).map(([from, to]) => ({ from, to }));
+}
+
+export const AzureDeploymentRef = builder.objectRef<AzureDeploymentPair>('AzureDeployment').implement({
+  description: 'An azure-openai account sends requests for `model` to its deployment `deployment`.',
+  fields: (t) => ({
+    model: t.exposeString('model'),
+    deployment: t.exposeString('deployment'),
+  }),
+});
+
+/** An azure-openai account's deployments as pairs, in the order they were given. */
+export function deploymentsOf(deployments: Record<string, string> | undefined): AzureDeploymentPair[] {
+  return Object.entries(deployments ?? {}).map(([model, deployment]) => ({ model, deployment }));
 }
 
 export const FamilyRateLimitRef = builder.objectRef<FamilyRateLimit>('FamilyRateLimit').implement({
@@ -82,26 +101,45 @@ export const ModelMappingInputRef = builder.inputType('ModelMappingInput', {
   }),
 });
 
+export const AzureDeploymentInputRef = builder.inputType('AzureDeploymentInput', {
+  description: 'An azure-openai account sends requests for `model` to its deployment `deployment`.',
+  fields: (t) => ({
+    model: t.string({ required: true }),
+    deployment: t.string({ required: true }),
+  }),
+});
+
 // ---- From inputs to the service's shape ----------------------------------------------------------------------
 
 /** The typed settings of an account input as GraphQL gives them: absent, null, or the value. */
 export interface AccountSettingsArgs {
   proxy?: { protocol: ProxyConfig['protocol']; host: string; port: number; username?: string | null } | null;
   modelMapping?: readonly ModelMappingPair[] | null;
+  deployments?: readonly AzureDeploymentPair[] | null;
 }
 
 /**
- * Proxy and model mapping as the account service takes them. An explicit null proxy removes the proxy (the
- * service's "none"); a null mapping is "not given". The result is checked by the service's schema.
+ * Proxy, model mapping and deployments as the account service takes them. An explicit null proxy removes the
+ * proxy (the service's "none"); a null mapping is "not given". The result is checked by the service's schema.
  */
 export function accountSettingsOf(args: AccountSettingsArgs): {
   proxy?: ProxyConfig | null;
   modelMapping?: Record<string, string>;
+  deployments?: Record<string, string>;
 } {
-  const { proxy, modelMapping } = args;
+  const { proxy, modelMapping, deployments } = args;
   return {
     ...(proxy === undefined ? {} : { proxy: proxy && proxyOf(proxy) }),
     ...(modelMapping == null ? {} : { modelMapping: mappingOf(modelMapping) }),
+    ...(deployments == null
+      ? {}
+      : {
+          deployments: recordOf(
+            'deployments',
+            deployments.map(({ model, deployment }) => ({ from: model, to: deployment })),
+            'model',
+          ),
+        }),
   };
 }
 
@@ -112,11 +150,16 @@ function proxyOf(proxy: NonNullable<AccountSettingsArgs['proxy']>): ProxyConfig 
 
 /** Pairs into the record; a model mapped twice is refused rather than one of its targets silently kept. */
 function mappingOf(pairs: readonly ModelMappingPair[]): Record<string, string> {
+  return recordOf('modelMapping', pairs, 'from');
+}
+
+/** `field`'s pairs into a record, refusing a key given twice (named as the input names it: `key`). */
+function recordOf(field: string, pairs: readonly ModelMappingPair[], key: string): Record<string, string> {
   const seen = new Set<string>();
   pairs.forEach(({ from }, index) => {
     if (seen.has(from)) {
-      throw new AppError('invalid_request', `modelMapping.${index}.from: ${from} is mapped already`, {
-        details: { field: `modelMapping.${index}.from` },
+      throw new AppError('invalid_request', `${field}.${index}.${key}: ${from} is mapped already`, {
+        details: { field: `${field}.${index}.${key}` },
       });
     }
     seen.add(from);

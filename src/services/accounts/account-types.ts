@@ -12,6 +12,7 @@ export const ACCOUNT_TYPES = [
   'bedrock',
   'openai-api',
   'openai-oauth',
+  'azure-openai',
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
@@ -22,6 +23,7 @@ export const PLATFORM_OF: Record<AccountType, Platform> = {
   bedrock: 'claude',
   'openai-api': 'openai',
   'openai-oauth': 'openai',
+  'azure-openai': 'azure',
 };
 
 /**
@@ -38,6 +40,8 @@ export const CREDENTIAL_OF = {
   bedrock: 'aws',
   'openai-api': 'api-key',
   'openai-oauth': 'oauth',
+  // An Azure resource key; a Microsoft Entra ID token kept current by the operator may stand in (`authHeader`).
+  'azure-openai': 'api-key',
 } as const satisfies Record<AccountType, CredentialKind>;
 
 /** The kinds whose credential is an OAuth token pair, obtained by signing in. */
@@ -70,6 +74,9 @@ export const DEFAULT_AUTH_HEADER: Record<AccountType, 'x-api-key' | 'bearer'> = 
   bedrock: 'x-api-key',
   'openai-api': 'bearer',
   'openai-oauth': 'bearer',
+  // Azure's own header is `api-key`, which the two values cannot name: for azure-openai accounts `bearer` sends
+  // the secret as `Authorization: Bearer` (a Microsoft Entra ID token), and anything else as `api-key: <key>`.
+  'azure-openai': 'x-api-key',
 };
 
 /**
@@ -89,6 +96,9 @@ export function defaultBaseUrl(type: AccountType, region: string | undefined): s
       // The ChatGPT backend Codex talks to when signed in with a subscription.
       return 'https://chatgpt.com/backend-api/codex';
     case 'ccr':
+    // Every Azure resource has its own endpoint, `https://<resource>.openai.azure.com`; the relay appends
+    // `/openai/…` to it.
+    case 'azure-openai':
       return undefined;
     default:
       return assertNever(type);
@@ -138,6 +148,7 @@ export function missingSecrets(type: AccountType, secrets: AccountSecrets): stri
     case 'claude-console':
     case 'ccr':
     case 'openai-api':
+    case 'azure-openai':
       return secrets.apiKey ? [] : ['credentials.apiKey'];
     case 'claude-oauth':
       return absent(secrets, ['accessToken', 'refreshToken', 'expiresAt']);
@@ -171,6 +182,37 @@ const configFields = {
   region: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1')
+    .optional(),
+  /**
+   * azure-openai: the `api-version` its requests carry. Unset or `v1`: Azure's v1 API (`/openai/v1/…`, the model
+   * field naming the deployment, no version sent); `preview` or `latest`: the v1 API at that version; a dated
+   * version (`2024-10-21`, `2025-04-01-preview`): the versioned API, whose chat completions name the deployment
+   * in the path. Other kinds ignore it.
+   */
+  apiVersion: z
+    .string()
+    .regex(
+      /^(v1|preview|latest|\d{4}-\d{2}-\d{2}(-preview)?)$/,
+      'must be an Azure OpenAI api-version such as 2024-10-21, 2025-04-01-preview, preview or v1',
+    )
+    .optional(),
+  /**
+   * azure-openai: model name → the deployment that serves it; a model without an entry is sent to the deployment
+   * of the same name. Its model names count as supported, as mapped names do. Not `modelMapping`: the relay
+   * prices and records a request by the model it sends upstream, and a deployment's name is whatever its owner
+   * chose (`prod-4o`), which no price list knows; kept apart, `gpt-4o` is priced as gpt-4o while the call goes
+   * to the deployment `prod-4o`. Other kinds ignore it.
+   */
+  deployments: z
+    .record(
+      z.string().min(1).max(200),
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9._-]{1,64}$/,
+          'must be an Azure deployment name: 1-64 letters, digits, ".", "_" or "-"',
+        ),
+    )
     .optional(),
   proxy: proxySchema.nullable().optional(),
   /** Lower runs first: accounts of the lowest priority number are used before any other. */

@@ -224,5 +224,7 @@ function canServe(runtime: AccountRuntime, request: AcquireRequest): boolean {
   if (request.types && !request.types.includes(account.type)) return false;
   if (request.model === undefined || account.supportedModels.length === 0) return true;
   if (Object.hasOwn(account.modelMapping, request.model)) return true;
+  // An Azure account serves the models it names deployments for.
+  if (account.deployments !== undefined && Object.hasOwn(account.deployments, request.model)) return true;
   return matchesAnyModelPattern(request.model, account.supportedModels);
 }

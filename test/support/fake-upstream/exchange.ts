@@ -12,6 +12,8 @@ export class Exchange {
   endedByServer = false;
   /** The body was non-empty but not valid JSON. */
   invalidJson = false;
+  /** Response body pieces written so far, before any gzip (read through `record.sentBody`). */
+  readonly sent: Array<string | Buffer> = [];
   private timer: NodeJS.Timeout | undefined;
   private wake: ((open: boolean) => void) | undefined;
 

@@ -4,4 +4,11 @@
 export { DEFAULT_TEXT } from './scenario.js';
 export { startFakeUpstream } from './server.js';
 export { anthropicSseFrame, parseSseFrames, type SseFrame } from './sse.js';
-export type { FakeUpstream, RecordedRequest, Scenario, StartFakeUpstreamOptions, Usage } from './types.js';
+export type {
+  FakeUpstream,
+  RecordedRequest,
+  Scenario,
+  StartFakeUpstreamOptions,
+  ToolCall,
+  Usage,
+} from './types.js';

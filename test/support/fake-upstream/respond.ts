@@ -55,17 +55,21 @@ function sendJson(ex: Exchange, plan: JsonPlan): void {
     return;
   }
   if (s.cutAfterEvents !== undefined) {
-    const half = typeof payload === 'string' ? Buffer.from(payload) : payload;
-    res.write(half.subarray(0, Math.floor(half.length / 2)));
+    const whole = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const half = whole.subarray(0, Math.floor(whole.length / 2));
+    res.write(half);
+    if (!s.gzip) ex.sent.push(half);
     ex.cut();
     return;
   }
   res.end(payload);
+  ex.sent.push(s.garbage ? GARBAGE_JSON : plan.body);
   if (plan.usage !== undefined) ex.record.reportedUsage = plan.usage;
 }
 
 function sendGarbageStream(ex: Exchange): void {
   const headers = withScenarioHeaders(ex, { ...SSE_HEADERS });
+  ex.sent.push(GARBAGE_STREAM);
   if (ex.scenario.gzip) {
     ex.res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
     ex.res.end(gzipSync(GARBAGE_STREAM));
@@ -115,6 +119,18 @@ function gzipSink(res: ServerResponse): Sink {
   };
 }
 
+/** Notes every write in `ex.sent`, so tests can compare what a relay passed on with what was sent. */
+function recording(ex: Exchange, sink: Sink): Sink {
+  return {
+    write: (data) => {
+      sink.write(data);
+      ex.sent.push(data);
+    },
+    flush: () => sink.flush(),
+    end: () => sink.end(),
+  };
+}
+
 function sendStream(ex: Exchange, plan: StreamPlan): void {
   const s = ex.scenario;
   const headers = withScenarioHeaders(ex, plan.headers);
@@ -133,9 +149,11 @@ function sendStream(ex: Exchange, plan: StreamPlan): void {
       out += frame.data;
       if (frame.usage !== undefined) usage = frame.usage;
     }
+    out += plan.trailer;
     ex.res.writeHead(plan.status, headers);
-    ex.res.write(out + plan.trailer);
+    ex.res.write(out);
     ex.res.end();
+    ex.sent.push(out);
     if (usage !== undefined) ex.record.reportedUsage = usage;
     return;
   }
@@ -147,7 +165,7 @@ async function streamSlowly(ex: Exchange, plan: StreamPlan, headers: Headers): P
   const gap = s.eventDelayMs ?? 0;
   ex.res.writeHead(plan.status, headers);
   ex.res.flushHeaders();
-  const sink = s.gzip ? gzipSink(ex.res) : plainSink(ex.res);
+  const sink = recording(ex, s.gzip ? gzipSink(ex.res) : plainSink(ex.res));
   const firstEventDelay = s.delayFirstEventMs ?? 0;
   if (firstEventDelay > 0 && !(await ex.sleep(firstEventDelay))) return;
   for (let i = 0; ; i++) {

@@ -41,6 +41,9 @@ function handle(state: State, req: IncomingMessage, res: ServerResponse): void {
     receivedAt: Date.now(),
     aborted: false,
     completed: false,
+    get sentBody() {
+      return Buffer.concat(ex.sent.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
+    },
   };
   const ex = new Exchange(req, res, record, state.options);
   const target = route(method, path, req.headers, query);

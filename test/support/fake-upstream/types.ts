@@ -27,6 +27,15 @@ export interface Usage {
   reasoningTokens: number;
 }
 
+/** A function call the fake answers with (OpenAI Chat Completions). */
+export interface ToolCall {
+  name: string;
+  /** The arguments JSON text, sent as is (streamed in `chunks` pieces). */
+  arguments: string;
+  /** Default: a fresh `call_…` id. */
+  id?: string;
+}
+
 export interface Scenario {
   /** Answer with this HTTP status (>= 400: provider-shaped error body). */
   status?: number;
@@ -59,6 +68,12 @@ export interface Scenario {
   failedAfterEvents?: number;
   /** Streaming: 200 + text/event-stream with junk bytes and invalid JSON data lines. */
   garbage?: boolean;
+  /**
+   * OpenAI Chat Completions: answer with these (parallel) function calls instead of text: `message.tool_calls`,
+   * or streamed `delta.tool_calls` (index, id, type and name first, then the arguments in `chunks` pieces),
+   * finish_reason `tool_calls`.
+   */
+  toolCalls?: ToolCall[];
   /** Answer text (default "Hello from the fake upstream."). */
   text?: string;
   /** Number of text deltas (default 3). */
@@ -88,6 +103,12 @@ export interface RecordedRequest {
   completed: boolean;
   /** The last usage object the fake sent for this request (provider-native shape). */
   reportedUsage?: unknown;
+  /**
+   * The response body bytes the fake has written so far, before any gzip (stream frames, the error frame, a
+   * cut JSON body's first half): what a pass-through relay must hand its client unchanged. Set by the fake
+   * upstream's server (the fake Bedrock, which shares this record, leaves it out).
+   */
+  readonly sentBody?: Buffer;
 }
 
 export interface FakeUpstream {

@@ -3,19 +3,20 @@
 import { AppError } from '../../../errors/app-error.js';
 import type { InputMeasure } from '../../../services/admission/cost-bound.js';
 import { topLevelFields } from '../../stream/json-scan.js';
+import { boundInput, type InputAllowances, type MediaCount } from '../input-bound.js';
 
 /**
  * Anthropic bills an image by its pixels (about width × height / 750 tokens), and scales images down to about
- * 1.15 megapixels first: some 1,600 tokens. The allowance leaves room for larger inputs on newer models.
+ * 1.15 megapixels first: some 1,600 tokens (the estimate). The allowance leaves room for larger inputs on newer
+ * models; a document or image the upstream fetches itself has a size unknown here; no Claude model reads more
+ * than its context.
  */
-const IMAGE_TOKENS_MAX = 5_000;
-/** A document or image the upstream fetches itself (a URL or an uploaded file): its size is unknown here. */
-const EXTERNAL_SOURCE_TOKENS_MAX = 200_000;
-/** No Claude model reads more input than this: a bound on any body, however large. */
-const CONTEXT_TOKENS_MAX = 1_000_000;
-/** For the estimate only: text runs about four bytes per token, an image about 1,600 tokens. */
-const BYTES_PER_TOKEN_ESTIMATE = 4;
-const IMAGE_TOKENS_ESTIMATE = 1_600;
+const ALLOWANCES: InputAllowances = {
+  imageTokensMax: 5_000,
+  externalTokensMax: 200_000,
+  contextTokensMax: 1_000_000,
+  imageTokensEstimate: 1_600,
+};
 /** Extended thinking needs a budget of at least this many tokens, below `max_tokens`. */
 const THINKING_BUDGET_MIN = 1_024;
 
@@ -25,31 +26,16 @@ const THINKING_BUDGET_MIN = 1_024;
  * The body's own structure (keys, quotes, escapes) only adds bytes, so the bound stays a bound.
  */
 export function measureAnthropicInput(raw: Buffer, body: Record<string, unknown>): InputMeasure {
-  const media = { imageBytes: 0, images: 0, external: 0 };
+  const media: MediaCount = { inlineBytes: 0, images: 0, external: 0 };
   visitBlocks(body.messages, media, 0);
   visitBlocks(body.system, media, 0);
-  const textBytes = Math.max(0, raw.length - media.imageBytes);
-  const boundTokens = Math.min(
-    CONTEXT_TOKENS_MAX,
-    textBytes + media.images * IMAGE_TOKENS_MAX + media.external * EXTERNAL_SOURCE_TOKENS_MAX,
-  );
-  const estimateTokens = Math.min(
-    boundTokens,
-    Math.ceil(textBytes / BYTES_PER_TOKEN_ESTIMATE) + media.images * IMAGE_TOKENS_ESTIMATE,
-  );
-  return { boundTokens, estimateTokens, cacheWrites: cacheWrites(raw) };
+  return boundInput(raw.length, media, ALLOWANCES, cacheWrites(raw));
 }
 
 /** Cache writes are billed only at the breakpoints a request marks; a one-hour one anywhere costs the most. */
 function cacheWrites(raw: Buffer): InputMeasure['cacheWrites'] {
   if (raw.indexOf('"cache_control"') === -1) return 'none';
   return raw.indexOf('"1h"') === -1 ? '5m' : '1h';
-}
-
-interface MediaCount {
-  imageBytes: number;
-  images: number;
-  external: number;
 }
 
 /** Content blocks of messages (and tool results inside them), looking only at media sources. */
@@ -71,7 +57,7 @@ function visitBlocks(value: unknown, media: MediaCount, depth: number): void {
       const { type, data, media_type: mediaType } = source as Record<string, unknown>;
       if (type === 'base64' && block.type === 'image' && typeof data === 'string') {
         media.images += 1;
-        media.imageBytes += data.length;
+        media.inlineBytes += data.length;
       } else if (type === 'url' || type === 'file') {
         media.external += 1;
       } else if (type === 'base64' && typeof mediaType === 'string' && mediaType.startsWith('image/')) {

@@ -3,13 +3,13 @@ import type { AppError } from '../../../errors/app-error.js';
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
 import type { StreamTap } from '../../exchange/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
+import { CHARS_PER_TOKEN } from '../final-usage.js';
+import { field, parseJson } from '../json-values.js';
 import { anthropicErrors } from './errors.js';
 import { mergeAnthropicUsage } from './usage.js';
 
 /** Length of `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""}}`: the rest is text. */
 const DELTA_ENVELOPE_CHARS = 80;
-/** Rough characters per token, used only when a stream ends before its final usage. */
-const CHARS_PER_TOKEN = 4;
 
 export interface StreamError {
   type: string;
@@ -95,16 +95,4 @@ export class AnthropicStreamTap implements StreamTap {
         return;
     }
   }
-}
-
-function parseJson(data: string): unknown {
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }

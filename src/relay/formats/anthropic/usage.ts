@@ -1,16 +1,7 @@
 // Reads Anthropic usage objects (message_start, message_delta, non-stream bodies) into our TokenUsage.
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
 import { lastObjectField } from '../../stream/json-tail-object.js';
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
+import { count, record } from '../json-values.js';
 
 /**
  * Merges the fields present in an Anthropic `usage` object into `into`. Cache writes are split by TTL when

@@ -2,22 +2,19 @@
 // the cost reservation), and the body with `max_output_tokens` capped when only part of its worst case fits.
 import type { InputMeasure } from '../../../services/admission/cost-bound.js';
 import { topLevelFields } from '../../stream/json-scan.js';
+import { boundInput, type InputAllowances, type MediaCount } from '../input-bound.js';
 
-/** A high-detail image costs OpenAI's models at most a few thousand tokens, whatever its encoded size. */
-const IMAGE_TOKENS_MAX = 6_000;
-/** A file or image the upstream fetches itself (a URL or an uploaded file): its size is unknown here. */
-const EXTERNAL_SOURCE_TOKENS_MAX = 200_000;
-/** No OpenAI model reads more input than this: a bound on any body, however large. */
-const CONTEXT_TOKENS_MAX = 1_050_000;
-/** For the estimate only: text runs about four bytes per token, an image about 1,000 tokens. */
-const BYTES_PER_TOKEN_ESTIMATE = 4;
-const IMAGE_TOKENS_ESTIMATE = 1_000;
-
-interface MediaCount {
-  inlineBytes: number;
-  images: number;
-  external: number;
-}
+/**
+ * A high-detail image costs OpenAI's models at most a few thousand tokens (about 1,000 as an estimate),
+ * whatever its encoded size; a file or image the upstream fetches itself has a size unknown here; no OpenAI
+ * model reads more than its context.
+ */
+const ALLOWANCES: InputAllowances = {
+  imageTokensMax: 6_000,
+  externalTokensMax: 200_000,
+  contextTokensMax: 1_050_000,
+  imageTokensEstimate: 1_000,
+};
 
 /**
  * Every byte of the body may be a token except the base64 bytes of inline images, which count at the image
@@ -26,16 +23,7 @@ interface MediaCount {
 export function measureResponsesInput(raw: Buffer, body: Record<string, unknown>): InputMeasure {
   const media: MediaCount = { inlineBytes: 0, images: 0, external: 0 };
   if (Array.isArray(body.input)) for (const item of body.input) visitItem(item, media);
-  const textBytes = Math.max(0, raw.length - media.inlineBytes);
-  const boundTokens = Math.min(
-    CONTEXT_TOKENS_MAX,
-    textBytes + media.images * IMAGE_TOKENS_MAX + media.external * EXTERNAL_SOURCE_TOKENS_MAX,
-  );
-  const estimateTokens = Math.min(
-    boundTokens,
-    Math.ceil(textBytes / BYTES_PER_TOKEN_ESTIMATE) + media.images * IMAGE_TOKENS_ESTIMATE,
-  );
-  return { boundTokens, estimateTokens, cacheWrites: 'none' };
+  return boundInput(raw.length, media, ALLOWANCES, 'none');
 }
 
 /** Input items and the content parts of messages, looking only at images and files. */

@@ -15,7 +15,7 @@ export const responsesFormat: RelayFormat = {
   sessionId: responsesSessionId,
   measureInput: (raw, info) => measureResponsesInput(raw, info.body),
   capOutput: (raw, _info, maxTokens) => capResponsesOutput(raw, maxTokens),
-  createTap: (inputEstimate) => new ResponsesStreamTap(inputEstimate),
+  createTap: ({ inputEstimate }) => new ResponsesStreamTap(inputEstimate),
   usageFromBody: responsesUsageFromBody,
   testBody: (model) =>
     Buffer.from(JSON.stringify({ model, max_output_tokens: 16, input: 'ping', store: false })),

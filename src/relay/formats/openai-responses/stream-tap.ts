@@ -2,16 +2,16 @@
 // (or `response.incomplete` / `response.failed`), error events, and the last sequence number.
 import type { AppError } from '../../../errors/app-error.js';
 import type { StreamErrorBlame } from '../../../services/accounts/account-signals.js';
-import { type TokenUsage, ZERO_USAGE } from '../../../services/usage/usage-types.js';
+import type { TokenUsage } from '../../../services/usage/usage-types.js';
 import type { StreamError, StreamTap } from '../../exchange/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
+import { finalUsageOf } from '../final-usage.js';
+import { field, parseJson } from '../json-values.js';
 import { responsesErrorEvent } from './errors.js';
 import { responsesUsage } from './usage.js';
 
 /** Length of a text delta event's envelope without its text, roughly: the rest is text. */
 const DELTA_ENVELOPE_CHARS = 150;
-/** Rough characters per token, used only when a stream ends before its final usage. */
-const CHARS_PER_TOKEN = 4;
 
 /** Events that end a response and carry its usage. */
 const FINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -43,15 +43,7 @@ export class ResponsesStreamTap implements StreamTap {
   }
 
   finalUsage(): { usage: TokenUsage; estimated: boolean } {
-    if (this.usage) return { usage: { ...this.usage }, estimated: false };
-    return {
-      usage: {
-        ...ZERO_USAGE,
-        input: this.inputEstimate,
-        output: Math.ceil(this.deltaChars / CHARS_PER_TOKEN),
-      },
-      estimated: true,
-    };
+    return finalUsageOf(this.usage, this.inputEstimate, this.deltaChars);
   }
 
   errorFrame(error: AppError): string {
@@ -116,16 +108,4 @@ function failure(value: unknown): StreamError {
     message: typeof message === 'string' ? message : 'upstream stream error',
     blame: BLAME[type] ?? (type.startsWith('invalid_') ? 'request' : 'error'),
   };
-}
-
-function parseJson(data: string): unknown {
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-}
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 }

@@ -2,16 +2,7 @@
 // reasoning tokens inside `output_tokens`; the ledger keeps input without cache reads, as for every provider.
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
 import { lastObjectField } from '../../stream/json-tail-object.js';
-
-function count(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
+import { count, record } from '../json-values.js';
 
 /** Undefined when the value is not a usage object with at least its input and output counts. */
 export function responsesUsage(value: unknown): TokenUsage | undefined {

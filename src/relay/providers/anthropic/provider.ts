@@ -10,7 +10,7 @@ import { anthropicUpstreamHeaders } from './headers.js';
 /** `oauth`: a subscription access token, which Anthropic accepts only with its OAuth beta flag. */
 export function anthropicProvider(credential: 'api-key' | 'oauth'): UpstreamProvider {
   return {
-    format: 'anthropic',
+    formats: ['anthropic'],
     operations: new Set<Operation>(['generate', 'count-tokens', 'list-models']),
     acceptsOutputCap: true,
     async buildCall(call) {

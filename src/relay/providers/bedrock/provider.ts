@@ -5,7 +5,7 @@ import type { UpstreamProvider } from '../upstream-provider.js';
 import { bedrockCall, bedrockTranslation } from './bedrock-call.js';
 
 export const bedrockProvider: UpstreamProvider = {
-  format: 'anthropic',
+  formats: ['anthropic'],
   operations: new Set(['generate']),
   acceptsOutputCap: true,
   async buildCall(call) {

@@ -1,12 +1,13 @@
-// Accounts that speak OpenAI's Responses API: an API key on api.openai.com (or a compatible base URL), or a
-// ChatGPT subscription signed in as Codex does, on Codex's backend with its `chatgpt-account-id` header. The
-// client's body goes through unchanged; the relay key is replaced by the account's credential.
-import type { IncomingHttpHeaders } from 'node:http';
+// Accounts that speak OpenAI's APIs: an API key on api.openai.com (or a compatible base URL), serving Responses
+// and Chat Completions, or a ChatGPT subscription signed in as Codex does, on Codex's backend (Responses only)
+// with its `chatgpt-account-id` header. The client's body goes through unchanged; the relay key is replaced by
+// the account's credential.
 import { upstreamHttpError } from '../../exchange/upstream-error-body.js';
 import { upstreamAcceptEncoding } from '../../upstream/encoding.js';
+import { forwardedHeaders, headerText } from '../../upstream/forwarded-headers.js';
+import { readOpenAIRateLimits } from '../../upstream/openai-rate-limits.js';
 import { upstreamTarget } from '../../upstream/target.js';
 import type { ProviderCall, UpstreamProvider } from '../upstream-provider.js';
-import { readOpenAIRateLimits } from './rate-limits.js';
 
 /**
  * Client headers that carry meaning upstream: Codex's own (its originator, session and turn metadata, which
@@ -27,13 +28,14 @@ const FORWARDED_PREFIXES = ['x-codex-', 'x-stainless-'] as const;
 /** `chatgpt`: a ChatGPT sign-in's access token, which Codex's backend takes with the ChatGPT account id. */
 export function openaiProvider(credential: 'api-key' | 'chatgpt'): UpstreamProvider {
   return {
-    format: 'openai-responses',
+    // Codex's ChatGPT backend speaks only Responses; the API speaks Chat Completions too.
+    formats: credential === 'api-key' ? ['openai-responses', 'openai-chat'] : ['openai-responses'],
     operations: new Set(['generate']),
     // Codex's backend answers 400 "Unsupported parameter: max_output_tokens"; the API takes it.
     acceptsOutputCap: credential === 'api-key',
     async buildCall(call) {
       const target = upstreamTarget(call.runtime.account);
-      const headers = forwardedHeaders(call.clientHeaders);
+      const headers = forwardedHeaders(call.clientHeaders, FORWARDED, FORWARDED_PREFIXES);
       headers['content-type'] ??= 'application/json';
       // Streams are asked for uncompressed: the tap reads every byte and SSE compresses poorly in small chunks.
       headers['accept-encoding'] = call.stream
@@ -61,24 +63,5 @@ export function openaiProvider(credential: 'api-key' | 'chatgpt'): UpstreamProvi
 function operationPath(call: ProviderCall): string {
   if (call.operation !== 'generate') throw new Error(`OpenAI accounts cannot serve ${call.operation}`);
   // Base URLs include the API version (`…/v1`, `…/backend-api/codex`), as the openai SDK's do.
-  return '/responses';
-}
-
-function forwardedHeaders(client: IncomingHttpHeaders): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const name of FORWARDED) {
-    const value = client[name];
-    if (typeof value === 'string') headers[name] = value;
-  }
-  // Node lower-cases incoming header names, so the prefix test sees every spelling the client used.
-  for (const name in client) {
-    if (!FORWARDED_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
-    const value = client[name];
-    if (typeof value === 'string') headers[name] = value;
-  }
-  return headers;
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
+  return call.format === 'openai-chat' ? '/chat/completions' : '/responses';
 }

@@ -1,11 +1,10 @@
-// Upstream account fields: the pool with live state, history and connection tests; CRUD, OAuth authorisation,
-// tests and resets. Rules (readers read, managers change, members see nothing) live in AccountAdmin.
+// Upstream account fields: the pool with live state, history and connection tests; CRUD, tests and resets
+// (sign-ins are in account-oauth.ts). Rules (readers read, managers change, members see nothing) live in AccountAdmin.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import {
   AccountProxyInputRef,
   AccountProxyRef,
-  type AccountSettingsArgs,
   AzureDeploymentInputRef,
   AzureDeploymentRef,
   accountSettingsOf,
@@ -23,12 +22,9 @@ import {
   type AccountSecrets,
   type AccountType,
   type CreateAccountInput,
-  OAUTH_ACCOUNT_TYPES,
-  type OAuthAccountType,
   type UpdateAccountInput,
 } from '../services/accounts/account-types.js';
 import type { ConnectionTestResult } from '../services/accounts/connection-tests.js';
-import type { OAuthAccountFields, OAuthStart } from '../services/accounts/oauth/oauth-flow.js';
 import { idArg, present } from './input.js';
 import { connectionOf, pageArgs, toConnection } from './page-info.js';
 
@@ -37,13 +33,6 @@ const AccountTypeEnum = builder.enumType('AccountType', {
   values: Object.fromEntries(
     ACCOUNT_TYPES.map((type) => [type.replaceAll('-', '_'), { value: type }]),
   ) as Record<string, { value: AccountType }>,
-});
-
-/** The account types that are added by signing in (claude_oauth, openai_oauth). */
-const OAuthAccountTypeEnum = builder.enumType('OAuthAccountType', {
-  values: Object.fromEntries(
-    OAUTH_ACCOUNT_TYPES.map((type) => [type.replaceAll('-', '_'), { value: type }]),
-  ) as Record<string, { value: OAuthAccountType }>,
 });
 
 const LiveStateRef = builder.objectRef<LiveState>('AccountLiveState').implement({
@@ -95,7 +84,7 @@ const ConnectionTestRef = builder.objectRef<ConnectionTestResult>('ConnectionTes
   }),
 });
 
-const AccountRef = builder.objectRef<Account>('Account').implement({
+export const AccountRef = builder.objectRef<Account>('Account').implement({
   description: 'An upstream account of the pool. Its secrets never leave the server.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -157,19 +146,6 @@ const AccountRef = builder.objectRef<Account>('Account').implement({
 
 const AccountConnection = connectionOf('Account', AccountRef);
 
-const OAuthStartRef = builder.objectRef<OAuthStart>('AccountOAuthStart').implement({
-  fields: (t) => ({
-    sessionId: t.exposeString('sessionId'),
-    type: t.field({ type: OAuthAccountTypeEnum, resolve: (start) => start.type }),
-    authorizationUrl: t.exposeString('authorizationUrl', {
-      description:
-        'Open it and sign in, then pass exchangeAccountOAuth what the sign-in gave back: the code Claude shows ' +
-        '(code#state), or the URL a ChatGPT sign-in ends on (http://localhost:1455/auth/callback?code=…).',
-    }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (start) => new Date(start.expiresAt) }),
-  }),
-});
-
 const CredentialsInputRef = builder.inputType('AccountCredentialsInput', {
   description: 'Which fields an account needs depends on its type; they are sealed at rest and never shown.',
   fields: (t) => ({
@@ -187,7 +163,7 @@ const CredentialsInputRef = builder.inputType('AccountCredentialsInput', {
 
 type PothosInputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 /** Settings shared by create, update and the OAuth exchange. */
-const settingFields = (t: PothosInputFields) => ({
+export const settingFields = (t: PothosInputFields) => ({
   name: t.string(),
   description: t.string(),
   baseUrl: t.string(),
@@ -241,16 +217,6 @@ const UpdateAccountInputRef = builder.inputType('UpdateAccountInput', {
     credentials: t.field({ type: CredentialsInputRef }),
   }),
 });
-
-const OAuthAccountInputRef = builder.inputType('OAuthAccountInput', {
-  fields: (t) => ({ ...settingFields(t), proxyPassword: t.string() }),
-});
-
-/** The OAuth exchange's account settings as the flow takes them. */
-function oauthAccountFieldsOf(input: AccountSettingsArgs & Record<string, unknown>): OAuthAccountFields {
-  const { proxy, modelMapping, ...settings } = present(input);
-  return { ...settings, ...accountSettingsOf(input) } as OAuthAccountFields;
-}
 
 /** The secrets as the service takes them: times in ms. */
 function secretsOf(input: { expiresAt?: Date | null } & Record<string, unknown>): AccountSecrets {
@@ -364,58 +330,5 @@ builder.mutationField('testAccount', (t) =>
     args: { id: t.arg.id({ required: true }), model: t.arg.string() },
     resolve: (_root, args, context) =>
       context.services.control.accounts.test(requireUser(context), idArg(args.id), args.model ?? undefined),
-  }),
-);
-
-builder.mutationField('startAccountOAuth', (t) =>
-  t.field({
-    type: OAuthStartRef,
-    description:
-      'Begins a sign-in (PKCE): Claude (claude_oauth, the default) or ChatGPT as Codex (openai_oauth). Pass ' +
-      'accountId to re-authorise an existing account; it signs in to its own kind.',
-    args: { type: t.arg({ type: OAuthAccountTypeEnum }), name: t.arg.string(), accountId: t.arg.id() },
-    resolve: (_root, args, context) =>
-      context.services.control.accounts.oauthStart(requireUser(context), {
-        ...(args.type == null ? {} : { type: args.type }),
-        ...(args.name == null ? {} : { name: args.name }),
-        ...(args.accountId == null ? {} : { accountId: idArg(args.accountId, 'accountId') }),
-      }),
-  }),
-);
-
-builder.mutationField('exchangeAccountOAuth', (t) =>
-  t.field({
-    type: AccountRef,
-    description:
-      'Finishes a sign-in: `code` as pasted (`code#state`, the bare code, or the callback URL). Creates an ' +
-      'account of the kind the sign-in was started for.',
-    args: {
-      sessionId: t.arg.string({ required: true }),
-      code: t.arg.string({ required: true }),
-      account: t.arg({ type: OAuthAccountInputRef }),
-    },
-    resolve: (_root, args, context) =>
-      context.services.control.accounts.oauthExchange(requireUser(context), {
-        sessionId: args.sessionId,
-        code: args.code,
-        ...(args.account ? { account: oauthAccountFieldsOf(args.account) } : {}),
-      }),
-  }),
-);
-
-builder.mutationField('reauthorizeAccountOAuth', (t) =>
-  t.field({
-    type: AccountRef,
-    args: {
-      accountId: t.arg.id({ required: true }),
-      sessionId: t.arg.string({ required: true }),
-      code: t.arg.string({ required: true }),
-    },
-    resolve: (_root, args, context) =>
-      context.services.control.accounts.oauthReauthorize(requireUser(context), {
-        accountId: idArg(args.accountId, 'accountId'),
-        sessionId: args.sessionId,
-        code: args.code,
-      }),
   }),
 );

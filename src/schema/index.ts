@@ -1,6 +1,7 @@
 // Assembles the GraphQL schema: importing the resolver modules registers their fields, then toSchema runs once.
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import '../resolvers/accounts.js';
+import '../resolvers/account-oauth.js';
 import '../resolvers/api-keys.js';
 import '../resolvers/audit.js';
 import '../resolvers/auth.js';

@@ -3,9 +3,10 @@
 // takes the upstream request with it.
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
 import { entriesSince } from '../support/ledger.js';
-import { createKey, createOpenAIAccount, startTestRelay, type TestRelay } from '../support/relay.js';
+import { type FailoverPair, startFailoverPair } from '../support/openai-failover.js';
+import type { TestRelay } from '../support/relay.js';
 import { postAndAbort, postJson, rawSseFrames } from '../support/sse-client.js';
 
 const MODEL = 'gpt-5-mini';
@@ -38,29 +39,16 @@ describe('upstream faults on the Chat Completions routes', () => {
   let healthyId: string;
   let keyId: string;
 
+  let pair: FailoverPair;
+
   beforeAll(async () => {
-    failing = await startFakeUpstream();
-    healthy = await startFakeUpstream();
-    relay = await startTestRelay({ env: { ERROR_COOLDOWN_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '500' } });
-    // The failing account has the better priority: every request tries it first while it is in service.
-    failingId = (await createOpenAIAccount(relay, failing.url, { name: 'A', priority: 1 })).id;
-    healthyId = (await createOpenAIAccount(relay, healthy.url, { name: 'B', priority: 2 })).id;
-    const issued = await createKey(relay);
-    keyId = issued.key.id;
-    headers = { authorization: `Bearer ${issued.plaintext}` };
-    client = new OpenAI({ apiKey: issued.plaintext, baseURL: `${relay.url}/v1`, maxRetries: 0 });
+    pair = await startFailoverPair();
+    ({ failing, healthy, relay, failingId, healthyId, keyId } = pair);
+    headers = { authorization: `Bearer ${pair.key}` };
+    client = new OpenAI({ apiKey: pair.key, baseURL: `${relay.url}/v1`, maxRetries: 0 });
   });
-  afterAll(async () => {
-    await relay.stop();
-    await failing.close();
-    await healthy.close();
-  });
-  afterEach(async () => {
-    failing.reset();
-    healthy.reset();
-    await relay.server.services.health.reset(failingId, 'openai');
-    await relay.server.services.health.reset(healthyId, 'openai');
-  });
+  afterAll(() => pair.stop());
+  afterEach(() => pair.reset());
 
   const leases = async () => {
     const { redis, keys } = relay.server.services.context;

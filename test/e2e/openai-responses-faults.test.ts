@@ -2,8 +2,9 @@
 // after it, the stream ends with the Responses API's own `error` event and the ledger keeps what can be known.
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeUpstream, parseSseFrames, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { createKey, createOpenAIAccount, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import { type FakeUpstream, parseSseFrames } from '../support/fake-upstream/index.js';
+import { type FailoverPair, startFailoverPair } from '../support/openai-failover.js';
+import { settled, type TestRelay } from '../support/relay.js';
 import { openStream, postAndAbort, postJson } from '../support/sse-client.js';
 
 const MODEL = 'gpt-5-mini';
@@ -28,30 +29,16 @@ describe('upstream faults on the Responses routes', () => {
   let healthyId: string;
   let keyId: string;
 
+  let pair: FailoverPair;
+
   beforeAll(async () => {
-    failing = await startFakeUpstream();
-    healthy = await startFakeUpstream();
-    relay = await startTestRelay({ env: { ERROR_COOLDOWN_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '500' } });
-    // The failing account has the better priority: every request tries it first while it is in service.
-    failingId = (await createOpenAIAccount(relay, failing.url, { name: 'A', priority: 1 })).id;
-    healthyId = (await createOpenAIAccount(relay, healthy.url, { name: 'B', priority: 2 })).id;
-    const issued = await createKey(relay);
-    keyId = issued.key.id;
-    const key = issued.plaintext;
-    headers = { authorization: `Bearer ${key}` };
-    client = new OpenAI({ apiKey: key, baseURL: `${relay.url}/openai/v1`, maxRetries: 0 });
+    pair = await startFailoverPair();
+    ({ failing, healthy, relay, failingId, healthyId, keyId } = pair);
+    headers = { authorization: `Bearer ${pair.key}` };
+    client = new OpenAI({ apiKey: pair.key, baseURL: `${relay.url}/openai/v1`, maxRetries: 0 });
   });
-  afterAll(async () => {
-    await relay.stop();
-    await failing.close();
-    await healthy.close();
-  });
-  afterEach(async () => {
-    failing.reset();
-    healthy.reset();
-    await relay.server.services.health.reset(failingId, 'openai');
-    await relay.server.services.health.reset(healthyId, 'openai');
-  });
+  afterAll(() => pair.stop());
+  afterEach(() => pair.reset());
 
   const entriesSince = async (since: number) => {
     await settled(relay);

@@ -1,0 +1,47 @@
+// Two OpenAI accounts behind one relay for fault tests: `failing` (tried first, priority 1) and `healthy`,
+// each on its own fake upstream, with a key; reset between tests so every test starts with both in service.
+import { type FakeUpstream, startFakeUpstream } from './fake-upstream/index.js';
+import { createKey, createOpenAIAccount, startTestRelay, type TestRelay } from './relay.js';
+
+export interface FailoverPair {
+  failing: FakeUpstream;
+  healthy: FakeUpstream;
+  relay: TestRelay;
+  failingId: string;
+  healthyId: string;
+  keyId: string;
+  key: string;
+  /** Clears both fakes' scenarios and records and puts both accounts back in service. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startFailoverPair(): Promise<FailoverPair> {
+  const failing = await startFakeUpstream();
+  const healthy = await startFakeUpstream();
+  const relay = await startTestRelay({ env: { ERROR_COOLDOWN_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '500' } });
+  // The failing account has the better priority: every request tries it first while it is in service.
+  const failingId = (await createOpenAIAccount(relay, failing.url, { name: 'A', priority: 1 })).id;
+  const healthyId = (await createOpenAIAccount(relay, healthy.url, { name: 'B', priority: 2 })).id;
+  const issued = await createKey(relay);
+  return {
+    failing,
+    healthy,
+    relay,
+    failingId,
+    healthyId,
+    keyId: issued.key.id,
+    key: issued.plaintext,
+    async reset() {
+      failing.reset();
+      healthy.reset();
+      await relay.server.services.health.reset(failingId, 'openai');
+      await relay.server.services.health.reset(healthyId, 'openai');
+    },
+    async stop() {
+      await relay.stop();
+      await failing.close();
+      await healthy.close();
+    },
+  };
+}

@@ -92,6 +92,7 @@ export async function startServer(
       credentials: services.credentials,
       settler: services.settler,
       pricing: services.pricing,
+      models: services.models,
       store: services.storeHealth,
       transports,
       logger,

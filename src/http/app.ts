@@ -82,7 +82,7 @@ export function buildApp(deps: AppDeps): App {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const route = deps.routes?.match(req.method ?? 'GET', path);
+    const route = deps.routes?.match(req.method ?? 'GET', path, req.headers);
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;

@@ -1,5 +1,5 @@
 // The data plane's route table: exact paths in a Map plus a few parameterised matchers, no middleware chain.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorShape } from '../errors/error-shape.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -31,9 +31,20 @@ export interface Route {
   errors: ErrorShape;
 }
 
-interface PatternRoute extends Route {
+/**
+ * One path that clients of two formats share (`GET /v1/models`), each answered in its own: the request's
+ * headers tell which client is asking.
+ */
+export interface SharedRoute {
+  choose(headers: IncomingHttpHeaders): Route;
+}
+
+type RouteEntry = Route | SharedRoute;
+
+interface PatternRoute {
   method: string;
   match: PathMatcher;
+  entry: RouteEntry;
 }
 
 export interface RouteMatch extends Route {
@@ -43,28 +54,30 @@ export interface RouteMatch extends Route {
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export class RouteTable {
-  private readonly exact = new Map<string, RouteMatch>();
+  private readonly exact = new Map<string, RouteMatch | SharedRoute>();
   private readonly patterns: PatternRoute[] = [];
 
-  add(method: string, path: string, route: Route): this {
+  add(method: string, path: string, entry: RouteEntry): this {
     const key = `${method} ${path}`;
     if (this.exact.has(key)) throw new Error(`Route ${key} is registered twice`);
-    this.exact.set(key, { ...route, params: NO_PARAMS });
+    this.exact.set(key, 'choose' in entry ? entry : { ...entry, params: NO_PARAMS });
     return this;
   }
 
-  addPattern(method: string, match: PathMatcher, route: Route): this {
-    this.patterns.push({ ...route, method, match });
+  addPattern(method: string, match: PathMatcher, entry: RouteEntry): this {
+    this.patterns.push({ method, match, entry });
     return this;
   }
 
-  match(method: string, path: string): RouteMatch | undefined {
+  match(method: string, path: string, headers: IncomingHttpHeaders): RouteMatch | undefined {
     const exact = this.exact.get(`${method} ${path}`);
-    if (exact) return exact;
+    if (exact) return 'choose' in exact ? { ...exact.choose(headers), params: NO_PARAMS } : exact;
     for (const route of this.patterns) {
       if (route.method !== method) continue;
       const params = route.match(path);
-      if (params) return { handler: route.handler, errors: route.errors, params };
+      if (!params) continue;
+      const chosen = 'choose' in route.entry ? route.entry.choose(headers) : route.entry;
+      return { handler: chosen.handler, errors: chosen.errors, params };
     }
     return undefined;
   }

@@ -4,6 +4,7 @@ import type { AccountHealth } from '../services/accounts/account-health.js';
 import type { CredentialSource } from '../services/accounts/credential-source.js';
 import type { AdmissionService } from '../services/admission/admission-service.js';
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
+import type { ModelDirectory } from '../services/models/model-directory.js';
 import type { PricingService } from '../services/pricing/pricing-service.js';
 import type { StoreHealth } from '../services/redis/store-health.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
@@ -31,6 +32,8 @@ export interface RelayDeps {
   credentials: CredentialSource;
   settler: UsageSettler;
   pricing: PricingService;
+  /** The models a key may use, for the model lists the relay draws itself. */
+  models: ModelDirectory;
   /** Refuses requests at once while Redis is known to be away, and bounds their wait for it otherwise. */
   store: StoreHealth;
   transports: TransportRegistry;

@@ -1,9 +1,11 @@
 // The relay's routes: each path names its format, operation and pool, and the pipeline serves it. Paths no
 // route claims still answer in the shape of the clients that live under them.
+
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorShape } from '../errors/error-shape.js';
 import { anthropicErrorShape, geminiErrorShape, jsonErrorShape, openaiErrorShape } from '../errors/shapes.js';
 import { pathParameter } from '../http/path-segments.js';
-import { type Route, RouteTable } from '../http/route-table.js';
+import { type Route, RouteTable, type SharedRoute } from '../http/route-table.js';
 import { anthropicFormat } from './formats/anthropic/format.js';
 import { chatFormat } from './formats/openai-chat/format.js';
 import { responsesFormat } from './formats/openai-responses/format.js';
@@ -33,11 +35,16 @@ const ANTHROPIC_MESSAGES: RelayRoute = { format: anthropicFormat, operation: 'ge
 const ANTHROPIC_COUNT: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'count-tokens' };
 const ANTHROPIC_MODELS: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'list-models' };
 const OPENAI_RESPONSES: RelayRoute = { format: responsesFormat, operation: 'generate', platform: 'openai' };
-
 const OPENAI_CHAT: RelayRoute = { format: chatFormat, operation: 'generate', platform: 'openai' };
+const OPENAI_MODELS: RelayRoute = { ...OPENAI_CHAT, operation: 'list-models' };
 
-/** Codex's base URL is `<relay>/openai/v1`; the openai SDK's may be `<relay>/openai` or `<relay>/v1`. */
-const RESPONSES_PATHS = ['/openai/v1/responses', '/openai/responses', '/v1/responses'] as const;
+/**
+ * Base paths of OpenAI-format clients on the OpenAI pool: Codex's base URL is `<relay>/openai/v1`, the openai
+ * SDK's may be `<relay>/v1` or `<relay>/openai`. Their model picks the pool (`byModel`).
+ */
+const OPENAI_BASES = ['/openai/v1', '/openai', '/v1'] as const;
+/** The Azure pool under the paths the old relay served it on (`/azure/...`) and Azure's own v1 shape. */
+const AZURE_BASES = ['/azure', '/azure/v1', '/azure/openai/v1'] as const;
 
 export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   const routes = new RouteTable();
@@ -48,24 +55,40 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   });
   const messages = serve(ANTHROPIC_MESSAGES);
   const countTokens = serve(ANTHROPIC_COUNT);
-  const models = serve(ANTHROPIC_MODELS);
+  const anthropicModels = serve(ANTHROPIC_MODELS);
+  const openaiModels = serve({ ...OPENAI_MODELS, byModel: true });
+  // `GET /v1/models` is both APIs' model list: each client gets its own, told apart by its headers.
+  const eitherModels: SharedRoute = {
+    choose: (headers) => (speaksAnthropic(headers) ? anthropicModels : openaiModels),
+  };
   for (const prefix of ANTHROPIC_PREFIXES) {
     routes.add('POST', `${prefix}/v1/messages`, messages);
     routes.add('POST', `${prefix}/v1/messages/count_tokens`, countTokens);
-    routes.add('GET', `${prefix}/v1/models`, models);
+    if (prefix !== '') routes.add('GET', `${prefix}/v1/models`, anthropicModels);
   }
-  routes.addPattern('GET', (path) => matchModelPath(path), models);
-  const responses = serve(OPENAI_RESPONSES);
-  for (const path of RESPONSES_PATHS) routes.add('POST', path, responses);
-  const chat = serve(OPENAI_CHAT);
-  for (const path of ['/v1/chat/completions', '/openai/v1/chat/completions']) routes.add('POST', path, chat);
+  routes.add('GET', '/v1/models', eitherModels);
+  routes.addPattern('GET', modelPath(['/api/v1', '/claude/v1']), anthropicModels);
+  routes.addPattern('GET', modelPath(['/v1']), eitherModels);
+
+  const responses = serve({ ...OPENAI_RESPONSES, byModel: true });
+  const chat = serve({ ...OPENAI_CHAT, byModel: true });
+  for (const base of OPENAI_BASES) {
+    routes.add('POST', `${base}/responses`, responses);
+    routes.add('POST', `${base}/chat/completions`, chat);
+    if (base !== '/v1') routes.add('GET', `${base}/models`, openaiModels);
+  }
+  routes.addPattern('GET', modelPath(['/openai/v1', '/openai']), openaiModels);
+
   // The Azure pool answers the same formats under /azure, for clients pointed at an Azure-shaped base URL.
   const azureChat = serve({ ...OPENAI_CHAT, platform: 'azure' });
   const azureResponses = serve({ ...OPENAI_RESPONSES, platform: 'azure' });
-  for (const base of ['/azure/v1', '/azure/openai/v1']) {
+  const azureModels = serve({ ...OPENAI_MODELS, platform: 'azure' });
+  for (const base of AZURE_BASES) {
     routes.add('POST', `${base}/chat/completions`, azureChat);
     routes.add('POST', `${base}/responses`, azureResponses);
+    routes.add('GET', `${base}/models`, azureModels);
   }
+  routes.addPattern('GET', modelPath(AZURE_BASES), azureModels);
 
   const head: Route = {
     handler: async (_req, res) => {
@@ -102,16 +125,26 @@ export function relayErrorShapeFor(path: string): ErrorShape {
 }
 
 /**
- * `GET <prefix>/v1/models/{id}` for the Anthropic prefixes. The id is decoded and stays one segment: one that
- * decodes to a `/`, `.` or `..` (or not at all) matches no route.
+ * Anthropic's clients always send `anthropic-version` (its SDKs and Claude Code do) and may send `x-api-key`;
+ * OpenAI's send neither.
  */
-function matchModelPath(path: string): Record<string, string> | undefined {
-  for (const prefix of ANTHROPIC_PREFIXES) {
-    const base = `${prefix}/v1/models/`;
-    if (path.startsWith(base) && path.length > base.length && !path.includes('/', base.length)) {
-      const model = pathParameter(path.slice(base.length));
-      return model === undefined ? undefined : { model };
+function speaksAnthropic(headers: IncomingHttpHeaders): boolean {
+  return headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined;
+}
+
+/**
+ * `GET <base>/models/{id}`. The id is decoded and stays one segment: one that decodes to a `/`, `.` or `..`
+ * (or not at all) matches no route.
+ */
+function modelPath(bases: readonly string[]): (path: string) => Record<string, string> | undefined {
+  return (path) => {
+    for (const prefix of bases) {
+      const base = `${prefix}/models/`;
+      if (path.startsWith(base) && path.length > base.length && !path.includes('/', base.length)) {
+        const model = pathParameter(path.slice(base.length));
+        return model === undefined ? undefined : { model };
+      }
     }
-  }
-  return undefined;
+    return undefined;
+  };
 }

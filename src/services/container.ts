@@ -36,6 +36,7 @@ import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
+import { ModelDirectory } from './models/model-directory.js';
 import { PricingService } from './pricing/pricing-service.js';
 import {
   closeRedis,
@@ -137,6 +138,8 @@ export interface Services {
   connectionTests: ConnectionTestLog;
   pricing: PricingService;
   scheduler: AccountScheduler;
+  /** The models a key may use on a pool, for model lists the relay answers itself. */
+  models: ModelDirectory;
   admission: AdmissionService;
   reconciler: Reconciler;
   settler: UsageSettler;
@@ -310,6 +313,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       connectionTests,
       pricing,
       scheduler,
+      models: new ModelDirectory(scheduler, accounts),
       admission,
       reconciler,
       settler,

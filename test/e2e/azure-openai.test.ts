@@ -167,6 +167,23 @@ describe('an azure-openai account on the v1 API', () => {
     expect(last?.usage).toMatchObject({ prompt_tokens: 1200, completion_tokens: 300 });
   });
 
+  it("answers on the old relay's paths too: a base URL of <relay>/azure", async () => {
+    const { fake, relay } = setup;
+    const client = new OpenAI({
+      apiKey: (await createKey(relay, { platforms: ['azure'] })).plaintext,
+      baseURL: `${relay.url}/azure`,
+      maxRetries: 0,
+    });
+    const completion = await client.chat.completions.create({ model: MODEL, messages: messages() });
+    expect(completion.choices[0]?.message.content).toBe(FAKE_AZURE_TEXT);
+    const response = await client.responses.create({ model: MODEL, input: 'Say hello' });
+    expect(response.output_text).toBeTruthy();
+    expect(fake.requests.map((request) => request.path)).toEqual([
+      '/openai/v1/chat/completions',
+      '/openai/v1/responses',
+    ]);
+  });
+
   it('answers the Responses API on /azure/v1/responses', async () => {
     const { client, fake, relay } = setup;
     const response = await client.responses.create({ model: MODEL, input: 'Say hello' });

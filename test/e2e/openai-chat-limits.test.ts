@@ -149,4 +149,74 @@ describe('refusals on the Chat Completions routes', () => {
       fake.setDefault({});
     }
   });
+
+  it('refuses a disabled key and an expired one with 401', async () => {
+    const disabled = await createKey(relay);
+    await relay.server.services.apiKeys.update(disabled.key.id, { enabled: false });
+    const expired = await keyFor({ expiry: { kind: 'fixed', expiresAt: Date.now() - 1000 } });
+    for (const path of PATHS) {
+      const off = await refusal(path, BODY, bearer(disabled.plaintext));
+      expectRefused(off, 401, { type: 'invalid_request_error', code: 'unauthenticated' });
+      const gone = await refusal(path, BODY, bearer(expired));
+      expectRefused(gone, 401, { code: 'unauthenticated' });
+      expect(gone.body.error.message).toMatch(/expired/);
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("refuses models the key's deny-list or allow-list excludes with 403, and serves the others", async () => {
+    const denying = await keyFor({ modelDeny: ['gpt-5*'] });
+    const allowing = await keyFor({ modelAllow: ['gpt-4.1'] });
+    for (const path of PATHS) {
+      for (const key of [denying, allowing]) {
+        const answer = await refusal(path, BODY, bearer(key));
+        expectRefused(answer, 403, { type: 'permission_error', code: 'permission_denied' });
+        expect(answer.body.error.message).toMatch(/may not use the model gpt-5-mini/);
+      }
+    }
+    expect(fake.requests).toHaveLength(0);
+    for (const key of [denying, allowing]) {
+      expect((await post(PATHS[0], { ...BODY, model: 'gpt-4.1' }, bearer(key))).status).toBe(200);
+    }
+  });
+
+  it('refuses the openai SDK on a key for Claude Code only with 403', async () => {
+    const key = await keyFor({ clients: ['claude-code'] });
+    for (const path of PATHS) {
+      const answer = await refusal(path, BODY, { ...bearer(key), 'user-agent': 'OpenAI/JS 6.49.0' });
+      expectRefused(answer, 403, { type: 'permission_error', code: 'permission_denied' });
+      expect(answer.body.error.message).toMatch(/only be used from claude-code/);
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses a request past the window’s request limit with 429 and the reset in retry-after', async () => {
+    for (const path of PATHS) {
+      const key = await keyFor({ limits: { window: { seconds: 3600, mode: 'fixed', requests: 1 } } });
+      expect((await post(path, BODY, bearer(key))).status).toBe(200);
+      const answer = await refusal(path, BODY, bearer(key));
+      expectRefused(answer, 429, { type: 'rate_limit_exceeded', code: 'rate_limited' });
+      const secondsLeft = Math.ceil((3600_000 - (Date.now() % 3600_000)) / 1000);
+      expect(Math.abs(Number(answer.headers['retry-after']) - secondsLeft)).toBeLessThanOrEqual(2);
+    }
+    expect(fake.requests).toHaveLength(PATHS.length);
+  });
+
+  it('caps the output of a request whose worst case does not fit, and refuses one whose input does not', async () => {
+    // gpt-5-mini: $0.25 per MTok in, $2 out. 10,000 output tokens would cost 20,000 micro-USD; 200 are left.
+    const key = await keyFor({ limits: { totalCostMicros: 200 } });
+    const capped = await post(PATHS[0], { ...BODY, max_completion_tokens: 10_000 }, bearer(key));
+    expect(capped.status).toBe(200);
+    const cap = Number(capped.headers['x-relay-max-tokens']);
+    expect(cap).toBeGreaterThan(0);
+    expect(cap).toBeLessThan(100);
+    expect(fake.requests[0]?.json).toMatchObject({ max_completion_tokens: cap });
+    // A body whose input alone costs more than the whole limit: nothing can be served for it.
+    const huge = await keyFor({ limits: { totalCostMicros: 1 } });
+    const big = { model: MODEL, messages: [{ role: 'user', content: 'word '.repeat(20_000) }] };
+    const answer = await refusal(PATHS[1], big, bearer(huge));
+    expectRefused(answer, 402, { type: 'insufficient_quota' });
+    expect(answer.body.error.message).toMatch(/worst case does not fit/);
+    expect(fake.requests).toHaveLength(1);
+  });
 });

@@ -4,6 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorShape } from '../../errors/error-shape.js';
 import type { InputMeasure } from '../../services/admission/cost-bound.js';
+import type { ListedModel } from '../../services/models/model-directory.js';
 import type { ClientHints } from '../client/client-kind.js';
 import type { PassThroughFormat } from '../exchange/stream-tap.js';
 
@@ -29,6 +30,14 @@ export interface RequestInfo {
   clientHints: ClientHints;
 }
 
+/** A format's own model list, drawn by the relay from the models a key may use. */
+export interface ModelListing {
+  /** The answer to `GET .../models`; `owner` names the pool that serves them. */
+  list(models: readonly ListedModel[], owner: string): unknown;
+  /** The answer to `GET .../models/{id}`. */
+  entry(model: ListedModel, owner: string): unknown;
+}
+
 export interface RelayFormat extends PassThroughFormat {
   readonly name: FormatName;
   /** How this format's clients read an error answer. */
@@ -48,4 +57,9 @@ export interface RelayFormat extends PassThroughFormat {
   upstreamBody?(raw: Buffer, info: RequestInfo): Buffer;
   /** The smallest generation request of this format (one output token): what a connection test sends. */
   testBody(model: string): Buffer;
+  /**
+   * How the relay lists models in this format; absent, a model list is the account's own, passed through (an
+   * Anthropic account answers it exactly as Anthropic's API does).
+   */
+  readonly models?: ModelListing;
 }

@@ -12,11 +12,11 @@ import { prepareCall } from './prepare.js';
 import type { RelayRoute } from './relay-route.js';
 import { type RequestFacts, settleRequest } from './settle-request.js';
 
-export function createBilledHandler(deps: RelayDeps, route: RelayRoute): RouteHandler {
+export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): RouteHandler {
   return async (req, res, context) => {
     const at = Date.now();
-    const prepared = await prepareCall(req, res, context, deps, route);
-    const { key, info, ticket, acquired, acquire } = prepared;
+    const prepared = await prepareCall(req, res, context, deps, routeOfPath);
+    const { route, key, info, ticket, acquired, acquire } = prepared;
     const facts = (account: Acquired, requestId: string): RequestFacts => ({
       requestId,
       clientRequestId: context.clientRequestId,

@@ -13,9 +13,12 @@ import { detectClient } from '../client/client-kind.js';
 import type { RequestInfo } from '../formats/relay-format.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { acquireRequestFor } from './acquire-request.js';
+import { routeForModel } from './model-route.js';
 import type { RelayRoute } from './relay-route.js';
 
 export interface PreparedCall {
+  /** The route with the pool the request's model picked (see `routeForModel`). */
+  route: RelayRoute;
   key: StoredApiKey;
   info: RequestInfo;
   /**
@@ -37,13 +40,16 @@ export async function prepareCall(
   res: ServerResponse,
   context: RequestContext,
   deps: RelayDeps,
-  route: RelayRoute,
+  routeOfPath: RelayRoute,
 ): Promise<PreparedCall> {
-  const billed = route.operation === 'generate';
+  const billed = routeOfPath.operation === 'generate';
   const key = await authenticateRequest(req, context, deps);
   const raw = await readBody(req, deps.settings.bodyLimitBytes);
-  const { format, platform } = route;
-  const info = format.parse(raw, route.operation);
+  const { format } = routeOfPath;
+  const info = format.parse(raw, routeOfPath.operation);
+  const routed = routeForModel(routeOfPath, info.model, deps.models);
+  const route = routed instanceof Promise ? await routed : routed;
+  const { platform } = route;
   const client = detectClient(req.headers, info.clientHints);
   if (!billed) deps.admission.checkRestrictions(key, { platform, model: info.model, client });
   else refuseUnpriced(deps, route, info.model);
@@ -78,7 +84,7 @@ export async function prepareCall(
   );
   const upstream = (body: Buffer) => (format.upstreamBody ? format.upstreamBody(body, info) : body);
   if (ticket?.outputCap === undefined) {
-    return { key, info, raw: upstream(raw), ticket, acquired, acquire, inputEstimate };
+    return { route, key, info, raw: upstream(raw), ticket, acquired, acquire, inputEstimate };
   }
   // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the
   // reservation pays for, and stops there with its own protocol-correct stop.
@@ -90,7 +96,7 @@ export async function prepareCall(
     throw error;
   }
   res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
-  return { key, info, raw: upstream(capped), ticket, acquired, acquire, inputEstimate };
+  return { route, key, info, raw: upstream(capped), ticket, acquired, acquire, inputEstimate };
 }
 
 /** With UNPRICED_MODELS=refuse, a model nobody can price is refused before anything is taken for it. */

@@ -1,5 +1,6 @@
 // Routes that cost no tokens (token counts, model lists): forwarded through leased accounts, failing over like
 // billed calls do, each lease released; free calls take nothing from a key's limits and leave no ledger entry.
+// A format that lists models itself is answered by the relay (model-list.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../../http/route-table.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
@@ -9,6 +10,7 @@ import type { RelayDeps } from '../relay-deps.js';
 import { acquireRequestFor } from './acquire-request.js';
 import { type AttemptCall, runAttempt } from './attempt.js';
 import { runWithFailover } from './failover.js';
+import { answerModelList } from './model-list.js';
 import { prepareCall } from './prepare.js';
 import type { RelayRoute } from './relay-route.js';
 
@@ -22,6 +24,14 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
         client: detectClient(req.headers),
       });
       const acquire = acquireRequestFor(key, context, route, undefined, undefined);
+      const listing = route.format.models;
+      if (listing) {
+        // One list serves every format of the pool (the openai SDK lists once, then speaks Chat or Responses):
+        // it describes every account of the pool, whichever of its formats each answers.
+        const pool = { ...acquire, types: undefined };
+        await answerModelList(deps, res, context, route, listing, { key, acquire: pool });
+        return;
+      }
       const first = await deps.scheduler.acquire(acquire);
       await forward(
         deps,
@@ -42,13 +52,14 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
     };
   }
   return async (req, res, context) => {
-    const { acquired, acquire, raw, info } = await prepareCall(req, res, context, deps, route);
+    const prepared = await prepareCall(req, res, context, deps, route);
+    const { acquired, acquire, raw, info } = prepared;
     await forward(
       deps,
       req,
       res,
       context,
-      route,
+      prepared.route,
       { first: acquired, acquire },
       {
         body: raw,

@@ -27,6 +27,15 @@ export const PLATFORM_OF: Record<AccountType, Platform> = {
 };
 
 /**
+ * The models an account of a kind is listed with when it names none, where that is narrower than its pool's:
+ * ChatGPT's Codex backend answers the GPT-5 and Codex models only. Listing only; an account still takes any
+ * model of its pool unless its `supportedModels` say otherwise.
+ */
+export const LISTED_MODELS_OF: Partial<Record<AccountType, readonly string[]>> = {
+  'openai-oauth': ['gpt-5*', 'codex-*'],
+};
+
+/**
  * How an account of each kind proves itself upstream: a static API key; an OAuth access token this relay
  * refreshes (see `oauth/oauth-kinds.ts` for each OAuth kind's endpoints and grants); or AWS credentials, for
  * which a Bedrock API key may stand in. Code that treats kinds differently by credential asks this table.

@@ -30,18 +30,9 @@ export function checkKeyRestrictions(key: StoredApiKey, request: RestrictedReque
       allowed: key.platforms,
     });
   }
-  const { model } = request;
-  if (model !== undefined) {
-    // The deny-list wins over the allow-list: a pattern allowing a family can still exclude one model.
-    if (matchesAnyModelPattern(model, key.modelDeny)) {
-      throw denied('model_denied', `This API key may not use the model ${model}`, { model });
-    }
-    if (key.modelAllow.length > 0 && !matchesAnyModelPattern(model, key.modelAllow)) {
-      throw denied('model_not_allowed', `This API key may not use the model ${model}`, {
-        model,
-        allowed: key.modelAllow,
-      });
-    }
+  if (request.model !== undefined) {
+    const refusal = modelRefusal(key, request.model);
+    if (refusal) throw refusal;
   }
   if (key.clients.length > 0 && (request.client === undefined || !key.clients.includes(request.client))) {
     throw denied('client_not_allowed', `This API key may only be used from ${key.clients.join(', ')}`, {
@@ -49,6 +40,25 @@ export function checkKeyRestrictions(key: StoredApiKey, request: RestrictedReque
       allowed: key.clients,
     });
   }
+}
+
+/** Whether the key's model lists let it ask for this model: what a model list shows it. */
+export function keyMayUseModel(key: StoredApiKey, model: string): boolean {
+  return modelRefusal(key, model) === undefined;
+}
+
+function modelRefusal(key: StoredApiKey, model: string): AppError | undefined {
+  // The deny-list wins over the allow-list: a pattern allowing a family can still exclude one model.
+  if (matchesAnyModelPattern(model, key.modelDeny)) {
+    return denied('model_denied', `This API key may not use the model ${model}`, { model });
+  }
+  if (key.modelAllow.length > 0 && !matchesAnyModelPattern(model, key.modelAllow)) {
+    return denied('model_not_allowed', `This API key may not use the model ${model}`, {
+      model,
+      allowed: key.modelAllow,
+    });
+  }
+  return undefined;
 }
 
 function denied(reason: string, message: string, details: Record<string, unknown>): AppError {

@@ -10,7 +10,7 @@ export interface CatalogEntry {
 }
 
 /** Which catalog provider prices a platform's models. */
-const PROVIDER_OF: Record<string, string> = {
+export const PROVIDER_OF: Record<string, string> = {
   claude: 'anthropic',
   gemini: 'google',
   openai: 'openai',

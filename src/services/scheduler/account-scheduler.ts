@@ -91,6 +91,29 @@ export class AccountScheduler {
    * load that turns one write and one read per request into one per turn.
    */
   async acquire(request: AcquireRequest): Promise<Acquired> {
+    const candidates = await this.candidates(request);
+    return new Promise((resolve, reject) => {
+      this.batch.add({
+        platform: request.platform,
+        requestId: request.requestId,
+        family: (request.model && modelFamily(request.model)) ?? '',
+        sticky: request.session ? `sticky:${request.session.keyId}:${request.session.id}` : '',
+        candidates,
+        resolve,
+        reject,
+      });
+    });
+  }
+
+  /**
+   * The accounts a request like this one may be given, bound ones first, none leased: what `acquire` chooses
+   * from, and what an answer describing the pool (a model list) describes. Throws when there are none.
+   */
+  async servingAccounts(request: AcquireRequest): Promise<AccountRuntime[]> {
+    return (await this.candidates(request)).map((candidate) => candidate.runtime);
+  }
+
+  private async candidates(request: AcquireRequest): Promise<Candidate[]> {
     const pool = await this.accounts.poolRuntimes(request.platform);
     const eligible = pool.filter((runtime) => canServe(runtime, request));
     const candidates = await this.tiered(eligible, request.binding);
@@ -110,17 +133,7 @@ export class AccountScheduler {
         { details: { platform: request.platform, model: request.model, reason: 'no_candidate' } },
       );
     }
-    return new Promise((resolve, reject) => {
-      this.batch.add({
-        platform: request.platform,
-        requestId: request.requestId,
-        family: (request.model && modelFamily(request.model)) ?? '',
-        sticky: request.session ? `sticky:${request.session.keyId}:${request.session.id}` : '',
-        candidates,
-        resolve,
-        reject,
-      });
-    });
+    return candidates;
   }
 
   /** Bound accounts first; with fallback `fail`, only them. */

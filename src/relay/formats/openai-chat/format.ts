@@ -1,5 +1,6 @@
 // The OpenAI Chat Completions format: what the pipeline needs to serve its clients (the openai SDK's
 // `chat.completions`, and the many apps and frameworks that speak it).
+import type { ListedModel } from '../../../services/models/model-directory.js';
 import type { RelayFormat } from '../relay-format.js';
 import { capChatOutput, measureChatInput } from './budget.js';
 import { chatErrors } from './errors.js';
@@ -20,8 +21,17 @@ export const chatFormat: RelayFormat = {
   createTap: ({ inputEstimate, body }) =>
     new ChatStreamTap(inputEstimate, body?.stream === true && !clientAsksUsage(body)),
   usageFromBody: chatUsageFromBody,
+  // OpenAI's list shape, which every OpenAI-format client reads, whichever of its formats it then speaks.
+  models: {
+    list: (models, owner) => ({ object: 'list', data: models.map((model) => openaiModel(model, owner)) }),
+    entry: openaiModel,
+  },
   testBody: (model) =>
     Buffer.from(
       JSON.stringify({ model, max_completion_tokens: 16, messages: [{ role: 'user', content: 'ping' }] }),
     ),
 };
+
+function openaiModel(model: ListedModel, owner: string) {
+  return { id: model.id, object: 'model', created: Math.floor(model.since / 1000), owned_by: owner };
+}

@@ -81,7 +81,7 @@ describe('Chat Completions usage and stream tap', () => {
   });
 
   it('hides the usage chunk the relay asked for, across any chunking, and passes the rest unchanged', () => {
-    const stream = Buffer.from(textChunk + usageChunk + 'data: [DONE]\n\n');
+    const stream = Buffer.from(`${textChunk}${usageChunk}data: [DONE]\n\n`);
     for (const size of [1, 7, 64, stream.length]) {
       const tap = new ChatStreamTap(0, true);
       const out: Buffer[] = [];

@@ -22,6 +22,11 @@ export const ACCOUNT_SETTING_OPTIONS: OptionTable = {
     description: 'model mapping (repeatable)',
   },
   proxy: { type: 'string', value: '<url>', description: 'http|https|socks5://[user@]host:port' },
+  'project-id': {
+    type: 'string',
+    value: '<project>',
+    description: 'gemini-oauth: the Google Cloud project for Code Assist (unset: the account’s own is found)',
+  },
   'proxy-password': {
     type: 'string',
     value: '<password>',
@@ -31,7 +36,7 @@ export const ACCOUNT_SETTING_OPTIONS: OptionTable = {
 
 export type AccountSettings = Pick<
   CreateAccountInput,
-  'baseUrl' | 'priority' | 'weight' | 'maxConcurrency' | 'modelMapping' | 'proxy'
+  'baseUrl' | 'priority' | 'weight' | 'maxConcurrency' | 'modelMapping' | 'proxy' | 'projectId'
 >;
 
 /** Reads the settings options; the proxy password is a secret and comes through `secretOptions`. */
@@ -47,6 +52,7 @@ export function parseAccountSettings(args: ParsedArgs, topic: string): AccountSe
     maxConcurrency: integer(args, 'max-concurrency', { min: 0, max: 10_000 }, topic),
     modelMapping: pairs(args, 'map', topic),
     proxy: proxy === undefined ? undefined : parseProxy(proxy, topic),
+    projectId: text(args, 'project-id'),
   };
 }
 

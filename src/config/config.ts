@@ -16,6 +16,8 @@ export interface OAuthClientConfig {
   redirectUri: string;
   scopes: string;
   refreshSkewMs: number;
+  /** Sent with token requests by clients that have one (Google's installed-app client). */
+  clientSecret?: string;
 }
 
 export interface Config {
@@ -87,6 +89,7 @@ export interface Config {
   oauth: {
     'claude-oauth': OAuthClientConfig;
     'openai-oauth': OAuthClientConfig;
+    'gemini-oauth': OAuthClientConfig;
   };
   usage: {
     ledgerMaxEntries: number;
@@ -207,6 +210,15 @@ function toConfig(parsed: ParsedEnv): Config {
         clientId: parsed.OPENAI_OAUTH_CLIENT_ID,
         redirectUri: parsed.OPENAI_OAUTH_REDIRECT_URI,
         scopes: parsed.OPENAI_OAUTH_SCOPES,
+        refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
+      },
+      'gemini-oauth': {
+        authorizeUrl: parsed.GEMINI_OAUTH_AUTHORIZE_URL,
+        tokenUrl: parsed.GEMINI_OAUTH_TOKEN_URL,
+        clientId: parsed.GEMINI_OAUTH_CLIENT_ID,
+        clientSecret: parsed.GEMINI_OAUTH_CLIENT_SECRET,
+        redirectUri: parsed.GEMINI_OAUTH_REDIRECT_URI,
+        scopes: parsed.GEMINI_OAUTH_SCOPES,
         refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
       },
     },

@@ -193,6 +193,26 @@ export const envSchema = z.object({
   /** Registered for Codex's client; nothing listens there: the operator pastes the redirected URL back. */
   OPENAI_OAUTH_REDIRECT_URI: z.url().default('http://localhost:1455/auth/callback'),
   OPENAI_OAUTH_SCOPES: z.string().trim().min(1).default('openid profile email offline_access'),
+  /**
+   * Google sign-in (gemini-oauth accounts): Gemini CLI's installed-app client, whose secret Google publishes as
+   * not secret; its no-browser redirect shows the code to paste back.
+   */
+  GEMINI_OAUTH_AUTHORIZE_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GEMINI_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GEMINI_OAUTH_CLIENT_ID: z
+    .string()
+    .trim()
+    .min(1)
+    .default('681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com'),
+  GEMINI_OAUTH_CLIENT_SECRET: z.string().trim().min(1).default('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'),
+  GEMINI_OAUTH_REDIRECT_URI: z.url().default('https://codeassist.google.com/authcode'),
+  GEMINI_OAUTH_SCOPES: z
+    .string()
+    .trim()
+    .min(1)
+    .default(
+      'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
+    ),
   /** Access tokens are refreshed this long before they expire. */
   OAUTH_REFRESH_SKEW_MS: wholeNumber(0, 3_600_000).default(300_000),
 

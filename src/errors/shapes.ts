@@ -44,23 +44,31 @@ export const openaiErrorShape: ErrorShape = {
   streamFrame: (error, requestId) => `data: ${JSON.stringify(openaiErrorShape.body(error, requestId))}\n\n`,
 };
 
-/** google.rpc.Status: `{error:{code,message,status,details:[ErrorInfo]}}`. */
+/**
+ * google.rpc.Status: `{error:{code,message,status,details:[ErrorInfo]}}`. An error Google itself gave keeps
+ * Google's status and details (Gemini CLI reads their RetryInfo and QuotaFailure).
+ */
 export const geminiErrorShape: ErrorShape = {
   name: 'gemini',
-  body: (error) => ({
-    error: {
-      code: error.httpStatus,
-      message: error.message,
-      status: ERROR_CODES[error.code].gemini,
-      details: [
-        {
-          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-          reason: error.code,
-          ...(error.details === undefined ? {} : { metadata: stringValues(error.details) }),
-        },
-      ],
-    },
-  }),
+  body: (error) => {
+    const { upstreamDetails, ...details } = error.details ?? {};
+    return {
+      error: {
+        code: error.httpStatus,
+        message: error.message,
+        status: error.clientType ?? ERROR_CODES[error.code].gemini,
+        details: Array.isArray(upstreamDetails)
+          ? upstreamDetails
+          : [
+              {
+                '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+                reason: error.code,
+                ...(error.details === undefined ? {} : { metadata: stringValues(details) }),
+              },
+            ],
+      },
+    };
+  },
   streamFrame: (error, requestId) => `data: ${JSON.stringify(geminiErrorShape.body(error, requestId))}\n\n`,
 };
 

@@ -11,6 +11,7 @@ import type { AccountTesting, ConnectionTesterParts } from '../services/control/
 import { upstreamModelFor } from './pipeline/attempt.js';
 import { FORMATS } from './pipeline/format-registry.js';
 import { providerFor } from './providers/registry.js';
+import { completeCall } from './upstream/complete-call.js';
 import type { UpstreamCall, UpstreamControl, UpstreamReceiver } from './upstream/transport.js';
 import type { TransportRegistry } from './upstream/transports.js';
 import { upstreamTransportError } from './upstream/upstream-errors.js';
@@ -99,6 +100,12 @@ export class AccountTester implements AccountTesting {
       query: '',
       modelId: undefined,
       credential: () => this.deps.credentials.forAccount(runtime),
+      ask: (asked) =>
+        completeCall(this.deps.transports.forProxy(runtime.account.proxy, runtime.secrets.proxyPassword), {
+          ...asked,
+          firstByteTimeoutMs: TEST_TIMEOUT_MS,
+          idleTimeoutMs: TEST_TIMEOUT_MS,
+        }),
     });
     // The answer is read here, not passed on: plain bytes are simplest.
     request.headers['accept-encoding'] = 'identity';

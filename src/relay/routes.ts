@@ -7,6 +7,7 @@ import { anthropicErrorShape, geminiErrorShape, jsonErrorShape, openaiErrorShape
 import { pathParameter } from '../http/path-segments.js';
 import { type Route, RouteTable, type SharedRoute } from '../http/route-table.js';
 import { anthropicFormat } from './formats/anthropic/format.js';
+import { geminiFormat } from './formats/gemini/format.js';
 import { chatFormat } from './formats/openai-chat/format.js';
 import { responsesFormat } from './formats/openai-responses/format.js';
 import { createBilledHandler } from './pipeline/billed-call.js';
@@ -43,6 +44,17 @@ const OPENAI_MODELS: RelayRoute = { ...OPENAI_CHAT, operation: 'list-models' };
  * SDK's may be `<relay>/v1` or `<relay>/openai`. Their model picks the pool (`byModel`).
  */
 const OPENAI_BASES = ['/openai/v1', '/openai', '/v1'] as const;
+const GEMINI_GENERATE: RelayRoute = {
+  format: geminiFormat,
+  operation: 'generate',
+  platform: 'gemini',
+  byModel: true,
+};
+const GEMINI_COUNT: RelayRoute = { ...GEMINI_GENERATE, operation: 'count-tokens' };
+const GEMINI_MODELS: RelayRoute = { ...GEMINI_GENERATE, operation: 'list-models' };
+/** The genai SDK's and Gemini CLI's base URL is the relay itself, or `<relay>/gemini` (as the old relay served). */
+const GEMINI_BASES = ['/v1beta', '/gemini/v1beta', '/gemini/v1'] as const;
+
 /** The Azure pool under the paths the old relay served it on (`/azure/...`) and Azure's own v1 shape. */
 const AZURE_BASES = ['/azure', '/azure/v1', '/azure/openai/v1'] as const;
 
@@ -58,8 +70,14 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   const anthropicModels = serve(ANTHROPIC_MODELS);
   const openaiModels = serve({ ...OPENAI_MODELS, byModel: true });
   // `GET /v1/models` is both APIs' model list: each client gets its own, told apart by its headers.
+  const geminiModels = serve(GEMINI_MODELS);
   const eitherModels: SharedRoute = {
-    choose: (headers) => (speaksAnthropic(headers) ? anthropicModels : openaiModels),
+    choose: (headers) =>
+      headers['x-goog-api-key'] !== undefined
+        ? geminiModels
+        : speaksAnthropic(headers)
+          ? anthropicModels
+          : openaiModels,
   };
   for (const prefix of ANTHROPIC_PREFIXES) {
     routes.add('POST', `${prefix}/v1/messages`, messages);
@@ -89,6 +107,13 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
     routes.add('GET', `${base}/models`, azureModels);
   }
   routes.addPattern('GET', modelPath(AZURE_BASES), azureModels);
+
+  const geminiGenerate = serve(GEMINI_GENERATE);
+  const geminiCount = serve(GEMINI_COUNT);
+  routes.addPattern('POST', geminiMethodPath(['generateContent', 'streamGenerateContent']), geminiGenerate);
+  routes.addPattern('POST', geminiMethodPath(['countTokens']), geminiCount);
+  for (const base of GEMINI_BASES) routes.add('GET', `${base}/models`, geminiModels);
+  routes.addPattern('GET', modelPath(GEMINI_BASES), geminiModels);
 
   const head: Route = {
     handler: async (_req, res) => {
@@ -122,6 +147,20 @@ export function relayErrorShapeFor(path: string): ErrorShape {
     return anthropicErrorShape;
   }
   return jsonErrorShape;
+}
+
+/**
+ * `POST [/gemini]/{v1beta|v1}/models/{model}:{method}` for the given methods: the model (one decoded segment)
+ * and the method become the route's parameters.
+ */
+function geminiMethodPath(methods: readonly string[]): (path: string) => Record<string, string> | undefined {
+  const pattern = /^(?:\/gemini)?\/(?:v1beta|v1)\/models\/([^/:]+):([A-Za-z]+)$/;
+  return (path) => {
+    const match = pattern.exec(path);
+    if (!match || !methods.includes(match[2] ?? '')) return undefined;
+    const model = pathParameter(match[1] ?? '');
+    return model === undefined || model.includes(':') ? undefined : { model, method: match[2] ?? '' };
+  };
 }
 
 /**

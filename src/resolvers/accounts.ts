@@ -105,6 +105,10 @@ export const AccountRef = builder.objectRef<Account>('Account').implement({
       resolve: (account) => modelMappingOf(account.modelMapping),
     }),
     supportedModels: t.exposeStringList('supportedModels'),
+    projectId: t.exposeString('projectId', {
+      nullable: true,
+      description: 'gemini-oauth: the Google Cloud project set for it; null when Code Assist names its own.',
+    }),
     apiVersion: t.exposeString('apiVersion', {
       nullable: true,
       description: 'azure-openai: the api-version its requests carry; null is the v1 API.',
@@ -185,6 +189,10 @@ export const settingFields = (t: PothosInputFields) => ({
     description: 'Client model names and what each is sent upstream as; replaces the whole mapping.',
   }),
   supportedModels: t.stringList(),
+  projectId: t.string({
+    description:
+      'gemini-oauth: the Google Cloud project Code Assist calls run in; unset, the account’s own is found.',
+  }),
 });
 
 /** Settings of azure-openai accounts, on create and update. */

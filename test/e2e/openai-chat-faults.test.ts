@@ -3,9 +3,9 @@
 // takes the upstream request with it.
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FailoverPair, startFailoverPair } from '../support/failover-pair.js';
 import type { FakeUpstream } from '../support/fake-upstream/index.js';
 import { entriesSince } from '../support/ledger.js';
-import { type FailoverPair, startFailoverPair } from '../support/openai-failover.js';
 import type { TestRelay } from '../support/relay.js';
 import { postAndAbort, postJson, rawSseFrames } from '../support/sse-client.js';
 

@@ -186,7 +186,10 @@ describe('OpenAI model lists and model routing', () => {
     const { plaintext } = await createKey(relay);
     const cases = [
       { model: 'claude-sonnet-4-5', says: 'at POST /v1/messages (the Anthropic Messages format)' },
-      { model: 'gemini-2.5-flash', says: 'which no route of this build serves yet' },
+      {
+        model: 'gemini-2.5-flash',
+        says: 'at POST /v1beta/models/{model}:generateContent (the Gemini format)',
+      },
       { model: 'llama-3.1-70b', says: 'llama-3.1-70b is not a model this relay knows how to route' },
     ];
     for (const { model, says } of cases) {

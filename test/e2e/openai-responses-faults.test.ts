@@ -2,8 +2,8 @@
 // after it, the stream ends with the Responses API's own `error` event and the ledger keeps what can be known.
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FailoverPair, startFailoverPair } from '../support/failover-pair.js';
 import { type FakeUpstream, parseSseFrames } from '../support/fake-upstream/index.js';
-import { type FailoverPair, startFailoverPair } from '../support/openai-failover.js';
 import { settled, type TestRelay } from '../support/relay.js';
 import { openStream, postAndAbort, postJson } from '../support/sse-client.js';
 

@@ -13,6 +13,9 @@ import { FAKE_BEDROCK_CREDENTIAL } from './fake-bedrock/index.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/index.js';
 import { deletePrefix, testRedisUrl } from './redis.js';
 
+/** The AI Studio key gemini-api accounts present to a fake started with it (`startFakeUpstream({apiKey})`). */
+export const FAKE_GEMINI_KEY = 'AIza-fake-upstream-key';
+
 export interface TestRelay {
   server: RunningServer;
   url: string;
@@ -183,4 +186,19 @@ export async function startRelayPair(options: { withAccount: boolean }): Promise
       await fake.close();
     },
   };
+}
+
+/** A gemini-api (AI Studio key) account on the fake Generative Language API at `fakeUrl`. */
+export async function createGeminiAccount(
+  relay: TestRelay,
+  fakeUrl: string,
+  overrides: Partial<CreateAccountInput> = {},
+) {
+  return relay.server.services.accounts.create({
+    type: 'gemini-api',
+    name: 'fake gemini',
+    baseUrl: fakeUrl,
+    credentials: { apiKey: FAKE_GEMINI_KEY },
+    ...overrides,
+  });
 }

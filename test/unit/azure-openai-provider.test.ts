@@ -74,6 +74,7 @@ async function build(account: Partial<StoredAccount>, options: CallOptions = {})
     stream: options.stream ?? false,
     query: options.query ?? '',
     modelId: undefined,
+    ask: () => Promise.reject(new Error('the Azure provider asks nothing before its call')),
     credential: () => KEY,
   });
   return { ...request, json: request.body ? JSON.parse(request.body.toString('utf8')) : undefined };
@@ -147,6 +148,7 @@ describe('Azure OpenAI paths', () => {
       stream: false,
       query: '',
       modelId: undefined,
+      ask: () => Promise.reject(new Error('the Azure provider asks nothing before its call')),
       credential: () => KEY,
     });
     expect(request.body?.toString('utf8')).toBe(raw);

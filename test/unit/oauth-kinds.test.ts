@@ -24,7 +24,19 @@ describe('account kinds', () => {
       'credentials.chatgptAccountId',
     ]);
     expect(ACCOUNT_TYPES.filter((type) => CREDENTIAL_OF[type] === 'oauth')).toEqual(OAUTH_ACCOUNT_TYPES);
-    expect(OAUTH_ACCOUNT_TYPES).toEqual(['claude-oauth', 'openai-oauth']);
+    expect(OAUTH_ACCOUNT_TYPES).toEqual(['claude-oauth', 'openai-oauth', 'gemini-oauth']);
+  });
+
+  it('puts both Gemini kinds in the gemini pool: an AI Studio key, or a Google sign-in on Code Assist', () => {
+    expect(PLATFORM_OF['gemini-api']).toBe('gemini');
+    expect(PLATFORM_OF['gemini-oauth']).toBe('gemini');
+    expect(defaultBaseUrl('gemini-api', undefined)).toBe('https://generativelanguage.googleapis.com');
+    expect(defaultBaseUrl('gemini-oauth', undefined)).toBe('https://cloudcode-pa.googleapis.com');
+    expect(missingSecrets('gemini-api', {})).toEqual(['credentials.apiKey']);
+    expect(missingSecrets('gemini-oauth', { accessToken: 'a' })).toEqual([
+      'credentials.refreshToken',
+      'credentials.expiresAt',
+    ]);
   });
 });
 
@@ -123,6 +135,65 @@ describe('the ChatGPT (openai-oauth) kind', () => {
     expect(OAUTH_KINDS['claude-oauth'].refreshRefused({ status: 401, oauthError: 'invalid_client' })).toBe(
       false,
     );
+  });
+});
+
+describe('the Google (gemini-oauth) kind', () => {
+  const kind = OAUTH_KINDS['gemini-oauth'];
+  const settings = DEFAULT_OAUTH_SETTINGS['gemini-oauth'];
+
+  it('signs in as Gemini CLI does: its installed-app client, offline access, the no-browser redirect', () => {
+    expect(settings).toMatchObject({
+      authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+      tokenUrl: 'https://oauth2.googleapis.com/token',
+      clientId: '681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com',
+      redirectUri: 'https://codeassist.google.com/authcode',
+    });
+    expect(settings.scopes.split(' ')).toContain('https://www.googleapis.com/auth/cloud-platform');
+    expect(kind.authorizeParams).toMatchObject({ access_type: 'offline' });
+  });
+
+  it('sends the client secret in form-encoded code and refresh requests', () => {
+    expect(kind.exchangeRequest({ code: 'c', verifier: 'v', state: 's' }, settings)).toEqual({
+      encoding: 'form',
+      body: {
+        grant_type: 'authorization_code',
+        code: 'c',
+        code_verifier: 'v',
+        redirect_uri: settings.redirectUri,
+        client_id: settings.clientId,
+        client_secret: settings.clientSecret,
+      },
+    });
+    expect(kind.refreshRequest('r', settings)).toEqual({
+      encoding: 'form',
+      body: {
+        grant_type: 'refresh_token',
+        refresh_token: 'r',
+        client_id: settings.clientId,
+        client_secret: settings.clientSecret,
+      },
+    });
+  });
+
+  it('reads the email from the id_token, keeps no refresh token a refresh did not send, and dies on invalid_grant', () => {
+    const grant = kind.readGrant({
+      access_token: 'ya29.a',
+      expires_in: 3599,
+      refresh_token: '1//r',
+      id_token: fakeJwt({ email: 'dev@example.com', sub: '1' }),
+      scope: 'openid https://www.googleapis.com/auth/cloud-platform',
+      token_type: 'Bearer',
+    });
+    expect(grant).toMatchObject({
+      accessToken: 'ya29.a',
+      refreshToken: '1//r',
+      accountEmail: 'dev@example.com',
+    });
+    expect(grant.expiry).toEqual({ afterSeconds: 3599 });
+    expect(kind.readGrant({ access_token: 'ya29.b', expires_in: 3599 }).refreshToken).toBeUndefined();
+    expect(kind.refreshRefused({ status: 400, oauthError: 'invalid_grant' })).toBe(true);
+    expect(kind.refreshRefused({ status: 500, oauthError: undefined })).toBe(false);
   });
 });
 

@@ -32,6 +32,8 @@ export type AccountType =
   | 'ccr'
   | 'claude_console'
   | 'claude_oauth'
+  | 'gemini_api'
+  | 'gemini_oauth'
   | 'openai_api'
   | 'openai_oauth';
 
@@ -102,6 +104,8 @@ export type CreateAccountInput = {
   modelMapping?: Array<ModelMappingInput> | null | undefined;
   name: string;
   priority?: number | null | undefined;
+  /** gemini-oauth: the Google Cloud project Code Assist calls run in; unset, the account’s own is found. */
+  projectId?: string | null | undefined;
   /** The proxy to reach the upstream through; null for none. */
   proxy?: AccountProxyInput | null | undefined;
   region?: string | null | undefined;

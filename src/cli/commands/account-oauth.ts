@@ -1,4 +1,4 @@
-// `accounts oauth-start|oauth-finish`: add an OAuth account (claude-oauth, openai-oauth) by signing in; the tokens
+// `accounts oauth-start|oauth-finish`: add an OAuth account (claude-oauth, openai-oauth, gemini-oauth) by signing in; the tokens
 // are never printed.
 
 import { OAUTH_ACCOUNT_TYPES } from '../../services/accounts/account-types.js';
@@ -27,7 +27,8 @@ export const OAUTH_COMMANDS: readonly Command[] = [
       type: {
         type: 'string',
         value: OAUTH_ACCOUNT_TYPES.join('|'),
-        description: 'which sign-in: claude-oauth (Claude, the default) or openai-oauth (ChatGPT, as Codex)',
+        description:
+          'which sign-in: claude-oauth (Claude, the default), openai-oauth (ChatGPT, as Codex) or gemini-oauth (Google, as Gemini CLI)',
       },
     },
     prepare(args) {

@@ -23,7 +23,8 @@ export function detectClient(headers: IncomingHttpHeaders, hints: ClientHints = 
   // Codex sends one id as session-id, thread-id and x-client-request-id alike.
   const session = text(headers['session-id']);
   if (session !== '' && session === text(headers['thread-id'])) return 'codex';
-  if (agent.includes('geminicli/') || agent.includes('gemini-cli')) return 'gemini-cli';
+  // `GeminiCLI/<version>/…`, or `GeminiCLI-tui/…` and `GeminiCLI-<surface>/…` from recent releases.
+  if (agent.startsWith('geminicli') || agent.includes('gemini-cli')) return 'gemini-cli';
   if (headers['x-gemini-api-privileged-user-id'] !== undefined) return 'gemini-cli';
   if (agent.includes('factory-cli') || agent.startsWith('droid')) return 'droid';
   return undefined;

@@ -23,6 +23,8 @@ export interface ExchangeRequest {
   tapContext: TapContext;
   /** Whether the client asked for a stream (from the body or path, never from Accept). */
   stream: boolean;
+  /** The client's query string (without `?`): a translation frames a stream as the client asked (`alt=sse`). */
+  clientQuery: string;
   clientAcceptEncoding: string | undefined;
   maxResponseBytes: number;
   /**

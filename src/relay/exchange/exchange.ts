@@ -165,6 +165,10 @@ class Exchange implements UpstreamReceiver {
           this.headers,
         );
         const signal: UpstreamSignal = { ...this.answered(), message: error.message };
+        // A vendor that says when to come back in its body (Google's RetryInfo) said it through the error.
+        if (error.retryAfterSeconds !== undefined && signal.limits?.resetAt === undefined) {
+          signal.limits = { ...signal.limits, resetAt: Date.now() + error.retryAfterSeconds * 1000 };
+        }
         if (!this.hold(signal, () => this.answerError(error, signal), error.code)) this.fail(error, signal);
         return;
       }
@@ -264,7 +268,7 @@ class Exchange implements UpstreamReceiver {
       decoder.on('error', (error) => this.failStream(upstreamTransportError(error, 'body')));
       this.decoder = decoder;
     }
-    this.converter = this.request.translation?.createStreamConverter();
+    this.converter = this.request.translation?.createStreamConverter(this.request.clientQuery);
     // Read for its input usage only: status and headers stay here.
     if (this.clientGone) return;
     if (this.request.holdForRetry) this.held = [];
@@ -272,10 +276,10 @@ class Exchange implements UpstreamReceiver {
   }
 
   private isStream(contentType: string): boolean {
-    const translation = this.request.translation;
-    return translation
-      ? contentType.includes(translation.streamContentType)
-      : contentType.includes('text/event-stream');
+    const { translation, format, stream } = this.request;
+    if (translation) return contentType.includes(translation.streamContentType);
+    if (contentType.includes('text/event-stream')) return true;
+    return stream && format.streamsAsJson === true && contentType.includes('application/json');
   }
 
   /** Upstream stream bytes, converted to the client's SSE where the upstream speaks another format. */
@@ -294,7 +298,12 @@ class Exchange implements UpstreamReceiver {
   private commitStream(): void {
     const { res } = this.request;
     const headers = forwardedResponseHeaders(this.headers);
-    if (this.converter) headers['content-type'] = 'text/event-stream; charset=utf-8';
+    if (this.converter) {
+      const translation = this.request.translation;
+      headers['content-type'] =
+        translation?.clientStreamContentType?.(this.request.clientQuery) ??
+        'text/event-stream; charset=utf-8';
+    }
     headers['cache-control'] = 'no-cache';
     // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
     headers['x-accel-buffering'] = 'no';
@@ -401,11 +410,15 @@ class Exchange implements UpstreamReceiver {
   private endJson(): void {
     const raw =
       this.chunks.length === 1 && this.chunks[0] ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    const body = decodeCompleteBody(raw, this.headers['content-encoding']);
-    if (body instanceof AppError) {
-      this.fail(body);
+    const decoded = decodeCompleteBody(raw, this.headers['content-encoding']);
+    if (decoded instanceof AppError) {
+      this.fail(decoded);
       return;
     }
+    // An upstream that wraps its answer (Code Assist) is unwrapped into the client's format, sent plain.
+    const convert = this.request.translation?.convertBody;
+    const plain = convert ? convert(decoded.plain) : undefined;
+    const body = plain ? { raw: plain, plain, encoding: undefined } : decoded;
     const usage = this.request.format.usageFromBody(body.plain.toString('utf8'));
     writeCompleteAnswer(this.request.res, this.status, this.headers, body, this.request.clientAcceptEncoding);
     this.finish({

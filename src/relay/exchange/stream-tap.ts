@@ -67,6 +67,11 @@ export interface PassThroughFormat {
   createTap(context: TapContext): StreamTap;
   /** Usage from a complete (non-stream) JSON answer; undefined when the answer carries none. */
   usageFromBody(text: string): TokenUsage | undefined;
+  /**
+   * Its streams may come as one JSON array sent element by element (`application/json`), not only as SSE: a
+   * streaming request's JSON answer is then streamed through the tap, not held whole (Gemini without `alt=sse`).
+   */
+  readonly streamsAsJson?: boolean;
 }
 
 /**
@@ -76,6 +81,12 @@ export interface PassThroughFormat {
 export interface ResponseTranslation {
   /** The content type of the upstream's streamed answer. */
   streamContentType: string;
-  createStreamConverter(): { push(chunk: Buffer): Buffer; end(): Buffer };
+  /** `clientQuery`: the client's query string, for formats whose stream framing it chooses (Gemini's `alt`). */
+  createStreamConverter(clientQuery: string): { push(chunk: Buffer): Buffer; end(): Buffer };
+  /**
+   * The content type the client's stream is sent with; absent, SSE. */
+  clientStreamContentType?(clientQuery: string): string;
+  /** A complete (non-stream) success answer as the client's format has it; absent, it passes unchanged. */
+  convertBody?(body: Buffer): Buffer;
   httpError(status: number, body: Buffer, headers: IncomingHttpHeaders): AppError;
 }

@@ -9,7 +9,7 @@ import type { ClientHints } from '../client/client-kind.js';
 import type { PassThroughFormat } from '../exchange/stream-tap.js';
 
 /** The formats this build serves; each is a folder under src/relay/formats/. */
-export type FormatName = 'anthropic' | 'openai-responses' | 'openai-chat';
+export type FormatName = 'anthropic' | 'openai-responses' | 'openai-chat' | 'gemini';
 
 /**
  * What a route asks of its format and of the account behind it: a billed generation, or one of the free
@@ -30,6 +30,13 @@ export interface RequestInfo {
   clientHints: ClientHints;
 }
 
+/** What the path says about a request: what its route captured (Gemini's model and method) and its query. */
+export interface RequestPath {
+  params: Readonly<Record<string, string>>;
+  /** Raw query string without the leading `?`, or ''. */
+  query: string;
+}
+
 /** A format's own model list, drawn by the relay from the models a key may use. */
 export interface ModelListing {
   /** The answer to `GET .../models`; `owner` names the pool that serves them. */
@@ -43,7 +50,7 @@ export interface RelayFormat extends PassThroughFormat {
   /** How this format's clients read an error answer. */
   readonly errors: ErrorShape;
   /** Reads a body for `operation`; throws a 4xx AppError naming the field when it cannot be served. */
-  parse(raw: Buffer, operation: Operation): RequestInfo;
+  parse(raw: Buffer, operation: Operation, path: RequestPath): RequestInfo;
   /** The conversation the request continues, for sticky routing; undefined when nothing names one. */
   sessionId(headers: IncomingHttpHeaders, info: RequestInfo, raw: Buffer): string | undefined;
   /** A bound and an estimate of the request's input tokens, for the cost reservation. */
@@ -55,6 +62,8 @@ export interface RelayFormat extends PassThroughFormat {
    * usage chunk); absent, the client's bytes go as they are. The tap, told what the client asked, hides it.
    */
   upstreamBody?(raw: Buffer, info: RequestInfo): Buffer;
+  /** The model is the path's (`models/{model}:generateContent`), not a body field: mapping changes no bytes. */
+  readonly modelInPath?: boolean;
   /** The smallest generation request of this format (one output token): what a connection test sends. */
   testBody(model: string): Buffer;
   /**

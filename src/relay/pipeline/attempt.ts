@@ -8,9 +8,10 @@ import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { type ExchangeResult, failedBeforeCall, runExchange } from '../exchange/exchange.js';
 import { answerError } from '../exchange/exchange-result.js';
 import { providerFor } from '../providers/registry.js';
-import type { ProviderRequest } from '../providers/upstream-provider.js';
+import { ProviderCallFailure, type ProviderRequest } from '../providers/upstream-provider.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { spliceTopLevelString } from '../stream/json-field-splice.js';
+import { completeCall } from '../upstream/complete-call.js';
 import { forwardableQuery } from '../upstream/target.js';
 import type { HoldPredicate } from './failover.js';
 import type { RelayRoute } from './relay-route.js';
@@ -70,8 +71,9 @@ export async function runAttempt(
   if (upstreamModel !== undefined && !deps.pricing.quote(route.platform, upstreamModel, 0))
     res.setHeader('x-relay-cost', 'unknown');
   else if (res.hasHeader('x-relay-cost')) res.removeHeader('x-relay-cost');
+  // A model named by the path (Gemini) reaches the provider as `model`; one in the body is rewritten there.
   const body =
-    call.body && upstreamModel !== undefined && upstreamModel !== call.model
+    call.body && upstreamModel !== undefined && upstreamModel !== call.model && !route.format.modelInPath
       ? spliceTopLevelString(call.body, 'model', upstreamModel)
       : call.body;
   if (!body && call.body) {
@@ -79,6 +81,7 @@ export async function runAttempt(
       details: { field: 'model' },
     });
   }
+  const transport = deps.transports.forProxy(account.proxy, secrets.proxyPassword);
   let upstream: ProviderRequest;
   try {
     upstream = await provider.buildCall({
@@ -92,10 +95,17 @@ export async function runAttempt(
       query: forwardableQuery(context.query),
       modelId: context.params.model,
       credential: () => credentialOf(deps, runtime),
+      ask: (request) =>
+        completeCall(transport, {
+          ...request,
+          firstByteTimeoutMs: deps.settings.firstByteTimeoutMs,
+          idleTimeoutMs: deps.settings.idleTimeoutMs,
+        }),
     });
   } catch (error) {
-    if (!(error instanceof CredentialUnavailable)) throw error;
     const failure = { res, requestId: context.requestId, errors, holdForRetry };
+    if (error instanceof ProviderCallFailure) return failedBeforeCall(failure, error.appError, error.signal);
+    if (!(error instanceof CredentialUnavailable)) throw error;
     return failedBeforeCall(failure, error.appError, { kind: 'credential', message: error.message });
   }
   return runExchange({
@@ -104,7 +114,8 @@ export async function runAttempt(
     startedAt: context.startedAt,
     errors,
     format: route.format,
-    transport: deps.transports.forProxy(account.proxy, secrets.proxyPassword),
+    transport,
+    clientQuery: context.query,
     stream: call.stream,
     tapContext: { inputEstimate: call.inputEstimate, body: call.clientBody },
     // Compressed answers pass through only to clients that accept them.

@@ -13,7 +13,7 @@ const SERVED_AT: Record<Platform, string | undefined> = {
   claude: 'POST /v1/messages (the Anthropic Messages format)',
   openai: 'POST /v1/chat/completions or /v1/responses (the OpenAI formats)',
   azure: 'POST /azure/v1/chat/completions or /azure/v1/responses',
-  gemini: undefined,
+  gemini: 'POST /v1beta/models/{model}:generateContent (the Gemini format)',
   droid: undefined,
 };
 

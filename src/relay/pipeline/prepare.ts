@@ -46,7 +46,7 @@ export async function prepareCall(
   const key = await authenticateRequest(req, context, deps);
   const raw = await readBody(req, deps.settings.bodyLimitBytes);
   const { format } = routeOfPath;
-  const info = format.parse(raw, routeOfPath.operation);
+  const info = format.parse(raw, routeOfPath.operation, context);
   const routed = routeForModel(routeOfPath, info.model, deps.models);
   const route = routed instanceof Promise ? await routed : routed;
   const { platform } = route;

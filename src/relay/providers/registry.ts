@@ -5,6 +5,8 @@ import type { FormatName, Operation } from '../formats/relay-format.js';
 import { anthropicProvider } from './anthropic/provider.js';
 import { azureProvider } from './azure/provider.js';
 import { bedrockProvider } from './bedrock/provider.js';
+import { codeAssistProvider } from './gemini/code-assist.js';
+import { geminiProvider } from './gemini/provider.js';
 import { openaiProvider } from './openai/provider.js';
 import type { UpstreamProvider } from './upstream-provider.js';
 
@@ -18,6 +20,8 @@ export const PROVIDERS: Readonly<Record<AccountType, UpstreamProvider>> = {
   'openai-api': openaiProvider('api-key'),
   'openai-oauth': openaiProvider('chatgpt'),
   'azure-openai': azureProvider,
+  'gemini-api': geminiProvider,
+  'gemini-oauth': codeAssistProvider,
 };
 
 export function providerFor(type: AccountType): UpstreamProvider {

@@ -3,7 +3,7 @@
 // each other; the registry names one per account type.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AppError } from '../../errors/app-error.js';
-import type { RateLimitReading } from '../../services/accounts/account-signals.js';
+import type { RateLimitReading, UpstreamSignal } from '../../services/accounts/account-signals.js';
 import type { AccountRuntime } from '../../services/accounts/account-types.js';
 import type { ResponseTranslation } from '../exchange/stream-tap.js';
 import type { FormatName, Operation } from '../formats/relay-format.js';
@@ -29,6 +29,24 @@ export interface ProviderCall {
    * was loaded); a provider that signs its requests itself (Bedrock) never asks.
    */
   credential: () => string | Promise<string>;
+  /**
+   * Sends a small request of the provider's own through the account's transport and reads its answer whole:
+   * for what a vendor must be asked before the call can be built (Code Assist's project for the account).
+   */
+  ask: (request: ProviderRequest) => Promise<{ status: number; body: Buffer }>;
+}
+
+/**
+ * Thrown by `buildCall` when the account cannot be called as it stands (its vendor refused to set it up, or
+ * could not be reached): the account's failure, which failover routes around and the signal describes.
+ */
+export class ProviderCallFailure extends Error {
+  constructor(
+    readonly appError: AppError,
+    readonly signal: UpstreamSignal,
+  ) {
+    super(appError.message);
+  }
 }
 
 /** Where a call goes and what it carries. */

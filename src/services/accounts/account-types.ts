@@ -13,6 +13,8 @@ export const ACCOUNT_TYPES = [
   'openai-api',
   'openai-oauth',
   'azure-openai',
+  'gemini-api',
+  'gemini-oauth',
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
@@ -24,6 +26,8 @@ export const PLATFORM_OF: Record<AccountType, Platform> = {
   'openai-api': 'openai',
   'openai-oauth': 'openai',
   'azure-openai': 'azure',
+  'gemini-api': 'gemini',
+  'gemini-oauth': 'gemini',
 };
 
 /**
@@ -51,6 +55,10 @@ export const CREDENTIAL_OF = {
   'openai-oauth': 'oauth',
   // An Azure resource key; a Microsoft Entra ID token kept current by the operator may stand in (`authHeader`).
   'azure-openai': 'api-key',
+  // A Google AI Studio API key.
+  'gemini-api': 'api-key',
+  // A Google sign-in as Gemini CLI's "Login with Google", calling the Code Assist API.
+  'gemini-oauth': 'oauth',
 } as const satisfies Record<AccountType, CredentialKind>;
 
 /** The kinds whose credential is an OAuth token pair, obtained by signing in. */
@@ -86,6 +94,9 @@ export const DEFAULT_AUTH_HEADER: Record<AccountType, 'x-api-key' | 'bearer'> = 
   // Azure's own header is `api-key`, which the two values cannot name: for azure-openai accounts `bearer` sends
   // the secret as `Authorization: Bearer` (a Microsoft Entra ID token), and anything else as `api-key: <key>`.
   'azure-openai': 'x-api-key',
+  // Google's own header is `x-goog-api-key`: for gemini-api accounts anything but `bearer` sends the key there.
+  'gemini-api': 'x-api-key',
+  'gemini-oauth': 'bearer',
 };
 
 /**
@@ -104,6 +115,12 @@ export function defaultBaseUrl(type: AccountType, region: string | undefined): s
     case 'openai-oauth':
       // The ChatGPT backend Codex talks to when signed in with a subscription.
       return 'https://chatgpt.com/backend-api/codex';
+    case 'gemini-api':
+      // Google AI Studio's Generative Language API; the relay appends `/v1beta/models/…`.
+      return 'https://generativelanguage.googleapis.com';
+    case 'gemini-oauth':
+      // The Code Assist API Gemini CLI signs in to; the relay appends `/v1internal:<method>`.
+      return 'https://cloudcode-pa.googleapis.com';
     case 'ccr':
     // Every Azure resource has its own endpoint, `https://<resource>.openai.azure.com`; the relay appends
     // `/openai/…` to it.
@@ -158,8 +175,10 @@ export function missingSecrets(type: AccountType, secrets: AccountSecrets): stri
     case 'ccr':
     case 'openai-api':
     case 'azure-openai':
+    case 'gemini-api':
       return secrets.apiKey ? [] : ['credentials.apiKey'];
     case 'claude-oauth':
+    case 'gemini-oauth':
       return absent(secrets, ['accessToken', 'refreshToken', 'expiresAt']);
     case 'openai-oauth':
       return absent(secrets, ['accessToken', 'refreshToken', 'expiresAt', 'chatgptAccountId']);
@@ -222,6 +241,14 @@ const configFields = {
           'must be an Azure deployment name: 1-64 letters, digits, ".", "_" or "-"',
         ),
     )
+    .optional(),
+  /**
+   * gemini-oauth: the Google Cloud project Code Assist calls run in. Unset, the relay asks Code Assist for the
+   * account's own (free-tier accounts get one from Google); Workspace and paid Code Assist accounts need theirs.
+   */
+  projectId: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id such as my-project-123')
     .optional(),
   proxy: proxySchema.nullable().optional(),
   /** Lower runs first: accounts of the lowest priority number are used before any other. */

@@ -9,7 +9,7 @@ import { PROVIDER_OF } from './catalog-prices.js';
  * not reachable through the relay's routes (completions-only and open-weight models, dated fine-tune prefixes).
  */
 const NOT_SERVED =
-  /audio|realtime|transcribe|tts|image|embedding|moderation|whisper|dall-e|search|computer-use|deep-research|instruct|oss|davinci|babbage|curie|^ada$|:|-$/;
+  /audio|realtime|transcribe|tts|image|embedding|moderation|whisper|dall-e|search|computer-use|deep-research|instruct|oss|davinci|babbage|curie|live|vision|^ada$|:|-$/;
 
 const byPlatform = new Map<string, readonly string[]>();
 
@@ -20,7 +20,12 @@ export function catalogModels(platform: string): readonly string[] {
   const provider = providerId === undefined ? undefined : findProvider({ providerId });
   const models = (provider?.models ?? [])
     .map((model) => model.id)
-    .filter((id) => !NOT_SERVED.test(id) && platformOfModel(id) !== undefined)
+    // A catalog provider also prices other vendors' models it resells (Google prices Claude on Vertex): only
+    // the families this provider makes are its pool's.
+    .filter((id) => {
+      const family = platformOfModel(id);
+      return !NOT_SERVED.test(id) && family !== undefined && PROVIDER_OF[family] === providerId;
+    })
     .sort();
   byPlatform.set(platform, models);
   return models;

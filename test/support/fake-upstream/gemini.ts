@@ -1,4 +1,6 @@
 // Gemini API: models/{model}:generateContent, :streamGenerateContent (SSE or JSON array), :countTokens, models.
+// `geminiAnswer` builds the answer (text, thought summary, function calls, usage); Code Assist wraps the same.
+import { randomBytes } from 'node:crypto';
 import type { Exchange } from './exchange.js';
 import {
   type ErrorBuilder,
@@ -14,6 +16,7 @@ import {
 } from './plan.js';
 import { answerText, resolveUsage, textPlan, totalPromptTokens } from './scenario.js';
 import { crlfDataFrame } from './sse.js';
+import type { Scenario, ToolCall, Usage } from './types.js';
 
 const STATUSES: Record<number, readonly [string, string]> = {
   400: ['INVALID_ARGUMENT', 'Request contains an invalid argument.'],
@@ -102,45 +105,134 @@ export function geminiGenerate(ex: Exchange, model: string, method: GeminiMethod
     const result = { totalTokens: prompt, promptTokensDetails };
     return jsonPlan(status, JSON_HEADERS, result, result);
   }
-  const usageFor = (candidates: number) => ({
-    promptTokenCount: prompt,
-    candidatesTokenCount: candidates,
-    totalTokenCount: prompt + candidates,
-    ...(u.cacheReadTokens > 0 ? { cachedContentTokenCount: u.cacheReadTokens } : {}),
-    promptTokensDetails,
-  });
-  const usageMetadata = usageFor(u.outputTokens);
-  const modelVersion = model.startsWith('models/') ? model.slice('models/'.length) : model;
-  const responseId = newId('');
-  const candidate = (text: string, last: boolean) => ({
-    content: { parts: [{ text }], role: 'model' },
-    ...(last ? { finishReason: 'STOP' } : {}),
-    index: 0,
-  });
+  const answer = geminiAnswer(s, u, model);
   if (method === 'generateContent') {
-    const response = {
-      candidates: [candidate(answerText(s), true)],
-      usageMetadata,
-      modelVersion,
-      responseId,
-    };
-    return jsonPlan(status, JSON_HEADERS, response, usageMetadata);
+    return jsonPlan(status, JSON_HEADERS, answer.whole, answer.usageMetadata);
   }
-  // Streaming: one chunk per text piece. Usage is cumulative like the real API (candidates so far);
-  // only the last chunk carries finishReason and the final usage.
-  const pieces = textPlan(s).pieces;
   const sse = ex.record.query.get('alt') === 'sse';
-  const frames: Frame[] = pieces.map((text, i) => {
-    const last = i === pieces.length - 1;
-    const usage = last ? usageMetadata : usageFor(Math.floor((u.outputTokens * (i + 1)) / pieces.length));
-    const chunk = { candidates: [candidate(text, last)], usageMetadata: usage, modelVersion, responseId };
-    return { data: sse ? crlfDataFrame(chunk) : `${i === 0 ? '[' : ',\r\n'}${JSON.stringify(chunk)}`, usage };
-  });
+  const frames: Frame[] = answer.chunks.map(({ response, usage }, i) => ({
+    data: sse ? crlfDataFrame(response) : `${i === 0 ? '[' : ',\r\n'}${JSON.stringify(response)}`,
+    usage,
+  }));
   const error = { error: geminiErrorObject(500, s.errorType, s.errorMessage) };
   const errorFrame = (index: number): string =>
     sse ? crlfDataFrame(error) : `${index === 0 ? '[' : ',\r\n'}${JSON.stringify(error)}`;
   const headers = sse ? SSE_STREAM_HEADERS : JSON_HEADERS;
   return { kind: 'stream', status, headers, frames, errorFrame, trailer: sse ? '' : ']' };
+}
+
+type Part = Record<string, unknown>;
+
+export interface GeminiChunk {
+  /** One `GenerateContentResponse` of a stream. */
+  response: Record<string, unknown>;
+  /** Its `usageMetadata` (cumulative so far). */
+  usage: Record<string, unknown>;
+}
+
+export interface GeminiAnswer {
+  /** The generateContent answer. */
+  whole: Record<string, unknown>;
+  /** The streamGenerateContent chunks: usage cumulative on every one, finishReason only on the last. */
+  chunks: GeminiChunk[];
+  /** The final usage. */
+  usageMetadata: Record<string, unknown>;
+}
+
+/**
+ * Google's usage: prompt includes cached tokens; thoughts are outside candidates and inside the total. Zero
+ * counts stay in (the fake always sent them).
+ */
+function usageMetadata(u: Usage, candidates: number): Record<string, unknown> {
+  const prompt = totalPromptTokens(u);
+  const thoughts = u.reasoningTokens;
+  return {
+    promptTokenCount: prompt,
+    candidatesTokenCount: candidates,
+    totalTokenCount: prompt + candidates + thoughts,
+    ...(u.cacheReadTokens > 0 ? { cachedContentTokenCount: u.cacheReadTokens } : {}),
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
+    ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}),
+  };
+}
+
+function parseArgs(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A base64 (not base64url) opaque signature, as Google's: clients must echo it byte for byte. */
+export function fakeThoughtSignature(): string {
+  return `Ci${randomBytes(45).toString('base64')}`;
+}
+
+function functionCallParts(calls: readonly ToolCall[]): Part[] {
+  return calls.map((call, i) => {
+    const functionCall = {
+      name: call.name,
+      args: parseArgs(call.arguments),
+      ...(call.id === undefined ? {} : { id: call.id }),
+    };
+    const signature =
+      call.thoughtSignature === undefined
+        ? i === 0
+          ? fakeThoughtSignature()
+          : undefined
+        : (call.thoughtSignature ?? undefined);
+    return signature === undefined ? { functionCall } : { functionCall, thoughtSignature: signature };
+  });
+}
+
+function candidate(parts: Part[], last: boolean, finishMessage: string | undefined) {
+  return {
+    content: { parts, role: 'model' },
+    ...(last ? { finishReason: 'STOP' } : {}),
+    index: 0,
+    ...(last && finishMessage !== undefined ? { finishMessage } : {}),
+  };
+}
+
+/** The answer to a scenario, whole and as stream chunks (shared by the Gemini API and Code Assist). */
+export function geminiAnswer(s: Scenario, u: Usage, model: string): GeminiAnswer {
+  const modelVersion = model.startsWith('models/') ? model.slice('models/'.length) : model;
+  const responseId = newId('');
+  const calls = s.toolCalls ?? [];
+  const callParts = functionCallParts(calls);
+  const finishMessage = calls.length > 0 ? 'Model generated function call(s).' : undefined;
+  const withText = calls.length === 0 || s.text !== undefined;
+  const thought: Part[] = s.thoughtText === undefined ? [] : [{ text: s.thoughtText, thought: true }];
+  const candidates = Math.max(0, u.outputTokens - u.reasoningTokens);
+  const final = usageMetadata(u, candidates);
+  const response = (parts: Part[], last: boolean, usage: Record<string, unknown>) => ({
+    candidates: [candidate(parts, last, finishMessage)],
+    usageMetadata: usage,
+    modelVersion,
+    responseId,
+  });
+  const whole = response(
+    [...thought, ...(withText ? [{ text: answerText(s) }] : []), ...callParts],
+    true,
+    final,
+  );
+  // Streaming: the thought summary first (thinking is over before the answer starts, so its count is whole
+  // from there on), then one chunk per text piece, then the function calls; candidates grow per chunk.
+  const bodies: Part[][] = withText ? textPlan(s).pieces.map((text) => [{ text }]) : [];
+  if (callParts.length > 0) bodies.push(callParts);
+  const chunks: GeminiChunk[] = [];
+  if (thought.length > 0) {
+    const usage = usageMetadata(u, 0);
+    chunks.push({ response: response(thought, false, usage), usage });
+  }
+  bodies.forEach((parts, i) => {
+    const last = i === bodies.length - 1;
+    const usage = last ? final : usageMetadata(u, Math.floor((candidates * (i + 1)) / bodies.length));
+    chunks.push({ response: response(parts, last, usage), usage });
+  });
+  return { whole, chunks, usageMetadata: final };
 }
 
 const MODELS = [

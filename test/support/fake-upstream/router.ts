@@ -7,6 +7,7 @@ import {
   anthropicModels,
   anthropicNotFound,
 } from './anthropic.js';
+import { codeAssistRoute } from './code-assist.js';
 import { codexResponses } from './codex-backend.js';
 import type { Exchange } from './exchange.js';
 import { type GeminiMethod, geminiError, geminiGenerate, geminiModels } from './gemini.js';
@@ -14,11 +15,14 @@ import { openaiChat } from './openai-chat.js';
 import { openaiError, openaiModels } from './openai-common.js';
 import { openaiResponses } from './openai-responses.js';
 import type { ErrorBuilder, Plan } from './plan.js';
+import type { Scenario } from './types.js';
 
 export interface Route {
   /** Error shape used when the request fails before the handler runs (body too large). */
   error: ErrorBuilder;
   handle: (ex: Exchange) => Plan;
+  /** Where this request's scenario comes from when not the shared queue (Code Assist's set-up methods). */
+  scenario?: (ex: Exchange) => Scenario;
 }
 
 const NOT_FOUND: Route = { error: anthropicError, handle: anthropicNotFound };
@@ -75,9 +79,11 @@ export function route(
       const geminiMethod = (gemini[2] ?? 'generateContent') as GeminiMethod;
       return { error: geminiError, handle: (ex) => geminiGenerate(ex, model, geminiMethod) };
     }
-    return NOT_FOUND;
+    return codeAssistRoute(method, path) ?? NOT_FOUND;
   }
   if (method === 'GET') {
+    const codeAssist = codeAssistRoute(method, path);
+    if (codeAssist !== undefined) return codeAssist;
     const models = MODELS_PATH.exec(path);
     if (models === null) return NOT_FOUND;
     const id = models[2];

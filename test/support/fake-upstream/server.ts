@@ -1,6 +1,7 @@
 // The node:http server: socket tracking, body reading, recording and dispatch to the router.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { codeAssistAccount } from './code-assist.js';
 import { Exchange } from './exchange.js';
 import { Recorder } from './recorder.js';
 import { execute } from './respond.js';
@@ -82,7 +83,7 @@ function handle(state: State, req: IncomingMessage, res: ServerResponse): void {
     }
     recorded = true;
     state.recorder.push(record);
-    ex.scenario = state.scenarios.next();
+    ex.scenario = target.scenario?.(ex) ?? state.scenarios.next();
     dispatch(ex, target, size > MAX_BODY_BYTES);
   });
 }
@@ -94,7 +95,13 @@ function dispatch(ex: Exchange, target: Route, tooLarge: boolean): void {
 
 export async function startFakeUpstream(options: StartFakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const host = options.host ?? '127.0.0.1';
-  const state: State = { options, recorder: new Recorder(), scenarios: new ScenarioQueue(), closing: false };
+  // A copy: the Code Assist account is keyed by this object, so two fakes started with one options object differ.
+  const state: State = {
+    options: { ...options },
+    recorder: new Recorder(),
+    scenarios: new ScenarioQueue(),
+    closing: false,
+  };
   const sockets = new Set<Socket>();
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => handle(state, req, res));
   server.keepAliveTimeout = 65_000;
@@ -116,6 +123,7 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions = {}):
   });
   const { port } = server.address() as AddressInfo;
   const recorder = state.recorder;
+  const codeAssist = codeAssistAccount(state.options);
   let closed: Promise<void> | undefined;
 
   return {
@@ -133,9 +141,11 @@ export async function startFakeUpstream(options: StartFakeUpstreamOptions = {}):
     reset: () => {
       recorder.reset();
       state.scenarios.reset();
+      codeAssist.reset();
     },
     waitForRequests: (count: number) => recorder.waitForRequests(count),
     waitForIdle: () => recorder.waitForIdle(),
+    codeAssist,
     close: () => {
       if (closed === undefined) {
         state.closing = true;

@@ -11,6 +11,53 @@ export interface StartFakeUpstreamOptions {
    * name this workspace, else 403. Without it any non-empty value is accepted.
    */
   chatgptAccountId?: string;
+  /**
+   * Code Assist (`/v1internal:*`): the OAuth access token `Authorization: Bearer` must carry, or a check of it
+   * (e.g. the fake Google OAuth server's `isLiveAccessToken`), else 401 UNAUTHENTICATED. Unset: any non-empty
+   * bearer token is accepted.
+   */
+  googleAccessToken?: string | ((token: string) => boolean);
+  /** Code Assist: the Cloud project of the signed-in account (default `fake-project-123`). */
+  codeAssistProject?: string;
+  /** Code Assist: whether the account has been onboarded yet (default `onboarded`). */
+  codeAssistState?: CodeAssistTierState;
+}
+
+/**
+ * Code Assist account state: `onboarded` (loadCodeAssist names a current tier and the project) or
+ * `needs-onboarding` (no current tier: a client must call onboardUser with the default `free-tier` first).
+ */
+export type CodeAssistTierState = 'onboarded' | 'needs-onboarding';
+
+/** Code Assist methods that take their scenarios from `codeAssist.enqueue`, not from the shared queue. */
+export type CodeAssistSetupMethod =
+  | 'loadCodeAssist'
+  | 'onboardUser'
+  | 'getOperation'
+  | 'retrieveUserQuota'
+  | 'listExperiments'
+  | 'getCodeAssistGlobalUserSetting'
+  | 'setCodeAssistGlobalUserSetting'
+  | 'recordCodeAssistMetrics';
+
+/** Every Code Assist method the fake answers (`getOperation` is `GET /v1internal/operations/{id}`). */
+export type CodeAssistMethod =
+  | CodeAssistSetupMethod
+  | 'generateContent'
+  | 'streamGenerateContent'
+  | 'countTokens';
+
+/** The Code Assist account behind `/v1internal:*` (state is per fake upstream; `reset()` restores the options). */
+export interface FakeCodeAssist {
+  /** The account's project: what loadCodeAssist / onboarding hand out and generate calls must name. */
+  project: string;
+  state: CodeAssistTierState;
+  /** GETs of a pending onboarding operation answered `done: false` before it completes (default 0). */
+  onboardPendingPolls: number;
+  /** Calls per method, counted on arrival (refused ones included). */
+  readonly calls: Readonly<Record<CodeAssistMethod, number>>;
+  /** Scenarios for one set-up method (FIFO); those methods never take from the shared `enqueue` queue. */
+  enqueue(method: CodeAssistSetupMethod, ...scenarios: Scenario[]): void;
 }
 
 export interface Usage {
@@ -30,10 +77,15 @@ export interface Usage {
 /** A function call the fake answers with (OpenAI Chat Completions). */
 export interface ToolCall {
   name: string;
-  /** The arguments JSON text, sent as is (streamed in `chunks` pieces). */
+  /** The arguments JSON text, sent as is (streamed in `chunks` pieces). Gemini: parsed into `args`. */
   arguments: string;
-  /** Default: a fresh `call_…` id. */
+  /** Default: a fresh `call_…` id. Gemini: no `id` unless set (Google sends none). */
   id?: string;
+  /**
+   * Gemini: the `thoughtSignature` beside this `functionCall`. Default: a fresh base64 signature on the first call
+   * of the answer only (as Google signs parallel calls); `null` leaves it out.
+   */
+  thoughtSignature?: string | null;
 }
 
 export interface Scenario {
@@ -74,6 +126,21 @@ export interface Scenario {
    * finish_reason `tool_calls`.
    */
   toolCalls?: ToolCall[];
+  /**
+   * Gemini / Code Assist: with `toolCalls`, the answer is `functionCall` parts (all in the last stream chunk,
+   * finishReason STOP), preceded by text only when `text` is set. `thoughtText` adds a thought-summary part
+   * (`thought: true`, its own first stream chunk); `usage.reasoningTokens` becomes `thoughtsTokenCount` (outside
+   * `candidatesTokenCount`, as Google counts them).
+   */
+  thoughtText?: string;
+  /**
+   * Google 429s on Code Assist: the ErrorInfo reason. `RATE_LIMIT_EXCEEDED` (default; retryable, with RetryInfo),
+   * `QUOTA_EXHAUSTED` (the daily quota: terminal, resets at midnight Pacific unless `retryDelaySeconds`) or
+   * `MODEL_CAPACITY_EXHAUSTED` (no capacity for the model; no RetryInfo).
+   */
+  quotaReason?: 'RATE_LIMIT_EXCEEDED' | 'QUOTA_EXHAUSTED' | 'MODEL_CAPACITY_EXHAUSTED';
+  /** Google 429s on Code Assist: `RetryInfo.retryDelay` / `quotaResetDelay` in seconds (default 1). */
+  retryDelaySeconds?: number;
   /** Answer text (default "Hello from the fake upstream."). */
   text?: string;
   /** Number of text deltas (default 3). */
@@ -123,4 +190,6 @@ export interface FakeUpstream {
   waitForRequests(count: number): Promise<void>;
   waitForIdle(): Promise<void>;
   close(): Promise<void>;
+  /** The Code Assist account (`/v1internal:*`): project, onboarding state, call counters, set-up scenarios. */
+  readonly codeAssist: FakeCodeAssist;
 }

@@ -10,6 +10,8 @@ export interface OAuthSettings {
   scopes: string;
   /** Access tokens are refreshed this long before they expire. */
   refreshSkewMs: number;
+  /** Sent with token requests by clients that have one (Google's installed-app client). */
+  clientSecret?: string;
 }
 
 /** One set of settings per OAuth account kind. */
@@ -37,6 +39,18 @@ export const DEFAULT_OAUTH_SETTINGS: OAuthSettingsByKind = {
     clientId: 'app_EMoamEEZ73f0CkXaXp7hrann',
     redirectUri: 'http://localhost:1455/auth/callback',
     scopes: 'openid profile email offline_access',
+    refreshSkewMs: 300_000,
+  },
+  // Gemini CLI's installed-app client (google-gemini/gemini-cli packages/core/src/code_assist/oauth2.ts), with
+  // its no-browser redirect, which shows the code for pasting.
+  'gemini-oauth': {
+    authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    clientId: '681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com',
+    clientSecret: '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',
+    redirectUri: 'https://codeassist.google.com/authcode',
+    scopes:
+      'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
     refreshSkewMs: 300_000,
   },
 };

@@ -46,6 +46,7 @@ export function describeAccount(account: Account, live?: LiveState): string {
     ['max concurrency', account.maxConcurrency === 0 ? 'no limit' : String(account.maxConcurrency)],
     ['schedulable', account.schedulable ? 'yes' : 'no'],
     ['api version', account.apiVersion],
+    ['project', account.projectId],
     ['deployments', account.deployments && compact(account.deployments)],
     ['model mapping', compact(account.modelMapping)],
     ['supported models', compact(account.supportedModels)],

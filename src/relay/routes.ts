@@ -6,8 +6,9 @@ import type { ErrorShape } from '../errors/error-shape.js';
 import { anthropicErrorShape, geminiErrorShape, jsonErrorShape, openaiErrorShape } from '../errors/shapes.js';
 import { pathParameter } from '../http/path-segments.js';
 import { type Route, RouteTable, type SharedRoute } from '../http/route-table.js';
+import { CODE_ASSIST_SETUP_METHODS, createCodeAssistSetupHandler } from './code-assist-setup.js';
 import { anthropicFormat } from './formats/anthropic/format.js';
-import { geminiFormat } from './formats/gemini/format.js';
+import { codeAssistFormat, geminiFormat } from './formats/gemini/format.js';
 import { chatFormat } from './formats/openai-chat/format.js';
 import { responsesFormat } from './formats/openai-responses/format.js';
 import { createBilledHandler } from './pipeline/billed-call.js';
@@ -52,6 +53,10 @@ const GEMINI_GENERATE: RelayRoute = {
 };
 const GEMINI_COUNT: RelayRoute = { ...GEMINI_GENERATE, operation: 'count-tokens' };
 const GEMINI_MODELS: RelayRoute = { ...GEMINI_GENERATE, operation: 'list-models' };
+/** Gemini CLI in its Code Assist mode (`CODE_ASSIST_ENDPOINT=<relay>`): requests wrapped as Code Assist takes them. */
+const CODE_ASSIST_GENERATE: RelayRoute = { ...GEMINI_GENERATE, format: codeAssistFormat };
+const CODE_ASSIST_COUNT: RelayRoute = { ...CODE_ASSIST_GENERATE, operation: 'count-tokens' };
+
 /** The genai SDK's and Gemini CLI's base URL is the relay itself, or `<relay>/gemini` (as the old relay served). */
 const GEMINI_BASES = ['/v1beta', '/gemini/v1beta', '/gemini/v1'] as const;
 
@@ -115,6 +120,16 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   for (const base of GEMINI_BASES) routes.add('GET', `${base}/models`, geminiModels);
   routes.addPattern('GET', modelPath(GEMINI_BASES), geminiModels);
 
+  routes.addPattern(
+    'POST',
+    codeAssistMethodPath(['generateContent', 'streamGenerateContent']),
+    serve(CODE_ASSIST_GENERATE),
+  );
+  routes.addPattern('POST', codeAssistMethodPath(['countTokens']), serve(CODE_ASSIST_COUNT));
+  const setup: Route = { handler: createCodeAssistSetupHandler(deps), errors: geminiFormat.errors };
+  routes.addPattern('POST', codeAssistMethodPath(CODE_ASSIST_SETUP_METHODS), setup);
+  routes.addPattern('GET', codeAssistMethodPath(['getCodeAssistGlobalUserSetting']), setup);
+
   const head: Route = {
     handler: async (_req, res) => {
       res.writeHead(200, { 'content-length': 0 });
@@ -134,7 +149,9 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
  * clients that use that part of the path space read.
  */
 export function relayErrorShapeFor(path: string): ErrorShape {
-  if (path.startsWith('/gemini') || path.startsWith('/v1beta')) return geminiErrorShape;
+  if (path.startsWith('/gemini') || path.startsWith('/v1beta') || path.startsWith('/v1internal')) {
+    return geminiErrorShape;
+  }
   if (
     path.startsWith('/openai') ||
     path.startsWith('/azure') ||
@@ -160,6 +177,18 @@ function geminiMethodPath(methods: readonly string[]): (path: string) => Record<
     if (!match || !methods.includes(match[2] ?? '')) return undefined;
     const model = pathParameter(match[1] ?? '');
     return model === undefined || model.includes(':') ? undefined : { model, method: match[2] ?? '' };
+  };
+}
+
+/** `POST [/gemini]/v1internal:{method}` for the given methods; the method becomes the route's parameter. */
+function codeAssistMethodPath(
+  methods: readonly string[],
+): (path: string) => Record<string, string> | undefined {
+  return (path) => {
+    const at = path.indexOf('/v1internal:');
+    if (at === -1 || (at !== 0 && path.slice(0, at) !== '/gemini')) return undefined;
+    const method = path.slice(at + '/v1internal:'.length);
+    return methods.includes(method) ? { method } : undefined;
   };
 }
 

@@ -1,4 +1,4 @@
-// Account sign-in fields: start a PKCE sign-in (Claude, or ChatGPT as Codex), exchange what it gave back for a
+// Account sign-in fields: start a PKCE sign-in (Claude, ChatGPT as Codex, Google as Gemini CLI), exchange what it gave back for a
 // new account, or re-authorise an existing one. Rules live in AccountAdmin.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
@@ -8,7 +8,7 @@ import type { OAuthAccountFields, OAuthStart } from '../services/accounts/oauth/
 import { AccountRef, settingFields } from './accounts.js';
 import { idArg, present } from './input.js';
 
-/** The account types that are added by signing in (claude_oauth, openai_oauth). */
+/** The account types that are added by signing in (claude_oauth, openai_oauth, gemini_oauth). */
 const OAuthAccountTypeEnum = builder.enumType('OAuthAccountType', {
   values: Object.fromEntries(
     OAUTH_ACCOUNT_TYPES.map((type) => [type.replaceAll('-', '_'), { value: type }]),
@@ -22,7 +22,8 @@ const OAuthStartRef = builder.objectRef<OAuthStart>('AccountOAuthStart').impleme
     authorizationUrl: t.exposeString('authorizationUrl', {
       description:
         'Open it and sign in, then pass exchangeAccountOAuth what the sign-in gave back: the code Claude shows ' +
-        '(code#state), or the URL a ChatGPT sign-in ends on (http://localhost:1455/auth/callback?code=…).',
+        '(code#state) or Google shows, or the URL a ChatGPT sign-in ends on ' +
+        '(http://localhost:1455/auth/callback?code=…).',
     }),
     expiresAt: t.field({ type: 'DateTime', resolve: (start) => new Date(start.expiresAt) }),
   }),
@@ -42,7 +43,8 @@ builder.mutationField('startAccountOAuth', (t) =>
   t.field({
     type: OAuthStartRef,
     description:
-      'Begins a sign-in (PKCE): Claude (claude_oauth, the default) or ChatGPT as Codex (openai_oauth). Pass ' +
+      'Begins a sign-in (PKCE): Claude (claude_oauth, the default), ChatGPT as Codex (openai_oauth) or Google ' +
+      'as Gemini CLI (gemini_oauth). Pass ' +
       'accountId to re-authorise an existing account; it signs in to its own kind.',
     args: { type: t.arg({ type: OAuthAccountTypeEnum }), name: t.arg.string(), accountId: t.arg.id() },
     resolve: (_root, args, context) =>

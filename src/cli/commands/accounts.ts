@@ -45,7 +45,8 @@ const CREATE_OPTIONS: OptionTable = {
     // OAuth accounts come from signing in (oauth-start/oauth-finish); `--type claude-oauth` says so.
     value: ACCOUNT_TYPES.filter((type) => !isOAuthType(type)).join('|'),
     required: true,
-    description: 'kind of upstream (claude-oauth and openai-oauth accounts: see accounts oauth-start)',
+    description:
+      'kind of upstream (claude-oauth, openai-oauth and gemini-oauth accounts: see accounts oauth-start)',
   },
   name: { type: 'string', value: '<name>', required: true, description: 'a name for the account' },
   'api-key': {

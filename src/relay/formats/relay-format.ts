@@ -9,7 +9,7 @@ import type { ClientHints } from '../client/client-kind.js';
 import type { PassThroughFormat } from '../exchange/stream-tap.js';
 
 /** The formats this build serves; each is a folder under src/relay/formats/. */
-export type FormatName = 'anthropic' | 'openai-responses' | 'openai-chat' | 'gemini';
+export type FormatName = 'anthropic' | 'openai-responses' | 'openai-chat' | 'gemini' | 'gemini-code-assist';
 
 /**
  * What a route asks of its format and of the account behind it: a billed generation, or one of the free

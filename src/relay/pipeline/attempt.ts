@@ -122,7 +122,7 @@ export async function runAttempt(
     clientAcceptEncoding: headerText(req.headers['accept-encoding']),
     maxResponseBytes: deps.settings.maxResponseBytes,
     holdForRetry,
-    translation: provider.translation,
+    translation: provider.translation?.(route.format.name),
     httpError: provider.httpError,
     readLimits: provider.readLimits,
     call: {

@@ -72,8 +72,11 @@ export interface UpstreamProvider {
   readonly acceptsOutputCap: boolean;
   /** Builds the call; a credential that cannot be had (a refused OAuth refresh) throws from `credential()`. */
   buildCall(call: ProviderCall): ProviderRequest | Promise<ProviderRequest>;
-  /** Set when the account's wire format is not the client's (Bedrock's event stream). */
-  readonly translation?: ResponseTranslation | undefined;
+  /**
+   * How the account's answers become the client's, for a client format its wire format is not (Bedrock's event
+   * stream, Code Assist's wrapped answers to public-API clients); undefined where they pass through.
+   */
+  translation?(format: FormatName): ResponseTranslation | undefined;
   /**
    * What an answer's rate-limit headers say about the account (headroom, when an exhausted limit resets);
    * absent where services read the vendor's headers themselves (Anthropic's).

@@ -13,6 +13,7 @@ import {
   type AccountRuntime,
   type AccountSecrets,
   type AccountState,
+  type AccountType,
   accountSecretsSchema,
   CREDENTIAL_OF,
   type CreateAccountInput,
@@ -79,6 +80,7 @@ export class AccountService {
       });
     }
     requireSecrets(fields.type, fields.credentials);
+    requireKindSettings(fields.type, fields);
     const now = this.now();
     const id = newId('acc');
     const { credentials, ...config } = fields;
@@ -121,6 +123,7 @@ export class AccountService {
     const changes = parseInput(updateAccountInputSchema, patch);
     const { credentials, ...config } = changes;
     const updated = await this.modify(id, (current) => {
+      requireKindSettings(current.type, config);
       const next: StoredAccount = { ...current, ...config };
       if (credentials) {
         const secrets = accountSecretsSchema.parse({ ...this.openSecrets(current), ...credentials });
@@ -264,4 +267,13 @@ function parseStored(raw: string): StoredAccount {
 function toAccount(stored: StoredAccount): Account {
   const { sealedSecrets: _sealed, ...account } = stored;
   return account;
+}
+
+/** Settings only one kind reads are refused on another, where they would be stored and silently ignored. */
+function requireKindSettings(type: AccountType, settings: { projectId?: string | undefined }): void {
+  if (settings.projectId !== undefined && type !== 'gemini-oauth') {
+    throw new AppError('invalid_request', `projectId: is only for gemini-oauth accounts, not ${type}`, {
+      details: { field: 'projectId' },
+    });
+  }
 }

@@ -68,3 +68,9 @@ export function capGeminiOutput(body: Record<string, unknown>, cap: number): Buf
   }
   return Buffer.from(JSON.stringify({ ...body, generationConfig: config }));
 }
+
+/** A Code Assist wrapper with its inner request's output capped; the wrapper's other fields kept. */
+export function capCodeAssistOutput(body: Record<string, unknown>, cap: number): Buffer {
+  const inner = JSON.parse(capGeminiOutput(record(body.request) ?? {}, cap).toString('utf8')) as unknown;
+  return Buffer.from(JSON.stringify({ ...body, request: inner }));
+}

@@ -2,7 +2,12 @@
 // (`models/{model}:streamGenerateContent`), not the body's; everything in the body passes through.
 import type { Operation, RequestInfo, RequestPath } from '../relay-format.js';
 import { checkFields, parseJsonObject } from '../wire-body.js';
-import { geminiCountSchema, geminiGenerateSchema } from './schemas.js';
+import {
+  codeAssistCountSchema,
+  codeAssistGenerateSchema,
+  geminiCountSchema,
+  geminiGenerateSchema,
+} from './schemas.js';
 
 /** The path methods a Gemini client calls, as its route captures them. */
 export const STREAM_METHOD = 'streamGenerateContent';
@@ -20,6 +25,32 @@ export function parseGeminiRequest(raw: Buffer, operation: Operation, path: Requ
     model,
     stream: path.params.method === STREAM_METHOD,
     maxTokens: fields.generationConfig?.maxOutputTokens ?? undefined,
+    body,
+    clientHints: {},
+  };
+}
+
+/**
+ * A request Gemini CLI wraps for Code Assist (`/v1internal:<method>`): the model is the wrapper's, the method the
+ * path's, and the rest is a public request under `request`.
+ */
+export function parseCodeAssistRequest(raw: Buffer, operation: Operation, path: RequestPath): RequestInfo {
+  const body = parseJsonObject(raw);
+  if (operation === 'count-tokens') {
+    const fields = checkFields(codeAssistCountSchema, body);
+    return {
+      model: fields.request.model.replace(/^models\//, ''),
+      stream: false,
+      maxTokens: undefined,
+      body,
+      clientHints: {},
+    };
+  }
+  const fields = checkFields(codeAssistGenerateSchema, body);
+  return {
+    model: fields.model,
+    stream: path.params.method === STREAM_METHOD,
+    maxTokens: fields.request.generationConfig?.maxOutputTokens ?? undefined,
     body,
     clientHints: {},
   };

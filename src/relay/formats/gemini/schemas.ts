@@ -20,6 +20,30 @@ export const geminiGenerateSchema = z.looseObject({
 });
 export type GeminiGenerateFields = z.output<typeof geminiGenerateSchema>;
 
+/**
+ * Gemini CLI in its Code Assist mode wraps the same request: `{model, project, user_prompt_id, request}`; the
+ * project is the relay's to choose (the account's), so it is not checked.
+ */
+export const codeAssistGenerateSchema = z.looseObject({
+  model: z
+    .string({ error: 'field required (a model name)' })
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be a model name'),
+  request: z.looseObject(
+    { contents, generationConfig: generationConfig.nullish() },
+    {
+      error: 'field required (the GenerateContentRequest)',
+    },
+  ),
+});
+export const codeAssistCountSchema = z.looseObject({
+  request: z.looseObject({
+    model: z
+      .string({ error: 'field required (models/<model>)' })
+      .regex(/^(models\/)?[A-Za-z0-9._-]{1,128}$/, 'must be models/<model>'),
+    contents,
+  }),
+});
+
 /** `countTokens` takes either `contents` or a whole `generateContentRequest` (to count tools and the system too). */
 export const geminiCountSchema = z
   .looseObject({

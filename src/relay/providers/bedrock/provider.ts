@@ -19,7 +19,7 @@ export const bedrockProvider: UpstreamProvider = {
     });
     return { ...upstream, method: 'POST' };
   },
-  translation: bedrockTranslation,
+  translation: () => bedrockTranslation,
   httpError: bedrockTranslation.httpError,
   testModel: 'claude-haiku-4-5',
 };

@@ -5,6 +5,7 @@
 // framing it asked for (SSE with `alt=sse`, else one JSON array).
 import { randomUUID } from 'node:crypto';
 import type { ResponseTranslation } from '../../exchange/stream-tap.js';
+import { spliceTopLevelString } from '../../stream/json-field-splice.js';
 import { topLevelFields } from '../../stream/json-scan.js';
 import { SseParser } from '../../stream/sse-parser.js';
 import { googleHttpError } from './errors.js';
@@ -17,6 +18,19 @@ export function wrapGenerate(body: Buffer, model: string, project: string): Buff
     ),
     body,
     Buffer.from('}'),
+  ]);
+}
+
+/**
+ * A request Gemini CLI wrapped itself (its Code Assist mode), with the account's project in place of the one the
+ * CLI was handed by the relay; every other byte as the client sent it.
+ */
+export function withProject(body: Buffer, project: string): Buffer {
+  const spliced = spliceTopLevelString(body, 'project', project);
+  if (spliced) return spliced;
+  return Buffer.concat([
+    Buffer.from(`{"project":${JSON.stringify(project)},`),
+    body.subarray(body.indexOf('{') + 1),
   ]);
 }
 

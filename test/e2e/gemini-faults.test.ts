@@ -1,6 +1,6 @@
 // Upstream faults on the Gemini routes, between two gemini-api accounts: a 429 before the first byte fails over
-// and rests the account for as long as Google's RetryInfo says (a daily quota until Google resets it, at
-// midnight Pacific time); a refusal of the request itself is passed back in Google's shape without failover;
+// and rests the account, for the model Google's quota names, as long as RetryInfo says (a daily quota until
+// Google resets it, at midnight Pacific time); a refusal of the request itself is passed back in Google's shape without failover;
 // a stream cut after output ends with an error chunk the genai SDK raises; a client that leaves takes the
 // upstream request with it, and the usage the upstream reported so far is recorded.
 import { GoogleGenAI } from '@google/genai';
@@ -81,10 +81,19 @@ describe('upstream faults on the Gemini routes', () => {
     expect(response.text).toBeTruthy();
     expect(failing.requests).toHaveLength(1);
     expect(healthy.requests).toHaveLength(1);
+    // Google's quota is the model's: the account rests for that model only, and serves the others.
     const state = await stateOfFailing();
-    expect(state.kind).toBe('rate_limited');
-    expect(state.until).toBeGreaterThanOrEqual(startedAt + 37_000);
-    expect(state.until).toBeLessThanOrEqual(Date.now() + 38_000);
+    expect(state.kind).toBe('active');
+    expect(state.families[MODEL]).toBeGreaterThanOrEqual(startedAt + 37_000);
+    expect(state.families[MODEL]).toBeLessThanOrEqual(Date.now() + 38_000);
+    await client.models.generateContent({ model: 'gemini-2.5-pro', contents: contents() });
+    expect(failing.requests.map((request) => request.path)).toEqual([
+      `/v1beta/models/${MODEL}:generateContent`,
+      '/v1beta/models/gemini-2.5-pro:generateContent',
+    ]);
+    // An operator's reset clears a limit that only one model had.
+    await relay.server.services.health.reset(failingId, 'gemini');
+    expect((await stateOfFailing()).families).toEqual({});
     const entries = await entriesSince(relay, startedAt);
     expect(entries.map((entry) => [entry.accountId === failingId, entry.outcome])).toEqual(
       expect.arrayContaining([
@@ -103,9 +112,8 @@ describe('upstream faults on the Gemini routes', () => {
     await client.models.generateContent({ model: MODEL, contents: contents() });
     expect(healthy.requests).toHaveLength(1);
     const state = await stateOfFailing();
-    expect(state.kind).toBe('rate_limited');
     const midnight = nextPacificMidnight(startedAt);
-    expect(Math.abs((state.until ?? 0) - midnight)).toBeLessThanOrEqual(2_000);
+    expect(Math.abs((state.families[MODEL] ?? 0) - midnight)).toBeLessThanOrEqual(2_000);
   });
 
   it('passes a refusal of the request back in Google’s shape, without failover or blame', async () => {

@@ -1,6 +1,5 @@
 // What an upstream answer says about the account that gave it: the state the account should move to.
-import { modelFamily } from '../domain/model-family.js';
-import type { ModelFamily } from '../domain/platforms.js';
+import { rateLimitScope } from '../domain/model-family.js';
 
 export type LiveStateKind = 'active' | 'cooling' | 'rate_limited' | 'quota_exhausted' | 'auth_failed';
 
@@ -42,8 +41,8 @@ export interface Transition {
   /** Ms since the epoch; 0 for states without an end. */
   until: number;
   reason: string;
-  /** Set when the limit applies to one model family only. */
-  family?: ModelFamily;
+  /** Set when the limit applies to one model family (Claude) or one model (Gemini) only. */
+  family?: string;
 }
 
 export interface HealthSettings {
@@ -142,11 +141,12 @@ export function transitionFor(
       const resetAt =
         retryAt(headers, now) ?? (signal.kind === 'answered' ? signal.limits?.resetAt : undefined);
       const until = Math.max(resetAt ?? now + settings.rateLimitDefaultMs, now + 1000);
-      // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached").
+      // The upstream scopes a limit to a model family by naming it ("Opus weekly limit reached"), or to one
+      // model (Google's quotas: "…, model: gemini-2.5-pro").
       const message = (
         signal.kind === 'answered' || signal.kind === 'stream-error' ? (signal.message ?? '') : ''
       ).toLowerCase();
-      const family = model ? modelFamily(model) : undefined;
+      const family = model ? rateLimitScope(model) : undefined;
       const scoped = family !== undefined && message.includes(family);
       return { to: 'rate_limited', until, reason: 'rate_limited', ...(scoped ? { family } : {}) };
     }

@@ -5,7 +5,7 @@ import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AccountGroupService } from '../accounts/account-group-service.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { AccountRuntime, AccountType } from '../accounts/account-types.js';
-import { modelFamily } from '../domain/model-family.js';
+import { rateLimitScope } from '../domain/model-family.js';
 import { matchesAnyModelPattern } from '../domain/model-patterns.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
 import type { RedisContext } from '../redis/record-store.js';
@@ -96,7 +96,7 @@ export class AccountScheduler {
       this.batch.add({
         platform: request.platform,
         requestId: request.requestId,
-        family: (request.model && modelFamily(request.model)) ?? '',
+        family: (request.model && rateLimitScope(request.model)) ?? '',
         sticky: request.session ? `sticky:${request.session.keyId}:${request.session.id}` : '',
         candidates,
         resolve,

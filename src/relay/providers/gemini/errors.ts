@@ -27,7 +27,10 @@ export function googleHttpError(status: number, body: Buffer, headers: IncomingH
     });
   }
   const retryAfter = retryAfterSeconds(status, details, headers, Date.now());
-  return new AppError('upstream_error', shown, {
+  // Google's quotas are per model: naming it lets the account rest for that model only.
+  const model = status === 429 ? quotaModel(details) : undefined;
+  const told = model !== undefined && !shown.includes(model) ? `${shown} (model: ${model})` : shown;
+  return new AppError('upstream_error', told, {
     httpStatus: status,
     retryable: status === 408 || status === 409 || status === 429 || status >= 500,
     details: { upstreamStatus: status, ...(details ? { upstreamDetails: details } : {}) },
@@ -62,6 +65,22 @@ function detailsOf(details: unknown[] | undefined, type: string): Array<Record<s
     (detail): detail is Record<string, unknown> =>
       typeof detail === 'object' && detail !== null && (detail as Record<string, unknown>)['@type'] === type,
   );
+}
+
+/** The model a quota refusal names: QuotaFailure's `quotaDimensions.model`, or Code Assist's ErrorInfo metadata. */
+function quotaModel(details: unknown[] | undefined): string | undefined {
+  for (const failure of detailsOf(details, QUOTA_FAILURE)) {
+    for (const violation of Array.isArray(failure.violations) ? failure.violations : []) {
+      const dimensions = (violation as Record<string, unknown> | null)?.quotaDimensions;
+      const model = (dimensions as Record<string, unknown> | null | undefined)?.model;
+      if (typeof model === 'string' && model !== '') return model;
+    }
+  }
+  for (const info of detailsOf(details, ERROR_INFO)) {
+    const model = (info.metadata as Record<string, unknown> | undefined)?.model;
+    if (typeof model === 'string' && model !== '') return model;
+  }
+  return undefined;
 }
 
 /** AI Studio answers a bad key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID: the account's fault. */

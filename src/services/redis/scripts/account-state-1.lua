@@ -32,13 +32,16 @@ if family ~= '' then
 end
 
 if kind == 'active' then
-  if previous == 'active' and redis.call('HEXISTS', KEYS[1], 'state') == 0 then return { previous, previousUntil, 0 } end
+  -- Family and model limits are cleared too: an account whose only limit was one model's is reset as well.
+  local cleared = 0
   local fields = redis.call('HKEYS', KEYS[1])
   for _, field in ipairs(fields) do
     if field == 'state' or field == 'until' or field == 'reason' or string.sub(field, 1, 3) == 'rl:' then
       redis.call('HDEL', KEYS[1], field)
+      cleared = 1
     end
   end
+  if previous == 'active' and cleared == 0 then return { previous, previousUntil, 0 } end
   return { previous, previousUntil, 1 }
 end
 

@@ -116,6 +116,23 @@ describe('upstream faults on the Gemini routes', () => {
     expect(Math.abs((state.families[MODEL] ?? 0) - midnight)).toBeLessThanOrEqual(2_000);
   });
 
+  it('takes an account Google refuses (403 PERMISSION_DENIED) out of service, and one that errs (503) for a while', async () => {
+    failing.enqueue({
+      status: 403,
+      errorType: 'PERMISSION_DENIED',
+      errorMessage: 'Your API key was reported as leaked. Please use another API key.',
+    });
+    expect((await client.models.generateContent({ model: MODEL, contents: contents() })).text).toBeTruthy();
+    expect(healthy.requests).toHaveLength(1);
+    expect((await stateOfFailing()).kind).toBe('auth_failed');
+
+    await pair.reset();
+    failing.enqueue({ status: 503, errorType: 'UNAVAILABLE', errorMessage: 'The model is overloaded.' });
+    expect((await client.models.generateContent({ model: MODEL, contents: contents() })).text).toBeTruthy();
+    expect(healthy.requests).toHaveLength(1);
+    expect((await stateOfFailing()).kind).toBe('cooling');
+  });
+
   it('passes a refusal of the request back in Google’s shape, without failover or blame', async () => {
     const message = '* GenerateContentRequest.contents: contents is not specified';
     failing.enqueue({ status: 400, errorType: 'INVALID_ARGUMENT', errorMessage: message });

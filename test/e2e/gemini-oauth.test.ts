@@ -149,6 +149,16 @@ describe('gemini-oauth accounts on the Code Assist API', () => {
     });
   });
 
+  it('lists the Gemini models a Code Assist account serves, though Code Assist has no list of its own', async () => {
+    const before = upstream.requests.length;
+    const names: string[] = [];
+    for await (const model of await client.models.list()) names.push(model.name ?? '');
+    expect(names).toContain(`models/${MODEL}`);
+    expect(names.every((name) => /^models\/(gemini|gemma)-/.test(name))).toBe(true);
+    expect(names.some((name) => /tts|image|embedding|live/.test(name))).toBe(false);
+    expect(upstream.requests).toHaveLength(before);
+  });
+
   it('keeps a function call’s thoughtSignature on the way back and up', async () => {
     upstream.enqueue({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] });
     const first = await client.models.generateContent({ model: MODEL, contents: 'Weather in Paris?' });

@@ -46,6 +46,19 @@ describe('pricing', () => {
     expect(findCatalogEntry('claude', 'gpt-5')).toBeUndefined();
   });
 
+  it('prices Gemini models from the catalog, Gemini 2.5 Pro with its long-context tier above 200k input', () => {
+    const pro = findCatalogEntry('gemini', 'gemini-2.5-pro');
+    if (!pro) throw new Error('catalog lost gemini-2.5-pro');
+    // Google bills no cache writes: they fall back to the input price.
+    expect(catalogUnitPrices(pro, 200_000)).toEqual(perMillion(1.25, 10, 0.125));
+    expect(catalogUnitPrices(pro, 200_001)).toEqual(perMillion(2.5, 15, 0.25));
+    const flash = findCatalogEntry('gemini', 'gemini-2.5-flash');
+    if (!flash) throw new Error('catalog lost gemini-2.5-flash');
+    expect(catalogUnitPrices(flash, 500_000)).toEqual(perMillion(0.3, 2.5, 0.03));
+    // Google's catalog also prices Claude on Vertex; the Gemini pool does not price Claude models as its own.
+    expect(findCatalogEntry('gemini', 'gpt-5')).toBeUndefined();
+  });
+
   it('computes integer micro-USD without floating-point drift', () => {
     const prices = { input: 3, output: 15, cacheRead: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6 };
     expect(costMicros({ input: 1, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0 }, prices)).toBe(

@@ -133,6 +133,19 @@ describe('upstream faults on the Gemini routes', () => {
     expect((await stateOfFailing()).kind).toBe('cooling');
   });
 
+  it('takes an account whose key AI Studio refuses (400 API_KEY_INVALID) out of service and fails over', async () => {
+    const { accounts } = relay.server.services;
+    await accounts.update(failingId, { credentials: { apiKey: 'AIza-revoked-key' } });
+    try {
+      expect((await client.models.generateContent({ model: MODEL, contents: contents() })).text).toBeTruthy();
+      expect(failing.requests).toHaveLength(1);
+      expect(healthy.requests).toHaveLength(1);
+      expect((await stateOfFailing()).kind).toBe('auth_failed');
+    } finally {
+      await accounts.update(failingId, { credentials: { apiKey: FAKE_GEMINI_KEY } });
+    }
+  });
+
   it('passes a refusal of the request back in Google’s shape, without failover or blame', async () => {
     const message = '* GenerateContentRequest.contents: contents is not specified';
     failing.enqueue({ status: 400, errorType: 'INVALID_ARGUMENT', errorMessage: message });

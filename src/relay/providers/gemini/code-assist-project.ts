@@ -2,7 +2,7 @@
 // (packages/core/src/code_assist/setup.ts): `loadCodeAssist` names it for an account already onboarded; otherwise
 // `onboardUser` on the default tier (free tier: without a project, Google assigns one; other tiers: the
 // account's configured project), polling the returned operation until it is done. Found once per account and
-// token lifetime on this instance; a configured `projectId` is used as it is.
+// access token on this instance; a configured `projectId` is used as it is.
 import { AppError } from '../../../errors/app-error.js';
 import { upstreamTarget } from '../../upstream/target.js';
 import { type ProviderCall, ProviderCallFailure, type ProviderRequest } from '../upstream-provider.js';
@@ -13,20 +13,21 @@ const METADATA = { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED',
 const POLL_INTERVAL_MS = 5_000;
 const POLL_ATTEMPTS = 12;
 
-const found = new Map<string, Promise<string>>();
+/** Per account: the project found with its owner's token (one entry per account, replaced on a new token). */
+const found = new Map<string, { token: string; project: Promise<string> }>();
 
 /** The account's project: configured, or discovered once (a failed discovery is tried again next call). */
 export function codeAssistProject(call: ProviderCall, token: string): string | Promise<string> {
   const { account } = call.runtime;
   if (account.projectId !== undefined) return account.projectId;
-  // A new token may belong to a re-authorised user: discovery is keyed by it too.
-  const key = `${account.id}:${token.slice(-16)}`;
-  let project = found.get(key);
-  if (!project) {
-    project = discover(call, token);
-    found.set(key, project);
-    project.catch(() => found.delete(key));
-  }
+  // A re-authorised account may belong to another user: a new token is asked again, and replaces the entry.
+  const known = found.get(account.id);
+  if (known && known.token === token) return known.project;
+  const project = discover(call, token);
+  found.set(account.id, { token, project });
+  project.catch(() => {
+    if (found.get(account.id)?.project === project) found.delete(account.id);
+  });
   return project;
 }
 

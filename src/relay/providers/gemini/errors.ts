@@ -21,7 +21,7 @@ export function googleHttpError(status: number, body: Buffer, headers: IncomingH
   const shown = message ?? `The upstream answered ${status}`;
   if (status === 401 || keyRejected(details)) {
     // The upstream rejected the account's credential, not the client's relay key: not the client's 401.
-    return new AppError('upstream_error', `The upstream account was rejected: ${shown}`, {
+    return new AppError('upstream_auth_failed', `The upstream account was rejected: ${shown}`, {
       httpStatus: 502,
       details: { upstreamStatus: status },
     });

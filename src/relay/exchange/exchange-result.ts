@@ -108,3 +108,21 @@ export function failedBeforeCall(
   }
   return answer();
 }
+
+/**
+ * What an upstream's error answer says about the account, as its provider read it: a vendor that refuses the
+ * account's key with another status than 401 (AI Studio: 400 API_KEY_INVALID) says the credential was refused;
+ * one that says when to come back in its body (Google's RetryInfo) says it through the error's retry time.
+ */
+export function errorAnswerSignal(
+  answered: Extract<UpstreamSignal, { kind: 'answered' }>,
+  error: AppError,
+  now: number,
+): UpstreamSignal {
+  if (error.code === 'upstream_auth_failed') return { kind: 'credential', message: error.message };
+  const signal = { ...answered, message: error.message };
+  if (error.retryAfterSeconds !== undefined && signal.limits?.resetAt === undefined) {
+    signal.limits = { ...signal.limits, resetAt: now + error.retryAfterSeconds * 1000 };
+  }
+  return signal;
+}

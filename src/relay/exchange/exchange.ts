@@ -15,7 +15,13 @@ import {
   forwardedResponseHeaders,
   writeCompleteAnswer,
 } from './complete-answer.js';
-import { answerError, type ExchangeRequest, type ExchangeResult, heldFailure } from './exchange-result.js';
+import {
+  answerError,
+  type ExchangeRequest,
+  type ExchangeResult,
+  errorAnswerSignal,
+  heldFailure,
+} from './exchange-result.js';
 import { endTap, type StreamTap } from './stream-tap.js';
 
 export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
@@ -164,20 +170,7 @@ class Exchange implements UpstreamReceiver {
           decodeErrorBody(Buffer.concat(this.chunks), this.headers['content-encoding']),
           this.headers,
         );
-        // A vendor that refuses the account's key with another status than 401 (AI Studio: 400 API_KEY_INVALID)
-        // says so through the error: the credential was refused, whatever the status.
-        const signal: UpstreamSignal =
-          error.code === 'upstream_auth_failed'
-            ? { kind: 'credential', message: error.message }
-            : { ...this.answered(), message: error.message };
-        // A vendor that says when to come back in its body (Google's RetryInfo) said it through the error.
-        if (
-          signal.kind === 'answered' &&
-          error.retryAfterSeconds !== undefined &&
-          signal.limits?.resetAt === undefined
-        ) {
-          signal.limits = { ...signal.limits, resetAt: Date.now() + error.retryAfterSeconds * 1000 };
-        }
+        const signal = errorAnswerSignal(this.answered(), error, Date.now());
         if (!this.hold(signal, () => this.answerError(error, signal), error.code)) this.fail(error, signal);
         return;
       }

@@ -1,18 +1,19 @@
 // Connection tests: one tiny generation request to an account, on an operator's behalf, with its result and
 // latency recorded. The answer also tells account health what it says (a success puts the account back in
 // service; a refusal takes it out), like any relayed request would.
-import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../errors/app-error.js';
 import type { UpstreamSignal } from '../services/accounts/account-signals.js';
 import type { AccountRuntime } from '../services/accounts/account-types.js';
 import type { ConnectionTestResult } from '../services/accounts/connection-tests.js';
 import type { AccountTesting, ConnectionTesterParts } from '../services/control/account-admin.js';
+import { errorAnswerSignal } from './exchange/exchange-result.js';
 import { upstreamModelFor } from './pipeline/attempt.js';
 import { FORMATS } from './pipeline/format-registry.js';
 import { providerFor } from './providers/registry.js';
+import { ProviderCallFailure } from './providers/upstream-provider.js';
 import { completeCall } from './upstream/complete-call.js';
-import type { UpstreamCall, UpstreamControl, UpstreamReceiver } from './upstream/transport.js';
+import type { UpstreamCall } from './upstream/transport.js';
 import type { TransportRegistry } from './upstream/transports.js';
 import { upstreamTransportError } from './upstream/upstream-errors.js';
 
@@ -21,12 +22,6 @@ const ANSWER_LIMIT = 256 * 1024;
 
 export interface AccountTesterDeps extends ConnectionTesterParts {
   transports: TransportRegistry;
-}
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
 }
 
 export class AccountTester implements AccountTesting {
@@ -42,23 +37,22 @@ export class AccountTester implements AccountTesting {
     let signal: UpstreamSignal;
     try {
       const call = await this.call(runtime, model);
-      const answer = await send(this.deps.transports, runtime, call);
+      const answer = await completeCall(this.transportOf(runtime), call, ANSWER_LIMIT);
       const latencyMs = Math.round((performance.now() - startedAt) * 10) / 10;
-      signal = { kind: 'answered', status: answer.status, headers: answer.headers };
+      const answered = { kind: 'answered' as const, status: answer.status, headers: answer.headers };
+      signal = answered;
       result = { accountId, at, ok: answer.status < 400, status: answer.status, latencyMs, model };
       if (answer.status >= 400) {
         const error = providerFor(runtime.account.type).httpError(answer.status, answer.body, answer.headers);
         result.message = error.message;
-        signal = { ...signal, message: error.message };
+        // Read as a relayed request's error answer is: a refused key, a retry time said in the body.
+        signal = errorAnswerSignal(answered, error, Date.now());
       }
     } catch (error) {
       const latencyMs = Math.round((performance.now() - startedAt) * 10) / 10;
-      const failure = error instanceof AppError ? error : upstreamTransportError(error, 'headers');
-      signal =
-        failure.code === 'upstream_auth_failed'
-          ? { kind: 'credential', message: failure.message }
-          : { kind: 'transport', timeout: failure.code === 'upstream_timeout' };
-      result = { accountId, at, ok: false, latencyMs, model, message: failure.message };
+      const failure = failureOf(error);
+      signal = failure.signal;
+      result = { accountId, at, ok: false, latencyMs, model, message: failure.error.message };
     }
     await this.deps.log.record(result);
     await this.applyToHealth(runtime, signal, model, result.ok);
@@ -86,6 +80,10 @@ export class AccountTester implements AccountTesting {
     }
   }
 
+  private transportOf(runtime: AccountRuntime) {
+    return this.deps.transports.forProxy(runtime.account.proxy, runtime.secrets.proxyPassword);
+  }
+
   /** The provider's own call for the smallest request of the format it answers, uncompressed. */
   private async call(runtime: AccountRuntime, model: string): Promise<UpstreamCall> {
     const provider = providerFor(runtime.account.type);
@@ -101,7 +99,7 @@ export class AccountTester implements AccountTesting {
       modelId: undefined,
       credential: () => this.deps.credentials.forAccount(runtime),
       ask: (asked) =>
-        completeCall(this.deps.transports.forProxy(runtime.account.proxy, runtime.secrets.proxyPassword), {
+        completeCall(this.transportOf(runtime), {
           ...asked,
           firstByteTimeoutMs: TEST_TIMEOUT_MS,
           idleTimeoutMs: TEST_TIMEOUT_MS,
@@ -113,40 +111,23 @@ export class AccountTester implements AccountTesting {
   }
 }
 
+/**
+ * What a test that got no answer says: the provider's own verdict when it could not build its call (Code
+ * Assist's project not found), a refused credential, or the transport's failure.
+ */
+function failureOf(thrown: unknown): { error: AppError; signal: UpstreamSignal } {
+  if (thrown instanceof ProviderCallFailure) return { error: thrown.appError, signal: thrown.signal };
+  const error = thrown instanceof AppError ? thrown : upstreamTransportError(thrown, 'headers');
+  if (error.code === 'upstream_auth_failed') {
+    return { error, signal: { kind: 'credential', message: error.message } };
+  }
+  return { error, signal: { kind: 'transport', timeout: error.code === 'upstream_timeout' } };
+}
+
 /** The first model the account names exactly (an Azure deployment's first), else its provider's cheapest. */
 function testModel(runtime: AccountRuntime): string {
   const { account } = runtime;
   const deployed = account.deployments === undefined ? undefined : Object.keys(account.deployments)[0];
   const named = deployed ?? account.supportedModels.find((pattern) => !pattern.endsWith('*'));
   return named ?? providerFor(account.type).testModel;
-}
-
-/** Sends the call and collects its answer (bounded; only the start of an error body is ever read). */
-function send(transports: TransportRegistry, runtime: AccountRuntime, call: UpstreamCall): Promise<Answer> {
-  const { account, secrets } = runtime;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let answer: Omit<Answer, 'body'> | undefined;
-    let control: UpstreamControl | undefined;
-    const receiver: UpstreamReceiver = {
-      onStart: (started) => {
-        control = started;
-      },
-      onResponseStart: (status, headers) => {
-        answer = { status, headers };
-      },
-      onData: (chunk) => {
-        size += chunk.length;
-        if (size <= ANSWER_LIMIT) chunks.push(chunk);
-        else control?.abort(new AppError('upstream_error', 'The test answer was too large'));
-      },
-      onEnd: () => {
-        if (answer) resolve({ ...answer, body: Buffer.concat(chunks) });
-        else reject(new AppError('upstream_error', 'The upstream ended without answering'));
-      },
-      onError: reject,
-    };
-    transports.forProxy(account.proxy, secrets.proxyPassword).send(call, receiver);
-  });
 }

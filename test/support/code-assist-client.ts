@@ -1,7 +1,15 @@
 // Calls to the fake upstream's Code Assist API (/v1internal) over plain fetch, with the request values, the recorded
-// Gemini CLI fixtures and the answer readers the fake-code-assist-*.test.ts files share.
+// Gemini CLI fixtures, the answer readers and the per-test fake the fake-code-assist-*.test.ts files share.
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CODE_ASSIST_PROJECT, DEFAULT_TEXT, parseSseFrames } from './fake-upstream/index.js';
+import { afterEach } from 'vitest';
+import {
+  DEFAULT_CODE_ASSIST_PROJECT,
+  DEFAULT_TEXT,
+  type FakeUpstream,
+  parseSseFrames,
+  type StartFakeUpstreamOptions,
+  startFakeUpstream,
+} from './fake-upstream/index.js';
 
 export const TOKEN = 'ya29.fake-access-token';
 export const PROJECT = DEFAULT_CODE_ASSIST_PROJECT;
@@ -69,4 +77,34 @@ export async function readAll(res: Response): Promise<{ text: string; clean: boo
   } catch {
     return { text, clean: false };
   }
+}
+
+/**
+ * One fake upstream per test, started by the test with its own options and closed after it, with `post` aimed
+ * at it: the set-up every Code Assist fake test file shares.
+ */
+export function codeAssistFakePerTest() {
+  let current: FakeUpstream | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get fake(): FakeUpstream {
+      if (!current) throw new Error('start() the fake first');
+      return current;
+    },
+    async start(options: StartFakeUpstreamOptions = {}): Promise<void> {
+      current = await startFakeUpstream({ googleAccessToken: TOKEN, ...options });
+    },
+    /** A fake with exactly these options (no access token required unless they say so), replacing any. */
+    async startExactly(options: StartFakeUpstreamOptions): Promise<void> {
+      await current?.close();
+      current = await startFakeUpstream(options);
+    },
+    post(method: string, body: unknown, headers: Record<string, string> = HEADERS, query = '') {
+      if (!current) throw new Error('start() the fake first');
+      return postCodeAssist(current.url, method, body, headers, query);
+    },
+  };
 }

@@ -1,36 +1,19 @@
 // The fake upstream's Code Assist refusals and faults over plain fetch: 401 / 403 / 400 / 404 as Google answers
 // them, Code Assist's 429 bodies (rate limit, daily quota, model capacity) and streams cut, stalled or errored
 // mid-way.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  codeAssistFakePerTest,
   GENERATE,
   HEADERS,
   METADATA,
-  postCodeAssist,
   readAll,
   sseWrappers,
-  TOKEN,
 } from '../support/code-assist-client.js';
-import {
-  type FakeUpstream,
-  parseSseFrames,
-  type StartFakeUpstreamOptions,
-  startFakeUpstream,
-} from '../support/fake-upstream/index.js';
+import { parseSseFrames } from '../support/fake-upstream/index.js';
 
-let fake: FakeUpstream;
-
-async function start(options: StartFakeUpstreamOptions = {}): Promise<void> {
-  fake = await startFakeUpstream({ googleAccessToken: TOKEN, ...options });
-}
-
-afterEach(async () => {
-  await fake.close();
-});
-
-function post(method: string, body: unknown, headers: Record<string, string> = HEADERS, query = '') {
-  return postCodeAssist(fake.url, method, body, headers, query);
-}
+const session = codeAssistFakePerTest();
+const { start, post } = session;
 
 describe('code assist: auth and validation', () => {
   it('refuses a missing or wrong bearer token with 401 UNAUTHENTICATED', async () => {
@@ -65,7 +48,7 @@ describe('code assist: auth and validation', () => {
     );
     expect(stream.status).toBe(401);
     expect(await stream.json()).toMatchObject([{ error: { code: 401, status: 'UNAUTHENTICATED' } }]);
-    expect(fake.codeAssist.calls).toMatchObject({
+    expect(session.fake.codeAssist.calls).toMatchObject({
       generateContent: 1,
       loadCodeAssist: 1,
       streamGenerateContent: 1,
@@ -80,8 +63,7 @@ describe('code assist: auth and validation', () => {
     expect(
       (await post('generateContent', GENERATE, { ...HEADERS, authorization: 'Bearer sk-x' })).status,
     ).toBe(401);
-    await fake.close();
-    fake = await startFakeUpstream();
+    await session.startExactly({});
     expect(
       (await post('generateContent', GENERATE, { ...HEADERS, authorization: 'Bearer anything' })).status,
     ).toBe(200);
@@ -125,7 +107,7 @@ describe('code assist: auth and validation', () => {
     expect(prefixed.status).toBe(404);
     const { model: _omitted, ...withoutModel } = GENERATE;
     expect((await post('generateContent', withoutModel)).status).toBe(400);
-    const notJson = await fetch(`${fake.url}/v1internal:generateContent`, {
+    const notJson = await fetch(`${session.fake.url}/v1internal:generateContent`, {
       method: 'POST',
       headers: HEADERS,
       body: '{nope',
@@ -141,7 +123,7 @@ describe('code assist: faults', () => {
   });
 
   it('answers a 429 as Code Assist does: an array, RATE_LIMIT_EXCEEDED for the model, and a retry delay', async () => {
-    fake.enqueue({ status: 429, retryDelaySeconds: 2 });
+    session.fake.enqueue({ status: 429, retryDelaySeconds: 2 });
     const res = await post(
       'streamGenerateContent',
       { ...GENERATE, model: 'gemini-3-flash' },
@@ -177,7 +159,7 @@ describe('code assist: faults', () => {
   });
 
   it('scripts the daily quota (QUOTA_EXHAUSTED) and model capacity', async () => {
-    fake.enqueue(
+    session.fake.enqueue(
       { status: 429, quotaReason: 'QUOTA_EXHAUSTED' },
       { status: 429, quotaReason: 'MODEL_CAPACITY_EXHAUSTED' },
     );
@@ -209,24 +191,24 @@ describe('code assist: faults', () => {
   });
 
   it('cuts, stalls and errors streams mid-way', async () => {
-    fake.enqueue({ cutAfterEvents: 1 });
+    session.fake.enqueue({ cutAfterEvents: 1 });
     const cut = await readAll(await post('streamGenerateContent', GENERATE, HEADERS, '?alt=sse'));
     expect(cut.clean).toBe(false);
     expect(sseWrappers(cut.text)).toHaveLength(1);
 
-    fake.enqueue({ errorEventAfterEvents: 2 });
+    session.fake.enqueue({ errorEventAfterEvents: 2 });
     const errored = await (await post('streamGenerateContent', GENERATE, HEADERS, '?alt=sse')).text();
     const frames = parseSseFrames(errored).map((f) => JSON.parse(f.data) as Record<string, unknown>);
     expect(frames).toHaveLength(3);
     expect(frames[2]).toMatchObject({ error: { code: 500, status: 'INTERNAL' } });
 
-    fake.enqueue({ stallAfterEvents: 1 });
+    session.fake.enqueue({ stallAfterEvents: 1 });
     const stalled = await post('streamGenerateContent', GENERATE, HEADERS, '?alt=sse');
     const reader = stalled.body?.getReader();
     const first = await reader?.read();
     expect(new TextDecoder().decode(first?.value)).toContain('"traceId"');
     await reader?.cancel();
-    await fake.waitForIdle();
-    expect(fake.requests.at(-1)?.aborted).toBe(true);
+    await session.fake.waitForIdle();
+    expect(session.fake.requests.at(-1)?.aborted).toBe(true);
   });
 });

@@ -1,43 +1,26 @@
 // The fake upstream's Code Assist generation over plain fetch: generateContent / streamGenerateContent wrapped
 // as {response, traceId} (SSE and JSON array), thoughts and function calls, countTokens, and the Gemini API
 // generator they share.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CONTENTS,
+  codeAssistFakePerTest,
   fixture,
   GENERATE,
   HEADERS,
-  postCodeAssist,
   sseWrappers,
-  TOKEN,
   WORDS,
   type Wrapper,
 } from '../support/code-assist-client.js';
-import {
-  DEFAULT_TEXT,
-  type FakeUpstream,
-  type StartFakeUpstreamOptions,
-  startFakeUpstream,
-} from '../support/fake-upstream/index.js';
+import { DEFAULT_TEXT } from '../support/fake-upstream/index.js';
 
-let fake: FakeUpstream;
-
-async function start(options: StartFakeUpstreamOptions = {}): Promise<void> {
-  fake = await startFakeUpstream({ googleAccessToken: TOKEN, ...options });
-}
-
-afterEach(async () => {
-  await fake.close();
-});
-
-function post(method: string, body: unknown, headers: Record<string, string> = HEADERS, query = '') {
-  return postCodeAssist(fake.url, method, body, headers, query);
-}
+const session = codeAssistFakePerTest();
+const { start, post } = session;
 
 describe('code assist: generation', () => {
   it('wraps the public answer as {response, traceId}', async () => {
     await start();
-    fake.enqueue({ usage: { inputTokens: 8, outputTokens: 2, cacheReadTokens: 4 } });
+    session.fake.enqueue({ usage: { inputTokens: 8, outputTokens: 2, cacheReadTokens: 4 } });
     const res = await post('generateContent', GENERATE);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
@@ -59,8 +42,8 @@ describe('code assist: generation', () => {
       },
       traceId: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
-    expect(fake.requests[0]?.reportedUsage).toEqual(body.response.usageMetadata);
-    expect(fake.requests[0]?.json).toEqual(GENERATE);
+    expect(session.fake.requests[0]?.reportedUsage).toEqual(body.response.usageMetadata);
+    expect(session.fake.requests[0]?.json).toEqual(GENERATE);
   });
 
   it('streams SSE frames of wrappers with cumulative usage; the last has finishReason', async () => {
@@ -81,7 +64,7 @@ describe('code assist: generation', () => {
     ]);
     expect(frames[0]?.response.candidates[0]).not.toHaveProperty('finishReason');
     expect(frames[2]?.response.candidates[0]?.finishReason).toBe('STOP');
-    expect(fake.requests[0]?.reportedUsage).toEqual(frames[2]?.response.usageMetadata);
+    expect(session.fake.requests[0]?.reportedUsage).toEqual(frames[2]?.response.usageMetadata);
   });
 
   it('streams a JSON array of wrappers without alt=sse', async () => {
@@ -110,7 +93,7 @@ describe('code assist: generation', () => {
 
   it('streams a thought summary, then a function call with a thoughtSignature; thoughts sit outside candidates', async () => {
     await start();
-    fake.enqueue({
+    session.fake.enqueue({
       thoughtText: '**Listing the directory**',
       toolCalls: [{ name: 'list_directory', arguments: '{"dir_path":"/tmp/work"}' }],
       usage: { inputTokens: 200, outputTokens: 25, reasoningTokens: 10 },
@@ -158,15 +141,15 @@ describe('code assist: generation', () => {
 
 describe('gemini api: the shared generator', () => {
   it('answers function calls and thoughts on the public path too', async () => {
-    fake = await startFakeUpstream();
-    fake.enqueue({
+    await session.startExactly({});
+    session.fake.enqueue({
       toolCalls: [
         { name: 'a', arguments: '{"x":1}', id: 'call_srv_0001' },
         { name: 'b', arguments: '{}' },
       ],
       usage: { outputTokens: 30, reasoningTokens: 20 },
     });
-    const res = await fetch(`${fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    const res = await fetch(`${session.fake.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-goog-api-key': 'k' },
       body: JSON.stringify({ contents: CONTENTS }),

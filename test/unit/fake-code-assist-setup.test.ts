@@ -1,34 +1,18 @@
 // The fake upstream's Code Assist set-up methods over plain fetch: loadCodeAssist, onboarding the free tier through
 // its long-running operation, retrieveUserQuota / listExperiments, their own scenario queue and reset().
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  codeAssistFakePerTest,
   fixture,
   GENERATE,
   HEADERS,
   METADATA,
   PROJECT,
-  postCodeAssist,
   TOKEN,
 } from '../support/code-assist-client.js';
-import {
-  type FakeUpstream,
-  type StartFakeUpstreamOptions,
-  startFakeUpstream,
-} from '../support/fake-upstream/index.js';
 
-let fake: FakeUpstream;
-
-async function start(options: StartFakeUpstreamOptions = {}): Promise<void> {
-  fake = await startFakeUpstream({ googleAccessToken: TOKEN, ...options });
-}
-
-afterEach(async () => {
-  await fake.close();
-});
-
-function post(method: string, body: unknown, headers: Record<string, string> = HEADERS, query = '') {
-  return postCodeAssist(fake.url, method, body, headers, query);
-}
+const session = codeAssistFakePerTest();
+const { start, post } = session;
 
 describe('code assist: discovery and onboarding', () => {
   it('answers loadCodeAssist for an onboarded account with its tier and project', async () => {
@@ -40,8 +24,8 @@ describe('code assist: discovery and onboarding', () => {
       allowedTiers: [{ id: 'free-tier', isDefault: true }],
       cloudaicompanionProject: PROJECT,
     });
-    expect(fake.codeAssist.calls.loadCodeAssist).toBe(1);
-    const [recorded] = fake.requests;
+    expect(session.fake.codeAssist.calls.loadCodeAssist).toBe(1);
+    const [recorded] = session.fake.requests;
     expect(recorded?.path).toBe('/v1internal:loadCodeAssist');
     expect(recorded?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(recorded?.json).toEqual({ metadata: METADATA });
@@ -76,7 +60,7 @@ describe('code assist: discovery and onboarding', () => {
       done: boolean;
     };
     expect(started).toEqual({ name: expect.stringMatching(/^operations\/\S+$/), done: false });
-    const polled = await fetch(`${fake.url}/v1internal/${started.name}`, { headers: HEADERS });
+    const polled = await fetch(`${session.fake.url}/v1internal/${started.name}`, { headers: HEADERS });
     expect(polled.status).toBe(200);
     expect(await polled.json()).toMatchObject({
       name: started.name,
@@ -84,28 +68,34 @@ describe('code assist: discovery and onboarding', () => {
       response: { cloudaicompanionProject: { id: 'assigned-project-9', name: 'assigned-project-9' } },
     });
 
-    expect(fake.codeAssist.state).toBe('onboarded');
+    expect(session.fake.codeAssist.state).toBe('onboarded');
     expect(await (await post('loadCodeAssist', { metadata: METADATA })).json()).toMatchObject({
       currentTier: { id: 'free-tier' },
       cloudaicompanionProject: 'assigned-project-9',
     });
     const after = await post('generateContent', { ...GENERATE, project: 'assigned-project-9' });
     expect(after.status).toBe(200);
-    expect(fake.codeAssist.calls).toMatchObject({ loadCodeAssist: 2, onboardUser: 2, getOperation: 1 });
+    expect(session.fake.codeAssist.calls).toMatchObject({
+      loadCodeAssist: 2,
+      onboardUser: 2,
+      getOperation: 1,
+    });
 
-    const unknown = await fetch(`${fake.url}/v1internal/operations/nope`, { headers: HEADERS });
+    const unknown = await fetch(`${session.fake.url}/v1internal/operations/nope`, { headers: HEADERS });
     expect(unknown.status).toBe(404);
   });
 
   it('keeps an operation pending for onboardPendingPolls polls; a repeated onboardUser polls it too', async () => {
     await start({ codeAssistState: 'needs-onboarding' });
-    fake.codeAssist.onboardPendingPolls = 1;
+    session.fake.codeAssist.onboardPendingPolls = 1;
     const started = (await (
       await post('onboardUser', { tierId: 'free-tier', metadata: METADATA })
     ).json()) as {
       name: string;
     };
-    const first = await (await fetch(`${fake.url}/v1internal/${started.name}`, { headers: HEADERS })).json();
+    const first = await (
+      await fetch(`${session.fake.url}/v1internal/${started.name}`, { headers: HEADERS })
+    ).json();
     expect(first).toEqual({ name: started.name, done: false });
     const again = await (await post('onboardUser', { tierId: 'free-tier', metadata: METADATA })).json();
     expect(again).toMatchObject({ name: started.name, done: true });
@@ -131,8 +121,8 @@ describe('code assist: discovery and onboarding', () => {
 
   it('scripts set-up methods with their own queue, leaving the shared one to generate calls', async () => {
     await start();
-    fake.enqueue({ status: 503 });
-    fake.codeAssist.enqueue('loadCodeAssist', { status: 500 });
+    session.fake.enqueue({ status: 503 });
+    session.fake.codeAssist.enqueue('loadCodeAssist', { status: 500 });
     expect((await post('loadCodeAssist', { metadata: METADATA })).status).toBe(500);
     expect((await post('loadCodeAssist', { metadata: METADATA })).status).toBe(200);
     expect((await post('listExperiments', { project: PROJECT })).status).toBe(200);
@@ -144,10 +134,10 @@ describe('code assist: discovery and onboarding', () => {
   it('reset() restores the configured state and clears the counters', async () => {
     await start({ codeAssistState: 'needs-onboarding' });
     await post('onboardUser', { tierId: 'free-tier', metadata: METADATA });
-    fake.codeAssist.state = 'onboarded';
-    fake.reset();
-    expect(fake.codeAssist.state).toBe('needs-onboarding');
-    expect(fake.codeAssist.calls.onboardUser).toBe(0);
-    expect(fake.requests).toHaveLength(0);
+    session.fake.codeAssist.state = 'onboarded';
+    session.fake.reset();
+    expect(session.fake.codeAssist.state).toBe('needs-onboarding');
+    expect(session.fake.codeAssist.calls.onboardUser).toBe(0);
+    expect(session.fake.requests).toHaveLength(0);
   });
 });

@@ -1,6 +1,8 @@
-// One small upstream call read whole, through an account's transport (its proxy included): for the questions a
-// provider must ask its vendor before the call it builds (Code Assist's project), not for relayed answers.
+// One upstream call read whole, through an account's transport (its proxy included), bounded: for calls whose
+// answer the relay reads itself rather than relays — connection tests, and what a provider must ask its vendor
+// before the call it builds (Code Assist's project).
 import type { IncomingHttpHeaders } from 'node:http';
+import { AppError } from '../../errors/app-error.js';
 import type { UpstreamCall, UpstreamTransport } from './transport.js';
 
 export interface CompleteAnswer {
@@ -9,13 +11,16 @@ export interface CompleteAnswer {
   body: Buffer;
 }
 
-/** The largest answer such a call may have: these are setup calls with small JSON answers. */
+/** The default bound: these are small JSON answers. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
-export function completeCall(transport: UpstreamTransport, call: UpstreamCall): Promise<CompleteAnswer> {
+export function completeCall(
+  transport: UpstreamTransport,
+  call: UpstreamCall,
+  maxBytes = MAX_ANSWER_BYTES,
+): Promise<CompleteAnswer> {
   return new Promise((resolve, reject) => {
-    let status = 0;
-    let headers: IncomingHttpHeaders = {};
+    let answer: Omit<CompleteAnswer, 'body'> | undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let abort: ((reason: Error) => void) | undefined;
@@ -23,17 +28,18 @@ export function completeCall(transport: UpstreamTransport, call: UpstreamCall): 
       onStart: (control) => {
         abort = (reason) => control.abort(reason);
       },
-      onResponseStart: (answered, answerHeaders) => {
-        status = answered;
-        headers = answerHeaders;
+      onResponseStart: (status, headers) => {
+        answer = { status, headers };
       },
       onData: (chunk) => {
         size += chunk.length;
-        if (size > MAX_ANSWER_BYTES)
-          abort?.(new Error(`The upstream answer exceeded ${MAX_ANSWER_BYTES} bytes`));
-        else chunks.push(chunk);
+        if (size <= maxBytes) chunks.push(chunk);
+        else abort?.(new AppError('upstream_error', `The upstream answer exceeded ${maxBytes} bytes`));
       },
-      onEnd: () => resolve({ status, headers, body: Buffer.concat(chunks, size) }),
+      onEnd: () => {
+        if (answer) resolve({ ...answer, body: Buffer.concat(chunks) });
+        else reject(new AppError('upstream_error', 'The upstream ended without answering'));
+      },
       onError: reject,
     });
   });

@@ -304,3 +304,14 @@ export interface AccountRuntime {
   account: StoredAccount;
   secrets: AccountSecrets;
 }
+
+/**
+ * Whether the account takes `model` under a name of its own: a model it maps, or (Azure) one it deploys. Such
+ * names count as supported whatever `supportedModels` says.
+ */
+export function mapsModel(account: StoredAccount | Account, model: string): boolean {
+  return (
+    Object.hasOwn(account.modelMapping, model) ||
+    (account.deployments !== undefined && Object.hasOwn(account.deployments, model))
+  );
+}

@@ -2,7 +2,7 @@
 // the key's binding and model lists. Built from what the relay knows (no upstream call): the kinds that share
 // a pool list their models differently upstream, or not at all (ChatGPT, Azure deployments).
 import type { AccountService } from '../accounts/account-service.js';
-import { type AccountRuntime, LISTED_MODELS_OF } from '../accounts/account-types.js';
+import { type AccountRuntime, LISTED_MODELS_OF, mapsModel } from '../accounts/account-types.js';
 import { keyMayUseModel } from '../admission/restrictions.js';
 import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import { matchesAnyModelPattern, matchesModelPattern } from '../domain/model-patterns.js';
@@ -27,11 +27,8 @@ export class ModelDirectory {
    * name): a model no family claims still has a pool when an operator gave it one.
    */
   async isNamed(platform: string, model: string): Promise<boolean> {
-    for (const { account } of await this.accounts.poolRuntimes(platform)) {
-      if (Object.hasOwn(account.modelMapping, model) || account.supportedModels.includes(model)) return true;
-      if (account.deployments !== undefined && Object.hasOwn(account.deployments, model)) return true;
-    }
-    return false;
+    const pool = await this.accounts.poolRuntimes(platform);
+    return pool.some(({ account }) => mapsModel(account, model) || account.supportedModels.includes(model));
   }
 
   /**

@@ -4,7 +4,7 @@ import { AppError } from '../../errors/app-error.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
 import type { AccountGroupService } from '../accounts/account-group-service.js';
 import type { AccountService } from '../accounts/account-service.js';
-import type { AccountRuntime, AccountType } from '../accounts/account-types.js';
+import { type AccountRuntime, type AccountType, mapsModel } from '../accounts/account-types.js';
 import { rateLimitScope } from '../domain/model-family.js';
 import { matchesAnyModelPattern } from '../domain/model-patterns.js';
 import type { LeaseKeeper } from '../leases/lease-keeper.js';
@@ -236,8 +236,6 @@ function canServe(runtime: AccountRuntime, request: AcquireRequest): boolean {
   if (request.exclude?.has(account.id)) return false;
   if (request.types && !request.types.includes(account.type)) return false;
   if (request.model === undefined || account.supportedModels.length === 0) return true;
-  if (Object.hasOwn(account.modelMapping, request.model)) return true;
-  // An Azure account serves the models it names deployments for.
-  if (account.deployments !== undefined && Object.hasOwn(account.deployments, request.model)) return true;
+  if (mapsModel(account, request.model)) return true;
   return matchesAnyModelPattern(request.model, account.supportedModels);
 }

@@ -9,6 +9,7 @@ import { JsonObjectScanner } from '../../stream/json-objects.js';
 import { lastObjectField } from '../../stream/json-tail-object.js';
 import { finalUsageOf } from '../final-usage.js';
 import { field, parseJson } from '../json-values.js';
+import { streamErrorOf } from '../stream-error.js';
 import { geminiErrorChunk } from './errors.js';
 import { geminiUsage } from './usage.js';
 
@@ -72,13 +73,12 @@ const BLAME: Readonly<Record<string, StreamErrorBlame>> = {
   UNAVAILABLE: 'overloaded',
 };
 
+const NAMES = {
+  fields: ['status'],
+  fallback: 'INTERNAL',
+  blame: (name: string) => BLAME[name] ?? 'error',
+} as const;
+
 function failure(value: unknown): StreamError {
-  const status = field(value, 'status');
-  const message = field(value, 'message');
-  const type = typeof status === 'string' ? status : 'INTERNAL';
-  return {
-    type,
-    message: typeof message === 'string' ? message : 'upstream stream error',
-    blame: BLAME[type] ?? 'error',
-  };
+  return streamErrorOf(value, NAMES);
 }

@@ -2,11 +2,13 @@
 // When the relay asked for the usage chunk on its own behalf, the tap also holds that chunk back from the
 // client, which then sees exactly the stream it asked for.
 import type { AppError } from '../../../errors/app-error.js';
+import type { StreamErrorBlame } from '../../../services/accounts/account-signals.js';
 import type { TokenUsage } from '../../../services/usage/usage-types.js';
 import type { StreamError, StreamTap } from '../../exchange/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
 import { finalUsageOf } from '../final-usage.js';
 import { field, parseJson } from '../json-values.js';
+import { streamErrorOf } from '../stream-error.js';
 import { chatErrors } from './errors.js';
 import { chatUsage } from './usage.js';
 
@@ -114,21 +116,19 @@ function isUsageChunk(frame: Buffer): boolean {
  * OpenAI's error codes in a stream, read as whose fault they are: a request another account would fail the
  * same way must not move to one; unknown codes are the account's.
  */
+const NAMES = {
+  fields: ['code', 'type'],
+  fallback: 'server_error',
+  blame: (name: string): StreamErrorBlame => {
+    if (name === 'rate_limit_exceeded') return 'rate_limited';
+    if (name === 'insufficient_quota') return 'quota';
+    if (name.startsWith('invalid_') || name === 'context_length_exceeded' || name === 'content_filter') {
+      return 'request';
+    }
+    return 'error';
+  },
+} as const;
+
 function failure(value: unknown): StreamError {
-  const code = field(value, 'code');
-  const type = field(value, 'type');
-  const message = field(value, 'message');
-  const name = typeof code === 'string' ? code : typeof type === 'string' ? type : 'server_error';
-  return {
-    type: name,
-    message: typeof message === 'string' ? message : 'upstream stream error',
-    blame:
-      name === 'rate_limit_exceeded'
-        ? 'rate_limited'
-        : name === 'insufficient_quota'
-          ? 'quota'
-          : name.startsWith('invalid_') || name === 'context_length_exceeded' || name === 'content_filter'
-            ? 'request'
-            : 'error',
-  };
+  return streamErrorOf(value, NAMES);
 }

@@ -7,6 +7,7 @@ import type { StreamError, StreamTap } from '../../exchange/stream-tap.js';
 import { SseParser } from '../../stream/sse-parser.js';
 import { finalUsageOf } from '../final-usage.js';
 import { field, parseJson } from '../json-values.js';
+import { streamErrorOf } from '../stream-error.js';
 import { responsesErrorEvent } from './errors.js';
 import { responsesUsage } from './usage.js';
 
@@ -99,13 +100,12 @@ const BLAME: Readonly<Record<string, StreamErrorBlame>> = {
   usage_not_included: 'quota',
 };
 
+const NAMES = {
+  fields: ['code'],
+  fallback: 'server_error',
+  blame: (name: string) => BLAME[name] ?? (name.startsWith('invalid_') ? 'request' : 'error'),
+} as const;
+
 function failure(value: unknown): StreamError {
-  const code = field(value, 'code');
-  const message = field(value, 'message');
-  const type = typeof code === 'string' ? code : 'server_error';
-  return {
-    type,
-    message: typeof message === 'string' ? message : 'upstream stream error',
-    blame: BLAME[type] ?? (type.startsWith('invalid_') ? 'request' : 'error'),
-  };
+  return streamErrorOf(value, NAMES);
 }

@@ -18,6 +18,8 @@ export interface AnswerContext {
   clientQuery: string;
   /** Seconds since the epoch, for formats whose answers carry a creation time. */
   created: number;
+  /** The client's request as read: what it asked the answer to carry (Chat's `stream_options.include_usage`). */
+  request: CanonicalRequest;
 }
 
 /** Upstream stream bytes in, canonical parts out, incrementally: nothing is held beyond an incomplete event. */

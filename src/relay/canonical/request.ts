@@ -54,9 +54,16 @@ export interface ToolResultPart {
 export type UserPart = TextPart | FilePart | ToolResultPart;
 export type AssistantPart = TextPart | FilePart | ReasoningPart | ToolCallPart;
 
+/**
+ * A turn of the conversation. `system` is an instruction given in the middle of it (Claude Code's reminders,
+ * Codex's developer messages when a setting changes); instructions before the first turn are `system` above.
+ */
 export type CanonicalMessage =
   | { role: 'user'; content: UserPart[] }
-  | { role: 'assistant'; content: AssistantPart[] };
+  | { role: 'assistant'; content: AssistantPart[] }
+  | { role: 'system'; content: TextPart[] };
+
+export type ConversationMessage = Exclude<CanonicalMessage, { role: 'system' }>;
 
 export interface FunctionTool {
   type: 'function';

@@ -57,4 +57,9 @@ export interface FormatTranslator {
   encodeStream(context: AnswerContext): StreamEncoder;
   /** The content type a client of this format reads its stream with. */
   streamContentType(clientQuery: string): string;
+  /**
+   * The query string (without `?`) an upstream of this format is asked with, for formats whose stream framing
+   * it chooses (Gemini's `alt=sse`); absent, none.
+   */
+  upstreamQuery?(stream: boolean): string;
 }

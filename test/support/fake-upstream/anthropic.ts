@@ -1,4 +1,6 @@
-// Anthropic Messages API: /v1/messages (JSON + SSE), /v1/messages/count_tokens, /v1/models.
+// Anthropic Messages API: /v1/messages (JSON + SSE; text, thinking and tool_use blocks), /v1/messages/count_tokens,
+// /v1/models.
+import { randomBytes } from 'node:crypto';
 import type { Exchange } from './exchange.js';
 import {
   type ErrorBuilder,
@@ -12,8 +14,9 @@ import {
   scenarioOverride,
   successStatus,
 } from './plan.js';
-import { answerText, resolveUsage, textPlan } from './scenario.js';
+import { answerText, parseToolArguments, resolveUsage, textPlan } from './scenario.js';
 import { eventFrame, SSE_HEADERS } from './sse.js';
+import type { Scenario } from './types.js';
 
 const ERRORS: Record<number, readonly [string, string]> = {
   400: ['invalid_request_error', 'Invalid request'],
@@ -104,29 +107,110 @@ function check(ex: Exchange, needBody: boolean): Checked {
   return { body, model: body.model };
 }
 
-const BLOCK_START = eventFrame('content_block_start', {
+const TEXT_BLOCK_START = eventFrame('content_block_start', {
   type: 'content_block_start',
   index: 0,
   content_block: { type: 'text', text: '' },
 });
-const PING = eventFrame('ping', { type: 'ping' });
-const BLOCK_STOP = eventFrame('content_block_stop', { type: 'content_block_stop', index: 0 });
+const PING: Frame = { data: eventFrame('ping', { type: 'ping' }) };
+const TEXT_BLOCK_STOP = eventFrame('content_block_stop', { type: 'content_block_stop', index: 0 });
 const MESSAGE_STOP = eventFrame('message_stop', { type: 'message_stop' });
 const deltaCache = new WeakMap<readonly string[], Frame[]>();
 
-function deltaFrames(pieces: readonly string[]): Frame[] {
+function deltaFrame(index: number, delta: Record<string, unknown>): Frame {
+  return { data: eventFrame('content_block_delta', { type: 'content_block_delta', index, delta }) };
+}
+
+function textDeltaFrames(index: number, pieces: readonly string[]): Frame[] {
+  return pieces.map((text) => deltaFrame(index, { type: 'text_delta', text }));
+}
+
+/** The text deltas of the first block, cached per split text (the benchmark's plain answers). */
+function firstTextDeltaFrames(pieces: readonly string[]): Frame[] {
   let frames = deltaCache.get(pieces);
   if (frames === undefined) {
-    frames = pieces.map((text) => ({
-      data: eventFrame('content_block_delta', {
-        type: 'content_block_delta',
-        index: 0,
-        delta: { type: 'text_delta', text },
-      }),
-    }));
+    frames = textDeltaFrames(0, pieces);
     deltaCache.set(pieces, frames);
   }
   return frames;
+}
+
+/**
+ * A thinking block's signature as the API sends it: standard base64 of an opaque protobuf-looking blob (field 2,
+ * length-delimited), which clients must hand back byte for byte.
+ */
+export function fakeThinkingSignature(): string {
+  return Buffer.concat([Buffer.from([0x12, 0xf0, 0x01]), randomBytes(240)]).toString('base64');
+}
+
+/** One content block of the answer: its final form, and (when streaming) its start, delta and stop events. */
+interface Block {
+  content: Record<string, unknown>;
+  start: Frame;
+  deltas: Frame[];
+  stop: Frame;
+}
+
+function blockStart(index: number, contentBlock: Record<string, unknown>): Frame {
+  return {
+    data: eventFrame('content_block_start', {
+      type: 'content_block_start',
+      index,
+      content_block: contentBlock,
+    }),
+  };
+}
+
+function blockStop(index: number): Frame {
+  return { data: eventFrame('content_block_stop', { type: 'content_block_stop', index }) };
+}
+
+/**
+ * The content blocks of a scenario's answer, in order: a `thinking` block (`thoughtText`), then the text (unless
+ * the answer is only tool calls), then one `tool_use` block per call.
+ */
+function answerBlocks(s: Scenario, stream: boolean): Block[] {
+  const blocks: Block[] = [];
+  const calls = s.toolCalls ?? [];
+  if (s.thoughtText !== undefined) {
+    const index = blocks.length;
+    const signature = fakeThinkingSignature();
+    const pieces = textPlan({ text: s.thoughtText, chunks: s.chunks }).pieces;
+    blocks.push({
+      content: { type: 'thinking', thinking: s.thoughtText, signature },
+      start: blockStart(index, { type: 'thinking', thinking: '', signature: '' }),
+      deltas: stream
+        ? [
+            ...pieces.map((thinking) => deltaFrame(index, { type: 'thinking_delta', thinking })),
+            deltaFrame(index, { type: 'signature_delta', signature }),
+          ]
+        : [],
+      stop: blockStop(index),
+    });
+  }
+  if (calls.length === 0 || s.text !== undefined) {
+    const index = blocks.length;
+    const pieces = textPlan(s).pieces;
+    blocks.push({
+      content: { type: 'text', text: answerText(s) },
+      start: index === 0 ? { data: TEXT_BLOCK_START } : blockStart(index, { type: 'text', text: '' }),
+      deltas: !stream ? [] : index === 0 ? firstTextDeltaFrames(pieces) : textDeltaFrames(index, pieces),
+      stop: index === 0 ? { data: TEXT_BLOCK_STOP } : blockStop(index),
+    });
+  }
+  for (const call of calls) {
+    const index = blocks.length;
+    const opened = { type: 'tool_use', id: call.id ?? newId('toolu_'), name: call.name };
+    const caller = { type: 'direct' };
+    const pieces = stream ? textPlan({ text: call.arguments, chunks: s.chunks }).pieces : [];
+    blocks.push({
+      content: { ...opened, input: parseToolArguments(call.arguments), caller },
+      start: blockStart(index, { ...opened, input: {}, caller }),
+      deltas: pieces.map((partial_json) => deltaFrame(index, { type: 'input_json_delta', partial_json })),
+      stop: blockStop(index),
+    });
+  }
+  return blocks;
 }
 
 export function anthropicMessages(ex: Exchange): Plan {
@@ -151,7 +235,7 @@ export function anthropicAnswer(
   // Like the real API, the answer never has more output tokens than the request's max_tokens: it stops there.
   const truncated = maxTokens !== undefined && planned.outputTokens > maxTokens;
   const u = truncated ? { ...planned, outputTokens: maxTokens } : planned;
-  const stopReason = truncated ? 'max_tokens' : 'end_turn';
+  const stopReason = truncated ? 'max_tokens' : (s.toolCalls?.length ?? 0) > 0 ? 'tool_use' : 'end_turn';
   const inputFields = {
     input_tokens: u.inputTokens,
     cache_creation_input_tokens: u.cacheWrite5mTokens + u.cacheWrite1hTokens,
@@ -169,13 +253,14 @@ export function anthropicAnswer(
   };
   const id = newId('msg_');
   const status = successStatus(ex);
+  const blocks = answerBlocks(s, stream);
   if (!stream) {
     const message = {
       id,
       type: 'message',
       role: 'assistant',
       model,
-      content: [{ type: 'text', text: answerText(s) }],
+      content: blocks.map((block) => block.content),
       stop_reason: stopReason,
       stop_sequence: null,
       usage,
@@ -192,10 +277,8 @@ export function anthropicAnswer(
       }),
       usage: startUsage,
     },
-    { data: BLOCK_START },
-    { data: PING },
-    ...deltaFrames(textPlan(s).pieces),
-    { data: BLOCK_STOP },
+    // Blocks follow one another; the API's keep-alive ping comes right after the first block opens.
+    ...blocks.flatMap((block, i) => [block.start, ...(i === 0 ? [PING] : []), ...block.deltas, block.stop]),
     {
       data: eventFrame('message_delta', {
         type: 'message_delta',

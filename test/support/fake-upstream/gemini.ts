@@ -14,7 +14,7 @@ import {
   scenarioOverride,
   successStatus,
 } from './plan.js';
-import { answerText, resolveUsage, textPlan, totalPromptTokens } from './scenario.js';
+import { answerText, parseToolArguments, resolveUsage, textPlan, totalPromptTokens } from './scenario.js';
 import { crlfDataFrame } from './sse.js';
 import type { Scenario, ToolCall, Usage } from './types.js';
 
@@ -156,15 +156,6 @@ function usageMetadata(u: Usage, candidates: number): Record<string, unknown> {
   };
 }
 
-function parseArgs(text: string): unknown {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-  } catch {
-    return {};
-  }
-}
-
 /** A base64 (not base64url) opaque signature, as Google's: clients must echo it byte for byte. */
 export function fakeThoughtSignature(): string {
   return `Ci${randomBytes(45).toString('base64')}`;
@@ -174,7 +165,7 @@ function functionCallParts(calls: readonly ToolCall[]): Part[] {
   return calls.map((call, i) => {
     const functionCall = {
       name: call.name,
-      args: parseArgs(call.arguments),
+      args: parseToolArguments(call.arguments),
       ...(call.id === undefined ? {} : { id: call.id }),
     };
     const signature =

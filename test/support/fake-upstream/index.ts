@@ -1,6 +1,7 @@
-// Entry point of the fake upstream AI provider (Anthropic, OpenAI Chat/Responses, Codex's ChatGPT backend, Gemini)
-// used by tests and bench.
+// Entry point of the fake upstream AI provider (Anthropic, OpenAI Chat/Responses, Codex's ChatGPT backend, Gemini,
+// Factory's gateway) used by tests and bench.
 
+export { fakeThinkingSignature } from './anthropic.js';
 export { DEFAULT_CODE_ASSIST_PROJECT } from './code-assist.js';
 export { fakeThoughtSignature } from './gemini.js';
 export { DEFAULT_TEXT } from './scenario.js';

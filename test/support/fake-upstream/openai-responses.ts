@@ -1,4 +1,5 @@
-// OpenAI Responses API: POST /v1/responses as a response object or as typed SSE events.
+// OpenAI Responses API: POST /v1/responses as a response object or as typed SSE events (reasoning with its
+// summary, the message, function calls).
 import type { Exchange } from './exchange.js';
 import { checkOpenAI, openaiError, openaiHeaders } from './openai-common.js';
 import {
@@ -68,20 +69,36 @@ export function responsesAnswer(
     output_tokens_details: { reasoning_tokens: u.reasoningTokens },
     total_tokens: input + u.outputTokens,
   };
-  // A reasoning model's answer starts with its reasoning item (no summary unless one was asked for and made).
+  // A reasoning model's answer starts with its reasoning item (its summary only when the scenario gives one).
+  const summary = s.thoughtText === undefined ? [] : [{ type: 'summary_text', text: s.thoughtText }];
   const reasoningItem =
-    u.reasoningTokens > 0
+    u.reasoningTokens > 0 || s.thoughtText !== undefined
       ? {
           id: newId('rs_'),
           type: 'reasoning',
-          summary: [],
           ...(wantsEncryptedReasoning(body) ? { encrypted_content: `gAAAAA${newId('')}` } : {}),
+          summary,
         }
       : undefined;
-  const messageIndex = reasoningItem === undefined ? 0 : 1;
+  // With tool calls, the message (text) comes only when the scenario sets `text`; the calls follow it.
+  const calls = s.toolCalls ?? [];
+  const withText = calls.length === 0 || s.text !== undefined;
   const itemId = newId('msg_');
   const part = { type: 'output_text', annotations: [], logprobs: [], text };
   const item = { id: itemId, type: 'message', status: 'completed', content: [part], role: 'assistant' };
+  const callItems = calls.map((call) => ({
+    id: newId('fc_'),
+    type: 'function_call',
+    status: 'completed',
+    arguments: call.arguments,
+    call_id: call.id ?? newId('call_'),
+    name: call.name,
+  }));
+  const output: unknown[] = [
+    ...(reasoningItem === undefined ? [] : [reasoningItem]),
+    ...(withText ? [item] : []),
+    ...callItems,
+  ];
   const requestedReasoning = record(body.reasoning);
   const base = {
     id: newId('resp_'),
@@ -94,7 +111,7 @@ export function responsesAnswer(
     instructions: field(body, 'instructions', null),
     max_output_tokens: field(body, 'max_output_tokens', null),
     model,
-    output: (reasoningItem === undefined ? [item] : [reasoningItem, item]) as unknown[],
+    output,
     parallel_tool_calls: field(body, 'parallel_tool_calls', true),
     previous_response_id: field(body, 'previous_response_id', null),
     prompt_cache_key: field(body, 'prompt_cache_key', null),
@@ -118,27 +135,56 @@ export function responsesAnswer(
   if (body.stream !== true) return jsonPlan(status, surface.headers(true), base, usage);
 
   const pending = { ...base, status: 'in_progress', output: [], usage: null };
-  const loc = { item_id: itemId, output_index: messageIndex, content_index: 0 };
   const frames: Frame[] = [];
   const add = (type: string, fields: Record<string, unknown>, frameUsage?: unknown): void => {
     frames.push({ data: typed(type, frames.length, fields), usage: frameUsage });
   };
   add('response.created', { response: pending });
   add('response.in_progress', { response: pending });
+  let outputIndex = 0;
   if (reasoningItem !== undefined) {
     const { encrypted_content: _sealed, ...opened } = reasoningItem;
-    add('response.output_item.added', { output_index: 0, item: opened });
-    add('response.output_item.done', { output_index: 0, item: reasoningItem });
+    const at = { item_id: reasoningItem.id, output_index: outputIndex };
+    add('response.output_item.added', { output_index: outputIndex, item: { ...opened, summary: [] } });
+    summary.forEach((summaryPart, summaryIndex) => {
+      const loc = { ...at, summary_index: summaryIndex };
+      add('response.reasoning_summary_part.added', { ...loc, part: { ...summaryPart, text: '' } });
+      for (const delta of textPlan({ text: summaryPart.text, chunks: s.chunks }).pieces) {
+        add('response.reasoning_summary_text.delta', { ...loc, delta });
+      }
+      add('response.reasoning_summary_text.done', { ...loc, text: summaryPart.text });
+      add('response.reasoning_summary_part.done', { ...loc, part: summaryPart });
+    });
+    add('response.output_item.done', { output_index: outputIndex, item: reasoningItem });
+    outputIndex++;
   }
-  add('response.output_item.added', {
-    output_index: messageIndex,
-    item: { id: itemId, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
-  });
-  add('response.content_part.added', { ...loc, part: { ...part, text: '' } });
-  for (const delta of textPlan(s).pieces) add('response.output_text.delta', { ...loc, delta, logprobs: [] });
-  add('response.output_text.done', { ...loc, text, logprobs: [] });
-  add('response.content_part.done', { ...loc, part });
-  add('response.output_item.done', { output_index: messageIndex, item });
+  if (withText) {
+    const loc = { item_id: itemId, output_index: outputIndex, content_index: 0 };
+    add('response.output_item.added', {
+      output_index: outputIndex,
+      item: { id: itemId, type: 'message', status: 'in_progress', content: [], role: 'assistant' },
+    });
+    add('response.content_part.added', { ...loc, part: { ...part, text: '' } });
+    for (const delta of textPlan(s).pieces)
+      add('response.output_text.delta', { ...loc, delta, logprobs: [] });
+    add('response.output_text.done', { ...loc, text, logprobs: [] });
+    add('response.content_part.done', { ...loc, part });
+    add('response.output_item.done', { output_index: outputIndex, item });
+    outputIndex++;
+  }
+  for (const call of callItems) {
+    const at = { item_id: call.id, output_index: outputIndex };
+    add('response.output_item.added', {
+      output_index: outputIndex,
+      item: { ...call, status: 'in_progress', arguments: '' },
+    });
+    for (const delta of textPlan({ text: call.arguments, chunks: s.chunks }).pieces) {
+      if (delta !== '') add('response.function_call_arguments.delta', { ...at, delta });
+    }
+    add('response.function_call_arguments.done', { ...at, arguments: call.arguments });
+    add('response.output_item.done', { output_index: outputIndex, item: call });
+    outputIndex++;
+  }
   add('response.completed', { response: base }, usage);
   const code = s.errorType ?? 'server_error';
   const message =

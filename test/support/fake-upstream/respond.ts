@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { createGzip, gzipSync, constants as zlibConstants } from 'node:zlib';
 import type { Exchange } from './exchange.js';
 import type { Headers, JsonPlan, Plan, StreamPlan } from './plan.js';
+import { chunkCount } from './scenario.js';
 import { GARBAGE_JSON, GARBAGE_STREAM, SSE_HEADERS } from './sse.js';
 
 function noop(): void {}
@@ -33,7 +34,9 @@ function send(ex: Exchange, plan: Plan): void {
     ex.res.socket?.destroy();
     return;
   }
-  if (plan.kind === 'json') sendJson(ex, plan);
+  const replay = ex.scenario.replay;
+  if (replay !== undefined && plan.status < 400) void sendReplay(ex, plan, replay);
+  else if (plan.kind === 'json') sendJson(ex, plan);
   else if (ex.scenario.garbage) sendGarbageStream(ex);
   else sendStream(ex, plan);
 }
@@ -81,7 +84,7 @@ function sendGarbageStream(ex: Exchange): void {
 }
 
 interface Sink {
-  write(data: string): void;
+  write(data: string | Buffer): void;
   /** Resolves once everything written so far has been handed to the socket. */
   flush(): Promise<void>;
   end(): void;
@@ -192,5 +195,53 @@ async function streamSlowly(ex: Exchange, plan: StreamPlan, headers: Headers): P
     if (frame.usage !== undefined) ex.record.reportedUsage = frame.usage;
   }
   if (plan.trailer !== '') sink.write(plan.trailer);
+  sink.end();
+}
+
+/** `body` cut into `chunks` byte ranges (empty ones left out), not minding event or character boundaries. */
+function bytePieces(body: Buffer, chunks: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < chunks; i++) {
+    const piece = body.subarray(
+      Math.floor((i * body.length) / chunks),
+      Math.floor(((i + 1) * body.length) / chunks),
+    );
+    if (piece.length > 0) pieces.push(piece);
+  }
+  return pieces;
+}
+
+/** The `replay` scenario: the recorded bytes in place of the planned success, with the route's headers. */
+async function sendReplay(ex: Exchange, plan: Plan, body: Buffer): Promise<void> {
+  const s = ex.scenario;
+  const base: Headers = {};
+  for (const [key, value] of Object.entries(plan.headers)) {
+    if (key !== 'content-type' && key !== 'content-length') base[key] = value;
+  }
+  let headers = withScenarioHeaders(ex, { 'content-type': 'text/event-stream', ...base });
+  if (s.gzip) headers = { ...headers, 'content-encoding': 'gzip' };
+  ex.res.writeHead(plan.status, headers);
+  ex.res.flushHeaders();
+  const sink = recording(ex, s.gzip ? gzipSink(ex.res) : plainSink(ex.res));
+  const firstEventDelay = s.delayFirstEventMs ?? 0;
+  if (firstEventDelay > 0 && !(await ex.sleep(firstEventDelay))) return;
+  const gap = s.eventDelayMs ?? 0;
+  const pieces = bytePieces(body, chunkCount(s));
+  for (let i = 0; ; i++) {
+    if (ex.closed) return;
+    if (i === s.stallAfterEvents) {
+      await sink.flush();
+      return; // hang until the client aborts or close() destroys the socket
+    }
+    if (i === s.cutAfterEvents) {
+      await sink.flush();
+      if (!ex.closed) ex.cut();
+      return;
+    }
+    const piece = pieces[i];
+    if (piece === undefined) break;
+    if (i > 0 && gap > 0 && !(await ex.sleep(gap))) return;
+    sink.write(piece);
+  }
   sink.end();
 }

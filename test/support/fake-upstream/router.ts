@@ -10,6 +10,7 @@ import {
 import { codeAssistRoute } from './code-assist.js';
 import { codexResponses } from './codex-backend.js';
 import type { Exchange } from './exchange.js';
+import { factoryRoute } from './factory.js';
 import { type GeminiMethod, geminiError, geminiGenerate, geminiModels } from './gemini.js';
 import { openaiChat } from './openai-chat.js';
 import { openaiError, openaiModels } from './openai-common.js';
@@ -61,6 +62,8 @@ export function route(
 ): Route {
   const path = decodePath(rawPath);
   if (method === 'POST') {
+    const factory = factoryRoute(path);
+    if (factory !== undefined) return factory;
     switch (path) {
       case '/v1/messages':
         return MESSAGES;

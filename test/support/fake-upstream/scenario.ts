@@ -28,7 +28,7 @@ function splitText(text: string, chunks: number): TextPlan {
 /** The answer text of a scenario, split into exactly `chunks` (>= 1) deltas. */
 export function textPlan(scenario: Scenario): TextPlan {
   const text = scenario.text ?? DEFAULT_TEXT;
-  const chunks = Math.max(1, Math.floor(scenario.chunks ?? DEFAULT_CHUNKS));
+  const chunks = chunkCount(scenario);
   const key = `${chunks}\u0000${text}`;
   let plan = textCache.get(key);
   if (plan === undefined) {
@@ -37,6 +37,23 @@ export function textPlan(scenario: Scenario): TextPlan {
     textCache.set(key, plan);
   }
   return plan;
+}
+
+/** The scenario's `chunks` as a count of pieces (>= 1, default 3). */
+export function chunkCount(scenario: Scenario): number {
+  return Math.max(1, Math.floor(scenario.chunks ?? DEFAULT_CHUNKS));
+}
+
+/** A tool call's `arguments` JSON text as the object providers hand back parsed (`{}` unless it is one). */
+export function parseToolArguments(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }
 
 export function answerText(scenario: Scenario): string {

@@ -17,6 +17,11 @@ export interface StartFakeUpstreamOptions {
    * bearer token is accepted.
    */
   googleAccessToken?: string | ((token: string) => boolean);
+  /**
+   * Factory's gateway (`/api/llm/*`, factory.ts): the bearer credential it takes, or a check of it (e.g. the fake
+   * WorkOS's `isLiveAccessToken`; leave `apiKey` unset then). Unset: `apiKey`, else any non-empty token.
+   */
+  factoryToken?: string | ((token: string) => boolean);
   /** Code Assist: the Cloud project of the signed-in account (default `fake-project-123`). */
   codeAssistProject?: string;
   /** Code Assist: whether the account has been onboarded yet (default `onboarded`). */
@@ -68,18 +73,26 @@ export interface Usage {
   cacheWrite1hTokens: number;
   /**
    * Output tokens spent on reasoning. Providers that report them count them inside the output (OpenAI's
-   * `output_tokens` includes `output_tokens_details.reasoning_tokens`), so they are part of `outputTokens`,
+   * `output_tokens` includes `output_tokens_details.reasoning_tokens`; Anthropic's single `output_tokens` includes
+   * thinking), so they are part of `outputTokens`,
    * whose default becomes the answer's words plus these.
    */
   reasoningTokens: number;
 }
 
-/** A function call the fake answers with (OpenAI Chat Completions). */
+/** A function call the fake answers with (Chat Completions, Responses, Anthropic Messages, Gemini). */
 export interface ToolCall {
   name: string;
-  /** The arguments JSON text, sent as is (streamed in `chunks` pieces). Gemini: parsed into `args`. */
+  /**
+   * The arguments JSON text, sent as is (streamed in `chunks` pieces). Anthropic (`tool_use.input`) and Gemini
+   * (`args`): parsed, `{}` when it is not a JSON object.
+   */
   arguments: string;
-  /** Default: a fresh `call_…` id. Gemini: no `id` unless set (Google sends none). */
+  /**
+   * The call's id: Chat Completions `tool_calls[].id`, Responses `call_id` (the item's own id is a fresh `fc_…`),
+   * Anthropic `tool_use.id`. Default: a fresh `call_…` id (Anthropic: `toolu_…`). Gemini: no `id` unless set
+   * (Google sends none).
+   */
   id?: string;
   /**
    * Gemini: the `thoughtSignature` beside this `functionCall`. Default: a fresh base64 signature on the first call
@@ -121,16 +134,29 @@ export interface Scenario {
   /** Streaming: 200 + text/event-stream with junk bytes and invalid JSON data lines. */
   garbage?: boolean;
   /**
-   * OpenAI Chat Completions: answer with these (parallel) function calls instead of text: `message.tool_calls`,
-   * or streamed `delta.tool_calls` (index, id, type and name first, then the arguments in `chunks` pieces),
-   * finish_reason `tool_calls`.
+   * Answer with these (parallel) function calls, preceded by the answer text only when `text` is set (Chat
+   * Completions: never text).
+   * - Chat Completions: `message.tool_calls`, or streamed `delta.tool_calls` (index, id, type and name first, then
+   *   the arguments in `chunks` pieces), finish_reason `tool_calls`.
+   * - Anthropic Messages: `tool_use` blocks (`input` parsed from `arguments`, `caller: {type: 'direct'}`),
+   *   stop_reason `tool_use`; streamed per call as content_block_start (empty `input`), `chunks`
+   *   input_json_delta pieces of the arguments text, content_block_stop.
+   * - OpenAI Responses (and Codex's backend): `function_call` output items after any message, streamed per call as
+   *   response.output_item.added (status `in_progress`, empty arguments), response.function_call_arguments.delta
+   *   pieces (`chunks`, empty ones left out), .done, response.output_item.done; all in response.completed.
+   * - Gemini / Code Assist: `functionCall` parts (all in the last stream chunk, finishReason STOP).
    */
   toolCalls?: ToolCall[];
   /**
-   * Gemini / Code Assist: with `toolCalls`, the answer is `functionCall` parts (all in the last stream chunk,
-   * finishReason STOP), preceded by text only when `text` is set. `thoughtText` adds a thought-summary part
-   * (`thought: true`, its own first stream chunk); `usage.reasoningTokens` becomes `thoughtsTokenCount` (outside
-   * `candidatesTokenCount`, as Google counts them).
+   * A reasoning summary the answer opens with (streamed in `chunks` pieces). Token counts come from
+   * `usage.reasoningTokens` only.
+   * - Anthropic: a `thinking` block with a fresh base64 `signature` (streamed as thinking_delta pieces, then one
+   *   signature_delta); its tokens are part of `output_tokens`, the only output figure.
+   * - OpenAI Responses: the reasoning item's `summary: [{type: 'summary_text', text}]`, streamed as
+   *   response.reasoning_summary_part.added, reasoning_summary_text.delta pieces, .done, reasoning_summary_part.done
+   *   (a reasoning item exists whenever `thoughtText` or `usage.reasoningTokens` is set).
+   * - Gemini / Code Assist: a thought-summary part (`thought: true`, its own first stream chunk);
+   *   `usage.reasoningTokens` becomes `thoughtsTokenCount` (outside `candidatesTokenCount`, as Google counts them).
    */
   thoughtText?: string;
   /**
@@ -143,13 +169,26 @@ export interface Scenario {
   retryDelaySeconds?: number;
   /** Answer text (default "Hello from the fake upstream."). */
   text?: string;
-  /** Number of text deltas (default 3). */
+  /**
+   * Number of text deltas (default 3); also the pieces each tool call's arguments, a `thoughtText` and a `replay`
+   * body are streamed in.
+   */
   chunks?: number;
   usage?: Partial<Usage>;
   /** gzip the response body regardless of accept-encoding. */
   gzip?: boolean;
   /** Send exactly this JSON body with `status` (default 200). */
   json?: unknown;
+  /**
+   * Replay recorded bytes: in place of the success answer, send exactly this body (any route; status 200, or a
+   * non-error `status`), written in `chunks` pieces (default 3, split by bytes, so a piece may end mid-event or
+   * mid-character) with `eventDelayMs` between them. Headers: the route's usual ones (request id, rate limits)
+   * with `content-type: text/event-stream` unless `headers` says otherwise. Refusals (auth, bad body) and an error
+   * `status` still answer as usual. Also honoured: `delayFirstByteMs`, `delayFirstEventMs`, `dropConnection`,
+   * `gzip`, and `stallAfterEvents` / `cutAfterEvents` counted in pieces. `sentBody` records the bytes sent;
+   * `reportedUsage` stays unset. Takes the place of `json` and `garbage`.
+   */
+  replay?: Buffer;
 }
 
 export interface RecordedRequest {

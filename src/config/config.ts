@@ -8,16 +8,20 @@ import { envSchema, type ParsedEnv } from './env-schema.js';
 
 export type LogLevel = ParsedEnv['LOG_LEVEL'];
 
-/** One OAuth client: where its endpoints are, who it says it is, and when its tokens are refreshed. */
-export interface OAuthClientConfig {
-  authorizeUrl: string;
+/** A token endpoint, the client the relay presents there, and when its tokens are refreshed. */
+export interface TokenClientConfig {
   tokenUrl: string;
   clientId: string;
-  redirectUri: string;
-  scopes: string;
   refreshSkewMs: number;
   /** Sent with token requests by clients that have one (Google's installed-app client). */
   clientSecret?: string;
+}
+
+/** One OAuth client: also where users sign in to it through the relay. */
+export interface OAuthClientConfig extends TokenClientConfig {
+  authorizeUrl: string;
+  redirectUri: string;
+  scopes: string;
 }
 
 export interface Config {
@@ -90,6 +94,8 @@ export interface Config {
     'claude-oauth': OAuthClientConfig;
     'openai-oauth': OAuthClientConfig;
     'gemini-oauth': OAuthClientConfig;
+    /** Refresh only: Droid's WorkOS tokens are brought from the Droid CLI, not signed in here. */
+    droid: TokenClientConfig;
   };
   usage: {
     ledgerMaxEntries: number;
@@ -219,6 +225,11 @@ function toConfig(parsed: ParsedEnv): Config {
         clientSecret: parsed.GEMINI_OAUTH_CLIENT_SECRET,
         redirectUri: parsed.GEMINI_OAUTH_REDIRECT_URI,
         scopes: parsed.GEMINI_OAUTH_SCOPES,
+        refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
+      },
+      droid: {
+        tokenUrl: parsed.DROID_OAUTH_TOKEN_URL,
+        clientId: parsed.DROID_OAUTH_CLIENT_ID,
         refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
       },
     },

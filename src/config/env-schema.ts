@@ -213,6 +213,12 @@ export const envSchema = z.object({
     .default(
       'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
     ),
+  /**
+   * Factory sign-in (droid accounts holding WorkOS tokens): the Droid CLI's public client at WorkOS, whose
+   * authenticate endpoint refreshes them.
+   */
+  DROID_OAUTH_TOKEN_URL: z.url().default('https://api.workos.com/user_management/authenticate'),
+  DROID_OAUTH_CLIENT_ID: z.string().trim().min(1).default('client_01HNM792M5G5G1A2THWPXKFMXB'),
   /** Access tokens are refreshed this long before they expire. */
   OAUTH_REFRESH_SKEW_MS: wholeNumber(0, 3_600_000).default(300_000),
 

@@ -153,9 +153,13 @@ const AccountConnection = connectionOf('Account', AccountRef);
 const CredentialsInputRef = builder.inputType('AccountCredentialsInput', {
   description: 'Which fields an account needs depends on its type; they are sealed at rest and never shown.',
   fields: (t) => ({
-    apiKey: t.string(),
+    apiKey: t.string({ description: 'The upstream API key; droid: a Factory API key (fk-…).' }),
     accessToken: t.string(),
-    refreshToken: t.string(),
+    refreshToken: t.string({
+      description:
+        'OAuth tokens; droid: the WorkOS refresh token of a Droid CLI sign-in, instead of apiKey (with accessToken ' +
+        'and expiresAt optional: without them the first request refreshes).',
+    }),
     expiresAt: t.field({ type: 'DateTime' }),
     chatgptAccountId: t.string({ description: 'openai-oauth: the ChatGPT account the tokens act for.' }),
     awsAccessKeyId: t.string(),

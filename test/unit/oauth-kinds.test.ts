@@ -4,12 +4,14 @@ import {
   ACCOUNT_TYPES,
   CREDENTIAL_OF,
   defaultBaseUrl,
+  isTokenType,
   missingSecrets,
   OAUTH_ACCOUNT_TYPES,
   PLATFORM_OF,
+  TOKEN_ACCOUNT_TYPES,
 } from '../../src/services/accounts/account-types.js';
 import { jwtClaims } from '../../src/services/accounts/oauth/jwt-claims.js';
-import { OAUTH_KINDS } from '../../src/services/accounts/oauth/oauth-kinds.js';
+import { OAUTH_KINDS, TOKEN_KINDS } from '../../src/services/accounts/oauth/oauth-kinds.js';
 import { DEFAULT_OAUTH_SETTINGS } from '../../src/services/accounts/oauth/oauth-settings.js';
 import { fakeJwt } from '../support/fake-openai-oauth.js';
 
@@ -38,12 +40,26 @@ describe('account kinds', () => {
       'credentials.expiresAt',
     ]);
   });
+
+  it('puts droid accounts in the droid pool on Factory’s gateway: a Factory API key or WorkOS tokens', () => {
+    expect(PLATFORM_OF.droid).toBe('droid');
+    expect(defaultBaseUrl('droid', undefined)).toBe('https://api.factory.ai/api/llm');
+    expect(missingSecrets('droid', { apiKey: 'fk-1' })).toEqual([]);
+    // A refresh token is enough: the first request refreshes an access token from it.
+    expect(missingSecrets('droid', { refreshToken: 'r' })).toEqual([]);
+    expect(missingSecrets('droid', { accessToken: 'a' })).toEqual(['credentials.refreshToken']);
+    expect(missingSecrets('droid', {})).toEqual(['credentials.apiKey']);
+    // Refreshed like the OAuth kinds, but never signed in through the relay.
+    expect(isTokenType('droid')).toBe(true);
+    expect(OAUTH_ACCOUNT_TYPES).not.toContain('droid');
+    expect(TOKEN_ACCOUNT_TYPES).toEqual([...OAUTH_ACCOUNT_TYPES, 'droid']);
+  });
 });
 
 describe('OAuth settings', () => {
   it('defaults to the values of the environment schema, for every kind', () => {
     expect(loadConfig({}).oauth).toEqual(DEFAULT_OAUTH_SETTINGS);
-    expect(Object.keys(DEFAULT_OAUTH_SETTINGS).sort()).toEqual([...OAUTH_ACCOUNT_TYPES].sort());
+    expect(Object.keys(DEFAULT_OAUTH_SETTINGS).sort()).toEqual([...TOKEN_ACCOUNT_TYPES].sort());
   });
 
   it('signs in to ChatGPT as the Codex CLI does unless OPENAI_OAUTH_* says otherwise', () => {
@@ -194,6 +210,66 @@ describe('the Google (gemini-oauth) kind', () => {
     expect(kind.readGrant({ access_token: 'ya29.b', expires_in: 3599 }).refreshToken).toBeUndefined();
     expect(kind.refreshRefused({ status: 400, oauthError: 'invalid_grant' })).toBe(true);
     expect(kind.refreshRefused({ status: 500, oauthError: undefined })).toBe(false);
+  });
+});
+
+describe('the Factory (droid) WorkOS kind', () => {
+  const kind = TOKEN_KINDS.droid;
+  const settings = DEFAULT_OAUTH_SETTINGS.droid;
+
+  it('refreshes as the Droid CLI does: its WorkOS client, a form-encoded refresh_token grant', () => {
+    expect(settings).toEqual({
+      tokenUrl: 'https://api.workos.com/user_management/authenticate',
+      clientId: 'client_01HNM792M5G5G1A2THWPXKFMXB',
+      refreshSkewMs: 300_000,
+    });
+    expect(kind.refreshRequest('r', settings)).toEqual({
+      encoding: 'form',
+      body: {
+        grant_type: 'refresh_token',
+        refresh_token: 'r',
+        client_id: 'client_01HNM792M5G5G1A2THWPXKFMXB',
+      },
+    });
+    const config = loadConfig({
+      DROID_OAUTH_TOKEN_URL: 'https://workos.example.test/user_management/authenticate',
+      DROID_OAUTH_CLIENT_ID: 'client_other',
+      OAUTH_REFRESH_SKEW_MS: '60000',
+    });
+    expect(config.oauth.droid).toEqual({
+      tokenUrl: 'https://workos.example.test/user_management/authenticate',
+      clientId: 'client_other',
+      refreshSkewMs: 60_000,
+    });
+  });
+
+  it('takes the expiry from the access token’s exp (WorkOS sends no expires_in) and the email from the user', () => {
+    const accessToken = fakeJwt({ sub: 'user_1', org_id: 'org_1', exp: 2_000_000_000 });
+    const grant = kind.readGrant({
+      user: { object: 'user', id: 'user_1', email: 'dev@example.test' },
+      organization_id: 'org_1',
+      access_token: accessToken,
+      refresh_token: 'rotated',
+      authentication_method: 'GoogleOAuth',
+    });
+    expect(grant).toEqual({
+      accessToken,
+      refreshToken: 'rotated',
+      expiry: { atMs: 2_000_000_000_000 },
+      scopes: [],
+      accountEmail: 'dev@example.test',
+      organizationName: undefined,
+      identity: {},
+    });
+    expect(kind.readGrant({ access_token: 'opaque', expires_in: 600 }).expiry).toEqual({ afterSeconds: 600 });
+    expect(() => kind.readGrant({ access_token: 'opaque', refresh_token: 'r' })).toThrow(/no lifetime/);
+    expect(() => kind.readGrant({ refresh_token: 'r' })).toThrow(/unexpected body/);
+  });
+
+  it('treats invalid_grant as a dead refresh token, and other failures as passing', () => {
+    expect(kind.refreshRefused({ status: 400, oauthError: 'invalid_grant' })).toBe(true);
+    expect(kind.refreshRefused({ status: 400, oauthError: 'invalid_client' })).toBe(false);
+    expect(kind.refreshRefused({ status: 500, oauthError: 'server_error' })).toBe(false);
   });
 });
 

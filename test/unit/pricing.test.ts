@@ -19,7 +19,17 @@ describe('pricing', () => {
 
   it('knows nothing of unknown models or platforms', () => {
     expect(findCatalogEntry('claude', 'claude-nonexistent-9')).toBeUndefined();
-    expect(findCatalogEntry('droid', 'claude-sonnet-4-5')).toBeUndefined();
+    expect(findCatalogEntry('nowhere', 'claude-sonnet-4-5')).toBeUndefined();
+  });
+
+  it('prices the Droid pool’s models as their makers do, and nothing it does not resell', () => {
+    expect(findCatalogEntry('droid', 'claude-sonnet-4-5')).toEqual(
+      findCatalogEntry('claude', 'claude-sonnet-4-5'),
+    );
+    expect(findCatalogEntry('droid', 'gpt-5')).toEqual(findCatalogEntry('openai', 'gpt-5'));
+    expect(findCatalogEntry('droid', 'gemini-2.5-pro')).toEqual(findCatalogEntry('gemini', 'gemini-2.5-pro'));
+    expect(findCatalogEntry('droid', 'claude-sonnet-4-5')).toBeDefined();
+    expect(findCatalogEntry('droid', 'glm-4.6')).toBeUndefined();
   });
 
   it('prices the OpenAI models Codex and the Responses API use from the same catalog', () => {

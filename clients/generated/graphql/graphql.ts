@@ -7,6 +7,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 /** Which fields an account needs depends on its type; they are sealed at rest and never shown. */
 export type AccountCredentialsInput = {
   accessToken?: string | null | undefined;
+  /** The upstream API key; droid: a Factory API key (fk-…). */
   apiKey?: string | null | undefined;
   awsAccessKeyId?: string | null | undefined;
   awsSecretAccessKey?: string | null | undefined;
@@ -15,6 +16,7 @@ export type AccountCredentialsInput = {
   chatgptAccountId?: string | null | undefined;
   expiresAt?: string | null | undefined;
   proxyPassword?: string | null | undefined;
+  /** OAuth tokens; droid: the WorkOS refresh token of a Droid CLI sign-in, instead of apiKey (with accessToken and expiresAt optional: without them the first request refreshes). */
   refreshToken?: string | null | undefined;
 };
 
@@ -32,9 +34,11 @@ export type AccountType =
   | 'ccr'
   | 'claude_console'
   | 'claude_oauth'
+  | 'droid'
   | 'gemini_api'
   | 'gemini_oauth'
   | 'openai_api'
+  | 'openai_compatible'
   | 'openai_oauth';
 
 /** An account or a group, not both. */

@@ -53,7 +53,19 @@ const CREATE_OPTIONS: OptionTable = {
     type: 'string',
     value: '<key>',
     description:
-      'the upstream API key, or for bedrock a Bedrock API key; "-" reads it from stdin (keeps it out of shell history)',
+      'the upstream API key, for bedrock a Bedrock API key, for droid a Factory API key (fk-…); "-" reads it from stdin (keeps it out of shell history)',
+  },
+  'refresh-token': {
+    type: 'string',
+    value: '<token>',
+    description:
+      'droid: the WorkOS refresh token of a Droid CLI sign-in, instead of --api-key; the relay refreshes from it ("-": stdin)',
+  },
+  'access-token': {
+    type: 'string',
+    value: '<token>',
+    description:
+      'droid: the sign-in’s current access token, with --refresh-token (unset: the first request refreshes one)',
   },
   region: {
     type: 'string',
@@ -100,6 +112,8 @@ const CREATE_OPTIONS: OptionTable = {
 /** Secret fields of `accounts create` and the option that gives each. */
 const SECRET_OPTIONS = {
   apiKey: 'api-key',
+  refreshToken: 'refresh-token',
+  accessToken: 'access-token',
   awsAccessKeyId: 'aws-access-key-id',
   awsSecretAccessKey: 'aws-secret-access-key',
   awsSessionToken: 'aws-session-token',
@@ -109,6 +123,7 @@ type SecretField = keyof typeof SECRET_OPTIONS;
 
 const BEDROCK_ONLY = ['region', 'aws-access-key-id', 'aws-secret-access-key', 'aws-session-token'] as const;
 const AZURE_ONLY = ['api-version', 'deployment'] as const;
+const DROID_ONLY = ['refresh-token', 'access-token'] as const;
 
 /** Which credentials the kind needs, checked here so that the message names the options to give. */
 function checkCredentials(
@@ -126,6 +141,12 @@ function checkCredentials(
   const notAzure =
     type === 'azure-openai' ? undefined : AZURE_ONLY.find((name) => args.values[name] !== undefined);
   if (notAzure !== undefined) throw new UsageError(`--${notAzure} is only for azure-openai accounts`, topic);
+  if (CREDENTIAL_OF[type] === 'workos') {
+    checkDroidCredentials(args, secrets, topic);
+    return;
+  }
+  const notDroid = DROID_ONLY.find((name) => args.values[name] !== undefined);
+  if (notDroid !== undefined) throw new UsageError(`--${notDroid} is only for droid accounts`, topic);
   if (CREDENTIAL_OF[type] !== 'aws') {
     const misplaced = BEDROCK_ONLY.find((name) => args.values[name] !== undefined);
     if (misplaced !== undefined) throw new UsageError(`--${misplaced} is only for bedrock accounts`, topic);
@@ -157,6 +178,35 @@ function checkCredentials(
   }
   if (!awsAccessKeyId || !awsSecretAccessKey) {
     throw new UsageError('--aws-access-key-id and --aws-secret-access-key go together: give both', topic);
+  }
+}
+
+/** A Factory API key, or the tokens of a Droid CLI sign-in: one of the two, never both. */
+function checkDroidCredentials(args: ParsedArgs, secrets: SecretArgs<SecretField>, topic: string): void {
+  const misplaced = BEDROCK_ONLY.find((name) => args.values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} is only for bedrock accounts`, topic);
+  // Factory takes both credentials as bearer tokens.
+  if (args.values['auth-header'] !== undefined) {
+    throw new UsageError('--auth-header is not used by droid accounts', topic);
+  }
+  const { apiKey, refreshToken, accessToken } = secrets;
+  if (apiKey && (refreshToken ?? accessToken)) {
+    throw new UsageError(
+      '--api-key and the sign-in tokens cannot be combined: give a Factory API key or --refresh-token',
+      topic,
+    );
+  }
+  if (accessToken && !refreshToken) {
+    throw new UsageError(
+      '--access-token needs --refresh-token: without it the account stops at its expiry',
+      topic,
+    );
+  }
+  if (!apiKey && !refreshToken) {
+    throw new UsageError(
+      'droid accounts need --api-key (a Factory API key) or --refresh-token (a Droid CLI sign-in)',
+      topic,
+    );
   }
 }
 

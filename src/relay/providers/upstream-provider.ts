@@ -66,6 +66,11 @@ export interface UpstreamProvider {
   readonly formats: readonly [FormatName, ...FormatName[]];
   readonly operations: ReadonlySet<Operation>;
   /**
+   * False for accounts that cannot take a request translated from another format (Codex's ChatGPT backend wants
+   * Codex's own requests); absent, a pool that speaks none of a client's formats is reached by translation.
+   */
+  readonly acceptsTranslation?: false;
+  /**
    * Whether its accounts take a lowered output bound, which admission sets when only part of a request's worst
    * case fits a key's budget (Codex's ChatGPT backend refuses `max_output_tokens`).
    */

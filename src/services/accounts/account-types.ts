@@ -12,9 +12,11 @@ export const ACCOUNT_TYPES = [
   'bedrock',
   'openai-api',
   'openai-oauth',
+  'openai-compatible',
   'azure-openai',
   'gemini-api',
   'gemini-oauth',
+  'droid',
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
@@ -25,9 +27,11 @@ export const PLATFORM_OF: Record<AccountType, Platform> = {
   bedrock: 'claude',
   'openai-api': 'openai',
   'openai-oauth': 'openai',
+  'openai-compatible': 'openai',
   'azure-openai': 'azure',
   'gemini-api': 'gemini',
   'gemini-oauth': 'gemini',
+  droid: 'droid',
 };
 
 /**
@@ -37,14 +41,18 @@ export const PLATFORM_OF: Record<AccountType, Platform> = {
  */
 export const LISTED_MODELS_OF: Partial<Record<AccountType, readonly string[]>> = {
   'openai-oauth': ['gpt-5*', 'codex-*'],
+  // Factory's Droid plans resell the current Claude, GPT-5 and Gemini models, not the vendors' whole catalogs.
+  droid: ['claude-opus-4*', 'claude-sonnet-4*', 'claude-haiku-4*', 'gpt-5*', 'gemini-2.5-pro*', 'gemini-3*'],
 };
 
 /**
  * How an account of each kind proves itself upstream: a static API key; an OAuth access token this relay
- * refreshes (see `oauth/oauth-kinds.ts` for each OAuth kind's endpoints and grants); or AWS credentials, for
- * which a Bedrock API key may stand in. Code that treats kinds differently by credential asks this table.
+ * refreshes (see `oauth/oauth-kinds.ts` for each OAuth kind's endpoints and grants); AWS credentials, for
+ * which a Bedrock API key may stand in; or WorkOS tokens (Factory's sign-in, refreshed like an OAuth kind's but
+ * brought from the Droid CLI, not signed in through the relay), for which a Factory API key may stand in. Code
+ * that treats kinds differently by credential asks this table.
  */
-export type CredentialKind = 'api-key' | 'oauth' | 'aws';
+export type CredentialKind = 'api-key' | 'oauth' | 'aws' | 'workos';
 
 export const CREDENTIAL_OF = {
   'claude-console': 'api-key',
@@ -53,12 +61,16 @@ export const CREDENTIAL_OF = {
   bedrock: 'aws',
   'openai-api': 'api-key',
   'openai-oauth': 'oauth',
+  // An endpoint that speaks OpenAI's Chat Completions only (DeepSeek, Groq, OpenRouter, vLLM, Ollama…).
+  'openai-compatible': 'api-key',
   // An Azure resource key; a Microsoft Entra ID token kept current by the operator may stand in (`authHeader`).
   'azure-openai': 'api-key',
   // A Google AI Studio API key.
   'gemini-api': 'api-key',
   // A Google sign-in as Gemini CLI's "Login with Google", calling the Code Assist API.
   'gemini-oauth': 'oauth',
+  // Factory: a `fk-…` API key, or the WorkOS tokens of a Droid CLI sign-in.
+  droid: 'workos',
 } as const satisfies Record<AccountType, CredentialKind>;
 
 /** The kinds whose credential is an OAuth token pair, obtained by signing in. */
@@ -71,6 +83,21 @@ export function isOAuthType(type: AccountType): type is OAuthAccountType {
 }
 
 export const OAUTH_ACCOUNT_TYPES: readonly OAuthAccountType[] = ACCOUNT_TYPES.filter(isOAuthType);
+
+/**
+ * The kinds whose credential can be an access token this relay refreshes under its lock: the OAuth kinds, and
+ * Droid's WorkOS tokens. Only the OAuth kinds are signed in through the relay.
+ */
+export type TokenAccountType = {
+  [Type in AccountType]: (typeof CREDENTIAL_OF)[Type] extends 'oauth' | 'workos' ? Type : never;
+}[AccountType];
+
+export function isTokenType(type: AccountType): type is TokenAccountType {
+  const kind = CREDENTIAL_OF[type];
+  return kind === 'oauth' || kind === 'workos';
+}
+
+export const TOKEN_ACCOUNT_TYPES: readonly TokenAccountType[] = ACCOUNT_TYPES.filter(isTokenType);
 
 /** An account type that must be one of the OAuth kinds, for inputs that start or finish a sign-in. */
 export const oauthAccountTypeSchema = z.enum(ACCOUNT_TYPES).transform((type, context): OAuthAccountType => {
@@ -91,12 +118,15 @@ export const DEFAULT_AUTH_HEADER: Record<AccountType, 'x-api-key' | 'bearer'> = 
   bedrock: 'x-api-key',
   'openai-api': 'bearer',
   'openai-oauth': 'bearer',
+  'openai-compatible': 'bearer',
   // Azure's own header is `api-key`, which the two values cannot name: for azure-openai accounts `bearer` sends
   // the secret as `Authorization: Bearer` (a Microsoft Entra ID token), and anything else as `api-key: <key>`.
   'azure-openai': 'x-api-key',
   // Google's own header is `x-goog-api-key`: for gemini-api accounts anything but `bearer` sends the key there.
   'gemini-api': 'x-api-key',
   'gemini-oauth': 'bearer',
+  // Factory takes both its API keys and WorkOS access tokens as `Authorization: Bearer`.
+  droid: 'bearer',
 };
 
 /**
@@ -121,7 +151,13 @@ export function defaultBaseUrl(type: AccountType, region: string | undefined): s
     case 'gemini-oauth':
       // The Code Assist API Gemini CLI signs in to; the relay appends `/v1internal:<method>`.
       return 'https://cloudcode-pa.googleapis.com';
+    case 'droid':
+      // Factory's LLM gateway, Droid's own backend; the relay appends `/a/v1/messages`, `/o/v1/responses` or
+      // `/o/v1/chat/completions`. EU organisations use `https://api.eu.factory.ai/api/llm`.
+      return 'https://api.factory.ai/api/llm';
     case 'ccr':
+    // A compatible endpoint is wherever its operator runs it.
+    case 'openai-compatible':
     // Every Azure resource has its own endpoint, `https://<resource>.openai.azure.com`; the relay appends
     // `/openai/…` to it.
     case 'azure-openai':
@@ -147,8 +183,9 @@ const secret = z.string().min(1).max(8192);
 
 /**
  * Secrets, sealed together; they never leave the service except to the relay's upstream call. Which fields an
- * account needs depends on its kind (`missingSecrets`): an API key; OAuth tokens; or AWS credentials, where a
- * Bedrock API key (bearer token) may stand in for the access key pair.
+ * account needs depends on its kind (`missingSecrets`): an API key; OAuth tokens; AWS credentials, where a
+ * Bedrock API key (bearer token) may stand in for the access key pair; or for Droid a Factory API key or WorkOS
+ * tokens (the key wins when both are there).
  */
 export const accountSecretsSchema = z.object({
   apiKey: secret.optional(),
@@ -174,6 +211,7 @@ export function missingSecrets(type: AccountType, secrets: AccountSecrets): stri
     case 'claude-console':
     case 'ccr':
     case 'openai-api':
+    case 'openai-compatible':
     case 'azure-openai':
     case 'gemini-api':
       return secrets.apiKey ? [] : ['credentials.apiKey'];
@@ -185,6 +223,11 @@ export function missingSecrets(type: AccountType, secrets: AccountSecrets): stri
     case 'bedrock':
       if (secrets.apiKey) return [];
       return absent(secrets, ['awsAccessKeyId', 'awsSecretAccessKey']);
+    case 'droid':
+      // A Factory API key, or WorkOS tokens: a refresh token is enough (without an access token or its expiry,
+      // the first request refreshes one). An access token alone would stop working at its expiry.
+      if (secrets.apiKey || secrets.refreshToken) return [];
+      return secrets.accessToken ? ['credentials.refreshToken'] : ['credentials.apiKey'];
     default:
       return assertNever(type);
   }

@@ -27,6 +27,9 @@ export class AccountCredentials implements CredentialSource {
     switch (kind) {
       case 'oauth':
         return this.oauth.accessToken(runtime);
+      // A Factory API key, when the account has one, stands in for the WorkOS tokens.
+      case 'workos':
+        return runtime.secrets.apiKey ?? this.oauth.accessToken(runtime);
       // AWS accounts sign with their key pair elsewhere; a Bedrock API key is their bearer token.
       case 'api-key':
       case 'aws':
@@ -37,6 +40,12 @@ export class AccountCredentials implements CredentialSource {
   }
 
   refused(runtime: AccountRuntime): boolean {
-    return CREDENTIAL_OF[runtime.account.type] === 'oauth' && this.oauth.tokenRejected(runtime);
+    return presentsAccessToken(runtime) && this.oauth.tokenRejected(runtime);
   }
+}
+
+/** Whether the account's credential is a refreshed access token, which a refresh may replace. */
+function presentsAccessToken(runtime: AccountRuntime): boolean {
+  const kind = CREDENTIAL_OF[runtime.account.type];
+  return kind === 'oauth' || (kind === 'workos' && runtime.secrets.apiKey === undefined);
 }

@@ -2,7 +2,7 @@
 // model list's entries for accounts that do not name their models.
 import { findProvider } from '@pydantic/genai-prices';
 import { platformOfModel } from '../domain/model-platforms.js';
-import { PROVIDER_OF } from './catalog-prices.js';
+import { PROVIDER_OF, RESOLD_FAMILIES } from './catalog-prices.js';
 
 /**
  * Catalog entries that are not text generation (speech, images, embeddings, moderation, realtime sessions) or
@@ -16,6 +16,13 @@ const byPlatform = new Map<string, readonly string[]>();
 export function catalogModels(platform: string): readonly string[] {
   const cached = byPlatform.get(platform);
   if (cached) return cached;
+  const resold = RESOLD_FAMILIES[platform];
+  if (resold !== undefined) {
+    // A reselling pool (Droid) lists the models of every family it resells.
+    const models = resold.flatMap((family) => catalogModels(family)).sort();
+    byPlatform.set(platform, models);
+    return models;
+  }
   const providerId = PROVIDER_OF[platform];
   const provider = providerId === undefined ? undefined : findProvider({ providerId });
   const models = (provider?.models ?? [])

@@ -1,5 +1,7 @@
 // Unit prices from the maintained @pydantic/genai-prices catalog, resolved once per model and tier.
 import { calcPrice, type ModelPrice } from '@pydantic/genai-prices';
+import { platformOfModel } from '../domain/model-platforms.js';
+import type { Platform } from '../domain/platforms.js';
 import type { UnitPrices } from '../usage/usage-types.js';
 
 type PriceValue = ModelPrice[string];
@@ -17,14 +19,30 @@ export const PROVIDER_OF: Record<string, string> = {
   azure: 'openai',
 };
 
+/**
+ * Pools whose accounts resell other vendors' models, with the families they resell: Factory's Droid plans serve
+ * Claude, GPT and Gemini models, each priced as its maker prices it.
+ */
+export const RESOLD_FAMILIES: Readonly<Record<string, readonly Platform[]>> = {
+  droid: ['claude', 'openai', 'gemini'],
+};
+
 const CATALOG_VERSION = 'genai-prices';
+
+/** The catalog provider that prices `model` on `platform`'s pool. */
+function providerOf(platform: string, model: string): string | undefined {
+  const resold = RESOLD_FAMILIES[platform];
+  if (resold === undefined) return PROVIDER_OF[platform];
+  const family = platformOfModel(model);
+  return family !== undefined && resold.includes(family) ? PROVIDER_OF[family] : undefined;
+}
 
 /**
  * Looks a model up in the catalog. Returns undefined for models the catalog does not know: those are recorded
  * as unpriced, never priced as some other model.
  */
 export function findCatalogEntry(platform: string, model: string): CatalogEntry | undefined {
-  const providerId = PROVIDER_OF[platform];
+  const providerId = providerOf(platform, model);
   if (!providerId) return undefined;
   const result = calcPrice({ input_tokens: 1 }, model, { providerId });
   return result ? { modelId: result.model.id, price: result.model_price } : undefined;

@@ -25,14 +25,28 @@ const FORWARDED = [
 ] as const;
 const FORWARDED_PREFIXES = ['x-codex-', 'x-stainless-'] as const;
 
-/** `chatgpt`: a ChatGPT sign-in's access token, which Codex's backend takes with the ChatGPT account id. */
-export function openaiProvider(credential: 'api-key' | 'chatgpt'): UpstreamProvider {
+/** The wire formats each kind of OpenAI account speaks. */
+const FORMATS_OF = {
+  'api-key': ['openai-responses', 'openai-chat'],
+  // Codex's ChatGPT backend speaks only Responses.
+  chatgpt: ['openai-responses'],
+  // Compatible servers implement Chat Completions; other formats reach them by translation.
+  'chat-only': ['openai-chat'],
+} as const;
+
+/**
+ * `api-key`: OpenAI's API; `chatgpt`: a ChatGPT sign-in's access token, which Codex's backend takes with the
+ * ChatGPT account id; `chat-only`: a key for an OpenAI-compatible server that speaks Chat Completions.
+ */
+export function openaiProvider(credential: 'api-key' | 'chatgpt' | 'chat-only'): UpstreamProvider {
   return {
-    // Codex's ChatGPT backend speaks only Responses; the API speaks Chat Completions too.
-    formats: credential === 'api-key' ? ['openai-responses', 'openai-chat'] : ['openai-responses'],
+    formats: FORMATS_OF[credential],
     operations: new Set(['generate']),
+    // Codex's backend takes Codex's own requests (streamed, stateless, no output cap); a translated one would be
+    // refused for what it carries or lacks.
+    ...(credential === 'chatgpt' ? { acceptsTranslation: false as const } : {}),
     // Codex's backend answers 400 "Unsupported parameter: max_output_tokens"; the API takes it.
-    acceptsOutputCap: credential === 'api-key',
+    acceptsOutputCap: credential !== 'chatgpt',
     async buildCall(call) {
       const target = upstreamTarget(call.runtime.account);
       const headers = forwardedHeaders(call.clientHeaders, FORWARDED, FORWARDED_PREFIXES);

@@ -3,10 +3,10 @@
 import { type Dispatcher, request } from 'undici';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
-import type { OAuthAccountType } from '../account-types.js';
-import type { CodeRedemption, OAuthKind, TokenRequest } from './oauth-kind.js';
-import { OAUTH_KINDS } from './oauth-kinds.js';
-import type { OAuthSettings, OAuthSettingsByKind } from './oauth-settings.js';
+import type { OAuthAccountType, TokenAccountType } from '../account-types.js';
+import type { CodeRedemption, OAuthKind, TokenKind, TokenRequest } from './oauth-kind.js';
+import { OAUTH_KINDS, TOKEN_KINDS } from './oauth-kinds.js';
+import type { OAuthSettings, OAuthSettingsByKind, TokenSettings } from './oauth-settings.js';
 import type { TokenGrant } from './token-grant.js';
 
 /** A token answer is a few hundred bytes; anything far larger is not one and is not read whole. */
@@ -44,16 +44,11 @@ export class OAuthClient {
   private readonly timeoutMs: number;
 
   constructor(
-    private readonly kind: OAuthKind,
-    private readonly settings: OAuthSettings,
+    private readonly kind: TokenKind,
+    private readonly settings: TokenSettings,
     private readonly options: OAuthClientOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  }
-
-  /** Redeems an authorization code, shaped as the kind's endpoint takes it. */
-  exchangeCode(input: CodeRedemption): Promise<TokenGrant> {
-    return this.post('exchange', this.kind.exchangeRequest(input, this.settings));
   }
 
   /**
@@ -64,7 +59,7 @@ export class OAuthClient {
     return this.post('refresh', this.kind.refreshRequest(refreshToken, this.settings), dispatcher);
   }
 
-  private async post(
+  protected async post(
     purpose: Purpose,
     tokenRequest: TokenRequest,
     dispatcher: Dispatcher | undefined = this.options.dispatcher,
@@ -153,20 +148,48 @@ export class OAuthClient {
   }
 }
 
-/** One token client per OAuth kind, over that kind's settings; created on first use. */
+/** The token client of a kind users sign in to through the relay: it also redeems authorization codes. */
+export class SignInClient extends OAuthClient {
+  constructor(
+    private readonly signInKind: OAuthKind,
+    private readonly signInSettings: OAuthSettings,
+    options: OAuthClientOptions = {},
+  ) {
+    super(signInKind, signInSettings, options);
+  }
+
+  /** Redeems an authorization code, shaped as the kind's endpoint takes it. */
+  exchangeCode(input: CodeRedemption): Promise<TokenGrant> {
+    return this.post('exchange', this.signInKind.exchangeRequest(input, this.signInSettings));
+  }
+}
+
+/** One token client per kind, over that kind's settings; created on first use. */
 export class OAuthClients {
-  private readonly clients = new Map<OAuthAccountType, OAuthClient>();
+  private readonly clients = new Map<TokenAccountType, OAuthClient>();
+  private readonly signInClients = new Map<OAuthAccountType, SignInClient>();
 
   constructor(
     readonly settings: OAuthSettingsByKind,
     private readonly options: OAuthClientOptions = {},
   ) {}
 
-  for(type: OAuthAccountType): OAuthClient {
+  /** The client that refreshes a kind's tokens. */
+  for(type: TokenAccountType): OAuthClient {
     let client = this.clients.get(type);
     if (!client) {
-      client = new OAuthClient(OAUTH_KINDS[type], this.settings[type], this.options);
+      client = new OAuthClient(TOKEN_KINDS[type], this.settings[type], this.options);
       this.clients.set(type, client);
+    }
+    return client;
+  }
+
+  /** The client that redeems a sign-in's code, for the kinds users sign in to through the relay. */
+  signIn(type: OAuthAccountType): SignInClient {
+    let client = this.signInClients.get(type);
+    if (!client) {
+      client = new SignInClient(OAUTH_KINDS[type], this.settings[type], this.options);
+      this.signInClients.set(type, client);
     }
     return client;
   }

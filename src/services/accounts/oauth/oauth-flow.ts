@@ -205,7 +205,7 @@ export class OAuthFlow {
       );
     }
     return this.clients
-      .for(session.type)
+      .signIn(session.type)
       .exchangeCode({ code, verifier: session.verifier, state: session.state });
   }
 

@@ -1,6 +1,7 @@
-// The contract of an OAuth account kind: what its authorize URL adds, how its token requests are shaped, how its
-// answers become grants and which refusals mean the refresh token is dead. One value per kind, in oauth-kinds.ts.
-import type { OAuthSettings } from './oauth-settings.js';
+// The contract of a kind whose tokens this relay refreshes (TokenKind: how a refresh is shaped, how answers become
+// grants, which refusals mean the refresh token is dead) and of an OAuth kind users sign in to through the relay
+// (OAuthKind: also what its authorize URL adds and how a code is redeemed). One value per kind, in oauth-kinds.ts.
+import type { OAuthSettings, TokenSettings } from './oauth-settings.js';
 import type { TokenGrant } from './token-grant.js';
 
 /** A token-endpoint request body and how it is encoded on the wire. */
@@ -23,9 +24,19 @@ export interface TokenRefusal {
   oauthError: string | undefined;
 }
 
-export interface OAuthKind {
+/** A kind whose access tokens are refreshed at its token endpoint, whether or not users sign in through the relay. */
+export interface TokenKind {
   /** Names the account's owner in messages, e.g. "Claude". */
   label: string;
+  refreshRequest(refreshToken: string, settings: TokenSettings): TokenRequest;
+  /** A success answer as a grant; throws an AppError naming unexpected fields. */
+  readGrant(answer: unknown): TokenGrant;
+  /** Whether a failed refresh says the refresh token is dead (the account must sign in again). */
+  refreshRefused(refusal: TokenRefusal): boolean;
+}
+
+/** A kind users sign in to through the relay (authorization code with PKCE), besides refreshing its tokens. */
+export interface OAuthKind extends TokenKind {
   /** Name of an account created by signing in when neither the caller nor the answer offers one. */
   defaultAccountName: string;
   /** What the user gives back to the exchange after signing in, for instructions. */
@@ -36,9 +47,4 @@ export interface OAuthKind {
    */
   authorizeParams: Readonly<Record<string, string>>;
   exchangeRequest(redemption: CodeRedemption, settings: OAuthSettings): TokenRequest;
-  refreshRequest(refreshToken: string, settings: OAuthSettings): TokenRequest;
-  /** A success answer as a grant; throws an AppError naming unexpected fields. */
-  readGrant(answer: unknown): TokenGrant;
-  /** Whether a failed refresh says the refresh token is dead (the account must sign in again). */
-  refreshRefused(refusal: TokenRefusal): boolean;
 }

@@ -1,24 +1,31 @@
-// Where each OAuth kind's endpoints are and which client this relay presents to them; defaults match the env schema.
-import type { OAuthAccountType } from '../account-types.js';
+// Where each token kind's endpoints are and which client this relay presents to them; defaults match the env schema.
+import type { OAuthAccountType, TokenAccountType } from '../account-types.js';
 
-export interface OAuthSettings {
-  authorizeUrl: string;
+/** What refreshing a kind's tokens needs. */
+export interface TokenSettings {
   tokenUrl: string;
   clientId: string;
-  redirectUri: string;
-  /** Space-separated, as the authorize URL carries them. */
-  scopes: string;
   /** Access tokens are refreshed this long before they expire. */
   refreshSkewMs: number;
   /** Sent with token requests by clients that have one (Google's installed-app client). */
   clientSecret?: string;
 }
 
-/** One set of settings per OAuth account kind. */
-export type OAuthSettingsByKind = Record<OAuthAccountType, OAuthSettings>;
+/** And what signing in through the relay needs, for the OAuth kinds. */
+export interface OAuthSettings extends TokenSettings {
+  authorizeUrl: string;
+  redirectUri: string;
+  /** Space-separated, as the authorize URL carries them. */
+  scopes: string;
+}
+
+/** One set of settings per kind whose tokens the relay refreshes; sign-in settings for the OAuth kinds. */
+export type OAuthSettingsByKind = {
+  [Type in TokenAccountType]: Type extends OAuthAccountType ? OAuthSettings : TokenSettings;
+};
 
 /**
- * The same values as the `CLAUDE_OAUTH_*`, `OPENAI_OAUTH_*` and `OAUTH_REFRESH_SKEW_MS` defaults in
+ * The same values as the `<KIND>_OAUTH_*` (Claude, OpenAI, Gemini, Droid) and `OAUTH_REFRESH_SKEW_MS` defaults in
  * `src/config/env-schema.ts`, repeated because services must not import the config layer; a test keeps the two
  * equal.
  */
@@ -51,6 +58,13 @@ export const DEFAULT_OAUTH_SETTINGS: OAuthSettingsByKind = {
     redirectUri: 'https://codeassist.google.com/authcode',
     scopes:
       'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile',
+    refreshSkewMs: 300_000,
+  },
+  // The Droid CLI's WorkOS client (Factory's sign-in), as the old relay refreshes with it
+  // (Wei-Shaw/claude-relay-service src/utils/workosOAuthHelper.js).
+  droid: {
+    tokenUrl: 'https://api.workos.com/user_management/authenticate',
+    clientId: 'client_01HNM792M5G5G1A2THWPXKFMXB',
     refreshSkewMs: 300_000,
   },
 };

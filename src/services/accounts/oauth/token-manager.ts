@@ -1,6 +1,6 @@
-// Access tokens of OAuth accounts (every OAuth kind), refreshed ahead of expiry by one instance at a time: the
-// holder of a Redis lock calls the kind's token endpoint and announces the outcome; the other instances wait for
-// that announcement.
+// Access tokens of OAuth accounts (every OAuth kind, and Droid's WorkOS tokens), refreshed ahead of expiry by one
+// instance at a time: the holder of a Redis lock calls the kind's token endpoint and announces the outcome; the
+// other instances wait for that announcement.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
@@ -11,8 +11,8 @@ import type { AccountService } from '../account-service.js';
 import {
   type AccountRuntime,
   type AccountSecrets,
-  isOAuthType,
-  type OAuthAccountType,
+  isTokenType,
+  type TokenAccountType,
 } from '../account-types.js';
 import type { AccessTokenSource } from '../credential-source.js';
 import type { UpstreamDispatchers } from '../upstream-dispatchers.js';
@@ -91,7 +91,7 @@ export class OAuthTokenManager implements AccessTokenSource {
 
   /** The hot path answers from the runtime in memory; only a token near expiry costs Redis calls. */
   accessToken(runtime: AccountRuntime): Promise<string> {
-    if (!isOAuthType(runtime.account.type)) return Promise.reject(notOAuth(runtime));
+    if (!isTokenType(runtime.account.type)) return Promise.reject(notOAuth(runtime));
     const token = this.fresh(runtime);
     if (token !== undefined) return Promise.resolve(token);
     const accountId = runtime.account.id;
@@ -194,7 +194,7 @@ export class OAuthTokenManager implements AccessTokenSource {
       const requestedAt = this.now();
       const dispatcher = this.dispatchers?.dispatcherFor(latest.account.proxy, latest.secrets.proxyPassword);
       const grant = await this.clients
-        .for(oauthTypeOf(latest))
+        .for(tokenTypeOf(latest))
         .refresh(refreshToken, dispatcher)
         .catch((error: unknown) => {
           throw error instanceof AppError && error.code === 'upstream_auth_failed'
@@ -227,7 +227,7 @@ export class OAuthTokenManager implements AccessTokenSource {
     const { accessToken, expiresAt } = runtime.secrets;
     if (accessToken === undefined || expiresAt === undefined || this.rejected.has(accessToken))
       return undefined;
-    const { refreshSkewMs } = this.clients.settings[oauthTypeOf(runtime)];
+    const { refreshSkewMs } = this.clients.settings[tokenTypeOf(runtime)];
     return expiresAt - refreshSkewMs > this.now() ? accessToken : undefined;
   }
 
@@ -277,10 +277,10 @@ export class OAuthTokenManager implements AccessTokenSource {
   }
 }
 
-/** The OAuth kind of an account whose access token is asked for; any other kind has no token to give. */
-function oauthTypeOf(runtime: AccountRuntime): OAuthAccountType {
+/** The token kind of an account whose access token is asked for; any other kind has no token to give. */
+function tokenTypeOf(runtime: AccountRuntime): TokenAccountType {
   const { type } = runtime.account;
-  if (isOAuthType(type)) return type;
+  if (isTokenType(type)) return type;
   throw notOAuth(runtime);
 }
 

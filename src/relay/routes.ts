@@ -15,6 +15,7 @@ import { createBilledHandler } from './pipeline/billed-call.js';
 import type { RelayRoute } from './pipeline/relay-route.js';
 import { createUnbilledHandler } from './pipeline/unbilled-call.js';
 import type { RelayDeps } from './relay-deps.js';
+import { createSelfInfoHandler } from './self-info.js';
 
 /** Claude Code and other clients may put a path prefix in their base URL. */
 export const ANTHROPIC_PREFIXES = ['', '/api', '/claude'] as const;
@@ -31,11 +32,30 @@ const HEAD_PATHS = [
   '/openai/v1',
   '/gemini',
   '/azure',
+  '/gemini-cli/api',
+  '/antigravity/api',
+  '/droid/claude',
+  '/droid/claude/v1',
+  '/droid/openai/v1',
+  '/droid/comm/v1',
 ];
 
-const ANTHROPIC_MESSAGES: RelayRoute = { format: anthropicFormat, operation: 'generate', platform: 'claude' };
+/**
+ * Anthropic's clients name a model of any family (Claude Code with `ANTHROPIC_MODEL=gemini-2.5-pro`) and are
+ * translated to its pool; names no family claims (Bedrock ids, a compatible endpoint's own) stay on Claude's.
+ */
+const ANTHROPIC_MESSAGES: RelayRoute = {
+  format: anthropicFormat,
+  operation: 'generate',
+  platform: 'claude',
+  byModel: 'keep-unclaimed',
+};
 const ANTHROPIC_COUNT: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'count-tokens' };
-const ANTHROPIC_MODELS: RelayRoute = { ...ANTHROPIC_MESSAGES, operation: 'list-models' };
+const ANTHROPIC_MODELS: RelayRoute = {
+  format: anthropicFormat,
+  operation: 'list-models',
+  platform: 'claude',
+};
 const OPENAI_RESPONSES: RelayRoute = { format: responsesFormat, operation: 'generate', platform: 'openai' };
 const OPENAI_CHAT: RelayRoute = { format: chatFormat, operation: 'generate', platform: 'openai' };
 const OPENAI_MODELS: RelayRoute = { ...OPENAI_CHAT, operation: 'list-models' };
@@ -59,6 +79,32 @@ const CODE_ASSIST_COUNT: RelayRoute = { ...CODE_ASSIST_GENERATE, operation: 'cou
 
 /** The genai SDK's and Gemini CLI's base URL is the relay itself, or `<relay>/gemini` (as the old relay served). */
 const GEMINI_BASES = ['/v1beta', '/gemini/v1beta', '/gemini/v1'] as const;
+
+/** Where a key holder's `key-info`, `usage` and `me` are answered (the old relay served them under /api). */
+const SELF_INFO_BASES = ['/v1', '/api/v1', '/claude/v1', '/openai/v1', '/openai', '/gemini/v1'] as const;
+
+/**
+ * Routes that send a format to a pool whatever the model's family, on the paths the old relay served them:
+ * OpenAI Chat clients on Claude or Gemini accounts, and Claude Code on Gemini accounts (its base URL
+ * `<relay>/gemini-cli/api` or `<relay>/antigravity/api`). Their requests are translated.
+ */
+const FORCED_POOLS: readonly { base: string; route: RelayRoute; path: string }[] = [
+  {
+    base: '/openai/claude/v1',
+    path: '/chat/completions',
+    route: { format: chatFormat, operation: 'generate', platform: 'claude', forcedPool: true },
+  },
+  {
+    base: '/openai/gemini/v1',
+    path: '/chat/completions',
+    route: { format: chatFormat, operation: 'generate', platform: 'gemini', forcedPool: true },
+  },
+  ...['/gemini-cli/api', '/antigravity/api'].map((base) => ({
+    base: `${base}/v1`,
+    path: '/messages',
+    route: { format: anthropicFormat, operation: 'generate', platform: 'gemini', forcedPool: true } as const,
+  })),
+];
 
 /** The Azure pool under the paths the old relay served it on (`/azure/...`) and Azure's own v1 shape. */
 const AZURE_BASES = ['/azure', '/azure/v1', '/azure/openai/v1'] as const;
@@ -130,6 +176,34 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   routes.addPattern('POST', codeAssistMethodPath(CODE_ASSIST_SETUP_METHODS), setup);
   routes.addPattern('GET', codeAssistMethodPath(['getCodeAssistGlobalUserSetting']), setup);
 
+  // A key holder's view of its own key, under every base path its clients use.
+  for (const view of ['key-info', 'usage', 'me'] as const) {
+    const info = createSelfInfoHandler(deps, view);
+    for (const base of SELF_INFO_BASES) {
+      routes.add('GET', `${base}/${view}`, { handler: info, errors: relayErrorShapeFor(`${base}/`) });
+    }
+  }
+
+  for (const forced of FORCED_POOLS) routes.add('POST', `${forced.base}${forced.path}`, serve(forced.route));
+
+  // --- Droid: Factory's pool (`droid` accounts) on the paths the old relay served it. A Droid CLI custom model's
+  // base URL is `<relay>/droid/claude` (provider anthropic), `<relay>/droid/openai/v1` (openai: Responses) or
+  // `<relay>/droid/comm/v1` (generic-chat-completion-api); each format goes to Factory's endpoint for it.
+  const droidMessages = serve({ format: anthropicFormat, operation: 'generate', platform: 'droid' });
+  const droidResponses = serve({ format: responsesFormat, operation: 'generate', platform: 'droid' });
+  const droidChat = serve({ format: chatFormat, operation: 'generate', platform: 'droid' });
+  // One list, OpenAI-shaped, under every Droid base (as the old relay answered): the relay draws it from the
+  // pool's accounts, since Factory publishes none and Anthropic's format has no list of the relay's own.
+  const droidModels = serve({ format: chatFormat, operation: 'list-models', platform: 'droid' });
+  const droidBases = ['/droid/claude/v1', '/droid/openai/v1', '/droid/comm/v1'];
+  routes.add('POST', '/droid/claude/v1/messages', droidMessages);
+  routes.add('POST', '/droid/openai/v1/responses', droidResponses);
+  routes.add('POST', '/droid/openai/responses', droidResponses);
+  routes.add('POST', '/droid/comm/v1/chat/completions', droidChat);
+  for (const base of droidBases) routes.add('GET', `${base}/models`, droidModels);
+  routes.addPattern('GET', modelPath(droidBases), droidModels);
+  // --- end of Droid
+
   const head: Route = {
     handler: async (_req, res) => {
       res.writeHead(200, { 'content-length': 0 });
@@ -149,18 +223,28 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
  * clients that use that part of the path space read.
  */
 export function relayErrorShapeFor(path: string): ErrorShape {
-  if (path.startsWith('/gemini') || path.startsWith('/v1beta') || path.startsWith('/v1internal')) {
+  const gemini = path.startsWith('/gemini') && !path.startsWith('/gemini-cli');
+  if (gemini || path.startsWith('/v1beta') || path.startsWith('/v1internal')) {
     return geminiErrorShape;
   }
   if (
     path.startsWith('/openai') ||
     path.startsWith('/azure') ||
+    path.startsWith('/droid/openai') ||
+    path.startsWith('/droid/comm') ||
     path.includes('/chat/completions') ||
     path.endsWith('/responses')
   ) {
     return openaiErrorShape;
   }
-  if (path.startsWith('/v1/') || path.startsWith('/api/') || path.startsWith('/claude/')) {
+  if (
+    path.startsWith('/v1/') ||
+    path.startsWith('/api/') ||
+    path.startsWith('/claude/') ||
+    path.startsWith('/droid/claude') ||
+    path.startsWith('/gemini-cli/') ||
+    path.startsWith('/antigravity/')
+  ) {
     return anthropicErrorShape;
   }
   return jsonErrorShape;

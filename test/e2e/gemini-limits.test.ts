@@ -89,10 +89,12 @@ describe('refusals on the Gemini routes', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('refuses a model of another pool, and a name no family claims, with 400 naming the model', async () => {
+  it('sends a model of another pool to that pool, and refuses a name no family claims with 400 naming it', async () => {
     const key = await keyFor();
+    // Claude's pool (translated to): this relay has no Claude account, so no account can take it.
     const claude = await refusal('/v1beta/models/claude-sonnet-4-5:generateContent', BODY, googKey(key));
-    expect(claude.error.message).toContain('served at POST /v1/messages');
+    expect(claude).toMatchObject({ status: 503, error: { status: 'UNAVAILABLE' } });
+    expect(claude.error.message).toContain('claude');
     const unknown = await refusal(
       '/v1beta/models/llama-3.1-70b:streamGenerateContent?alt=sse',
       BODY,

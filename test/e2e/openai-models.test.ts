@@ -182,14 +182,25 @@ describe('OpenAI model lists and model routing', () => {
     });
   });
 
-  it('refuses a model of another pool with the route that serves it, and one no family claims by name', async () => {
+  it('sends a model of another pool to that pool, and refuses one no family claims by name', async () => {
     const { plaintext } = await createKey(relay);
+    // Claude's pool answers, translated from the Claude account's Messages answer.
+    const completion = await openai(plaintext).chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.choices[0]?.message.content).toBeTruthy();
+    expect(fake.requests.map((request) => request.path)).toEqual(['/v1/messages']);
+    fake.reset();
+    // Gemini's pool has no account in this relay.
+    const refusal = await openai(plaintext)
+      .chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((refusal as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(503);
+    expect((refusal as Error).message).toContain('gemini');
     const cases = [
-      { model: 'claude-sonnet-4-5', says: 'at POST /v1/messages (the Anthropic Messages format)' },
-      {
-        model: 'gemini-2.5-flash',
-        says: 'at POST /v1beta/models/{model}:generateContent (the Gemini format)',
-      },
       { model: 'llama-3.1-70b', says: 'llama-3.1-70b is not a model this relay knows how to route' },
     ];
     for (const { model, says } of cases) {

@@ -18,6 +18,8 @@ import {
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 const formatsFolder = 'src/relay/formats';
+const translateFolder = 'src/relay/translate';
+const canonicalFolder = 'src/relay/canonical';
 const providersFolder = 'src/relay/providers';
 const providerRegistry = `${providersFolder}/registry.ts`;
 // Written by graphql-codegen from schema.graphql (codegen.ts); it names no server file and is not edited by hand.
@@ -60,6 +62,20 @@ function formatsImportingOtherFormats(tree: SourceTree): ImportEdge[] {
     const source = folderBelow(edge.from, formatsFolder);
     const target = folderBelow(edge.to, formatsFolder);
     return source !== undefined && target !== undefined && source !== target;
+  });
+}
+
+// Rule 2b: a format's translator reads its own format's wire and the canonical model, never another format's
+// (translators meet only in the canonical model); the canonical model knows no format at all.
+function translatorsImportingOtherFormats(tree: SourceTree): ImportEdge[] {
+  return tree.edges.filter((edge) => {
+    if (isUnder(edge.from, canonicalFolder)) {
+      return isUnder(edge.to, formatsFolder) || isUnder(edge.to, translateFolder);
+    }
+    const source = folderBelow(edge.from, translateFolder);
+    if (source === undefined) return false;
+    const target = folderBelow(edge.to, translateFolder) ?? folderBelow(edge.to, formatsFolder);
+    return target !== undefined && target !== source;
   });
 }
 
@@ -334,6 +350,35 @@ describe('2. formats never import another format (files directly in formats/ are
     );
     const found = pairs(formatsImportingOtherFormats(readTree(root)));
     expect(found).toContain(`${importer} -> ${imported}`);
+    expect(found).not.toContain(`${importer} -> ${contract}`);
+  });
+});
+
+describe("2b. translators never import another format's translator or wire; canonical imports no format", () => {
+  it('holds on the current tree', () => {
+    expect(translatorsImportingOtherFormats(realTree).map(describeEdge)).toEqual([]);
+  });
+
+  it('fails when a translator imports another format, or the canonical model imports one', () => {
+    const root = plantingCopy();
+    const { original, copy } = plantSiblingFolder(root, translateFolder, 'planted-translator');
+    const importer = firstSourceFile(root, copy);
+    const otherTranslator = firstSourceFile(root, original);
+    const otherWire = firstSourceFile(root, firstFolder(root, formatsFolder));
+    const contract = `${translateFolder}/translator.ts`;
+    plantLines(
+      root,
+      importer,
+      `import * as translator from '${specifierFor(importer, otherTranslator)}';`,
+      `import * as wire from '${specifierFor(importer, otherWire)}';`,
+      `import type { FormatTranslator } from '${specifierFor(importer, contract)}';`,
+    );
+    const canonical = firstSourceFile(root, canonicalFolder);
+    plantLines(root, canonical, `import * as wire from '${specifierFor(canonical, otherWire)}';`);
+    const found = pairs(translatorsImportingOtherFormats(readTree(root)));
+    expect(found).toContain(`${importer} -> ${otherTranslator}`);
+    expect(found).toContain(`${importer} -> ${otherWire}`);
+    expect(found).toContain(`${canonical} -> ${otherWire}`);
     expect(found).not.toContain(`${importer} -> ${contract}`);
   });
 });

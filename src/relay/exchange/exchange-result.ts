@@ -8,7 +8,7 @@ import type { RateLimitReading, UpstreamSignal } from '../../services/accounts/a
 import type { Outcome, TokenUsage } from '../../services/usage/usage-types.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import type { UpstreamCall, UpstreamTransport } from '../upstream/transport.js';
-import type { PassThroughFormat, ResponseTranslation, TapContext } from './stream-tap.js';
+import type { AnswerTranslation, PassThroughFormat, ResponseTranslation, TapContext } from './stream-tap.js';
 
 export interface ExchangeRequest {
   res: ServerResponse;
@@ -16,6 +16,7 @@ export interface ExchangeRequest {
   startedAt: number;
   /** How the client reads an error answer. */
   errors: ErrorShape;
+  /** The format the account answers in, whose tap reads the answer's usage (the client's, unless `answer`). */
   format: PassThroughFormat;
   transport: UpstreamTransport;
   call: UpstreamCall;
@@ -33,8 +34,13 @@ export interface ExchangeRequest {
    * content event, so an error event before any content can still be retried.
    */
   holdForRetry?: ((signal: UpstreamSignal) => boolean) | undefined;
-  /** Set for upstreams whose wire format is not the client's (Bedrock). */
+  /**
+   * Set for upstreams whose wire format is not their format's (Bedrock's event stream, Code Assist's wrapping):
+   * how their answers become that format, which `format` then taps.
+   */
   translation?: ResponseTranslation | undefined;
+  /** Set when the client speaks another format than the account: how the tapped answer becomes the client's. */
+  answer?: AnswerTranslation | undefined;
   /** What the answer's rate-limit headers say, for providers whose vendor has its own (Anthropic's: none). */
   readLimits?: ((headers: IncomingHttpHeaders, now: number) => RateLimitReading | undefined) | undefined;
   /** The upstream's error answer as the AppError the client sees: the account's provider reads it. */

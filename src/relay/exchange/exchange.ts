@@ -22,7 +22,7 @@ import {
   errorAnswerSignal,
   heldFailure,
 } from './exchange-result.js';
-import { endTap, type StreamTap } from './stream-tap.js';
+import { type AnswerStream, endTap, type StreamTap } from './stream-tap.js';
 
 export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
 export { failedBeforeCall } from './exchange-result.js';
@@ -72,6 +72,8 @@ class Exchange implements UpstreamReceiver {
   private tap: StreamTap | undefined;
   private decoder: Transform | undefined;
   private converter: { push(chunk: Buffer): Buffer; end(): Buffer } | undefined;
+  /** The tapped stream in the client's format, where the client speaks another than the account. */
+  private answerStream: AnswerStream | undefined;
   private ttftMs: number | undefined;
   private clientGone = false;
   /** Stream bytes kept back until the first content event (failover is possible until then). */
@@ -165,7 +167,7 @@ class Exchange implements UpstreamReceiver {
         this.endJson();
         return;
       case 'error-body': {
-        const error = this.request.httpError(
+        const error = this.clientError(
           this.status,
           decodeErrorBody(Buffer.concat(this.chunks), this.headers['content-encoding']),
           this.headers,
@@ -271,6 +273,7 @@ class Exchange implements UpstreamReceiver {
       this.decoder = decoder;
     }
     this.converter = this.request.translation?.createStreamConverter(this.request.clientQuery);
+    this.answerStream = this.request.answer?.createStream();
     // Read for its input usage only: status and headers stay here.
     if (this.clientGone) return;
     if (this.request.holdForRetry) this.held = [];
@@ -300,7 +303,8 @@ class Exchange implements UpstreamReceiver {
   private commitStream(): void {
     const { res } = this.request;
     const headers = forwardedResponseHeaders(this.headers);
-    if (this.converter) {
+    if (this.request.answer) headers['content-type'] = this.request.answer.streamContentType;
+    else if (this.converter) {
       const translation = this.request.translation;
       headers['content-type'] =
         translation?.clientStreamContentType?.(this.request.clientQuery) ??
@@ -328,7 +332,8 @@ class Exchange implements UpstreamReceiver {
       if (!tap || tap.sawInputUsage || tap.error) this.releaseUpstream();
       return;
     }
-    const out = tap?.filter ? tap.filter(chunk) : chunk;
+    const tapped = tap?.filter ? tap.filter(chunk) : chunk;
+    const out = this.answerStream ? this.answerStream.push(tapped) : tapped;
     if (this.held) {
       if (out.length > 0) this.held.push(out);
       this.heldSize += chunk.length;
@@ -359,7 +364,7 @@ class Exchange implements UpstreamReceiver {
     const tap = this.tap;
     const final = endTap(tap, true);
     // A filtering tap may still hold the stream's last frame (`[DONE]`, with nothing after it to end it).
-    const rest = tap?.filterEnd?.();
+    const rest = this.streamRest(tap?.filterEnd?.());
     this.request.res.end(rest && rest.length > 0 ? rest : undefined);
     return {
       status: this.status,
@@ -370,6 +375,21 @@ class Exchange implements UpstreamReceiver {
       errorCode: tap?.error?.type,
       signal: tap?.error ? { kind: 'stream-error', ...tap.error } : this.signal,
     };
+  }
+
+  /** What is left to send when the stream ends: a filtering tap's last frame, a translation's closing events. */
+  private streamRest(filtered: Buffer | undefined): Buffer | undefined {
+    const answer = this.answerStream;
+    if (!answer) return filtered;
+    const converted = filtered && filtered.length > 0 ? answer.push(filtered) : undefined;
+    const end = answer.end();
+    return converted && converted.length > 0 ? Buffer.concat([converted, end]) : end;
+  }
+
+  /** The upstream's error answer as the client reads it (in its own vocabulary where it speaks another format). */
+  private clientError(status: number, body: Buffer, headers: IncomingHttpHeaders): AppError {
+    const error = this.request.httpError(status, body, headers);
+    return this.request.answer ? this.request.answer.error(error) : error;
   }
 
   /** A held stream that ended in an error event before any content, passed on as the upstream sent it. */
@@ -396,7 +416,11 @@ class Exchange implements UpstreamReceiver {
     const final = endTap(this.tap, true);
     const { requestId } = this.request;
     this.request.res.end(
-      this.tap ? this.tap.errorFrame(error, requestId) : this.request.errors.streamFrame(error, requestId),
+      this.answerStream
+        ? this.answerStream.fail(error)
+        : this.tap
+          ? this.tap.errorFrame(error, requestId)
+          : this.request.errors.streamFrame(error, requestId),
     );
     return {
       status: this.status,
@@ -420,8 +444,13 @@ class Exchange implements UpstreamReceiver {
     // An upstream that wraps its answer (Code Assist) is unwrapped into the client's format, sent plain.
     const convert = this.request.translation?.convertBody;
     const plain = convert ? convert(decoded.plain) : undefined;
-    const body = plain ? { raw: plain, plain, encoding: undefined } : decoded;
+    let body = plain ? { raw: plain, plain, encoding: undefined } : decoded;
     const usage = this.request.format.usageFromBody(body.plain.toString('utf8'));
+    if (this.request.answer) {
+      const translated = this.translateBody(body.plain, usage);
+      if (!translated) return;
+      body = { raw: translated, plain: translated, encoding: undefined };
+    }
     writeCompleteAnswer(this.request.res, this.status, this.headers, body, this.request.clientAcceptEncoding);
     this.finish({
       status: this.status,
@@ -432,6 +461,26 @@ class Exchange implements UpstreamReceiver {
       errorCode: undefined,
       signal: this.signal,
     });
+  }
+
+  /**
+   * A complete answer in the client's format; undefined when it could not be read, which is answered here as
+   * the upstream's fault with the usage it reported (the upstream billed it all the same).
+   */
+  private translateBody(plain: Buffer, usage: ExchangeResult['usage'] | undefined): Buffer | undefined {
+    try {
+      return this.request.answer?.body(plain);
+    } catch (cause) {
+      const error = new AppError('upstream_error', 'The upstream answer could not be read for translation', {
+        cause,
+      });
+      this.finish({
+        ...this.answerError(error, this.signal),
+        usage: usage ?? { ...ZERO_USAGE },
+        estimated: usage === undefined,
+      });
+      return undefined;
+    }
   }
 
   private fail(error: AppError, signal?: UpstreamSignal): void {

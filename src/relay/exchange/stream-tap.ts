@@ -90,3 +90,24 @@ export interface ResponseTranslation {
   convertBody?(body: Buffer): Buffer;
   httpError(status: number, body: Buffer, headers: IncomingHttpHeaders): AppError;
 }
+
+/**
+ * Where the client speaks another format than the account (translation through the canonical model): how the
+ * answer, already in the account's format and tapped there for its usage, becomes the client's.
+ */
+export interface AnswerTranslation {
+  /** The content type the client's stream is sent with. */
+  streamContentType: string;
+  createStream(): AnswerStream;
+  /** A complete success answer, decoded, as the client's format has it. */
+  body(plain: Buffer): Buffer;
+  /** An upstream error answer as the client sees it: in the client's vocabulary, not the upstream's. */
+  error(upstream: AppError): AppError;
+}
+
+export interface AnswerStream {
+  push(chunk: Buffer): Buffer;
+  end(): Buffer;
+  /** The client format's in-stream error event, ending the stream. */
+  fail(error: AppError): Buffer;
+}

@@ -1,9 +1,10 @@
 // How a request's accounts are chosen: the route's pool, limited to the kinds that serve its format and
-// operation, the key's binding first and its session's pin next.
+// operation (as they speak it, or by translation where the pool speaks none of it), the key's binding first and
+// its session's pin next.
 import type { RequestContext } from '../../http/route-table.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { AcquireRequest } from '../../services/scheduler/account-scheduler.js';
-import { typesServing } from '../providers/registry.js';
+import { servingPlan } from '../providers/registry.js';
 import type { RelayRoute } from './relay-route.js';
 
 export function acquireRequestFor(
@@ -18,7 +19,7 @@ export function acquireRequestFor(
     platform: route.platform,
     model,
     requestId: context.requestId,
-    types: typesServing(route.format.name, route.operation),
+    types: servingPlan(route.format.name, route.operation, route.platform).types,
     ...(session ? { session: { keyId: key.id, id: session } } : {}),
     ...(binding ? { binding: { ...binding, fallback: key.bindingFallback } } : {}),
   };

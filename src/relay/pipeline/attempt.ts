@@ -7,14 +7,23 @@ import type { AccountRuntime } from '../../services/accounts/account-types.js';
 import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { type ExchangeResult, failedBeforeCall, runExchange } from '../exchange/exchange.js';
 import { answerError } from '../exchange/exchange-result.js';
-import { providerFor } from '../providers/registry.js';
-import { ProviderCallFailure, type ProviderRequest } from '../providers/upstream-provider.js';
+import type { AnswerTranslation } from '../exchange/stream-tap.js';
+import type { RelayFormat } from '../formats/relay-format.js';
+import { providerFor, translatedFormatOf } from '../providers/registry.js';
+import {
+  ProviderCallFailure,
+  type ProviderRequest,
+  type UpstreamProvider,
+} from '../providers/upstream-provider.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { spliceTopLevelString } from '../stream/json-field-splice.js';
 import { completeCall } from '../upstream/complete-call.js';
 import { forwardableQuery } from '../upstream/target.js';
 import type { HoldPredicate } from './failover.js';
+import { FORMATS } from './format-registry.js';
 import type { RelayRoute } from './relay-route.js';
+import { answerTranslation, renderForUpstream, type TranslationSource } from './translation.js';
+import { translatorOf } from './translator-registry.js';
 
 /** What the attempt sends, as the client asked it. */
 export interface AttemptCall {
@@ -28,6 +37,21 @@ export interface AttemptCall {
   outputCap: number | undefined;
   /** The client's parsed body, as it asked (the bytes above may carry what the relay added for itself). */
   clientBody: Record<string, unknown> | undefined;
+  /** Set when some accounts speak another format than the client: the request is rendered in theirs. */
+  translation: TranslationSource | undefined;
+}
+
+/** What goes upstream in the account's format, and how its answer comes back in the client's. */
+interface UpstreamForm {
+  format: RelayFormat;
+  body: Buffer | undefined;
+  /** For the provider: `?…` or ''. */
+  query: string;
+  /** What the tap is told the request asked for. */
+  tapBody: Record<string, unknown> | undefined;
+  /** The query the provider's own converter frames its stream by. */
+  converterQuery: string;
+  answer: AnswerTranslation | undefined;
 }
 
 /** The model name an account is asked for: the client's, unless the account maps it to another. */
@@ -71,28 +95,26 @@ export async function runAttempt(
   if (upstreamModel !== undefined && !deps.pricing.quote(route.platform, upstreamModel, 0))
     res.setHeader('x-relay-cost', 'unknown');
   else if (res.hasHeader('x-relay-cost')) res.removeHeader('x-relay-cost');
-  // A model named by the path (Gemini) reaches the provider as `model`; one in the body is rewritten there.
-  const body =
-    call.body && upstreamModel !== undefined && upstreamModel !== call.model && !route.format.modelInPath
-      ? spliceTopLevelString(call.body, 'model', upstreamModel)
-      : call.body;
-  if (!body && call.body) {
-    throw new AppError('invalid_request', 'model: must be a top-level string', {
-      details: { field: 'model' },
-    });
+  let form: UpstreamForm;
+  try {
+    form = upstreamForm(route, call, upstreamModel, provider, context);
+  } catch (error) {
+    // What the account's format cannot express is the request's fault, and no other account would differ.
+    if (!(error instanceof AppError) || !call.translation) throw error;
+    return answerError({ res, requestId: context.requestId, errors }, error, undefined);
   }
   const transport = deps.transports.forProxy(account.proxy, secrets.proxyPassword);
   let upstream: ProviderRequest;
   try {
     upstream = await provider.buildCall({
       runtime,
-      format: route.format.name,
+      format: form.format.name,
       operation: route.operation,
       clientHeaders: req.headers,
-      body,
+      body: form.body,
       model: upstreamModel,
       stream: call.stream,
-      query: forwardableQuery(context.query),
+      query: form.query,
       modelId: context.params.model,
       credential: () => credentialOf(deps, runtime),
       ask: (request) =>
@@ -113,16 +135,17 @@ export async function runAttempt(
     requestId: context.requestId,
     startedAt: context.startedAt,
     errors,
-    format: route.format,
+    format: form.format,
     transport,
-    clientQuery: context.query,
+    clientQuery: form.converterQuery,
     stream: call.stream,
-    tapContext: { inputEstimate: call.inputEstimate, body: call.clientBody },
+    tapContext: { inputEstimate: call.inputEstimate, body: form.tapBody },
     // Compressed answers pass through only to clients that accept them.
     clientAcceptEncoding: headerText(req.headers['accept-encoding']),
     maxResponseBytes: deps.settings.maxResponseBytes,
     holdForRetry,
-    translation: provider.translation?.(route.format.name),
+    translation: provider.translation?.(form.format.name),
+    answer: form.answer,
     httpError: provider.httpError,
     readLimits: provider.readLimits,
     call: {
@@ -131,6 +154,61 @@ export async function runAttempt(
       idleTimeoutMs: deps.settings.idleTimeoutMs,
     },
   });
+}
+
+/**
+ * The call in the account's format: the client's bytes (its model rewritten where the account maps it), or for
+ * a translated request the canonical request rendered for the account, with the translation of its answer.
+ */
+function upstreamForm(
+  route: RelayRoute,
+  call: AttemptCall,
+  upstreamModel: string | undefined,
+  provider: UpstreamProvider,
+  context: RequestContext,
+): UpstreamForm {
+  const upstreamFormat =
+    call.translation && !provider.formats.includes(route.format.name)
+      ? translatedFormatOf(provider)
+      : undefined;
+  if (!call.translation || upstreamFormat === undefined || upstreamModel === undefined) {
+    // A model named by the path (Gemini) reaches the provider as `model`; one in the body is rewritten there.
+    const body =
+      call.body && upstreamModel !== undefined && upstreamModel !== call.model && !route.format.modelInPath
+        ? spliceTopLevelString(call.body, 'model', upstreamModel)
+        : call.body;
+    if (!body && call.body) {
+      throw new AppError('invalid_request', 'model: must be a top-level string', {
+        details: { field: 'model' },
+      });
+    }
+    const query = forwardableQuery(context.query);
+    return {
+      format: route.format,
+      body,
+      query,
+      tapBody: call.clientBody,
+      converterQuery: context.query,
+      answer: undefined,
+    };
+  }
+  const upstream = translatorOf(upstreamFormat);
+  const translation = call.translation.get();
+  const rendered = renderForUpstream(translation, upstream, upstreamModel, call.outputCap);
+  const query = upstream.upstreamQuery?.(call.stream) ?? '';
+  return {
+    format: FORMATS[upstreamFormat],
+    body: rendered.body,
+    query: query === '' ? '' : `?${query}`,
+    tapBody: rendered.parsed,
+    converterQuery: query,
+    answer: answerTranslation(translation, upstream, {
+      model: call.model ?? upstreamModel,
+      requestId: context.requestId,
+      clientQuery: context.query,
+      created: Math.floor(Date.now() / 1000),
+    }),
+  };
 }
 
 function outputCapRefused(outputCap: number): AppError {

@@ -35,6 +35,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
       inputEstimate: prepared.inputEstimate,
       outputCap: ticket?.outputCap,
       clientBody: info.body,
+      translation: prepared.translation,
     };
     let current = acquired;
     let result: ExchangeResult | undefined;

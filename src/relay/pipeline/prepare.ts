@@ -11,10 +11,12 @@ import type { Acquired, AcquireRequest } from '../../services/scheduler/account-
 import { authenticateRequest } from '../client/authenticate.js';
 import { detectClient } from '../client/client-kind.js';
 import type { RequestInfo } from '../formats/relay-format.js';
+import { servingPlan } from '../providers/registry.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { acquireRequestFor } from './acquire-request.js';
 import { routeForModel } from './model-route.js';
 import type { RelayRoute } from './relay-route.js';
+import { type TranslationSource, translationSource } from './translation.js';
 
 export interface PreparedCall {
   /** The route with the pool the request's model picked (see `routeForModel`). */
@@ -33,6 +35,8 @@ export interface PreparedCall {
   acquire: AcquireRequest;
   /** Admission's estimate of the input tokens (0 for calls that spend nothing). */
   inputEstimate: number;
+  /** Set when some of the pool's accounts speak another format than the client: the request as they get it. */
+  translation: TranslationSource | undefined;
 }
 
 export async function prepareCall(
@@ -50,6 +54,10 @@ export async function prepareCall(
   const routed = routeForModel(routeOfPath, info.model, deps.models);
   const route = routed instanceof Promise ? await routed : routed;
   const { platform } = route;
+  const plan = servingPlan(format.name, route.operation, platform);
+  if (plan.types.length === 0 && route.operation !== 'generate') throw notTranslated(route, info.model);
+  const translation =
+    plan.translate === 'none' ? undefined : translationSource(format.name, info, plan.translate === 'all');
   const client = detectClient(req.headers, info.clientHints);
   if (!billed) deps.admission.checkRestrictions(key, { platform, model: info.model, client });
   else refuseUnpriced(deps, route, info.model);
@@ -84,10 +92,15 @@ export async function prepareCall(
   );
   const upstream = (body: Buffer) => (format.upstreamBody ? format.upstreamBody(body, info) : body);
   if (ticket?.outputCap === undefined) {
-    return { route, key, info, raw: upstream(raw), ticket, acquired, acquire, inputEstimate };
+    return { route, key, info, raw: upstream(raw), ticket, acquired, acquire, inputEstimate, translation };
   }
   // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the
-  // reservation pays for, and stops there with its own protocol-correct stop.
+  // reservation pays for, and stops there with its own protocol-correct stop. A translated request carries the
+  // cap into the account's format when each attempt renders it.
+  res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
+  if (plan.translate === 'all') {
+    return { route, key, info, raw, ticket, acquired, acquire, inputEstimate, translation };
+  }
   let capped: Buffer;
   try {
     capped = format.capOutput(raw, info, ticket.outputCap);
@@ -95,8 +108,17 @@ export async function prepareCall(
     await Promise.allSettled([deps.admission.release(ticket), deps.scheduler.release(acquired.lease)]);
     throw error;
   }
-  res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
-  return { route, key, info, raw: upstream(capped), ticket, acquired, acquire, inputEstimate };
+  return { route, key, info, raw: upstream(capped), ticket, acquired, acquire, inputEstimate, translation };
+}
+
+/** A call other than a generation (a token count) for a model whose pool speaks another format. */
+function notTranslated(route: RelayRoute, model: string): AppError {
+  return new AppError(
+    'invalid_request',
+    `model: ${model} is served by ${route.platform} accounts, which answer this ${route.operation} call only ` +
+      'in their own format; generations are translated, this call is not',
+    { details: { field: 'model', reason: 'not_translated', model, platform: route.platform } },
+  );
 }
 
 /** With UNPRICED_MODELS=refuse, a model nobody can price is refused before anything is taken for it. */

@@ -47,6 +47,7 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
           inputEstimate: 0,
           outputCap: undefined,
           clientBody: undefined,
+          translation: undefined,
         },
       );
     };
@@ -68,6 +69,7 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
         inputEstimate: 0,
         outputCap: undefined,
         clientBody: info.body,
+        translation: undefined,
       },
     );
   };

@@ -1,17 +1,37 @@
-// One autocannon run against /v1/messages, with its own sub-millisecond latency percentiles.
+// One autocannon run against the relay (or the fake upstream, for the baseline) in one of its modes.
 import autocannon from 'autocannon';
 
-export type Mode = 'non-stream' | 'sse';
+/**
+ * `non-stream` and `sse`: Anthropic Messages on the Claude pool, passed through. `translated` and
+ * `translated-sse`: an OpenAI Chat client asking a Claude model, translated both ways (the fake upstream's
+ * baseline for them is its own Chat endpoint).
+ */
+export type Mode = 'non-stream' | 'sse' | 'translated' | 'translated-sse';
 
-export const MODES: readonly Mode[] = ['non-stream', 'sse'];
+export const MODES: readonly Mode[] = ['non-stream', 'sse', 'translated', 'translated-sse'];
+
+const streams = (mode: Mode) => mode === 'sse' || mode === 'translated-sse';
+const translated = (mode: Mode) => mode === 'translated' || mode === 'translated-sse';
 
 export function requestBody(mode: Mode): string {
+  if (translated(mode)) {
+    return JSON.stringify({
+      model: 'claude-haiku-4-5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Say hi' }],
+      ...(streams(mode) ? { stream: true, stream_options: { include_usage: true } } : {}),
+    });
+  }
   return JSON.stringify({
     model: 'claude-haiku-4-5',
     max_tokens: 64,
     messages: [{ role: 'user', content: 'Say hi' }],
-    ...(mode === 'sse' ? { stream: true } : {}),
+    ...(streams(mode) ? { stream: true } : {}),
   });
+}
+
+export function requestPath(mode: Mode): string {
+  return translated(mode) ? '/v1/chat/completions' : '/v1/messages';
 }
 
 export interface LoadSpec {
@@ -42,7 +62,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${spec.baseUrl}/v1/messages`,
+        url: `${spec.baseUrl}${requestPath(spec.mode)}`,
         method: 'POST',
         connections: spec.connections,
         duration: spec.durationSec,

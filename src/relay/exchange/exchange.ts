@@ -2,19 +2,13 @@
 // a tap reads usage, and report how it ended. Never throws: every failure is answered to the client here.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Transform } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
-import { createDecoder, responseEncoding } from '../upstream/encoding.js';
+import { responseEncoding } from '../upstream/encoding.js';
 import type { UpstreamControl, UpstreamReceiver } from '../upstream/transport.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
-import {
-  decodeCompleteBody,
-  decodeErrorBody,
-  forwardedResponseHeaders,
-  writeCompleteAnswer,
-} from './complete-answer.js';
+import { decodeErrorBody, forwardedResponseHeaders, writeCompleteAnswer } from './complete-answer.js';
 import {
   answerError,
   type ExchangeRequest,
@@ -22,7 +16,9 @@ import {
   errorAnswerSignal,
   heldFailure,
 } from './exchange-result.js';
-import { type AnswerStream, endTap, type StreamTap } from './stream-tap.js';
+import { readCompleteAnswer } from './read-complete-answer.js';
+import { StreamPipe } from './stream-pipe.js';
+import { endTap } from './stream-tap.js';
 
 export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
 export { failedBeforeCall } from './exchange-result.js';
@@ -69,11 +65,8 @@ class Exchange implements UpstreamReceiver {
   private headers: IncomingHttpHeaders = {};
   private chunks: Buffer[] = [];
   private size = 0;
-  private tap: StreamTap | undefined;
-  private decoder: Transform | undefined;
-  private converter: { push(chunk: Buffer): Buffer; end(): Buffer } | undefined;
-  /** The tapped stream in the client's format, where the client speaks another than the account. */
-  private answerStream: AnswerStream | undefined;
+  /** Set once a stream starts: the answer's bytes on their way from the upstream's form to the client's. */
+  private pipe: StreamPipe | undefined;
   private ttftMs: number | undefined;
   private clientGone = false;
   /** Stream bytes kept back until the first content event (failover is possible until then). */
@@ -130,8 +123,7 @@ class Exchange implements UpstreamReceiver {
   onData(chunk: Buffer): void {
     switch (this.phase) {
       case 'stream':
-        if (this.decoder) this.decoder.write(chunk);
-        else this.deliver(chunk);
+        this.pipe?.write(chunk);
         return;
       case 'json':
         this.size += chunk.length;
@@ -160,8 +152,7 @@ class Exchange implements UpstreamReceiver {
   onEnd(): void {
     switch (this.phase) {
       case 'stream':
-        if (this.decoder) this.decoder.end();
-        else this.endConverted();
+        this.pipe?.end();
         return;
       case 'json':
         this.endJson();
@@ -226,7 +217,7 @@ class Exchange implements UpstreamReceiver {
   private awaitsInputUsage(): boolean {
     if (!this.request.stream) return false;
     if (this.phase === 'waiting') return true;
-    const tap = this.tap;
+    const tap = this.pipe?.tap;
     return this.phase === 'stream' && tap !== undefined && !tap.sawInputUsage && tap.error === undefined;
   }
 
@@ -257,23 +248,16 @@ class Exchange implements UpstreamReceiver {
 
   private startStream(): void {
     this.phase = 'stream';
-    this.tap = this.request.format.createTap(this.request.tapContext);
     const encoding = responseEncoding(this.headers['content-encoding']);
     if (encoding === null) {
       this.controller?.abort(new AppError('upstream_error', 'The upstream used an unknown encoding'));
       return;
     }
-    if (encoding) {
-      // Streams are asked for uncompressed; one that comes compressed anyway is decoded, so the tap can read it
-      // and the client gets what it can certainly read.
-      const decoder = createDecoder(encoding);
-      decoder.on('data', (chunk: Buffer) => this.deliver(chunk));
-      decoder.on('end', () => this.endConverted());
-      decoder.on('error', (error) => this.failStream(upstreamTransportError(error, 'body')));
-      this.decoder = decoder;
-    }
-    this.converter = this.request.translation?.createStreamConverter(this.request.clientQuery);
-    this.answerStream = this.request.answer?.createStream();
+    this.pipe = new StreamPipe(this.request, encoding, {
+      bytes: (out, size) => this.forward(out, size),
+      end: () => this.endStream(),
+      fail: (error) => this.failStream(error),
+    });
     // Read for its input usage only: status and headers stay here.
     if (this.clientGone) return;
     if (this.request.holdForRetry) this.held = [];
@@ -287,29 +271,12 @@ class Exchange implements UpstreamReceiver {
     return stream && format.streamsAsJson === true && contentType.includes('application/json');
   }
 
-  /** Upstream stream bytes, converted to the client's SSE where the upstream speaks another format. */
-  private deliver(chunk: Buffer): void {
-    const out = this.converter ? this.converter.push(chunk) : chunk;
-    if (out.length > 0) this.forward(out);
-  }
-
-  private endConverted(): void {
-    const tail = this.converter?.end();
-    if (tail && tail.length > 0) this.forward(tail);
-    this.endStream();
-  }
-
   /** Sends the stream's status and headers, then anything held back: from here on, no failover. */
   private commitStream(): void {
     const { res } = this.request;
     const headers = forwardedResponseHeaders(this.headers);
-    if (this.request.answer) headers['content-type'] = this.request.answer.streamContentType;
-    else if (this.converter) {
-      const translation = this.request.translation;
-      headers['content-type'] =
-        translation?.clientStreamContentType?.(this.request.clientQuery) ??
-        'text/event-stream; charset=utf-8';
-    }
+    const contentType = this.pipe?.clientContentType();
+    if (contentType) headers['content-type'] = contentType;
     headers['cache-control'] = 'no-cache';
     // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
     headers['x-accel-buffering'] = 'no';
@@ -324,19 +291,17 @@ class Exchange implements UpstreamReceiver {
     }
   }
 
-  private forward(chunk: Buffer): void {
+  /** The client's bytes for `size` bytes of the upstream's stream, which the tap has read. */
+  private forward(out: Buffer, size: number): void {
     if (this.phase === 'done') return;
-    const tap = this.tap;
-    tap?.push(chunk);
+    const tap = this.pipe?.tap;
     if (this.clientGone) {
       if (!tap || tap.sawInputUsage || tap.error) this.releaseUpstream();
       return;
     }
-    const tapped = tap?.filter ? tap.filter(chunk) : chunk;
-    const out = this.answerStream ? this.answerStream.push(tapped) : tapped;
     if (this.held) {
       if (out.length > 0) this.held.push(out);
-      this.heldSize += chunk.length;
+      this.heldSize += size;
       if (tap?.error && !tap.sawContent) {
         const signal: UpstreamSignal = { kind: 'stream-error', ...tap.error };
         if (this.hold(signal, () => this.answerHeldStream(), 'upstream_error')) return;
@@ -361,10 +326,9 @@ class Exchange implements UpstreamReceiver {
   }
 
   private endStreamResult(): ExchangeResult {
-    const tap = this.tap;
+    const tap = this.pipe?.tap;
     const final = endTap(tap, true);
-    // A filtering tap may still hold the stream's last frame (`[DONE]`, with nothing after it to end it).
-    const rest = this.streamRest(tap?.filterEnd?.());
+    const rest = this.pipe?.rest();
     this.request.res.end(rest && rest.length > 0 ? rest : undefined);
     return {
       status: this.status,
@@ -375,15 +339,6 @@ class Exchange implements UpstreamReceiver {
       errorCode: tap?.error?.type,
       signal: tap?.error ? { kind: 'stream-error', ...tap.error } : this.signal,
     };
-  }
-
-  /** What is left to send when the stream ends: a filtering tap's last frame, a translation's closing events. */
-  private streamRest(filtered: Buffer | undefined): Buffer | undefined {
-    const answer = this.answerStream;
-    if (!answer) return filtered;
-    const converted = filtered && filtered.length > 0 ? answer.push(filtered) : undefined;
-    const end = answer.end();
-    return converted && converted.length > 0 ? Buffer.concat([converted, end]) : end;
   }
 
   /** The upstream's error answer as the client reads it (in its own vocabulary where it speaks another format). */
@@ -413,14 +368,9 @@ class Exchange implements UpstreamReceiver {
 
   private answerStreamFailure(error: AppError, signal: UpstreamSignal): ExchangeResult {
     if (this.held) this.commitStream();
-    const final = endTap(this.tap, true);
-    const { requestId } = this.request;
+    const final = endTap(this.pipe?.tap, true);
     this.request.res.end(
-      this.answerStream
-        ? this.answerStream.fail(error)
-        : this.tap
-          ? this.tap.errorFrame(error, requestId)
-          : this.request.errors.streamFrame(error, requestId),
+      this.pipe ? this.pipe.failFrame(error) : this.request.errors.streamFrame(error, this.request.requestId),
     );
     return {
       status: this.status,
@@ -436,51 +386,33 @@ class Exchange implements UpstreamReceiver {
   private endJson(): void {
     const raw =
       this.chunks.length === 1 && this.chunks[0] ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    const decoded = decodeCompleteBody(raw, this.headers['content-encoding']);
-    if (decoded instanceof AppError) {
-      this.fail(decoded);
+    const answer = readCompleteAnswer(this.request, raw, this.headers['content-encoding']);
+    if (answer instanceof AppError) {
+      this.fail(answer);
       return;
     }
-    // An upstream that wraps its answer (Code Assist) is unwrapped into the client's format, sent plain.
-    const convert = this.request.translation?.convertBody;
-    const plain = convert ? convert(decoded.plain) : undefined;
-    let body = plain ? { raw: plain, plain, encoding: undefined } : decoded;
-    const usage = this.request.format.usageFromBody(body.plain.toString('utf8'));
-    if (this.request.answer) {
-      const translated = this.translateBody(body.plain, usage);
-      if (!translated) return;
-      body = { raw: translated, plain: translated, encoding: undefined };
+    const { usage } = answer;
+    const counted = { usage: usage ?? { ...ZERO_USAGE }, estimated: usage === undefined };
+    if (answer.body instanceof AppError) {
+      // Billed by the upstream all the same: the failure keeps the usage it reported.
+      this.finish({ ...this.answerError(answer.body, this.signal), ...counted });
+      return;
     }
-    writeCompleteAnswer(this.request.res, this.status, this.headers, body, this.request.clientAcceptEncoding);
+    writeCompleteAnswer(
+      this.request.res,
+      this.status,
+      this.headers,
+      answer.body,
+      this.request.clientAcceptEncoding,
+    );
     this.finish({
       status: this.status,
       outcome: 'ok',
-      usage: usage ?? { ...ZERO_USAGE },
-      estimated: usage === undefined,
+      ...counted,
       ttftMs: performance.now() - this.request.startedAt,
       errorCode: undefined,
       signal: this.signal,
     });
-  }
-
-  /**
-   * A complete answer in the client's format; undefined when it could not be read, which is answered here as
-   * the upstream's fault with the usage it reported (the upstream billed it all the same).
-   */
-  private translateBody(plain: Buffer, usage: ExchangeResult['usage'] | undefined): Buffer | undefined {
-    try {
-      return this.request.answer?.body(plain);
-    } catch (cause) {
-      const error = new AppError('upstream_error', 'The upstream answer could not be read for translation', {
-        cause,
-      });
-      this.finish({
-        ...this.answerError(error, this.signal),
-        usage: usage ?? { ...ZERO_USAGE },
-        estimated: usage === undefined,
-      });
-      return undefined;
-    }
   }
 
   private fail(error: AppError, signal?: UpstreamSignal): void {
@@ -509,7 +441,7 @@ class Exchange implements UpstreamReceiver {
 
   private finishAborted(): void {
     // Without a tap nothing was streamed: what is known (nothing) is exact.
-    const final = endTap(this.tap, false);
+    const final = endTap(this.pipe?.tap, false);
     this.finish({
       status: 499,
       outcome: 'client_aborted',

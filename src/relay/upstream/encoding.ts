@@ -12,7 +12,7 @@ import {
 } from 'node:zlib';
 
 const DECODABLE = ['gzip', 'br', 'deflate'] as const;
-type Decodable = (typeof DECODABLE)[number];
+export type Decodable = (typeof DECODABLE)[number];
 
 function isDecodable(value: string): value is Decodable {
   return (DECODABLE as readonly string[]).includes(value);

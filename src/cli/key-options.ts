@@ -11,6 +11,7 @@ import {
   type OptionTable,
   oneOf,
   type ParsedArgs,
+  pairs,
   text,
   UsageError,
   usdMicros,
@@ -96,6 +97,14 @@ const KEY_SETTING_OPTIONS: OptionTable = {
     multiple: true,
     description: 'only these clients (repeatable; all when none given)',
   },
+  map: {
+    type: 'string',
+    value: '<client=served>',
+    multiple: true,
+    description:
+      'serve requests for model client as model served, which picks the pool and is restricted and billed ' +
+      '(repeatable; on update, replaces the mapping)',
+  },
   concurrency: { type: 'string', value: '<n>', description: 'requests in flight at once (1-10000)' },
   'queue-waiters': {
     type: 'string',
@@ -167,6 +176,7 @@ export const UPDATE_SETTING_OPTIONS: OptionTable = {
   'clear-allow-models': { type: 'boolean', description: 'drop the allowed-model list' },
   'clear-deny-models': { type: 'boolean', description: 'drop the denied-model list' },
   'any-client': { type: 'boolean', description: 'drop the client restriction' },
+  'clear-map': { type: 'boolean', description: 'drop the model mapping' },
   tag: { type: 'string', value: '<tag>', multiple: true, description: 'replace the tags (repeatable)' },
   'clear-tags': { type: 'boolean', description: 'remove all tags' },
   unbind: { type: 'boolean', description: 'drop the Claude binding: the whole pool serves the key' },
@@ -198,6 +208,7 @@ export interface KeyChanges {
   modelAllow?: string[];
   modelDeny?: string[];
   clients?: ApiKey['clients'];
+  modelMapping?: ApiKey['modelMapping'];
   tags?: string[];
   limits?: LimitChanges;
   /** The key's binding in the Claude pool; null removes it. */
@@ -243,6 +254,13 @@ function listChange<T>(
   if (flag(args, clear)) return [];
   const values = list(args, name);
   return values.length === 0 ? undefined : [...new Set(values.map(read))];
+}
+
+/** `--map` pairs replace the key's mapping, `--clear-map` empties it; neither leaves it alone. */
+function mappingChange(args: ParsedArgs, topic: string): ApiKey['modelMapping'] | undefined {
+  oneOf(args, ['map', 'clear-map'], topic);
+  if (flag(args, 'clear-map')) return {};
+  return list(args, 'map').length === 0 ? undefined : pairs(args, 'map', topic);
 }
 
 function enumReader<T extends string>(name: string, choices: readonly T[], topic: string) {
@@ -320,6 +338,7 @@ export function parseKeyChanges(args: ParsedArgs, topic: string): KeyChanges {
     modelAllow: listChange(args, 'allow-model', 'clear-allow-models', topic, (value) => value),
     modelDeny: listChange(args, 'deny-model', 'clear-deny-models', topic, (value) => value),
     clients: listChange(args, 'client', 'any-client', topic, enumReader('client', CLIENT_KINDS, topic)),
+    modelMapping: mappingChange(args, topic),
     tags: tags.length === 0 && !flag(args, 'clear-tags') ? undefined : tags,
     limits: limitChanges(args, topic),
     claudeBinding: claudeBindingOf(args, topic),

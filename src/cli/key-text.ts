@@ -35,6 +35,12 @@ function listText(values: readonly string[], empty: string): string {
   return values.length === 0 ? empty : values.join(', ');
 }
 
+/** `claude-sonnet-4-5 → gemini-2.5-pro, …`: what each model the key maps is served as. */
+function mappingText(mapping: ApiKey['modelMapping']): string {
+  const pairs = Object.entries(mapping).map(([from, to]) => `${from} → ${to}`);
+  return pairs.length === 0 ? 'none' : pairs.join(', ');
+}
+
 function windowText(window: NonNullable<Limits['window']>): string {
   const caps = [
     window.requests === undefined ? undefined : `${formatCount(window.requests)} requests`,
@@ -96,6 +102,7 @@ export function describeKey(key: ApiKey): string {
     ['models allowed', listText(key.modelAllow, 'any')],
     ['models denied', listText(key.modelDeny, 'none')],
     ['clients', listText(key.clients, 'any')],
+    ['model mapping', mappingText(key.modelMapping)],
     ...limitEntries(key.limits),
     ['bindings', bindingsText(key.bindings)],
     ['binding fallback', bindingFallbackText(key.bindingFallback)],

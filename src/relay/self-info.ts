@@ -37,6 +37,8 @@ function holderView(key: StoredApiKey) {
     platforms: key.platforms,
     modelAllow: key.modelAllow,
     modelDeny: key.modelDeny,
+    // A holder asking for one model and billed for another needs to see why.
+    modelMapping: key.modelMapping,
     clients: key.clients,
     limits: key.limits,
     boundPlatforms: Object.keys(key.bindings),

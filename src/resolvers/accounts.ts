@@ -11,10 +11,8 @@ import {
   deploymentsOf,
   FamilyRateLimitRef,
   familyLimitsOf,
-  ModelMappingInputRef,
-  ModelMappingRef,
-  modelMappingOf,
 } from '../schema/types/accounts.js';
+import { ModelMappingInputRef, ModelMappingRef, modelMappingOf } from '../schema/types/model-mapping.js';
 import type { LiveState, StateChange } from '../services/accounts/account-health.js';
 import {
   ACCOUNT_TYPES,

@@ -11,6 +11,7 @@ import {
   ApiKeyLimitsRef,
   keySettingsOf,
 } from '../schema/types/api-keys.js';
+import { ModelMappingInputRef, ModelMappingRef, modelMappingOf } from '../schema/types/model-mapping.js';
 import type { IssuedApiKey } from '../services/api-keys/api-key-service.js';
 import type { ApiKey, CreateApiKeyInput, UpdateApiKeyInput } from '../services/api-keys/api-key-types.js';
 import { idArg, present } from './input.js';
@@ -30,6 +31,13 @@ export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
     modelAllow: t.exposeStringList('modelAllow'),
     modelDeny: t.exposeStringList('modelDeny'),
     clients: t.exposeStringList('clients'),
+    modelMapping: t.field({
+      type: [ModelMappingRef],
+      description:
+        'Requests for `from` are served as `to`: that name picks the pool, meets the restrictions and is billed; ' +
+        "then an account's own mapping applies.",
+      resolve: (key) => modelMappingOf(key.modelMapping),
+    }),
     tags: t.exposeStringList('tags'),
     bindingFallback: t.exposeString('bindingFallback'),
     expiry: t.expose('expiry', { type: ApiKeyExpiryRef }),
@@ -59,6 +67,11 @@ const keyFields = (t: PothosInputFields) => ({
   modelAllow: t.stringList(),
   modelDeny: t.stringList(),
   clients: t.stringList(),
+  modelMapping: t.field({
+    type: [ModelMappingInputRef],
+    description:
+      'What each model is served as; on update it replaces the mapping whole (an empty list clears it).',
+  }),
   tags: t.stringList(),
   bindingFallback: t.string(),
   expiry: t.field({ type: ApiKeyExpiryInputRef }),
@@ -101,7 +114,7 @@ builder.mutationField('createApiKey', (t) =>
     type: IssuedApiKeyRef,
     args: { input: t.arg({ type: CreateApiKeyInputRef, required: true }) },
     resolve: (_root, args, context) => {
-      const { limits, expiry, bindings, ...fields } = present(args.input);
+      const { limits, expiry, bindings, modelMapping, ...fields } = present(args.input);
       return context.services.control.apiKeys.create(requireUser(context), {
         ...fields,
         ...keySettingsOf(args.input),
@@ -115,7 +128,7 @@ builder.mutationField('updateApiKey', (t) =>
     type: ApiKeyRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateApiKeyInputRef, required: true }) },
     resolve: (_root, args, context) => {
-      const { limits, expiry, bindings, ...fields } = present(args.input);
+      const { limits, expiry, bindings, modelMapping, ...fields } = present(args.input);
       return context.services.control.apiKeys.update(requireUser(context), idArg(args.id), {
         ...fields,
         ...keySettingsOf(args.input),

@@ -96,6 +96,56 @@ describe('admin CLI key limits', () => {
     expect(shown.stdout).not.toContain('daily spend limit');
   });
 
+  it('maps models with --map on create, replaces the mapping on update, clears it, and shows it', async () => {
+    const created = await runCliJson<IssuedApiKey>(
+      // biome-ignore format: one topic per line
+      [
+        'keys', 'create', '--name', 'mapped',
+        '--map', 'claude-sonnet-4-5=gemini-2.5-pro', '--map', 'claude-haiku-4-5=gemini-2.5-flash',
+      ],
+      env,
+    );
+    const services = await fixture.servicesLikeCli();
+    const id = created.key.id;
+    expect((await services.apiKeys.get(id))?.modelMapping).toEqual({
+      'claude-sonnet-4-5': 'gemini-2.5-pro',
+      'claude-haiku-4-5': 'gemini-2.5-flash',
+    });
+    const shown = await runCli(['keys', 'show', id], env);
+    expect(shown.stdout).toMatch(
+      /model mapping:\s+claude-sonnet-4-5 → gemini-2\.5-pro, claude-haiku-4-5 → gemini-2\.5-flash\n/,
+    );
+
+    // Other changes leave the mapping alone; --map replaces it as a whole; --clear-map empties it.
+    await runCliJson<ApiKey>(['keys', 'update', id, '--tag', 'mapped'], env);
+    expect(Object.keys((await services.apiKeys.get(id))?.modelMapping ?? {})).toHaveLength(2);
+    const replaced = await runCliJson<ApiKey>(
+      ['keys', 'update', id, '--map', 'claude-opus-4-1=gemini-2.5-pro'],
+      env,
+    );
+    expect(replaced.modelMapping).toEqual({ 'claude-opus-4-1': 'gemini-2.5-pro' });
+    const cleared = await runCliJson<ApiKey>(['keys', 'update', id, '--clear-map'], env);
+    expect(cleared.modelMapping).toEqual({});
+    expect((await runCli(['keys', 'show', id], env)).stdout).toMatch(/model mapping:\s+none\n/);
+
+    const [both, shape, twice, long] = await Promise.all([
+      runCli(['keys', 'update', id, '--map', 'a=b', '--clear-map'], env),
+      runCli(['keys', 'update', id, '--map', 'claude-sonnet-4-5'], env),
+      runCli(['keys', 'create', '--name', 'x', '--map', 'a=b', '--map', 'a=c'], env),
+      runCli(['keys', 'update', id, '--map', `a=${'m'.repeat(201)}`], env),
+    ]);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toContain('--map and --clear-map cannot be combined');
+    expect(shape.code).toBe(2);
+    expect(shape.stderr).toContain('--map must look like from=to (got "claude-sonnet-4-5")');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('--map gives "a" twice');
+    // The service's own limit, reported against the option that set it.
+    expect(long).toMatchObject({ code: 1, stdout: '' });
+    expect(long.stderr).toMatch(/modelMapping\.a: .*\(--map\)/);
+    expect((await services.apiKeys.get(id))?.modelMapping).toEqual({});
+  });
+
   it('exits 2 naming the option for bad values, and 1 with the reason when the service refuses', async () => {
     const services = await fixture.servicesLikeCli();
     const { key } = await services.apiKeys.create({ name: 'target' });

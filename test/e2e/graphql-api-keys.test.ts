@@ -86,6 +86,65 @@ describe('API keys over GraphQL', () => {
     expect(errorOf(badId)?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it("sets, replaces and reads a key's model mapping as pairs, refusing a model mapped twice", async () => {
+    const MAPPED = 'modelMapping { from to }';
+    const created = await gql(
+      'operator',
+      `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key { id ${MAPPED} } } }`,
+      {
+        input: {
+          name: 'mapped',
+          modelMapping: [
+            { from: 'claude-sonnet-4-5', to: 'gemini-2.5-pro' },
+            { from: 'claude-haiku-4-5', to: 'gemini-2.5-flash' },
+          ],
+        },
+      },
+    );
+    const key = dataOf<{ key: { id: string; modelMapping: unknown } }>(created, 'createApiKey').key;
+    expect(key.modelMapping).toEqual([
+      { from: 'claude-sonnet-4-5', to: 'gemini-2.5-pro' },
+      { from: 'claude-haiku-4-5', to: 'gemini-2.5-flash' },
+    ]);
+    expect((await relay.server.services.apiKeys.get(key.id))?.modelMapping).toEqual({
+      'claude-sonnet-4-5': 'gemini-2.5-pro',
+      'claude-haiku-4-5': 'gemini-2.5-flash',
+    });
+
+    const UPDATE = `mutation ($id: ID!, $input: UpdateApiKeyInput!) {
+      updateApiKey(id: $id, input: $input) { ${MAPPED} }
+    }`;
+    const update = (input: Record<string, unknown>) => gql('operator', UPDATE, { id: key.id, input });
+    // A change that names no mapping keeps it; a mapping replaces it as a whole; an empty one clears it.
+    const renamed = await update({ name: 'mapped renamed' });
+    expect(dataOf<{ modelMapping: unknown[] }>(renamed, 'updateApiKey').modelMapping).toHaveLength(2);
+    const replaced = await update({ modelMapping: [{ from: 'claude-opus-4-1', to: 'claude-sonnet-4-5' }] });
+    expect(dataOf<{ modelMapping: unknown }>(replaced, 'updateApiKey').modelMapping).toEqual([
+      { from: 'claude-opus-4-1', to: 'claude-sonnet-4-5' },
+    ]);
+    const twice = await update({
+      modelMapping: [
+        { from: 'claude-opus-4-1', to: 'gemini-2.5-pro' },
+        { from: 'claude-opus-4-1', to: 'gemini-2.5-flash' },
+      ],
+    });
+    expect(errorOf(twice)?.extensions).toMatchObject({
+      code: 'INVALID_REQUEST',
+      field: 'modelMapping.1.from',
+    });
+    const empty = await update({ modelMapping: [{ from: 'claude-opus-4-1', to: '' }] });
+    expect(errorOf(empty)?.extensions).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(errorOf(empty)?.extensions?.field).toMatch(/^modelMapping\./);
+    const cleared = await update({ modelMapping: [] });
+    expect(dataOf<{ modelMapping: unknown }>(cleared, 'updateApiKey').modelMapping).toEqual([]);
+
+    // What a key is served as is the operators' call, as its model lists are.
+    const byMember = await gql('bob', CREATE, {
+      input: { name: 'bob mapped', modelMapping: [{ from: 'claude-haiku-4-5', to: 'claude-opus-4-1' }] },
+    });
+    expect(errorOf(byMember)?.extensions).toMatchObject({ code: 'PERMISSION_DENIED', field: 'modelMapping' });
+  });
+
   it('keeps viewers read-only and anonymous callers out', async () => {
     const denied = await gql('viewer', CREATE, { input: { name: 'nope' } });
     expect(errorOf(denied)?.extensions?.code).toBe('PERMISSION_DENIED');

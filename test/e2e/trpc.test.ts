@@ -240,13 +240,28 @@ describe('tRPC control plane', () => {
       return items.map((entry) => entry.action);
     };
 
-    const issued = await operator.apiKeys.create.mutate({ name: 'team', limits: { concurrency: 5 } });
+    const issued = await operator.apiKeys.create.mutate({
+      name: 'team',
+      limits: { concurrency: 5 },
+      modelMapping: { 'claude-sonnet-4-5': 'gemini-2.5-pro' },
+    });
     expect(issued.plaintext).toMatch(/^cr_/);
     expect(issued.key).not.toHaveProperty('hash');
+    expect(issued.key.modelMapping).toEqual({ 'claude-sonnet-4-5': 'gemini-2.5-pro' });
     const keyId = issued.key.id;
+    const updated = await operator.apiKeys.update.mutate({
+      id: keyId,
+      name: 'team renamed',
+      tags: ['ops'],
+      modelMapping: { 'claude-haiku-4-5': 'claude-sonnet-4-5' },
+    });
+    expect(updated.tags).toEqual(['ops']);
+    expect(updated.modelMapping).toEqual({ 'claude-haiku-4-5': 'claude-sonnet-4-5' });
+    expect((await operator.apiKeys.get.query({ id: keyId })).modelMapping).toEqual(updated.modelMapping);
+    // The service's schema checks the mapping at the edge, naming the field; nothing is written or audited.
     expect(
-      (await operator.apiKeys.update.mutate({ id: keyId, name: 'team renamed', tags: ['ops'] })).tags,
-    ).toEqual(['ops']);
+      await refusal(operator.apiKeys.update.mutate({ id: keyId, modelMapping: { 'claude-haiku-4-5': '' } })),
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'modelMapping.claude-haiku-4-5' });
     expect((await operator.apiKeys.rotate.mutate({ id: keyId })).plaintext).not.toBe(issued.plaintext);
     expect(await operator.apiKeys.delete.mutate({ id: keyId })).toBe(true);
     expect(await refusal(operator.apiKeys.get.query({ id: keyId }))).toMatchObject({ code: 'NOT_FOUND' });
@@ -378,6 +393,10 @@ describe('tRPC control plane', () => {
       alice.apiKeys.create.mutate({ name: 'more', limits: { concurrency: 100 } }),
     );
     expect(limited).toMatchObject({ code: 'FORBIDDEN', field: 'limits' });
+    const mapped = await refusal(
+      alice.apiKeys.create.mutate({ name: 'more', modelMapping: { 'claude-haiku-4-5': 'claude-opus-4-1' } }),
+    );
+    expect(mapped).toMatchObject({ code: 'FORBIDDEN', field: 'modelMapping' });
     const aliceKey = mine.key.id;
     const now = Date.now();
     const range = { granularity: 'hour', from: now - 3_600_000, to: now } as const;

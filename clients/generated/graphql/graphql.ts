@@ -129,6 +129,8 @@ export type CreateApiKeyInput = {
   limits?: ApiKeyLimitsInput | null | undefined;
   modelAllow?: Array<string> | null | undefined;
   modelDeny?: Array<string> | null | undefined;
+  /** What each model is served as; on update it replaces the mapping whole (an empty list clears it). */
+  modelMapping?: Array<ModelMappingInput> | null | undefined;
   name: string;
   ownerId?: string | null | undefined;
   platforms?: Array<string> | null | undefined;
@@ -164,7 +166,7 @@ export type LedgerOutcome =
   | 'ok'
   | 'upstream_error';
 
-/** Requests for model `from` go upstream as model `to`. */
+/** Requests for model `from` are served as model `to`. */
 export type ModelMappingInput = {
   from: string;
   to: string;

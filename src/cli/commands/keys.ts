@@ -55,6 +55,7 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
   ownerId: 'owner',
   modelAllow: 'allow-model',
   modelDeny: 'deny-model',
+  modelMapping: 'map',
   tags: 'tag',
   bindingFallback: 'binding-fallback',
 };

@@ -27,9 +27,12 @@ import { translatorOf } from './translator-registry.js';
 
 /** What the attempt sends, as the client asked it. */
 export interface AttemptCall {
-  /** The client's body; its model is rewritten when the account maps it. Undefined for model lists. */
+  /** The client's body; its model is rewritten when the name sent differs. Undefined for model lists. */
   body: Buffer | undefined;
+  /** The model the request is served as: the client's, or its key's mapping of it. */
   model: string | undefined;
+  /** The model the body names as the client sent it (before the key's mapping): what a rewrite replaces. */
+  bodyModel: string | undefined;
   stream: boolean;
   /** Admission's estimate of the input tokens; 0 for calls that were not measured. */
   inputEstimate: number;
@@ -54,7 +57,7 @@ interface UpstreamForm {
   answer: AnswerTranslation | undefined;
 }
 
-/** The model name an account is asked for: the client's, unless the account maps it to another. */
+/** The model name an account is asked for: the one served (see `AttemptCall.model`), unless the account maps it. */
 export function upstreamModelFor(runtime: AccountRuntime, model: string): string {
   const mapping = runtime.account.modelMapping;
   return Object.hasOwn(mapping, model) ? (mapping[model] ?? model) : model;
@@ -157,7 +160,7 @@ export async function runAttempt(
 }
 
 /**
- * The call in the account's format: the client's bytes (its model rewritten where the account maps it), or for
+ * The call in the account's format: the client's bytes (its model rewritten where a mapping changed it), or for
  * a translated request the canonical request rendered for the account, with the translation of its answer.
  */
 function upstreamForm(
@@ -172,9 +175,13 @@ function upstreamForm(
       ? translatedFormatOf(provider)
       : undefined;
   if (!call.translation || upstreamFormat === undefined || upstreamModel === undefined) {
-    // A model named by the path (Gemini) reaches the provider as `model`; one in the body is rewritten there.
+    // A model named by the path (Gemini) reaches the provider as `model`; one in the body is rewritten there,
+    // whichever mapping (the key's, the account's, or both) changed it.
     const body =
-      call.body && upstreamModel !== undefined && upstreamModel !== call.model && !route.format.modelInPath
+      call.body &&
+      upstreamModel !== undefined &&
+      upstreamModel !== call.bodyModel &&
+      !route.format.modelInPath
         ? spliceTopLevelString(call.body, 'model', upstreamModel)
         : call.body;
     if (!body && call.body) {

@@ -31,6 +31,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
     const call = {
       body: prepared.raw,
       model: info.model,
+      bodyModel: prepared.bodyModel,
       stream: info.stream,
       inputEstimate: prepared.inputEstimate,
       outputCap: ticket?.outputCap,

@@ -1,5 +1,6 @@
 // The first half of a request's life, for any route with a body: authenticate, read and parse the body in the
-// route's format, check the key's restrictions, then admit the request and lease an account in one step.
+// route's format, serve its model as the key maps it, check the key's restrictions, then admit the request and
+// lease an account in one step.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
 import { readBody } from '../../http/read-body.js';
@@ -22,7 +23,10 @@ export interface PreparedCall {
   /** The route with the pool the request's model picked (see `routeForModel`). */
   route: RelayRoute;
   key: StoredApiKey;
+  /** The request as it is served: its `model` is the key's mapping of the client's, when the key maps it. */
   info: RequestInfo;
+  /** The model the client's body (or path) names, which the bytes still carry until an attempt rewrites them. */
+  bodyModel: string;
   /**
    * The bytes for upstream: the client's, unchanged unless its output had to be capped to fit the key's budget
    * or its format asks upstream for something on the relay's behalf (a usage chunk).
@@ -50,7 +54,8 @@ export async function prepareCall(
   const key = await authenticateRequest(req, context, deps);
   const raw = await readBody(req, deps.settings.bodyLimitBytes);
   const { format } = routeOfPath;
-  const info = format.parse(raw, routeOfPath.operation, context);
+  const parsed = format.parse(raw, routeOfPath.operation, context);
+  const info = servedByKey(key, parsed);
   const routed = routeForModel(routeOfPath, info.model, deps.models);
   const route = routed instanceof Promise ? await routed : routed;
   const { platform } = route;
@@ -91,16 +96,24 @@ export async function prepareCall(
     deps.store,
   );
   const upstream = (body: Buffer) => (format.upstreamBody ? format.upstreamBody(body, info) : body);
-  if (ticket?.outputCap === undefined) {
-    return { route, key, info, raw: upstream(raw), ticket, acquired, acquire, inputEstimate, translation };
-  }
+  const prepared = (bytes: Buffer): PreparedCall => ({
+    route,
+    key,
+    info,
+    bodyModel: parsed.model,
+    raw: bytes,
+    ticket,
+    acquired,
+    acquire,
+    inputEstimate,
+    translation,
+  });
+  if (ticket?.outputCap === undefined) return prepared(upstream(raw));
   // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the
   // reservation pays for, and stops there with its own protocol-correct stop. A translated request carries the
   // cap into the account's format when each attempt renders it.
   res.setHeader('x-relay-max-tokens', String(ticket.outputCap));
-  if (plan.translate === 'all') {
-    return { route, key, info, raw, ticket, acquired, acquire, inputEstimate, translation };
-  }
+  if (plan.translate === 'all') return prepared(raw);
   let capped: Buffer;
   try {
     capped = format.capOutput(raw, info, ticket.outputCap);
@@ -108,7 +121,19 @@ export async function prepareCall(
     await Promise.allSettled([deps.admission.release(ticket), deps.scheduler.release(acquired.lease)]);
     throw error;
   }
-  return { route, key, info, raw: upstream(capped), ticket, acquired, acquire, inputEstimate, translation };
+  return prepared(upstream(capped));
+}
+
+/**
+ * The request as its key serves it. A key that maps the client's model has it served as the mapped one, from
+ * here on: that name picks the pool, meets the key's restrictions, is priced, recorded, and sent upstream (after
+ * the account's own mapping). A key that maps nothing costs one `hasOwn` check.
+ */
+function servedByKey(key: StoredApiKey, info: RequestInfo): RequestInfo {
+  const mapping = key.modelMapping;
+  if (!Object.hasOwn(mapping, info.model)) return info;
+  const model = mapping[info.model];
+  return model === undefined || model === info.model ? info : { ...info, model };
 }
 
 /** A call other than a generation (a token count) for a model whose pool speaks another format. */

@@ -43,6 +43,7 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
         {
           body: undefined,
           model: undefined,
+          bodyModel: undefined,
           stream: false,
           inputEstimate: 0,
           outputCap: undefined,
@@ -65,6 +66,7 @@ export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): Route
       {
         body: raw,
         model: info.model,
+        bodyModel: prepared.bodyModel,
         stream: false,
         inputEstimate: 0,
         outputCap: undefined,

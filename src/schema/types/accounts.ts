@@ -2,10 +2,10 @@
 // limits, as outputs and as inputs, mirroring the zod schemas of services/accounts/account-types.ts. Validation
 // stays in those schemas: turning an input into the service's shape only changes its form (the mapping's pairs
 // into a record, GraphQL's nulls dropped), so the service's errors still name the offending field.
-import { AppError } from '../../errors/app-error.js';
 import type { LiveState } from '../../services/accounts/account-health.js';
 import { type ProxyConfig, proxySchema } from '../../services/accounts/account-types.js';
 import { builder } from '../builder.js';
+import { type ModelMappingPair, mappingRecordOf, pairRecordOf } from './model-mapping.js';
 
 const ProxyProtocolEnum = builder.enumType('ProxyProtocol', {
   description: 'How the proxy is spoken to: an HTTP(S) CONNECT proxy, or SOCKS5.',
@@ -16,12 +16,6 @@ const ProxyProtocolEnum = builder.enumType('ProxyProtocol', {
 interface FamilyRateLimit {
   family: string;
   until: number;
-}
-
-/** One client model name and the upstream name it is sent as, from the account's `modelMapping` record. */
-interface ModelMappingPair {
-  from: string;
-  to: string;
 }
 
 /** One model and the Azure deployment that serves it, from an azure-openai account's `deployments` record. */
@@ -41,19 +35,6 @@ export const AccountProxyRef = builder.objectRef<ProxyConfig>('AccountProxy').im
     username: t.exposeString('username', { nullable: true }),
   }),
 });
-
-export const ModelMappingRef = builder.objectRef<ModelMappingPair>('ModelMapping').implement({
-  description: 'Requests for model `from` go upstream as model `to`.',
-  fields: (t) => ({
-    from: t.exposeString('from'),
-    to: t.exposeString('to'),
-  }),
-});
-
-/** The account's model mapping as pairs, in the order they were given. */
-export function modelMappingOf(mapping: Record<string, string>): ModelMappingPair[] {
-  return Object.entries(mapping).map(([from, to]) => ({ from, to }));
-}
 
 export const AzureDeploymentRef = builder.objectRef<AzureDeploymentPair>('AzureDeployment').implement({
   description: 'An azure-openai account sends requests for `model` to its deployment `deployment`.',
@@ -93,14 +74,6 @@ export const AccountProxyInputRef = builder.inputType('AccountProxyInput', {
   }),
 });
 
-export const ModelMappingInputRef = builder.inputType('ModelMappingInput', {
-  description: 'Requests for model `from` go upstream as model `to`.',
-  fields: (t) => ({
-    from: t.string({ required: true }),
-    to: t.string({ required: true }),
-  }),
-});
-
 export const AzureDeploymentInputRef = builder.inputType('AzureDeploymentInput', {
   description: 'An azure-openai account sends requests for `model` to its deployment `deployment`.',
   fields: (t) => ({
@@ -130,11 +103,11 @@ export function accountSettingsOf(args: AccountSettingsArgs): {
   const { proxy, modelMapping, deployments } = args;
   return {
     ...(proxy === undefined ? {} : { proxy: proxy && proxyOf(proxy) }),
-    ...(modelMapping == null ? {} : { modelMapping: mappingOf(modelMapping) }),
+    ...(modelMapping == null ? {} : { modelMapping: mappingRecordOf(modelMapping) }),
     ...(deployments == null
       ? {}
       : {
-          deployments: recordOf(
+          deployments: pairRecordOf(
             'deployments',
             deployments.map(({ model, deployment }) => ({ from: model, to: deployment })),
             'model',
@@ -146,24 +119,4 @@ export function accountSettingsOf(args: AccountSettingsArgs): {
 function proxyOf(proxy: NonNullable<AccountSettingsArgs['proxy']>): ProxyConfig {
   const { username, ...rest } = proxy;
   return { ...rest, ...(username == null ? {} : { username }) };
-}
-
-/** Pairs into the record; a model mapped twice is refused rather than one of its targets silently kept. */
-function mappingOf(pairs: readonly ModelMappingPair[]): Record<string, string> {
-  return recordOf('modelMapping', pairs, 'from');
-}
-
-/** `field`'s pairs into a record, refusing a key given twice (named as the input names it: `key`). */
-function recordOf(field: string, pairs: readonly ModelMappingPair[], key: string): Record<string, string> {
-  const seen = new Set<string>();
-  pairs.forEach(({ from }, index) => {
-    if (seen.has(from)) {
-      throw new AppError('invalid_request', `${field}.${index}.${key}: ${from} is mapped already`, {
-        details: { field: `${field}.${index}.${key}` },
-      });
-    }
-    seen.add(from);
-  });
-  // fromEntries defines own properties, whatever the names (even `__proto__`).
-  return Object.fromEntries(pairs.map(({ from, to }) => [from, to]));
 }

@@ -1,5 +1,6 @@
-// GraphQL types of what admins edit most on a relay key (limits, expiry, bindings), as outputs and as inputs,
-// mirroring the zod schemas of services/api-keys/api-key-types.ts, and a key's live usage against its limits.
+// GraphQL types of what admins edit most on a relay key (limits, expiry, bindings; its model mapping's pairs are
+// model-mapping.ts's), as outputs and as inputs, mirroring the zod schemas of services/api-keys/api-key-types.ts,
+// and a key's live usage against its limits.
 // Validation stays in those schemas: turning an input into the service's shape only drops GraphQL's nulls and
 // turns DateTimes into ms, so the service's errors still name the offending field (`limits.window.seconds`).
 import { AppError } from '../../errors/app-error.js';
@@ -7,6 +8,7 @@ import type { CostLimitUsage, KeyUsage } from '../../services/admission/key-usag
 import type { ApiKey, UpdateApiKeyInput } from '../../services/api-keys/api-key-types.js';
 import { MODEL_FAMILIES, PLATFORMS } from '../../services/domain/platforms.js';
 import { builder } from '../builder.js';
+import { type ModelMappingPair, mappingRecordOf } from './model-mapping.js';
 
 type Limits = ApiKey['limits'];
 type Expiry = ApiKey['expiry'];
@@ -280,19 +282,21 @@ export interface KeySettingsArgs {
   limits?: object | null;
   expiry?: { kind: Expiry['kind']; expiresAt?: Date | null; durationSeconds?: number | null } | null;
   bindings?: object | null;
+  modelMapping?: readonly ModelMappingPair[] | null;
 }
 
 /**
- * Limits, expiry and bindings as the key service takes them; nulls mean "not given", as elsewhere in the API.
- * The result is checked by the service's schema, which names the offending field.
+ * Limits, expiry, bindings and model mapping as the key service takes them; nulls mean "not given", as elsewhere
+ * in the API. The result is checked by the service's schema, which names the offending field.
  */
 export function keySettingsOf(
   args: KeySettingsArgs,
-): Pick<UpdateApiKeyInput, 'limits' | 'expiry' | 'bindings'> {
+): Pick<UpdateApiKeyInput, 'limits' | 'expiry' | 'bindings' | 'modelMapping'> {
   return {
     ...(args.limits == null ? {} : { limits: withoutNulls(args.limits) as Limits }),
     ...(args.expiry == null ? {} : { expiry: expiryOf(args.expiry) }),
     ...(args.bindings == null ? {} : { bindings: withoutNulls(args.bindings) as Bindings }),
+    ...(args.modelMapping == null ? {} : { modelMapping: mappingRecordOf(args.modelMapping) }),
   };
 }
 

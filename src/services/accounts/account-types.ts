@@ -1,7 +1,7 @@
 // Zod schemas of upstream accounts: stored record (credentials sealed), inputs, and the public view.
 import { z } from 'zod';
 import { assertNever } from '../../lib/assert-never.js';
-import { modelPatternSchema } from '../api-keys/api-key-types.js';
+import { modelMappingSchema, modelPatternSchema } from '../api-keys/api-key-types.js';
 import type { Platform } from '../domain/platforms.js';
 
 /** Account kinds this build can relay to, with the pool each belongs to. */
@@ -300,8 +300,8 @@ const configFields = {
   /** 0 means no limit. */
   maxConcurrency: z.number().int().min(0).max(10_000),
   schedulable: z.boolean(),
-  /** Client model name → upstream model name. */
-  modelMapping: z.record(z.string().min(1).max(200), z.string().min(1).max(200)),
+  /** Model name (the client's, after its key's mapping) → upstream model name. */
+  modelMapping: modelMappingSchema,
   /** Models this account serves (exact or `prefix*`); empty means any. Mapped names count as supported. */
   supportedModels: z.array(modelPatternSchema).max(500),
 };

@@ -13,6 +13,12 @@ export const modelPatternSchema = z
   .max(200)
   .regex(/^[A-Za-z0-9._:/@-]+\*?$/, { error: 'must be a model name, optionally ending in * for a prefix' });
 
+/**
+ * Model name → the name it is served as. Keys map first (the name the client asked for), then the serving
+ * account maps the result to what its upstream calls it; both take this one shape.
+ */
+export const modelMappingSchema = z.record(z.string().min(1).max(200), z.string().min(1).max(200));
+
 export const expirySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('never') }),
   z.object({ kind: z.literal('fixed'), expiresAt: z.number().int().positive() }),
@@ -58,6 +64,8 @@ const keyFields = {
   modelAllow: z.array(modelPatternSchema).max(500),
   modelDeny: z.array(modelPatternSchema).max(500),
   clients: z.array(z.enum(CLIENT_KINDS)).max(CLIENT_KINDS.length),
+  /** The request is served as the mapped model: it picks the pool, restrictions and prices apply to it. */
+  modelMapping: modelMappingSchema,
   limits: limitsSchema,
   bindings: z.partialRecord(z.enum(PLATFORMS), bindingSchema),
   /** What happens when the bound account or group cannot serve: refuse, or use the whole pool. */
@@ -73,6 +81,7 @@ export const createApiKeyInputSchema = z.object({
   modelAllow: keyFields.modelAllow.default([]),
   modelDeny: keyFields.modelDeny.default([]),
   clients: keyFields.clients.default([]),
+  modelMapping: keyFields.modelMapping.default({}),
   limits: keyFields.limits.default({}),
   bindings: keyFields.bindings.default({}),
   bindingFallback: keyFields.bindingFallback.default('fail'),
@@ -91,6 +100,8 @@ export const createApiKeyRequestSchema = updateApiKeyInputSchema.required({ name
 
 export const storedApiKeySchema = z.object({
   ...keyFields,
+  // Keys stored before keys could map models have no mapping; they read as mapping nothing.
+  modelMapping: keyFields.modelMapping.default({}),
   id: z.string(),
   /** SHA-256 (hex) of the full plaintext key; the plaintext itself is never stored. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),

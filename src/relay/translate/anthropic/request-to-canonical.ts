@@ -8,6 +8,7 @@ import type {
   UnsupportedFeature,
 } from '../../canonical/request.js';
 import { record } from '../../formats/json-values.js';
+import { sortOtherFields } from '../other-fields.js';
 import { messagesToCanonical, systemToCanonical } from './messages-to-canonical.js';
 import { toolChoiceToCanonical, toolsToCanonical } from './tools-to-canonical.js';
 import { invalidField } from './wire.js';
@@ -127,14 +128,8 @@ export function anthropicToCanonicalRequest(
   model: string,
   stream: boolean,
 ): CanonicalRequest {
-  const unsupported: UnsupportedFeature[] = [];
-  const hints: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body)) {
-    if (READ.has(name) || value === undefined) continue;
-    if (HINTS.has(name)) hints[name] = value;
-    // Containers and MCP servers are Anthropic-run environments; anything unknown may change the answer too.
-    else unsupported.push({ feature: name, value });
-  }
+  // Containers and MCP servers are Anthropic-run environments; anything unknown may change the answer too.
+  const { hints, unsupported } = sortOtherFields(body, READ, HINTS);
   const metadata = record(body.metadata) ?? {};
   const userId = typeof metadata.user_id === 'string' ? metadata.user_id : undefined;
   const otherMetadata = Object.entries(metadata).filter(([key]) => key !== 'user_id' || userId === undefined);

@@ -1,9 +1,8 @@
 // An Anthropic Messages SSE stream → canonical stream parts, incrementally: bytes in any chunking, events
 // parsed as they complete, one start/delta/end triple per content block in the upstream's order.
-import type { CanonicalStreamError, StreamPart } from '../../canonical/response.js';
+import type { CanonicalStreamError } from '../../canonical/response.js';
 import { field, parseJson, record } from '../../formats/json-values.js';
-import { SseParser } from '../../stream/sse-parser.js';
-import type { StreamDecoder } from '../translator.js';
+import { SseStreamDecoder } from '../sse-decoder.js';
 import { finishFromAnthropic } from './finish-reason.js';
 import { AnthropicUsageState } from './usage.js';
 
@@ -32,29 +31,11 @@ interface OpenBlock {
   sawInput?: boolean;
 }
 
-export class AnthropicStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser((event, data) => this.onEvent(event, data));
+export class AnthropicStreamDecoder extends SseStreamDecoder {
   private readonly blocks = new Map<number, OpenBlock>();
   private readonly usage = new AnthropicUsageState();
-  private parts: StreamPart[] = [];
 
-  push(chunk: Buffer): StreamPart[] {
-    this.parser.push(chunk);
-    return this.take();
-  }
-
-  end(): StreamPart[] {
-    this.parser.end();
-    return this.take();
-  }
-
-  private take(): StreamPart[] {
-    const parts = this.parts;
-    this.parts = [];
-    return parts;
-  }
-
-  private onEvent(event: string, data: string): void {
+  protected onEvent(event: string, data: string): void {
     const payload = record(parseJson(data));
     if (!payload) return; // junk between events
     const type = typeof payload.type === 'string' ? payload.type : event;
@@ -74,13 +55,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       case 'message_delta': {
         const delta = record(payload.delta);
         if (delta && 'stop_reason' in delta) {
-          this.parts.push({ type: 'finish', reason: finishFromAnthropic(delta.stop_reason) });
+          this.emit({ type: 'finish', reason: finishFromAnthropic(delta.stop_reason) });
         }
         this.onUsage(payload.usage);
         break;
       }
       case 'error':
-        this.parts.push({ type: 'error', error: streamError(payload) });
+        this.emit({ type: 'error', error: streamError(payload) });
         break;
       default:
         break; // ping, message_stop, and events this decoder does not know
@@ -88,7 +69,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   }
 
   private onMessageStart(message: Record<string, unknown>): void {
-    this.parts.push({
+    this.emit({
       type: 'start',
       id: typeof message.id === 'string' ? message.id : undefined,
       model: typeof message.model === 'string' ? message.model : undefined,
@@ -106,7 +87,7 @@ export class AnthropicStreamDecoder implements StreamDecoder {
   private onUsage(value: unknown): void {
     if (!record(value)) return;
     this.usage.merge(value);
-    this.parts.push({ type: 'usage', usage: this.usage.current });
+    this.emit({ type: 'usage', usage: this.usage.current });
   }
 
   private startBlock(index: unknown, block: Record<string, unknown> | undefined): void {
@@ -115,9 +96,9 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       case 'text': {
         const id = `text-${index}`;
         this.blocks.set(index, { kind: 'text', id });
-        this.parts.push({ type: 'text-start', id });
+        this.emit({ type: 'text-start', id });
         const text = nonEmpty(block.text);
-        if (text) this.parts.push({ type: 'text-delta', id, delta: text });
+        if (text) this.emit({ type: 'text-delta', id, delta: text });
         return;
       }
       case 'thinking':
@@ -126,15 +107,15 @@ export class AnthropicStreamDecoder implements StreamDecoder {
         const signature = nonEmpty(block.signature);
         this.blocks.set(index, { kind: 'reasoning', id, ...(signature ? { signature } : {}) });
         const redacted = block.type === 'redacted_thinking' ? { redacted: nonEmpty(block.data) ?? '' } : {};
-        this.parts.push({ type: 'reasoning-start', id, ...redacted });
+        this.emit({ type: 'reasoning-start', id, ...redacted });
         const thinking = nonEmpty(block.thinking);
-        if (thinking) this.parts.push({ type: 'reasoning-delta', id, delta: thinking });
+        if (thinking) this.emit({ type: 'reasoning-delta', id, delta: thinking });
         return;
       }
       case 'tool_use': {
         const id = typeof block.id === 'string' ? block.id : `tool-${index}`;
         this.blocks.set(index, { kind: 'tool-call', id, input: block.input });
-        this.parts.push({ type: 'tool-call-start', id, name: nonEmpty(block.name) ?? '' });
+        this.emit({ type: 'tool-call-start', id, name: nonEmpty(block.name) ?? '' });
         return;
       }
       default:
@@ -147,20 +128,20 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     const block = typeof index === 'number' ? this.blocks.get(index) : undefined;
     if (!block || !delta) return;
     if (delta.type === 'text_delta' && block.kind === 'text' && typeof delta.text === 'string') {
-      this.parts.push({ type: 'text-delta', id: block.id, delta: delta.text });
+      this.emit({ type: 'text-delta', id: block.id, delta: delta.text });
     } else if (
       delta.type === 'thinking_delta' &&
       block.kind === 'reasoning' &&
       typeof delta.thinking === 'string'
     ) {
-      this.parts.push({ type: 'reasoning-delta', id: block.id, delta: delta.thinking });
+      this.emit({ type: 'reasoning-delta', id: block.id, delta: delta.thinking });
     } else if (delta.type === 'signature_delta' && typeof delta.signature === 'string') {
       block.signature = delta.signature;
     } else if (delta.type === 'input_json_delta' && block.kind === 'tool-call') {
       const piece = delta.partial_json;
       if (typeof piece !== 'string' || piece === '') return;
       block.sawInput = true;
-      this.parts.push({ type: 'tool-call-delta', id: block.id, delta: piece });
+      this.emit({ type: 'tool-call-delta', id: block.id, delta: piece });
     }
     // citations_delta: citations have no canonical part; the text they cite streams as text.
   }
@@ -172,10 +153,10 @@ export class AnthropicStreamDecoder implements StreamDecoder {
     this.blocks.delete(index);
     switch (block.kind) {
       case 'text':
-        this.parts.push({ type: 'text-end', id: block.id });
+        this.emit({ type: 'text-end', id: block.id });
         return;
       case 'reasoning':
-        this.parts.push({
+        this.emit({
           type: 'reasoning-end',
           id: block.id,
           ...(block.signature ? { signature: block.signature } : {}),
@@ -184,13 +165,13 @@ export class AnthropicStreamDecoder implements StreamDecoder {
       case 'tool-call':
         if (!block.sawInput) {
           // A call without arguments streams none (or only ""): its input is the object the start named.
-          this.parts.push({
+          this.emit({
             type: 'tool-call-delta',
             id: block.id,
             delta: JSON.stringify(block.input ?? {}),
           });
         }
-        this.parts.push({ type: 'tool-call-end', id: block.id });
+        this.emit({ type: 'tool-call-end', id: block.id });
         return;
       default: {
         const unknown: never = block.kind;

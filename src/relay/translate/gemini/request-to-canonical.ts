@@ -1,34 +1,31 @@
 // A Gemini client's generateContent request as a canonical request. The model and whether it streams are the
 // path's (`models/{model}:streamGenerateContent`), never the body's. Serving-only fields become hints under
 // their Gemini names; a field no other format can honour becomes an unsupported feature, never a silent drop.
-import type { CanonicalRequest, UnsupportedFeature } from '../../canonical/request.js';
+import type { CanonicalRequest } from '../../canonical/request.js';
+import { sortOtherFields } from '../other-fields.js';
 import { applyGenerationConfig } from './config-to-canonical.js';
 import { readContents, readSystem } from './contents-to-canonical.js';
 import { readToolConfig, readTools } from './tools-to-canonical.js';
 
 /** Read by the functions below. */
-const READ = new Set(['contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig']);
+const READ = new Set([
+  'contents',
+  'systemInstruction',
+  'tools',
+  'toolConfig',
+  'generationConfig',
+  // Ignored by Google itself (the path names the model); Gemini CLI's wrapper fields never reach here.
+  'model',
+]);
 /** Content filters, billing labels and the serving tier only tune how Google serves the request. */
 const HINTS = new Set(['safetySettings', 'labels', 'serviceTier']);
-/**
- * `model` in a body is ignored by Google itself (the path names the model); Gemini CLI's wrapper fields never
- * reach here.
- */
-const IGNORED = new Set(['model']);
-
 export function geminiToCanonicalRequest(
   body: Record<string, unknown>,
   model: string,
   stream: boolean,
 ): CanonicalRequest {
-  const unsupported: UnsupportedFeature[] = [];
-  const hints: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined || value === null || READ.has(key) || IGNORED.has(key)) continue;
-    if (HINTS.has(key)) hints[key] = value;
-    // `cachedContent` names a cache on Google's side: its contents are not in the request.
-    else unsupported.push({ feature: key, value });
-  }
+  // `cachedContent` names a cache on Google's side: its contents are not in the request.
+  const { hints, unsupported } = sortOtherFields(body, READ, HINTS);
   const tools = readTools(body.tools, unsupported);
   const settings = readToolConfig(body.toolConfig, unsupported, hints);
   const request: CanonicalRequest = {

@@ -9,6 +9,7 @@ import type {
   ToolChoice,
   UnsupportedFeature,
 } from '../../canonical/request.js';
+import { sortOtherFields } from '../other-fields.js';
 import { readMessages } from './request-messages.js';
 import {
   type ChatBody,
@@ -69,11 +70,9 @@ export function chatRequestToCanonical(
   const fields = readAs(chatBodySchema, body, '');
   const unsupported: UnsupportedFeature[] = [];
   const hints: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body)) {
-    if (value === null || value === undefined || READ.has(name)) continue;
-    if (HINTS.has(name)) hints[name] = value;
-    else if (!isDefault(name, value)) unsupported.push({ feature: name, value });
-  }
+  const other = sortOtherFields(body, READ, HINTS, isDefault);
+  Object.assign(hints, other.hints);
+  unsupported.push(...other.unsupported);
   const { system, messages } = readMessages(fields.messages, unsupported);
   const stop = typeof fields.stop === 'string' ? [fields.stop] : (fields.stop ?? undefined);
   // Absent stays absent: a key holding undefined would read as a field the client set.

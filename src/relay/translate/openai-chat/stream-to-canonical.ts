@@ -1,10 +1,8 @@
 // Incremental decoder: a Chat Completions SSE stream (`data: {chat.completion.chunk}` … `data: [DONE]`) →
 // canonical stream parts. Chat streams one choice as deltas: reasoning (`reasoning_content`, DeepSeek's
 // convention), content, refusal, and tool calls keyed by index (id and name first, then argument pieces).
-import type { StreamPart } from '../../canonical/response.js';
 import { record } from '../../formats/json-values.js';
-import { SseParser } from '../../stream/sse-parser.js';
-import type { StreamDecoder } from '../translator.js';
+import { SseStreamDecoder } from '../sse-decoder.js';
 import { finishFromChat } from './finish-reason.js';
 import { usageFromChat } from './usage.js';
 
@@ -19,9 +17,7 @@ interface ToolCallState {
   ended: boolean;
 }
 
-export class ChatStreamDecoder implements StreamDecoder {
-  private readonly parser = new SseParser((_event, data) => this.onData(data));
-  private parts: StreamPart[] = [];
+export class ChatStreamDecoder extends SseStreamDecoder {
   private started = false;
   /** An error chunk ended the stream: whatever follows is not the answer. */
   private failed = false;
@@ -31,24 +27,11 @@ export class ChatStreamDecoder implements StreamDecoder {
   private readonly toolCalls = new Map<number, ToolCallState>();
   private refused = false;
 
-  push(chunk: Buffer): StreamPart[] {
-    this.parser.push(chunk);
-    return this.take();
-  }
-
-  end(): StreamPart[] {
-    this.parser.end();
+  protected override onEnd(): void {
     if (!this.failed) this.closeAll();
-    return this.take();
   }
 
-  private take(): StreamPart[] {
-    const parts = this.parts;
-    this.parts = [];
-    return parts;
-  }
-
-  private onData(data: string): void {
+  protected onEvent(_event: string, data: string): void {
     if (this.failed || data === '[DONE]') return;
     let parsed: unknown;
     try {
@@ -63,7 +46,7 @@ export class ChatStreamDecoder implements StreamDecoder {
       this.failed = true;
       const type = text(error.type) ?? text(error.code) ?? 'server_error';
       const message = text(error.message) ?? 'upstream stream error';
-      this.parts.push({ type: 'error', error: { type, message, raw: chunk.error } });
+      this.emit({ type: 'error', error: { type, message, raw: chunk.error } });
       return;
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -71,12 +54,12 @@ export class ChatStreamDecoder implements StreamDecoder {
     // Azure opens with a chunk that has no id and no choices (its prompt filter results): not the answer yet.
     if (!this.started && (choices.length > 0 || usage)) {
       this.started = true;
-      this.parts.push({ type: 'start', id: text(chunk.id), model: text(chunk.model) });
+      this.emit({ type: 'start', id: text(chunk.id), model: text(chunk.model) });
     }
     const choice = record(choices.find((item) => record(item)?.index === 0) ?? choices[0]);
     if (choice) this.onChoice(choice);
     const read = usage ? usageFromChat(usage) : undefined;
-    if (read) this.parts.push({ type: 'usage', usage: read });
+    if (read) this.emit({ type: 'usage', usage: read });
   }
 
   private onChoice(choice: Record<string, unknown>): void {
@@ -98,7 +81,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     const finish = text(choice.finish_reason);
     if (finish) {
       this.closeAll();
-      this.parts.push({ type: 'finish', reason: finishFromChat(finish, this.refused) });
+      this.emit({ type: 'finish', reason: finishFromChat(finish, this.refused) });
     }
   }
 
@@ -107,10 +90,10 @@ export class ChatStreamDecoder implements StreamDecoder {
       this.closeOpen();
       const id = `${kind === 'reasoning' ? 'reasoning' : 'text'}-${this.blockCount++}`;
       this.open = { kind, id };
-      this.parts.push(kind === 'reasoning' ? { type: 'reasoning-start', id } : { type: 'text-start', id });
+      this.emit(kind === 'reasoning' ? { type: 'reasoning-start', id } : { type: 'text-start', id });
     }
     const id = this.open.id;
-    this.parts.push(
+    this.emit(
       kind === 'reasoning' ? { type: 'reasoning-delta', id, delta } : { type: 'text-delta', id, delta },
     );
   }
@@ -131,24 +114,22 @@ export class ChatStreamDecoder implements StreamDecoder {
     if (!state.started && state.name !== undefined) this.startToolCall(state, index);
     if (!state.started) state.pending += args;
     else if (args !== '' && !state.ended) {
-      this.parts.push({ type: 'tool-call-delta', id: toolId(state, index), delta: args });
+      this.emit({ type: 'tool-call-delta', id: toolId(state, index), delta: args });
     }
   }
 
   private startToolCall(state: ToolCallState, index: number): void {
     state.started = true;
     const id = toolId(state, index);
-    this.parts.push({ type: 'tool-call-start', id, name: state.name ?? '' });
-    if (state.pending !== '') this.parts.push({ type: 'tool-call-delta', id, delta: state.pending });
+    this.emit({ type: 'tool-call-start', id, name: state.name ?? '' });
+    if (state.pending !== '') this.emit({ type: 'tool-call-delta', id, delta: state.pending });
     state.pending = '';
   }
 
   private closeOpen(): void {
     if (!this.open) return;
     const id = this.open.id;
-    this.parts.push(
-      this.open.kind === 'reasoning' ? { type: 'reasoning-end', id } : { type: 'text-end', id },
-    );
+    this.emit(this.open.kind === 'reasoning' ? { type: 'reasoning-end', id } : { type: 'text-end', id });
     this.open = undefined;
   }
 
@@ -159,7 +140,7 @@ export class ChatStreamDecoder implements StreamDecoder {
       if (state.ended) continue;
       if (!state.started) this.startToolCall(state, index);
       state.ended = true;
-      this.parts.push({ type: 'tool-call-end', id: toolId(state, index) });
+      this.emit({ type: 'tool-call-end', id: toolId(state, index) });
     }
   }
 }

@@ -8,6 +8,7 @@ import type {
   ResponseFormat,
   UnsupportedFeature,
 } from '../../canonical/request.js';
+import { sortOtherFields } from '../other-fields.js';
 import {
   invalidField,
   optionalArray,
@@ -20,7 +21,7 @@ import { readInput } from './input-to-canonical.js';
 import { readToolChoice, readTools } from './tools-to-canonical.js';
 
 /** Fields that only tune how OpenAI serves or stores the answer. */
-const HINT_FIELDS = [
+const HINT_FIELDS = new Set([
   'store',
   'include',
   'prompt_cache_key',
@@ -32,7 +33,7 @@ const HINT_FIELDS = [
   'truncation',
   'client_metadata',
   'stream_options',
-];
+]);
 
 /** Fields read below, or whose default value changes nothing. */
 const READ_FIELDS = new Set([
@@ -52,15 +53,8 @@ export function readResponsesRequest(
   model: string,
   stream: boolean,
 ): CanonicalRequest {
-  const unsupported: UnsupportedFeature[] = [];
-  const hints: Record<string, unknown> = {};
   // Among the rest: previous_response_id, conversation and prompt, which name what only OpenAI stores.
-  for (const [name, value] of Object.entries(body)) {
-    if (value !== undefined && value !== null && !READ_FIELDS.has(name))
-      unsupported.push({ feature: name, value });
-  }
-  for (const name of HINT_FIELDS)
-    if (body[name] !== undefined && body[name] !== null) hints[name] = body[name];
+  const { hints, unsupported } = sortOtherFields(body, READ_FIELDS, HINT_FIELDS);
   const include = optionalArray(body.include, 'include') ?? [];
   if (include.includes('message.output_text.logprobs')) {
     unsupported.push({ feature: 'include=message.output_text.logprobs', value: body.include });

@@ -3,41 +3,25 @@
 // an item sent whole fills in what no delta carried; `error` and `response.failed` become an error part.
 import type { StreamPart } from '../../canonical/response.js';
 import { field, parseJson, record } from '../../formats/json-values.js';
-import { SseParser } from '../../stream/sse-parser.js';
-import type { StreamDecoder } from '../translator.js';
+import { SseStreamDecoder } from '../sse-decoder.js';
 import { finishFromResponses, type OutputSummary } from './finish-reason.js';
 import { itemParts } from './response-to-canonical.js';
 import { StreamBlocks } from './stream-blocks.js';
 import { usageFromResponses } from './usage.js';
 
-export class ResponsesStreamDecoder implements StreamDecoder {
-  private parts: StreamPart[] = [];
+export class ResponsesStreamDecoder extends SseStreamDecoder {
   private readonly blocks = new StreamBlocks((part) => this.emit(part));
   private readonly summary: OutputSummary = { endsInToolCall: false, refused: false };
-  private readonly parser = new SseParser((event, data) => this.onEvent(event, data));
   private started = false;
   private errored = false;
   private sawItem = false;
 
-  push(chunk: Buffer): StreamPart[] {
-    this.parser.push(chunk);
-    return this.take();
-  }
-
-  end(): StreamPart[] {
-    this.parser.end();
-    return this.take();
-  }
-
-  private take(): StreamPart[] {
-    const parts = this.parts;
-    this.parts = [];
-    return parts;
-  }
-
-  private emit(part: StreamPart): void {
-    if (!this.started && part.type !== 'start') this.start(undefined);
-    this.parts.push(part);
+  /** Every part goes out after the answer's start, which a stream cut before `response.created` lacks. */
+  protected override emit(...parts: StreamPart[]): void {
+    for (const part of parts) {
+      if (!this.started && part.type !== 'start') this.start(undefined);
+      super.emit(part);
+    }
   }
 
   private start(response: unknown): void {
@@ -45,14 +29,14 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     this.started = true;
     const id = field(response, 'id');
     const model = field(response, 'model');
-    this.parts.push({
+    this.emit({
       type: 'start',
       id: typeof id === 'string' ? id : undefined,
       model: typeof model === 'string' ? model : undefined,
     });
   }
 
-  private onEvent(name: string, data: string): void {
+  protected onEvent(name: string, data: string): void {
     const event = record(parseJson(data));
     if (!event) return; // pings, `[DONE]` and junk
     const type = typeof event.type === 'string' ? event.type : name;

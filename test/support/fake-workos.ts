@@ -3,15 +3,15 @@
 // access tokens that are JWTs whose `exp` is their only lifetime (no `expires_in`), answers that carry the user and
 // the organisation, `invalid_grant` for a spent or unknown refresh token, failure injection, and counters.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TokenSettings } from '../../src/services/accounts/oauth/oauth-settings.js';
+import { oauthError, type Reply, readBody, sendReply } from './fake-oauth-http.js';
 import { fakeJwt } from './fake-openai-oauth.js';
 
 export const FAKE_WORKOS_CLIENT_ID = 'client_01FAKEWORKOS0000000000000';
 export const FAKE_WORKOS_EMAIL = 'droid-user@example.test';
 const AUTHENTICATE_PATH = '/user_management/authenticate';
-const MAX_BODY_BYTES = 64 * 1024;
 
 export type WorkOSFailure = 'invalid_grant' | 'server_error';
 
@@ -43,30 +43,9 @@ export interface FakeWorkOS {
   close(): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-function send(res: ServerResponse, reply: Reply): void {
-  res.writeHead(reply.status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(reply.body));
-}
-
-function oauthError(status: number, error: string, description: string): Reply {
-  return { status, body: { error, error_description: description } };
-}
-
 async function readForm(req: IncomingMessage): Promise<Record<string, string> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  const text = await readBody(req);
+  return text === undefined ? undefined : Object.fromEntries(new URLSearchParams(text));
 }
 
 export async function startFakeWorkOS(): Promise<FakeWorkOS> {
@@ -134,8 +113,8 @@ export async function startFakeWorkOS(): Promise<FakeWorkOS> {
 
   const server = createServer((req, res) => {
     handle(req).then(
-      (reply) => send(res, reply),
-      () => send(res, oauthError(500, 'server_error', 'Something went wrong')),
+      (reply) => sendReply(res, reply),
+      () => sendReply(res, oauthError(500, 'server_error', 'Something went wrong')),
     );
   });
   server.on('connection', (socket: Socket) => {

@@ -1,18 +1,9 @@
-// HTTP plumbing of the fake Google OAuth server: the JSON reply type, Google's OAuth and RPC error bodies, and
-// reading request bodies and credentials (bearer token, HTTP Basic client).
+// HTTP plumbing of the fake Google OAuth server: Google's RPC error body and HTTP Basic client credentials, beside
+// the OAuth plumbing every fake token endpoint shares (fake-oauth-http.ts).
 import type { IncomingMessage } from 'node:http';
+import type { Reply } from '../fake-oauth-http.js';
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-export interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-export function oauthError(status: number, error: string, description: string): Reply {
-  return { status, body: { error, error_description: description } };
-}
+export { bearer, oauthError, type Reply, readBody } from '../fake-oauth-http.js';
 
 export function rpcError(status: number, message: string, rpcStatus: string): Reply {
   return {
@@ -20,24 +11,6 @@ export function rpcError(status: number, message: string, rpcStatus: string): Re
     body: { error: { code: status, message, status: rpcStatus } },
     headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
   };
-}
-
-export async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function bearer(req: IncomingMessage): string | undefined {
-  const auth = req.headers.authorization;
-  const match = auth === undefined ? null : /^Bearer\s+(\S+)$/i.exec(auth.trim());
-  return match?.[1];
 }
 
 /** HTTP Basic client credentials (client_secret_basic), when sent. */

@@ -4,10 +4,8 @@
 // refresh token (they rotate), the user and the organisation. Facts from the old relay (Wei-Shaw/claude-relay-service:
 // src/services/droidAccountService.js `_refreshTokensWithWorkOS`, src/utils/workosOAuthHelper.js).
 import { z } from 'zod';
-import { AppError } from '../../../errors/app-error.js';
-import { jwtClaims } from './jwt-claims.js';
 import type { TokenKind } from './oauth-kind.js';
-import { parseTokenAnswer, type TokenGrant } from './token-grant.js';
+import { expiryOf, parseTokenAnswer, type TokenGrant } from './token-grant.js';
 
 const token = z.string().min(1).max(16_384);
 
@@ -30,7 +28,7 @@ export const DROID_WORKOS: TokenKind = {
     return {
       accessToken: parsed.access_token,
       refreshToken: parsed.refresh_token,
-      expiry: expiryOf(parsed.expires_in, parsed.access_token),
+      expiry: expiryOf(parsed.expires_in, parsed.access_token, 'WorkOS'),
       scopes: [],
       accountEmail: parsed.user?.email,
       organizationName: undefined,
@@ -40,14 +38,3 @@ export const DROID_WORKOS: TokenKind = {
   // WorkOS answers a spent, revoked or ended session's refresh token with the OAuth code.
   refreshRefused: ({ oauthError }) => oauthError === 'invalid_grant',
 };
-
-function expiryOf(expiresIn: number | undefined, accessToken: string): TokenGrant['expiry'] {
-  if (expiresIn !== undefined) return { afterSeconds: expiresIn };
-  const exp = jwtClaims(accessToken)?.exp;
-  if (typeof exp === 'number' && Number.isFinite(exp) && exp > 0) return { atMs: Math.floor(exp * 1000) };
-  throw new AppError(
-    'upstream_error',
-    'WorkOS gave the access token no lifetime (no expires_in, no exp claim)',
-    { details: { fields: ['access_token'] } },
-  );
-}

@@ -5,10 +5,9 @@
 // the codes refresh_token_expired / _reused / _invalidated as a dead refresh token; token_data.rs reads the
 // ChatGPT account id from the id_token's `https://api.openai.com/auth` claim and the expiry from a JWT's `exp`.
 import { z } from 'zod';
-import { AppError } from '../../../errors/app-error.js';
 import { claimObject, claimText, jwtClaims } from './jwt-claims.js';
 import type { OAuthKind } from './oauth-kind.js';
-import { parseTokenAnswer, scopesOf, type TokenGrant } from './token-grant.js';
+import { expiryOf, parseTokenAnswer, scopesOf, type TokenGrant } from './token-grant.js';
 
 /** Codex's default `originator` (codex-rs/login/src/auth/default_client.rs). */
 const ORIGINATOR = 'codex_cli_rs';
@@ -67,7 +66,7 @@ export const OPENAI_OAUTH: OAuthKind = {
     return {
       accessToken: parsed.access_token,
       refreshToken: parsed.refresh_token,
-      expiry: expiryOf(parsed.expires_in, parsed.access_token),
+      expiry: expiryOf(parsed.expires_in, parsed.access_token, 'The OAuth token endpoint'),
       scopes: scopesOf(parsed.scope),
       accountEmail: claimText(idClaims, 'email') ?? claimText(claimObject(idClaims, PROFILE_CLAIM), 'email'),
       organizationName: undefined,
@@ -77,15 +76,3 @@ export const OPENAI_OAUTH: OAuthKind = {
   refreshRefused: ({ status, oauthError }) =>
     status === 401 || (oauthError !== undefined && DEAD_REFRESH_CODES.has(oauthError.toLowerCase())),
 };
-
-/** `expires_in` when the answer has it, else the access token's own `exp` (ChatGPT access tokens are JWTs). */
-function expiryOf(expiresIn: number | undefined, accessToken: string): TokenGrant['expiry'] {
-  if (expiresIn !== undefined) return { afterSeconds: expiresIn };
-  const exp = jwtClaims(accessToken)?.exp;
-  if (typeof exp === 'number' && Number.isFinite(exp) && exp > 0) return { atMs: Math.floor(exp * 1000) };
-  throw new AppError(
-    'upstream_error',
-    'The OAuth token endpoint gave the access token no lifetime (no expires_in, no exp claim)',
-    { details: { fields: ['expires_in'] } },
-  );
-}

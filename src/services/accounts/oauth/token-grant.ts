@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
 import type { AccountSecrets } from '../account-types.js';
+import { jwtClaims } from './jwt-claims.js';
 
 /** Secrets that say which upstream account the tokens act for, beside the tokens themselves. */
 export type IdentitySecrets = Pick<AccountSecrets, 'chatgptAccountId'>;
@@ -56,4 +57,23 @@ export function grantSecrets(
       ? requestedAt + Math.floor(grant.expiry.afterSeconds * 1000)
       : grant.expiry.atMs;
   return { accessToken: grant.accessToken, refreshToken, expiresAt, ...grant.identity };
+}
+
+/**
+ * A grant's lifetime: `expires_in` when the answer has it, else the access token's own `exp` (ChatGPT's and
+ * WorkOS's access tokens are JWTs; WorkOS answers without `expires_in`). `issuer` names the endpoint for the error.
+ */
+export function expiryOf(
+  expiresIn: number | undefined,
+  accessToken: string,
+  issuer: string,
+): TokenGrant['expiry'] {
+  if (expiresIn !== undefined) return { afterSeconds: expiresIn };
+  const exp = jwtClaims(accessToken)?.exp;
+  if (typeof exp === 'number' && Number.isFinite(exp) && exp > 0) return { atMs: Math.floor(exp * 1000) };
+  throw new AppError(
+    'upstream_error',
+    `${issuer} gave the access token no lifetime (no expires_in, no exp claim)`,
+    { details: { fields: ['expires_in', 'access_token'] } },
+  );
 }

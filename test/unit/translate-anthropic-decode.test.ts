@@ -2,7 +2,7 @@
 // canonical parts, in any chunking, agreeing with the ledger's own usage readers.
 import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../../src/relay/canonical/response.js';
-import { type CanonicalUsage, usageOf } from '../../src/relay/canonical/usage.js';
+import { usageOf } from '../../src/relay/canonical/usage.js';
 import { AnthropicStreamTap } from '../../src/relay/formats/anthropic/stream-tap.js';
 import { anthropicUsageFromBody } from '../../src/relay/formats/anthropic/usage.js';
 import { anthropicTranslator } from '../../src/relay/translate/anthropic/translator.js';
@@ -10,23 +10,12 @@ import {
   body,
   decode,
   expected,
-  type Ledger,
   SCENARIOS,
   type Summary,
   WITH_BODY,
   wire,
 } from '../support/translate/anthropic.js';
-
-function ledgerOf(usage: CanonicalUsage): Ledger {
-  return {
-    input: usage.inputNoCache,
-    output: usage.outputTotal,
-    cacheRead: usage.cacheRead,
-    cacheWrite5m: usage.cacheWrite5m,
-    cacheWrite1h: usage.cacheWrite1h,
-    reasoning: usage.outputReasoning,
-  };
-}
+import { ledgerOf } from '../support/translate/fixture-ledger.js';
 
 /** What a stream of parts says, checking on the way that every block is a start/delta/end triple. */
 function summarize(parts: readonly StreamPart[]): Summary {

@@ -2,10 +2,10 @@
 // canonical parts, byte by byte, agreeing with the pass-through tap and usage reader.
 import { describe, expect, it } from 'vitest';
 import type { StreamPart } from '../../src/relay/canonical/response.js';
-import type { CanonicalUsage } from '../../src/relay/canonical/usage.js';
 import { ChatStreamTap } from '../../src/relay/formats/openai-chat/stream-tap.js';
 import { chatUsageFromBody } from '../../src/relay/formats/openai-chat/usage.js';
 import { chatTranslator } from '../../src/relay/translate/openai-chat/translator.js';
+import { ledgerOf } from '../support/translate/fixture-ledger.js';
 import {
   body,
   type Expected,
@@ -15,17 +15,6 @@ import {
   WITH_BODY,
   wire,
 } from '../support/translate/openai-chat.js';
-
-function ledgerOf(usage: CanonicalUsage): Ledger {
-  return {
-    input: usage.inputNoCache,
-    output: usage.outputTotal,
-    cacheRead: usage.cacheRead,
-    cacheWrite5m: usage.cacheWrite5m,
-    cacheWrite1h: usage.cacheWrite1h,
-    reasoning: usage.outputReasoning,
-  };
-}
 
 /** Decodes bytes pushed in the given pieces. */
 function decode(pieces: readonly Buffer[]): StreamPart[] {

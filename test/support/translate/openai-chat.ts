@@ -7,14 +7,9 @@ export const SCENARIOS = ['text', 'tool-calls-parallel', 'reasoning', 'refusal',
 export const WITH_BODY = ['text', 'tool-calls-parallel', 'reasoning', 'refusal'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export interface Ledger {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  reasoning: number;
-}
+export type { Ledger } from './fixture-ledger.js';
+
+import type { Ledger } from './fixture-ledger.js';
 export interface Expected {
   text: string;
   reasoning: string;

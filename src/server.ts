@@ -4,6 +4,8 @@ import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
 import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
+import { answerScrape, METRICS_PATH, startMetricsServer } from './observability/metrics-endpoint.js';
+import { RelayMetrics } from './observability/relay-metrics.js';
 import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
 import { buildRelayRoutes, relayErrorShapeFor } from './relay/routes.js';
@@ -13,6 +15,7 @@ import { attachGraphQLWs } from './schema/graphql-ws.js';
 import { serviceOptionsFromConfig } from './service-options.js';
 import { createServices, type Services } from './services/container.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
+import type { LedgerEntry } from './services/usage/ledger-entry.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
 import { mountTrpc, TRPC_PATH } from './trpc/trpc-endpoint.js';
 
@@ -27,6 +30,8 @@ export interface RunningServer {
   readonly services: Services;
   /** Connection tests of accounts; they travel the relay's own upstream transports. */
   readonly tester: AccountTester;
+  /** Where metrics are served on a port of their own (`METRICS_PORT`); undefined otherwise. */
+  readonly metricsUrl: string | undefined;
   /** Graceful: drains requests up to the configured deadline, settles, closes Redis, stops an embedded Redis. */
   stop(): Promise<void>;
 }
@@ -68,6 +73,8 @@ export async function startServer(
     const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
     cleanups.push(() => transports.close());
     let tester: AccountTester | undefined;
+    // Kept only when they can be scraped; the settler feeds them as requests settle.
+    let metrics: RelayMetrics | undefined;
     const services = await createServices(
       serviceOptionsFromConfig(config, secrets, redisUrl, {
         runJobs: true,
@@ -79,6 +86,7 @@ export async function startServer(
           return tester;
         },
         ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
+        ...(config.metrics ? { onSettled: (entry: LedgerEntry) => metrics?.recordSettled(entry) } : {}),
       }),
     );
     cleanups.push(() => services.stop());
@@ -107,6 +115,13 @@ export async function startServer(
       },
     };
 
+    if (config.metrics) {
+      metrics = new RelayMetrics({
+        leasesInFlight: () => services.leases.size,
+        settleQueue: () => services.settler.status(),
+      });
+    }
+    const scrapeToken = config.metrics?.token;
     const redis = services.context.redis;
     const app = buildApp({
       logger,
@@ -127,6 +142,13 @@ export async function startServer(
           bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
         });
         mountTrpc(express, { services, logger, bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT });
+        // On the relay's own port only for scrapers with the token; a port of its own may serve it without.
+        const served = metrics;
+        if (served && scrapeToken !== undefined) {
+          express.get(METRICS_PATH, (req, res, next) => {
+            answerScrape(req, res, served, scrapeToken).catch(next);
+          });
+        }
       },
       ownBodyPaths: [GRAPHQL_PATH, TRPC_PATH],
     });
@@ -145,9 +167,15 @@ export async function startServer(
     // HTTP server open), then the app drains, then services settle and close, then Redis stops.
     cleanups.push(() => app.stop());
     cleanups.push(() => subscriptions.stop());
+    let metricsUrl: string | undefined;
+    if (metrics && config.metrics?.port !== undefined) {
+      const own = await startMetricsServer(metrics, { ...config.metrics, port: config.metrics.port });
+      cleanups.push(() => own.close());
+      metricsUrl = own.url;
+    }
 
     if (!tester) throw new Error('the services were composed without a connection tester');
-    return { url, port, redisUrl, app, services, tester, stop: runCleanups };
+    return { url, port, redisUrl, app, services, tester, metricsUrl, stop: runCleanups };
   } catch (error) {
     await runCleanups();
     throw error;

@@ -10,7 +10,7 @@ export function serviceOptionsFromConfig(
   redisUrl: string,
   extra: Pick<
     ServiceOptions,
-    'runJobs' | 'logger' | 'name' | 'leaseTtlMs' | 'dispatchers' | 'connectionTester'
+    'runJobs' | 'logger' | 'name' | 'leaseTtlMs' | 'dispatchers' | 'connectionTester' | 'onSettled'
   >,
 ): ServiceOptions {
   return {

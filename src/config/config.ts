@@ -48,6 +48,8 @@ export interface Config {
     corsOrigins: readonly string[];
     introspection: boolean;
   };
+  /** Prometheus metrics; undefined when neither a scrape token nor a port of their own is configured. */
+  metrics: { token: string | undefined; port: number | undefined; host: string } | undefined;
   log: { level: LogLevel };
   dataDir: string;
   redis: {
@@ -127,7 +129,15 @@ export function readEnvironment(processEnv: Env = process.env, cwd = process.cwd
 export function loadConfig(env: Env): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) throw new ConfigError(describeIssues(result.error, env));
-  return toConfig(result.data);
+  const config = toConfig(result.data);
+  // Each worker keeps its own counters and would try to take the one port: that needs the primary to gather
+  // them, which this build does not do yet.
+  if (config.metrics?.port !== undefined && config.http.workers > 1) {
+    throw new ConfigError([
+      'METRICS_PORT needs WORKERS=1 (each worker keeps its own metrics); use METRICS_TOKEN',
+    ]);
+  }
+  return config;
 }
 
 function describeIssues(error: z.ZodError, env: Env): string[] {
@@ -164,6 +174,10 @@ function toConfig(parsed: ParsedEnv): Config {
       // A public schema helps tools in development; in production it maps the attack surface for anyone.
       introspection: parsed.GRAPHQL_INTROSPECTION ?? parsed.NODE_ENV !== 'production',
     },
+    metrics:
+      parsed.METRICS_TOKEN === undefined && parsed.METRICS_PORT === undefined
+        ? undefined
+        : { token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT, host: parsed.METRICS_HOST },
     log: { level: parsed.LOG_LEVEL },
     dataDir: path.resolve(parsed.DATA_DIR),
     redis: {

@@ -99,6 +99,14 @@ export const envSchema = z.object({
   /** Schema introspection on /graphql; unset means on outside production, off in production. */
   GRAPHQL_INTROSPECTION: flag.optional(),
   /**
+   * Prometheus metrics: served at `GET /metrics` on the relay's port to scrapers presenting this token
+   * (`Authorization: Bearer …`), and/or on `METRICS_PORT`. Neither set: no metrics are kept or served.
+   */
+  METRICS_TOKEN: z.string().trim().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /** A port of its own for `GET /metrics` (on `METRICS_HOST`), for scrapers inside the network; 0 picks one. */
+  METRICS_PORT: wholeNumber(0, 65535).optional(),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /**
    * Relay processes sharing the port; `auto` means one per CPU. Every worker is a full relay instance. One is
    * the default: on a small host shared with other services, more workers mostly add contention.
    */

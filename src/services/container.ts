@@ -49,6 +49,7 @@ import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
 import { StoreHealth } from './redis/store-health.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
+import type { LedgerEntry } from './usage/ledger-entry.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
 import { RollupJob } from './usage/rollup-job.js';
 import { UsageQueryService } from './usage/usage-query-service.js';
@@ -94,6 +95,8 @@ export interface ServiceOptions {
    * transports, which services cannot import. Without it (processes that never test) tests are refused.
    */
   connectionTester?: (parts: ConnectionTesterParts) => AccountTesting;
+  /** Told of every ledger entry as a request settles (the relay's metrics count them); nothing by default. */
+  onSettled?: (entry: LedgerEntry) => void;
   /** Sticky-session lifetime and how long accounts rest after each kind of upstream failure. */
   scheduling?: SchedulingOptions;
   /** Tick interval and per-subscription bound of live subscriptions (defaults: 500 ms, 500 events). */
@@ -234,6 +237,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       {
         ledgerMaxEntries: options.ledgerMaxEntries,
         ...(options.settleQueueMax === undefined ? {} : { retryQueueMax: options.settleQueueMax }),
+        ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
       },
       options.logger,
     );

@@ -36,6 +36,19 @@ describe('configuration', () => {
     expect(limits.unpricedModels).toBe('allow');
   });
 
+  it('keeps no metrics unless a scrape token or a port asks for them, and refuses a short token', () => {
+    expect(loadConfig({}).metrics).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-token-0123456789' }).metrics).toEqual({
+      token: 'scrape-token-0123456789',
+      port: undefined,
+      host: '127.0.0.1',
+    });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toMatchObject({ token: undefined, port: 9464 });
+    const short = problemsOf({ METRICS_TOKEN: 'short' });
+    expect(short).toEqual(['METRICS_TOKEN must be at least 16 characters']);
+    expect(problemsOf({ METRICS_PORT: '9464', WORKERS: '2' })[0]).toContain('METRICS_PORT needs WORKERS=1');
+  });
+
   it('names the variable and the problem for bad values', () => {
     expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT must be a whole number (got "abc")']);
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT must be at most 65535/);

@@ -51,6 +51,8 @@ export interface UsageSettlerOptions {
   retryQueueMax?: number;
   /** How often a queue of failed settles is tried again while Redis is away. */
   retryIntervalMs?: number;
+  /** Told of every entry as it is settled, before it is written (the relay's metrics). */
+  onSettled?: (entry: LedgerEntry) => void;
 }
 
 /** How the settler stands: what waits for Redis, and what an outage cost. */
@@ -102,6 +104,7 @@ export class UsageSettler {
 
   settle(input: SettleInput): Promise<SettleResult> {
     const entry = this.price(input);
+    this.options.onSettled?.(entry);
     return new Promise((resolve, reject) => {
       this.batch.add({
         entry,

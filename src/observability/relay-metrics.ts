@@ -1,0 +1,158 @@
+// The relay's Prometheus metrics (prom-client), one registry per process: every settled request counted from the
+// entry the ledger records (so the counters and the ledger agree), plus what an operator watches live: leases in
+// flight, settles waiting for Redis, and the process's own health (event-loop lag, memory, CPU). Names follow
+// Prometheus conventions under the `llm_relay_` prefix; docs/metrics.md maps them onto the usual LLM-gateway
+// dashboards.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LedgerEntry } from '../services/usage/ledger-entry.js';
+
+/** What the process can be asked at scrape time. */
+export interface MetricsSources {
+  /** Leases this instance holds on accounts (requests in flight upstream). */
+  leasesInFlight(): number;
+  /** Settles waiting in memory for Redis, and those dropped since start. */
+  settleQueue(): { queued: number; dropped: number };
+}
+
+/**
+ * Label values a client or an upstream chooses (the model asked for, an upstream's error code), bounded: past
+ * `max` distinct values, further ones count as `other`, so no one can grow the scrape without end.
+ */
+class BoundedLabel {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  of(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(value);
+    return value;
+  }
+}
+
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+
+const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h'] as const;
+
+export class RelayMetrics {
+  readonly registry = new Registry();
+  private readonly models = new BoundedLabel(200);
+  private readonly errors = new BoundedLabel(50);
+  private readonly requests: Counter<'platform' | 'model' | 'status' | 'outcome'>;
+  private readonly duration: Histogram<'platform' | 'outcome'>;
+  private readonly ttft: Histogram<'platform'>;
+  private readonly tokens: Counter<'platform' | 'model' | 'type'>;
+  private readonly reasoning: Counter<'platform' | 'model'>;
+  private readonly cost: Counter<'platform' | 'model'>;
+  private readonly failovers: Counter<'platform'>;
+  private readonly upstreamErrors: Counter<'platform' | 'error'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'llm_relay_' });
+    this.requests = new Counter({
+      name: 'llm_relay_requests_total',
+      help: 'Relayed requests, one per ledger entry (a failed-over attempt is its own entry)',
+      labelNames: ['platform', 'model', 'status', 'outcome'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'llm_relay_request_duration_seconds',
+      help: 'Time from a request reaching the relay to its last byte, in seconds',
+      labelNames: ['platform', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.ttft = new Histogram({
+      name: 'llm_relay_time_to_first_token_seconds',
+      help: 'Time from a request reaching the relay to the first byte of its answer, in seconds',
+      labelNames: ['platform'],
+      buckets: TTFT_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'llm_relay_tokens_total',
+      help: 'Tokens as the upstream reported them; input excludes cache reads and writes',
+      labelNames: ['platform', 'model', 'type'],
+      registers,
+    });
+    this.reasoning = new Counter({
+      name: 'llm_relay_reasoning_tokens_total',
+      help: 'Output tokens spent on reasoning, where the upstream reports them (already in the output tokens)',
+      labelNames: ['platform', 'model'],
+      registers,
+    });
+    this.cost = new Counter({
+      name: 'llm_relay_cost_usd_total',
+      help: 'Cost of relayed requests at the relay prices, in US dollars',
+      labelNames: ['platform', 'model'],
+      registers,
+    });
+    this.failovers = new Counter({
+      name: 'llm_relay_failovers_total',
+      help: 'Attempts that failed on an account and moved the request to another',
+      labelNames: ['platform'],
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: 'llm_relay_upstream_errors_total',
+      help: 'Requests that ended in an upstream failure, by error code',
+      labelNames: ['platform', 'error'],
+      registers,
+    });
+    new Gauge({
+      name: 'llm_relay_leases_in_flight',
+      help: 'Account leases this instance holds: requests in flight upstream',
+      registers,
+      collect() {
+        this.set(sources.leasesInFlight());
+      },
+    });
+    new Gauge({
+      name: 'llm_relay_settle_queue',
+      help: 'Settled requests waiting in memory for Redis to take their ledger entries',
+      registers,
+      collect() {
+        this.set(sources.settleQueue().queued);
+      },
+    });
+    new Gauge({
+      name: 'llm_relay_settles_dropped',
+      help: 'Settles dropped since start because the queue for Redis was full (their claims are estimated)',
+      registers,
+      collect() {
+        this.set(sources.settleQueue().dropped);
+      },
+    });
+  }
+
+  /** Counts one ledger entry. */
+  recordSettled(entry: LedgerEntry): void {
+    const { platform, usage } = entry;
+    const model = this.models.of(entry.model);
+    this.requests.inc({ platform, model, status: String(entry.status), outcome: entry.outcome });
+    this.duration.observe({ platform, outcome: entry.outcome }, entry.latencyMs / 1000);
+    if (entry.ttftMs !== undefined) this.ttft.observe({ platform }, entry.ttftMs / 1000);
+    const counts = [usage.input, usage.output, usage.cacheRead, usage.cacheWrite5m, usage.cacheWrite1h];
+    TOKEN_TYPES.forEach((type, index) => {
+      const count = counts[index] ?? 0;
+      if (count > 0) this.tokens.inc({ platform, model, type }, count);
+    });
+    if (usage.reasoning) this.reasoning.inc({ platform, model }, usage.reasoning);
+    if (entry.costMicros > 0) this.cost.inc({ platform, model }, entry.costMicros / 1_000_000);
+    if (entry.outcome === 'failed_over') this.failovers.inc({ platform });
+    else if (entry.outcome === 'upstream_error')
+      this.upstreamErrors.inc({ platform, error: this.errors.of(entry.errorCode ?? 'unknown') });
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

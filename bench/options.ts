@@ -4,7 +4,7 @@ import { MODES, type Mode } from './load.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
-                        [--workers auto|N]`;
+                        [--workers auto|N] [--metrics]`;
 
 export type BenchOptions = ReturnType<typeof readOptions>;
 
@@ -19,6 +19,7 @@ export function readOptions() {
       connections: { type: 'string', default: '1,10,50' },
       profile: { type: 'boolean', default: false },
       workers: { type: 'string' },
+      metrics: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -48,6 +49,8 @@ export function readOptions() {
     connections,
     profile: values.profile,
     workers: parseWorkers(values.workers),
+    /** The relay keeps Prometheus metrics (a scrape token is set), as a deployment that scrapes it would. */
+    metrics: values.metrics,
   };
 }
 

@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     adminPassword,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(profileDir ? { profileDir } : {}),
+    ...(options.metrics ? { env: { METRICS_TOKEN: 'bench-scrape-token-0123456789' } } : {}),
   });
   cleanups.push({ name: 'relay', run: () => relay.stop() });
   watchdog.watch(relay.pid);

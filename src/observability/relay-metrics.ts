@@ -36,6 +36,18 @@ const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 
 const TOKEN_TYPES = ['input', 'output', 'cache_read', 'cache_write_5m', 'cache_write_1h'] as const;
 
+type CounterSeries = ReturnType<Counter<string>['labels']>;
+type HistogramSeries = ReturnType<Histogram<string>['labels']>;
+
+/** The series one (pool, model) pair counts into. */
+interface ModelSeries {
+  tokens: CounterSeries[];
+  reasoning: CounterSeries;
+  cost: CounterSeries;
+  ttft: HistogramSeries;
+  failovers: CounterSeries;
+}
+
 export class RelayMetrics {
   readonly registry = new Registry();
   private readonly models = new BoundedLabel(200);
@@ -48,6 +60,13 @@ export class RelayMetrics {
   private readonly cost: Counter<'platform' | 'model'>;
   private readonly failovers: Counter<'platform'>;
   private readonly upstreamErrors: Counter<'platform' | 'error'>;
+  /**
+   * Labelled series resolved once and kept: prom-client hashes a label object on every `inc`, which at one
+   * settle per request and a dozen series each would be most of what counting costs.
+   */
+  private readonly modelSeries = new Map<string, ModelSeries>();
+  private readonly requestSeries = new Map<string, CounterSeries>();
+  private readonly durationSeries = new Map<string, HistogramSeries>();
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -132,17 +151,23 @@ export class RelayMetrics {
   recordSettled(entry: LedgerEntry): void {
     const { platform, usage } = entry;
     const model = this.models.of(entry.model);
-    this.requests.inc({ platform, model, status: String(entry.status), outcome: entry.outcome });
-    this.duration.observe({ platform, outcome: entry.outcome }, entry.latencyMs / 1000);
-    if (entry.ttftMs !== undefined) this.ttft.observe({ platform }, entry.ttftMs / 1000);
+    const series = this.seriesOf(platform, model);
+    this.child(
+      this.requestSeries,
+      `${platform}\u0000${model}\u0000${entry.status}\u0000${entry.outcome}`,
+      () => this.requests.labels({ platform, model, status: String(entry.status), outcome: entry.outcome }),
+    ).inc();
+    this.child(this.durationSeries, `${platform}\u0000${entry.outcome}`, () =>
+      this.duration.labels({ platform, outcome: entry.outcome }),
+    ).observe(entry.latencyMs / 1000);
+    if (entry.ttftMs !== undefined) series.ttft.observe(entry.ttftMs / 1000);
     const counts = [usage.input, usage.output, usage.cacheRead, usage.cacheWrite5m, usage.cacheWrite1h];
-    TOKEN_TYPES.forEach((type, index) => {
-      const count = counts[index] ?? 0;
-      if (count > 0) this.tokens.inc({ platform, model, type }, count);
+    counts.forEach((count, index) => {
+      if (count > 0) series.tokens[index]?.inc(count);
     });
-    if (usage.reasoning) this.reasoning.inc({ platform, model }, usage.reasoning);
-    if (entry.costMicros > 0) this.cost.inc({ platform, model }, entry.costMicros / 1_000_000);
-    if (entry.outcome === 'failed_over') this.failovers.inc({ platform });
+    if (usage.reasoning) series.reasoning.inc(usage.reasoning);
+    if (entry.costMicros > 0) series.cost.inc(entry.costMicros / 1_000_000);
+    if (entry.outcome === 'failed_over') series.failovers.inc();
     else if (entry.outcome === 'upstream_error')
       this.upstreamErrors.inc({ platform, error: this.errors.of(entry.errorCode ?? 'unknown') });
   }
@@ -154,5 +179,30 @@ export class RelayMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  private seriesOf(platform: string, model: string): ModelSeries {
+    const key = `${platform}\u0000${model}`;
+    let series = this.modelSeries.get(key);
+    if (!series) {
+      series = {
+        tokens: TOKEN_TYPES.map((type) => this.tokens.labels({ platform, model, type })),
+        reasoning: this.reasoning.labels({ platform, model }),
+        cost: this.cost.labels({ platform, model }),
+        ttft: this.ttft.labels({ platform }),
+        failovers: this.failovers.labels({ platform }),
+      };
+      this.modelSeries.set(key, series);
+    }
+    return series;
+  }
+
+  private child<Series>(cache: Map<string, Series>, key: string, make: () => Series): Series {
+    let series = cache.get(key);
+    if (series === undefined) {
+      series = make();
+      cache.set(key, series);
+    }
+    return series;
   }
 }

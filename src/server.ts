@@ -14,6 +14,7 @@ import { GRAPHQL_PATH, mountGraphQL } from './schema/graphql-endpoint.js';
 import { attachGraphQLWs } from './schema/graphql-ws.js';
 import { serviceOptionsFromConfig } from './service-options.js';
 import { createServices, type Services } from './services/container.js';
+import { PLATFORMS } from './services/domain/platforms.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import type { LedgerEntry } from './services/usage/ledger-entry.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
@@ -119,6 +120,7 @@ export async function startServer(
       metrics = new RelayMetrics({
         leasesInFlight: () => services.leases.size,
         settleQueue: () => services.settler.status(),
+        accountStates: () => accountStates(services),
       });
     }
     const scrapeToken = config.metrics?.token;
@@ -180,6 +182,24 @@ export async function startServer(
     await runCleanups();
     throw error;
   }
+}
+
+/** Every account's pool and live state, for the metrics' account gauge (read at scrape time only). */
+async function accountStates(services: Services): Promise<Array<{ platform: string; state: string }>> {
+  const pools = await Promise.all(
+    PLATFORMS.map(async (platform) => {
+      const runtimes = await services.accounts.poolRuntimes(platform);
+      return Promise.all(
+        runtimes.map(async ({ account }) => ({
+          platform,
+          state: account.schedulable
+            ? (await services.health.state(account.id, platform)).kind
+            : 'unschedulable',
+        })),
+      );
+    }),
+  );
+  return pools.flat();
 }
 
 /** The embedded default: a redis-server this process starts, owns and stops, with data under DATA_DIR/redis. */

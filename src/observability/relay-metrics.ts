@@ -12,6 +12,8 @@ export interface MetricsSources {
   leasesInFlight(): number;
   /** Settles waiting in memory for Redis, and those dropped since start. */
   settleQueue(): { queued: number; dropped: number };
+  /** Every account's pool and state as the scheduler sees it (`active`, `cooling`, …, or `unschedulable`). */
+  accountStates(): Promise<ReadonlyArray<{ platform: string; state: string }>>;
 }
 
 /**
@@ -127,6 +129,17 @@ export class RelayMetrics {
       registers,
       collect() {
         this.set(sources.leasesInFlight());
+      },
+    });
+    new Gauge({
+      name: 'llm_relay_accounts',
+      help: 'Accounts by pool and live state, read from Redis at scrape time',
+      labelNames: ['platform', 'state'],
+      registers,
+      async collect() {
+        const states = await sources.accountStates();
+        this.reset();
+        for (const { platform, state } of states) this.inc({ platform, state });
       },
     });
     new Gauge({

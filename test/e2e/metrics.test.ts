@@ -114,6 +114,8 @@ describe('Prometheus metrics', () => {
     );
     expect(family(after, 'llm_relay_nodejs_eventloop_lag_seconds').type).toBe('GAUGE');
     expect(family(after, 'llm_relay_leases_in_flight').metrics[0]?.value).toBe('0');
+    // The one Claude account, active again once the scenario's 500s are over (they rest it only briefly).
+    expect(total(after, 'llm_relay_accounts', { platform: 'claude' })).toBe(1);
   });
 
   it('serves the same on a port of its own, still asking for the token', async () => {

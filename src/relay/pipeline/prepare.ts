@@ -72,6 +72,7 @@ export async function prepareCall(
     route,
     info.model,
     format.sessionId(req.headers, info, raw),
+    plan.types,
   );
   const input = billed ? format.measureInput(raw, info) : undefined;
   const inputEstimate = input?.estimateTokens ?? 0;

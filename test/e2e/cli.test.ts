@@ -140,6 +140,12 @@ describe('admin CLI', () => {
       latencyMs: 120,
       ttftMs: undefined,
       errorCode: undefined,
+      errorMessage: undefined,
+      userId: undefined,
+      clientFormat: 'anthropic',
+      upstreamFormat: 'anthropic',
+      clientKind: undefined,
+      attempts: 1,
     });
     await services.settler.settle(settle('req-cli-1', 'claude-sonnet-4-5', 1000, 500));
     await services.settler.settle(settle('req-cli-2', 'claude-sonnet-4-5', 2000, 100));

@@ -19,6 +19,12 @@ export function settleInput(requestId: string, overrides: Partial<SettleInput> =
     latencyMs: 5,
     ttftMs: 5,
     errorCode: undefined,
+    errorMessage: undefined,
+    userId: undefined,
+    clientFormat: 'anthropic',
+    upstreamFormat: 'anthropic',
+    clientKind: undefined,
+    attempts: 1,
     ...overrides,
   };
 }

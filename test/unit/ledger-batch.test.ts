@@ -27,6 +27,12 @@ const entry = (requestId: string, overrides: Partial<LedgerEntry> = {}): LedgerE
   ttftMs: 40,
   errorCode: undefined,
   clientRequestId: undefined,
+  userId: undefined,
+  clientFormat: 'anthropic',
+  upstreamFormat: 'anthropic',
+  clientKind: undefined,
+  attempts: 1,
+  errorMessage: undefined,
   ...overrides,
 });
 

@@ -86,6 +86,12 @@ describe('usage ticks', () => {
     ttftMs: undefined,
     errorCode: undefined,
     clientRequestId: undefined,
+    userId: undefined,
+    clientFormat: 'anthropic',
+    upstreamFormat: 'anthropic',
+    clientKind: undefined,
+    attempts: 1,
+    errorMessage: undefined,
     ...overrides,
   });
 

@@ -54,6 +54,8 @@ export interface ExchangeResult {
   estimated: boolean;
   ttftMs: number | undefined;
   errorCode: string | undefined;
+  /** What went wrong, as the client was told or the upstream said; the request log keeps it. */
+  errorMessage?: string | undefined;
   /** What the upstream's answer says about the account; undefined when the client left before it came. */
   signal?: UpstreamSignal | undefined;
   /** Set when the failure was held back: nothing was sent, and `answer` sends it if no retry follows. */
@@ -76,6 +78,7 @@ export function answerError(
     estimated: false,
     ttftMs: undefined,
     errorCode: error.code,
+    errorMessage: error.message,
     signal,
   };
 }

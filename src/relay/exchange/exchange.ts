@@ -337,6 +337,7 @@ class Exchange implements UpstreamReceiver {
       estimated: final.estimated,
       ttftMs: this.ttftMs,
       errorCode: tap?.error?.type,
+      errorMessage: tap?.error?.message,
       signal: tap?.error ? { kind: 'stream-error', ...tap.error } : this.signal,
     };
   }
@@ -379,6 +380,7 @@ class Exchange implements UpstreamReceiver {
       estimated: final.estimated,
       ttftMs: this.ttftMs,
       errorCode: error.code,
+      errorMessage: error.message,
       signal,
     };
   }

@@ -8,7 +8,7 @@ import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { type ExchangeResult, failedBeforeCall, runExchange } from '../exchange/exchange.js';
 import { answerError } from '../exchange/exchange-result.js';
 import type { AnswerTranslation } from '../exchange/stream-tap.js';
-import type { RelayFormat } from '../formats/relay-format.js';
+import type { FormatName, RelayFormat } from '../formats/relay-format.js';
 import { providerFor, translatedFormatOf } from '../providers/registry.js';
 import {
   ProviderCallFailure,
@@ -61,6 +61,27 @@ interface UpstreamForm {
 export function upstreamModelFor(runtime: AccountRuntime, model: string): string {
   const mapping = runtime.account.modelMapping;
   return Object.hasOwn(mapping, model) ? (mapping[model] ?? model) : model;
+}
+
+/**
+ * The format an account is sent a request in: the client's, unless the request is translated and the account's
+ * provider does not speak the client's format.
+ */
+export function accountFormatFor(
+  route: RelayRoute,
+  runtime: AccountRuntime,
+  translation: TranslationSource | undefined,
+): FormatName {
+  return translatedTarget(route, providerFor(runtime.account.type), translation) ?? route.format.name;
+}
+
+/** The format a translated request is rendered in for this provider; undefined when it goes as the client sent it. */
+function translatedTarget(
+  route: RelayRoute,
+  provider: UpstreamProvider,
+  translation: TranslationSource | undefined,
+): FormatName | undefined {
+  return translation && !provider.formats.includes(route.format.name) ? translatedFormatOf(provider) : undefined;
 }
 
 /** Marks a credential that could not be had: the account's failure, which failover can route around. */
@@ -170,10 +191,7 @@ function upstreamForm(
   provider: UpstreamProvider,
   context: RequestContext,
 ): UpstreamForm {
-  const upstreamFormat =
-    call.translation && !provider.formats.includes(route.format.name)
-      ? translatedFormatOf(provider)
-      : undefined;
+  const upstreamFormat = translatedTarget(route, provider, call.translation);
   if (!call.translation || upstreamFormat === undefined || upstreamModel === undefined) {
     // A model named by the path (Gemini) reaches the provider as `model`; one in the body is rewritten there,
     // whichever mapping (the key's, the account's, or both) changed it.

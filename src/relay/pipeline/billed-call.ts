@@ -6,7 +6,7 @@ import type { Acquired } from '../../services/scheduler/account-scheduler.js';
 import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import type { ExchangeResult } from '../exchange/exchange.js';
 import type { RelayDeps } from '../relay-deps.js';
-import { runAttempt, upstreamModelFor } from './attempt.js';
+import { accountFormatFor, runAttempt, upstreamModelFor } from './attempt.js';
 import { runWithFailover } from './failover.js';
 import { prepareCall } from './prepare.js';
 import type { RelayRoute } from './relay-route.js';
@@ -17,10 +17,15 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
     const at = Date.now();
     const prepared = await prepareCall(req, res, context, deps, routeOfPath);
     const { route, key, info, ticket, acquired, acquire } = prepared;
-    const facts = (account: Acquired, requestId: string): RequestFacts => ({
+    const facts = (account: Acquired, requestId: string, attempts: number): RequestFacts => ({
       requestId,
       clientRequestId: context.clientRequestId,
       keyId: key.id,
+      userId: key.ownerId,
+      clientFormat: route.format.name,
+      upstreamFormat: accountFormatFor(route, account.runtime, prepared.translation),
+      clientKind: prepared.client,
+      attempts,
       platform: route.platform,
       model: info.model,
       upstreamModel: upstreamModelFor(account.runtime, info.model),
@@ -39,6 +44,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
       translation: prepared.translation,
     };
     let current = acquired;
+    let attempts = 1;
     let result: ExchangeResult | undefined;
     try {
       const outcome = await runWithFailover(deps, {
@@ -52,7 +58,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
         attemptFailed: (account, failed, attempt) =>
           settleRequest(
             deps,
-            facts(account, `${context.requestId}~${attempt}`),
+            facts(account, `${context.requestId}~${attempt}`, attempt),
             account.lease,
             undefined,
             failed,
@@ -60,6 +66,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
           ),
       });
       current = outcome.acquired;
+      attempts = outcome.attempts;
       result = outcome.result;
     } finally {
       // Runs even when something above threw: the lease must be released and the request recorded.
@@ -73,7 +80,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
       };
       await settleRequest(
         deps,
-        facts(current, context.requestId),
+        facts(current, context.requestId, attempts),
         current.lease,
         ticket,
         settled,

@@ -8,6 +8,7 @@ import type { RequestContext } from '../../http/route-table.js';
 import type { AdmissionTicket } from '../../services/admission/admission-service.js';
 import { admitAndAcquire } from '../../services/admission/admit-and-acquire.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
+import type { ClientKind } from '../../services/domain/platforms.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
 import { authenticateRequest } from '../client/authenticate.js';
 import { detectClient } from '../client/client-kind.js';
@@ -41,6 +42,8 @@ export interface PreparedCall {
   inputEstimate: number;
   /** Set when some of the pool's accounts speak another format than the client: the request as they get it. */
   translation: TranslationSource | undefined;
+  /** Which client sent it, as its headers tell. */
+  client: ClientKind | undefined;
 }
 
 export async function prepareCall(
@@ -87,6 +90,7 @@ export async function prepareCall(
           platform,
           model: info.model,
           client,
+          clientFormat: format.name,
           stream: info.stream,
           input,
           maxTokens: info.maxTokens,
@@ -108,6 +112,7 @@ export async function prepareCall(
     acquire,
     inputEstimate,
     translation,
+    client,
   });
   if (ticket?.outputCap === undefined) return prepared(upstream(raw));
   // Only part of the worst case fit under a cost limit: the upstream is asked for no more output than the

@@ -30,6 +30,8 @@ export interface AdmissionInput {
   platform: Platform;
   model: string;
   client: ClientKind | undefined;
+  /** The format the client spoke, recorded with a lost request's ledger entry. */
+  clientFormat?: string | undefined;
   stream: boolean;
   /** What the body says about its input tokens. */
   input: InputMeasure;
@@ -333,6 +335,9 @@ function claimTail(
     inputTokens: input.input.estimateTokens,
     stream: input.stream,
     ...(input.clientRequestId === undefined ? {} : { clientRequestId: input.clientRequestId }),
+    ...(input.key.ownerId === undefined ? {} : { userId: input.key.ownerId }),
+    ...(input.clientFormat === undefined ? {} : { clientFormat: input.clientFormat }),
+    ...(input.client === undefined ? {} : { client: input.client }),
   };
   return `${charged}|${bound?.estimateMicros ?? 0}|${JSON.stringify(info)}`;
 }

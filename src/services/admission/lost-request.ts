@@ -11,6 +11,10 @@ export const lostRequestInfoSchema = z.object({
   inputTokens: z.number(),
   stream: z.boolean(),
   clientRequestId: z.string().optional(),
+  /** The key's owner, the client's format and kind, for the request log. */
+  userId: z.string().optional(),
+  clientFormat: z.string().optional(),
+  client: z.string().optional(),
 });
 
 export type LostRequestInfo = z.infer<typeof lostRequestInfoSchema>;

@@ -274,5 +274,11 @@ function lostRequestEntry(
     ttftMs: undefined,
     errorCode: 'instance_lost',
     clientRequestId: info.clientRequestId,
+    userId: info.userId,
+    clientFormat: info.clientFormat ?? '',
+    upstreamFormat: undefined,
+    clientKind: info.client,
+    attempts: 1,
+    errorMessage: 'The instance serving the request stopped before it finished',
   };
 }

@@ -27,6 +27,21 @@ export interface LedgerEntry {
   errorCode: string | undefined;
   /** The client's own `x-request-id`, kept for correlation; the relay's `requestId` is what identifies it. */
   clientRequestId: string | undefined;
+  /** The key's owner (a control-plane user), when the key has one. */
+  userId: string | undefined;
+  /** The format the client spoke (`anthropic`, `openai-chat`…); empty for entries the reconciler wrote. */
+  clientFormat: string;
+  /** The format the account was sent: the client's, or another where the request was translated. */
+  upstreamFormat: string | undefined;
+  /** Which client sent it (`claude-code`, `codex`…), as its headers tell; undefined when unknown. */
+  clientKind: string | undefined;
+  /**
+   * Accounts tried for the request: 1, or more where it failed over (each earlier attempt has an entry of its
+   * own, `<requestId>~<n>`, with outcome `failed_over`).
+   */
+  attempts: number;
+  /** What went wrong, in a line (bounded, see ERROR_MESSAGE_MAX); undefined for requests that went well. */
+  errorMessage: string | undefined;
 }
 
 export interface StoredLedgerEntry extends LedgerEntry {
@@ -35,6 +50,9 @@ export interface StoredLedgerEntry extends LedgerEntry {
 }
 
 const FORMAT_VERSION = 1;
+
+/** Error messages are cut to this many characters: enough to tell what happened, bounded per entry. */
+export const ERROR_MESSAGE_MAX = 300;
 
 /** The stream field that holds an entry. */
 export const LEDGER_FIELD = 'e';
@@ -74,6 +92,12 @@ export function encodeLedgerEntry(entry: LedgerEntry): string {
     entry.errorCode ?? null,
     entry.clientRequestId ?? null,
     usage.reasoning ?? null,
+    entry.userId ?? null,
+    entry.clientFormat,
+    entry.upstreamFormat ?? null,
+    entry.clientKind ?? null,
+    entry.attempts,
+    entry.errorMessage === undefined ? null : entry.errorMessage.slice(0, ERROR_MESSAGE_MAX),
   ]);
 }
 
@@ -155,5 +179,12 @@ function decodeLedgerValues(values: readonly unknown[]): LedgerEntry {
     ttftMs: typeof values[21] === 'number' ? values[21] : undefined,
     errorCode: optional(22),
     clientRequestId: optional(23),
+    // Fields 25 on came later: entries written before them read as unknown, one attempt.
+    userId: optional(25),
+    clientFormat: text(26),
+    upstreamFormat: optional(27),
+    clientKind: optional(28),
+    attempts: typeof values[29] === 'number' ? values[29] : 1,
+    errorMessage: optional(30),
   };
 }

@@ -35,6 +35,12 @@ export interface SettleInput {
   latencyMs: number;
   ttftMs: number | undefined;
   errorCode: string | undefined;
+  errorMessage: string | undefined;
+  userId: string | undefined;
+  clientFormat: string;
+  upstreamFormat: string | undefined;
+  clientKind: string | undefined;
+  attempts: number;
 }
 
 export interface SettleResult {
@@ -155,6 +161,12 @@ export class UsageSettler {
       ttftMs: input.ttftMs,
       errorCode: input.errorCode,
       clientRequestId: input.clientRequestId,
+      userId: input.userId,
+      clientFormat: input.clientFormat,
+      upstreamFormat: input.upstreamFormat,
+      clientKind: input.clientKind,
+      attempts: input.attempts,
+      errorMessage: input.errorMessage,
     };
   }
 

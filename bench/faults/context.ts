@@ -75,7 +75,7 @@ export interface Books {
 /** A key's ledger entries, spend and whatever of its requests is still held in Redis. */
 export async function booksOf(ctx: FaultContext, keyId: string): Promise<Books> {
   const { redis, keys } = ctx.services.context;
-  const entries = (await ctx.services.usage.recentLedger(50_000)).filter((entry) => entry.keyId === keyId);
+  const entries = (await ctx.services.requestLog.recent(50_000)).filter((entry) => entry.keyId === keyId);
   const day = new Date().toISOString().slice(0, 10);
   const prefix = keys.apiKeySlotPrefix(keyId);
   return {

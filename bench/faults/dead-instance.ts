@@ -44,7 +44,7 @@ export async function runDeadInstance(
     [limited.key.id, unlimited.key.id],
     killedAt,
   );
-  const entries = (await ctx.services.usage.recentLedger(10_000)).filter(
+  const entries = (await ctx.services.requestLog.recent(10_000)).filter(
     (entry) => entry.keyId === limited.key.id || entry.keyId === unlimited.key.id,
   );
   const books = await booksOf(ctx, limited.key.id);

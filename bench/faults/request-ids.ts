@@ -49,7 +49,7 @@ export async function runRequestIds(
   await ctx.fake.waitForIdle();
   const books = await settledBooks(ctx, key.id);
   // A client that left before its request reached the upstream still has its (empty) entry.
-  const entries = (await ctx.services.usage.recentLedger(50_000)).filter((entry) => entry.keyId === key.id);
+  const entries = (await ctx.services.requestLog.recent(50_000)).filter((entry) => entry.keyId === key.id);
   const beforeUpstream = entries.filter(
     (entry) => entry.outcome === 'client_aborted' && !entry.estimated && entry.usage.input === 0,
   ).length;

@@ -1,8 +1,8 @@
-// Live subscriptions (served over graphql-ws): usage ticks, the ledger tail and account state changes. The
-// streams, their bounds and who may watch what live in services/live.
+// Live subscriptions (served over graphql-ws): usage ticks and account state changes (the request-log tail is
+// with the request log, request-log.ts). The streams, their bounds and who may watch what live in services/live.
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
-import type { AccountStateEvent, LedgerEvent } from '../services/live/live-feed.js';
+import type { AccountStateEvent } from '../services/live/live-feed.js';
 import { TICK_SCOPES, type UsageTick } from '../services/live/usage-tick.js';
 
 const DROPPED = 'Events this subscription missed since the previous one because it read too slowly.';
@@ -31,33 +31,6 @@ const UsageTickRef = builder.objectRef<UsageTick>('UsageTick').implement({
     cacheReadTokens: t.exposeFloat('cacheReadTokens'),
     cacheWriteTokens: t.exposeFloat('cacheWriteTokens'),
     costMicros: t.exposeFloat('costMicros', { description: 'Cost in millionths of a US dollar.' }),
-  }),
-});
-
-const LedgerEventRef = builder.objectRef<LedgerEvent>('LedgerEvent').implement({
-  description: 'One settled request, as written to the usage ledger.',
-  fields: (t) => ({
-    requestId: t.exposeString('requestId'),
-    at: t.field({ type: 'DateTime', resolve: (event) => new Date(event.at) }),
-    keyId: t.exposeString('keyId'),
-    accountId: t.exposeString('accountId', { nullable: true }),
-    platform: t.exposeString('platform'),
-    model: t.exposeString('model'),
-    upstreamModel: t.exposeString('upstreamModel'),
-    inputTokens: t.int({ resolve: (event) => event.usage.input }),
-    outputTokens: t.int({ resolve: (event) => event.usage.output }),
-    cacheReadTokens: t.int({ resolve: (event) => event.usage.cacheRead }),
-    cacheWrite5mTokens: t.int({ resolve: (event) => event.usage.cacheWrite5m }),
-    cacheWrite1hTokens: t.int({ resolve: (event) => event.usage.cacheWrite1h }),
-    costMicros: t.exposeFloat('costMicros'),
-    outcome: t.exposeString('outcome'),
-    estimated: t.exposeBoolean('estimated'),
-    status: t.exposeInt('status'),
-    stream: t.exposeBoolean('stream'),
-    latencyMs: t.exposeInt('latencyMs'),
-    ttftMs: t.exposeInt('ttftMs', { nullable: true }),
-    errorCode: t.exposeString('errorCode', { nullable: true }),
-    dropped: t.exposeInt('dropped', { description: DROPPED }),
   }),
 });
 
@@ -94,20 +67,6 @@ builder.subscriptionField('usageTicks', (t) =>
         id: args.id == null ? undefined : String(args.id),
       }),
     resolve: (tick) => tick,
-  }),
-);
-
-builder.subscriptionField('ledgerTail', (t) =>
-  t.field({
-    type: LedgerEventRef,
-    description: 'Every settled request, optionally of one key or account. Members: their own keys only.',
-    args: { keyId: t.arg.id(), accountId: t.arg.id() },
-    subscribe: (_root, args, context) =>
-      context.services.control.live.ledgerTail(requireUser(context), {
-        keyId: args.keyId == null ? undefined : String(args.keyId),
-        accountId: args.accountId == null ? undefined : String(args.accountId),
-      }),
-    resolve: (event) => event,
   }),
 );
 

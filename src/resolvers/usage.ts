@@ -1,4 +1,4 @@
-// Usage fields: time series and top-N rankings with cost, the ledger (filtered, paginated), a key's live
+// Usage fields: time series and top-N rankings with cost, a key's live
 // limits, and the view of a key holder who signed in with the relay key itself. Scoping rules in UsageReports.
 
 import { AppError } from '../errors/app-error.js';
@@ -7,14 +7,12 @@ import { builder, type GraphQLContext } from '../schema/builder.js';
 import { ApiKeyLimitUsageRef } from '../schema/types/api-keys.js';
 import type { KeyUsage } from '../services/admission/key-usage.js';
 import type { ApiKey } from '../services/api-keys/api-key-types.js';
-import type { StoredLedgerEntry } from '../services/usage/ledger-entry.js';
 import type {
   RankedUsage,
   UsagePoint,
   UsageSeries,
   UsageTotals,
 } from '../services/usage/usage-query-service.js';
-import { OUTCOMES } from '../services/usage/usage-types.js';
 import { ApiKeyRef } from './api-keys.js';
 import { idArg, present } from './input.js';
 import { connectionOf, toConnection } from './page-info.js';
@@ -24,7 +22,6 @@ const UsageDimensionEnum = builder.enumType('UsageDimension', {
   values: ['global', 'key', 'account', 'model'] as const,
 });
 const RankDimensionEnum = builder.enumType('RankDimension', { values: ['key', 'account', 'model'] as const });
-const OutcomeEnum = builder.enumType('LedgerOutcome', { values: OUTCOMES });
 
 const MICROS_PER_USD = 1_000_000;
 
@@ -63,58 +60,6 @@ const RankedUsageRef = builder.objectRef<RankedUsage>('RankedUsage').implement({
     requests: t.exposeInt('requests'),
     costMicros: t.exposeFloat('costMicros'),
     costUsd: t.float({ resolve: (ranked) => ranked.costMicros / MICROS_PER_USD }),
-  }),
-});
-
-const LedgerEntryRef = builder.objectRef<StoredLedgerEntry>('LedgerEntry').implement({
-  description: 'One settled request (or one failed-over attempt of it).',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    requestId: t.exposeString('requestId'),
-    at: t.field({ type: 'DateTime', resolve: (entry) => new Date(entry.at) }),
-    keyId: t.exposeString('keyId'),
-    accountId: t.exposeString('accountId', { nullable: true }),
-    platform: t.exposeString('platform'),
-    model: t.exposeString('model'),
-    upstreamModel: t.exposeString('upstreamModel'),
-    inputTokens: t.float({ resolve: (entry) => entry.usage.input }),
-    outputTokens: t.float({ resolve: (entry) => entry.usage.output }),
-    cacheReadTokens: t.float({ resolve: (entry) => entry.usage.cacheRead }),
-    cacheWrite5mTokens: t.float({ resolve: (entry) => entry.usage.cacheWrite5m }),
-    cacheWrite1hTokens: t.float({ resolve: (entry) => entry.usage.cacheWrite1h }),
-    reasoningTokens: t.float({
-      nullable: true,
-      description:
-        'Output tokens spent on reasoning (part of outputTokens), where the provider reports them.',
-      resolve: (entry) => entry.usage.reasoning ?? null,
-    }),
-    costMicros: t.exposeFloat('costMicros'),
-    priced: t.boolean({ resolve: (entry) => entry.prices !== undefined }),
-    priceVersion: t.exposeString('priceVersion', { nullable: true }),
-    outcome: t.field({ type: OutcomeEnum, resolve: (entry) => entry.outcome }),
-    estimated: t.exposeBoolean('estimated'),
-    status: t.exposeInt('status'),
-    stream: t.exposeBoolean('stream'),
-    latencyMs: t.exposeFloat('latencyMs'),
-    ttftMs: t.exposeFloat('ttftMs', { nullable: true }),
-    errorCode: t.exposeString('errorCode', { nullable: true }),
-    clientRequestId: t.exposeString('clientRequestId', {
-      nullable: true,
-      description: "The client's own x-request-id, when it sent one: for correlation only.",
-    }),
-  }),
-});
-
-const LedgerConnection = connectionOf('LedgerEntry', LedgerEntryRef);
-
-const LedgerFilterRef = builder.inputType('LedgerFilter', {
-  fields: (t) => ({
-    keyId: t.id(),
-    accountId: t.id(),
-    model: t.string({ description: 'The model asked for, or the one sent upstream.' }),
-    outcome: t.field({ type: OutcomeEnum }),
-    from: t.field({ type: 'DateTime' }),
-    to: t.field({ type: 'DateTime' }),
   }),
 });
 
@@ -179,29 +124,6 @@ builder.queryField('usageTop', (t) =>
         limit: args.limit ?? 10,
         ...rangeOf(args),
       }),
-  }),
-);
-
-builder.queryField('ledger', (t) =>
-  t.field({
-    type: LedgerConnection,
-    description:
-      'Newest first. A page examines a bounded stretch of the ledger, so a rare filter may give a short page ' +
-      'with hasNextPage still true. Members see their own keys only.',
-    args: { filter: t.arg({ type: LedgerFilterRef }), first: t.arg.int(), after: t.arg.string() },
-    resolve: async (_root, args, context) => {
-      const { from, to, keyId, accountId, ...filter } = present(args.filter ?? {});
-      const page = await context.services.control.usage.ledger(requireUser(context), {
-        ...filter,
-        ...(keyId === undefined ? {} : { keyId: idArg(keyId, 'keyId') }),
-        ...(accountId === undefined ? {} : { accountId: idArg(accountId, 'accountId') }),
-        ...(from === undefined ? {} : { from: from.getTime() }),
-        ...(to === undefined ? {} : { to: to.getTime() }),
-        ...(args.first == null ? {} : { first: args.first }),
-        ...(args.after == null ? {} : { after: args.after }),
-      });
-      return toConnection(page);
-    },
   }),
 );
 

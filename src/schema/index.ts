@@ -7,6 +7,7 @@ import '../resolvers/audit.js';
 import '../resolvers/auth.js';
 import '../resolvers/groups.js';
 import '../resolvers/pricing.js';
+import '../resolvers/request-log.js';
 import '../resolvers/subscriptions.js';
 import '../resolvers/system.js';
 import '../resolvers/usage.js';

@@ -28,6 +28,7 @@ import type { ControlPlane } from './control/control-plane.js';
 import { GroupAdmin } from './control/group-admin.js';
 import { LiveAccess } from './control/live-access.js';
 import { PricingAdmin } from './control/pricing-admin.js';
+import { RequestLogAdmin } from './control/request-log-admin.js';
 import { SystemStatusService } from './control/system-status.js';
 import { UsageReports } from './control/usage-reports.js';
 import { UserAdmin } from './control/user-admin.js';
@@ -48,6 +49,7 @@ import { createKeys } from './redis/keys.js';
 import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
 import { StoreHealth } from './redis/store-health.js';
+import { RequestLogService } from './request-log/request-log-service.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
 import type { LedgerEntry } from './usage/ledger-entry.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
@@ -69,6 +71,8 @@ export interface ServiceOptions {
   maxKeysPerMember?: number;
   apiKeyPrefix: string;
   ledgerMaxEntries: number;
+  /** The request log's Redis window also ends at this age (REQUEST_LOG_MAX_AGE_HOURS); only the size bounds it when unset. */
+  requestLogMaxAgeMs?: number | undefined;
   retention: RetentionDays;
   /** Leases and reservations live this long without renewal; bounds how long a crashed instance's claims linger. */
   leaseTtlMs?: number;
@@ -147,6 +151,8 @@ export interface Services {
   reconciler: Reconciler;
   settler: UsageSettler;
   usage: UsageQueryService;
+  /** Every settled request, newest first, filtered: the ledger read back (and the archive, when on). */
+  requestLog: RequestLogService;
   rollups: RollupJob;
   leases: LeaseKeeper;
   /** Whether Redis answers, as requests have found: refuses them at once while it does not. */
@@ -242,6 +248,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       options.logger,
     );
     const usage = new UsageQueryService(context);
+    const requestLog = new RequestLogService(context, { maxAgeMs: options.requestLogMaxAgeMs });
     const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
     const liveFeed = new LiveFeed(bus, { ...DEFAULT_LIVE_FEED_OPTIONS, ...options.liveFeed }, options.logger);
 
@@ -282,6 +289,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       ),
       groups: new GroupAdmin(groups, audit),
       usage: new UsageReports(usage, apiKeyAdmin, admission),
+      requestLog: new RequestLogAdmin(requestLog, apiKeyAdmin),
       pricing: new PricingAdmin(pricing, audit),
       system: new SystemStatusService(context, settler),
       live: new LiveAccess(liveFeed, apiKeys),
@@ -322,6 +330,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       reconciler,
       settler,
       usage,
+      requestLog,
       rollups,
       leases,
       storeHealth,

@@ -4,9 +4,9 @@ import { apiKeysRouter } from './routers/api-keys.js';
 import { auditRouter } from './routers/audit.js';
 import { authRouter } from './routers/auth.js';
 import { groupsRouter } from './routers/groups.js';
-import { ledgerRouter } from './routers/ledger.js';
 import { meRouter } from './routers/me.js';
 import { pricingRouter } from './routers/pricing.js';
+import { requestLogRouter } from './routers/request-log.js';
 import { systemRouter } from './routers/system.js';
 import { usageRouter } from './routers/usage.js';
 import { usersRouter } from './routers/users.js';
@@ -21,7 +21,7 @@ export const appRouter = router({
   accounts: accountsRouter,
   groups: groupsRouter,
   usage: usageRouter,
-  ledger: ledgerRouter,
+  requestLog: requestLogRouter,
   pricing: pricingRouter,
   audit: auditRouter,
 });

@@ -80,7 +80,7 @@ describe('a concurrency-5 key under 200 concurrent streams on two instances', ()
       `${first.server.services.context.keys.apiKeySlotPrefix(key.id)}waiters`,
     );
     expect(Number(waiters ?? 0)).toBe(0);
-    const entries = await first.server.services.usage.recentLedger(1000);
+    const entries = await first.server.services.requestLog.recent(1000);
     const mine = entries.filter((entry) => entry.keyId === key.id);
     expect(mine.filter((entry) => entry.outcome === 'client_aborted')).toHaveLength(100);
   });

@@ -79,7 +79,7 @@ describe('100 concurrent requests against a daily cost limit', () => {
     expect(refusal.error.details.resetAt).toBeGreaterThan(Date.now());
     expect(refused?.headers['x-should-retry']).toBe('false');
 
-    const entries = (await first.server.services.usage.recentLedger(500)).filter(
+    const entries = (await first.server.services.requestLog.recent(500)).filter(
       (entry) => entry.keyId === key.id,
     );
     // One entry per answer served, none for a request refused before it ran.

@@ -93,7 +93,7 @@ describe('an instance killed mid-stream', () => {
 
     // Each request has one ledger entry: lost, estimated from its admission, on the account it was using.
     await settled(survivor);
-    const entries = (await survivor.server.services.usage.recentLedger(100)).filter((entry) =>
+    const entries = (await survivor.server.services.requestLog.recent(100)).filter((entry) =>
       ids.includes(entry.requestId),
     );
     expect(entries.map((entry) => entry.requestId).sort()).toEqual([...ids].sort());

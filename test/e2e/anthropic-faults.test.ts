@@ -45,7 +45,7 @@ describe('bad input and upstream faults', () => {
     );
   const lastEntry = async () => {
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     return entry;
   };
   const keyLeases = () =>
@@ -53,7 +53,7 @@ describe('bad input and upstream faults', () => {
   /** Every ledger entry written since `since`: one per request, however its exchange ended. */
   const entriesSince = async (since: number) => {
     await settled(relay);
-    return (await relay.server.services.usage.recentLedger(20)).filter((entry) => entry.at >= since);
+    return (await relay.server.services.requestLog.recent(20)).filter((entry) => entry.at >= since);
   };
   /** Starts a request, waits until the upstream has it, then drops the client connection. */
   const abortOnceUpstreamHasIt = async (body: unknown) => {
@@ -332,7 +332,7 @@ describe('a client leaving a stream it already received the headers of', () => {
     await fake.waitForIdle();
     expect(fake.requests[0]?.aborted).toBe(true);
     await settled(relay);
-    const entries = (await relay.server.services.usage.recentLedger(20)).filter(
+    const entries = (await relay.server.services.requestLog.recent(20)).filter(
       (entry) => entry.at >= startedAt,
     );
     expect(entries).toEqual([

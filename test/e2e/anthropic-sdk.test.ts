@@ -46,7 +46,7 @@ describe('the Anthropic SDK through the relay', () => {
     expect(message.usage.cache_read_input_tokens).toBe(1000);
     await settled(relay);
 
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     expect(entry).toMatchObject({
       keyId,
       accountId,
@@ -91,7 +91,7 @@ describe('the Anthropic SDK through the relay', () => {
     expect(texts.join('')).toBe('one two three four five six');
     expect(final.usage.output_tokens).toBe(7);
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     expect(entry).toMatchObject({
       stream: true,
       outcome: 'ok',
@@ -107,7 +107,7 @@ describe('the Anthropic SDK through the relay', () => {
   });
 
   it('counts tokens and lists models without writing to the ledger', async () => {
-    const before = await relay.server.services.usage.recentLedger(100);
+    const before = await relay.server.services.requestLog.recent(100);
     const counted = await client.messages.countTokens({
       model: MODEL,
       messages: [{ role: 'user', content: 'How many tokens is this?' }],
@@ -116,7 +116,7 @@ describe('the Anthropic SDK through the relay', () => {
     const models = await client.models.list();
     expect(models.data.map((model) => model.id)).toContain('claude-sonnet-4-5-20250929');
     await settled(relay);
-    expect(await relay.server.services.usage.recentLedger(100)).toHaveLength(before.length);
+    expect(await relay.server.services.requestLog.recent(100)).toHaveLength(before.length);
     const leases = await relay.server.services.context.redis.zcard(
       relay.server.services.context.keys.poolLeases('claude', accountId),
     );

@@ -54,7 +54,7 @@ async function createAzureAccount(
 
 async function lastEntry(relay: TestRelay) {
   await settled(relay);
-  const [entry] = await relay.server.services.usage.recentLedger(1);
+  const [entry] = await relay.server.services.requestLog.recent(1);
   return entry;
 }
 

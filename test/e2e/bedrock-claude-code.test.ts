@@ -76,7 +76,7 @@ describe('a Claude Code request to a bedrock account', () => {
     await bedrock.waitForIdle();
     expect(bedrock.calls[0]?.aborted).toBe(true);
     await settled(relay);
-    const entries = (await relay.server.services.usage.recentLedger(20)).filter(
+    const entries = (await relay.server.services.requestLog.recent(20)).filter(
       (entry) => entry.at >= startedAt,
     );
     expect(entries).toEqual([

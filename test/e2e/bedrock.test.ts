@@ -74,7 +74,7 @@ describe('bedrock accounts', () => {
 
   const ledgerFor = async (accountId: string) => {
     await settled(relay);
-    const entries = await relay.server.services.usage.recentLedger(50);
+    const entries = await relay.server.services.requestLog.recent(50);
     return entries.find((entry) => entry.accountId === accountId);
   };
 

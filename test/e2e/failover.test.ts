@@ -75,7 +75,7 @@ describe('failover', () => {
     expect(history[0]).toMatchObject({ from: 'active', to: 'cooling', reason });
 
     await settled(relay);
-    const ledger = (await relay.server.services.usage.recentLedger(400)).filter(
+    const ledger = (await relay.server.services.requestLog.recent(400)).filter(
       (entry) => entry.at >= startedAt,
     );
     // One ledger entry per attempt that failed over, and one per request for the answer the client got.

@@ -47,7 +47,7 @@ describe('the genai SDK on a gemini-api account', () => {
     new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: `${relay.url}${base}` } });
   const lastEntry = async () => {
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     return entry;
   };
   /** What the fake reported, read back as Google's usageMetadata. */
@@ -123,7 +123,7 @@ describe('the genai SDK on a gemini-api account', () => {
   });
 
   it('counts tokens and lists models without a ledger entry', async () => {
-    const before = await relay.server.services.usage.recentLedger(100);
+    const before = await relay.server.services.requestLog.recent(100);
     const counted = await genai().models.countTokens({ model: MODEL, contents: 'How many tokens is this?' });
     expect(counted.totalTokens).toBeGreaterThan(0);
     expect(fake.requests[0]?.path).toBe(`/v1beta/models/${MODEL}:countTokens`);
@@ -134,7 +134,7 @@ describe('the genai SDK on a gemini-api account', () => {
     const one = await genai().models.get({ model: MODEL });
     expect(one.name).toBe(`models/${MODEL}`);
     await settled(relay);
-    expect(await relay.server.services.usage.recentLedger(100)).toHaveLength(before.length);
+    expect(await relay.server.services.requestLog.recent(100)).toHaveLength(before.length);
     // Only the token count reached the upstream: the relay draws the model list itself.
     expect(fake.requests).toHaveLength(1);
   });

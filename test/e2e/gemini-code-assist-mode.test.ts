@@ -98,7 +98,7 @@ describe('Gemini CLI in Code Assist mode against the relay', () => {
       traceId: expect.any(String),
     });
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     expect(entry).toMatchObject({
       platform: 'gemini',
       model: 'gemini-3.1-flash-lite',
@@ -123,7 +123,7 @@ describe('Gemini CLI in Code Assist mode against the relay', () => {
     expect(answer.body).toBe(upstream.requests[0]?.sentBody?.toString('utf8'));
     expect(upstream.requests[0]?.query.get('alt')).toBe('sse');
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     expect(entry).toMatchObject({ model: 'gemini-3-flash', stream: true, outcome: 'ok' });
     expect(entry?.usage).toMatchObject({ input: 900, cacheRead: 100, reasoning: 20 });
   });

@@ -50,7 +50,7 @@ describe('gemini-oauth accounts on the Code Assist API', () => {
 
   const lastEntry = async () => {
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     return entry;
   };
   const codeAssistCalls = (method: string) =>

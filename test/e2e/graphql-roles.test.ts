@@ -15,6 +15,7 @@ import {
   signIn,
 } from '../support/graphql.js';
 import { createClaudeAccount, createKey, startTestRelay, type TestRelay } from '../support/relay.js';
+import { settleInput } from '../support/settle-input.js';
 
 type Actor = 'anonymous' | 'viewer' | 'member' | 'operator' | 'admin';
 const ACTORS: readonly Actor[] = ['anonymous', 'viewer', 'member', 'operator', 'admin'];
@@ -59,6 +60,7 @@ describe('GraphQL roles', () => {
     users.member = await signedInUser(relay, 'alice', 'member');
     const bob = await signedInUser(relay, 'bob', 'member');
     bobKeyId = (await createKey(relay, { name: 'bob key', ownerId: bob.id })).key.id;
+    await relay.server.services.settler.settle(settleInput('req-bob-1', { keyId: bobKeyId, userId: bob.id }));
   });
   afterAll(async () => {
     await relay.stop();
@@ -167,9 +169,16 @@ describe('GraphQL roles', () => {
       allowed: ['admin'],
     },
     {
-      field: 'ledger',
-      document: 'query ($keyId: ID) { ledger(filter: { keyId: $keyId }) { nodes { id } } }',
+      field: 'requestLog',
+      document: 'query ($keyId: ID) { requestLog(filter: { keyId: $keyId }) { nodes { id } } }',
       variables: async () => ({ keyId: bobKeyId }),
+      allowed: READERS,
+      memberCode: 'NOT_FOUND',
+    },
+    {
+      field: 'requestLogEntry',
+      document: 'query ($id: String!) { requestLogEntry(requestId: $id) { entry { requestId } } }',
+      variables: async () => ({ id: 'req-bob-1' }),
       allowed: READERS,
       memberCode: 'NOT_FOUND',
     },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   AccountStateChangesDocument,
-  LedgerTailDocument,
+  RequestLogTailDocument,
   ServerInfoDocument,
   UsageTicksDocument,
 } from '../../clients/generated/graphql/graphql.js';
@@ -111,12 +111,13 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const issued = await createKey(second);
     const client = connect(first, adminToken);
     const ticks = client.subscribe(UsageTicksDocument, { scope: 'global' });
-    const tail = client.subscribe(LedgerTailDocument, { keyId: issued.key.id });
+    const tail = client.subscribe(RequestLogTailDocument, { filter: { keyId: issued.key.id } });
     await liveOn(first, 2);
 
     const { response } = await ask(second, issued.plaintext);
     const answeredAt = performance.now();
-    const entry = (await nextOf(tail)).ledgerTail;
+    const event = (await nextOf(tail)).requestLogTail;
+    const entry = event.entry;
     const entryAfter = performance.now() - answeredAt;
     const tick = (await nextOf(ticks)).usageTicks;
     const tickAfter = performance.now() - answeredAt;
@@ -127,8 +128,11 @@ describe('GraphQL subscriptions over graphql-ws', () => {
       accountId: account.id,
       outcome: 'ok',
       status: 200,
-      dropped: 0,
+      clientFormat: 'anthropic',
+      upstreamFormat: 'anthropic',
+      attempts: 1,
     });
+    expect(event.dropped).toBe(0);
     expect(tick).toMatchObject({ scope: 'global', id: null, requests: 1, intervals: 1 });
     expect(tick.inputTokens).toBe(entry.inputTokens);
     expect(tick.outputTokens).toBe(entry.outputTokens);
@@ -174,7 +178,7 @@ describe('GraphQL subscriptions over graphql-ws', () => {
         authorization: `Bearer ${adminToken}`,
         'content-type': 'application/json',
       },
-      body: JSON.stringify({ query: 'subscription { ledgerTail { requestId } }' }),
+      body: JSON.stringify({ query: 'subscription { requestLogTail { entry { requestId } } }' }),
     });
     expect(overHttp.status).toBe(400);
     expect(await overHttp.text()).toContain('"code":"INVALID_REQUEST"');
@@ -195,21 +199,21 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     expect(await refusalOf(client.subscribe(UsageTicksDocument, { scope: 'key', id: foreign.key.id }))).toBe(
       'NOT_FOUND id',
     );
-    expect(await refusalOf(client.subscribe(LedgerTailDocument, { keyId: foreign.key.id }))).toBe(
-      'NOT_FOUND keyId',
-    );
-    expect(await refusalOf(client.subscribe(LedgerTailDocument, { accountId: account.id }))).toBe(
-      'PERMISSION_DENIED accountId',
-    );
+    expect(
+      await refusalOf(client.subscribe(RequestLogTailDocument, { filter: { keyId: foreign.key.id } })),
+    ).toBe('NOT_FOUND keyId');
+    expect(
+      await refusalOf(client.subscribe(RequestLogTailDocument, { filter: { accountId: account.id } })),
+    ).toBe('PERMISSION_DENIED accountId');
     expect(await refusalOf(client.subscribe(AccountStateChangesDocument, {}))).toBe('PERMISSION_DENIED');
 
-    const tail = client.subscribe(LedgerTailDocument, {});
+    const tail = client.subscribe(RequestLogTailDocument, {});
     const ticks = client.subscribe(UsageTicksDocument, { scope: 'key', id: own.key.id });
     await liveOn(first, 2);
     // The foreign key's request comes first: were it not filtered out, it would be the first event.
     const { response: foreignResponse } = await ask(second, foreign.plaintext);
     const { response } = await ask(second, own.plaintext);
-    const entry = (await nextOf(tail)).ledgerTail;
+    const entry = (await nextOf(tail)).requestLogTail.entry;
     expect(entry).toMatchObject({ requestId: response.headers.get('x-request-id'), keyId: own.key.id });
     expect(entry.requestId).not.toBe(foreignResponse.headers.get('x-request-id'));
     // Members do not see accounts.
@@ -287,7 +291,7 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const refused = await upgradeRefusal(`${second.url.replace(/^http/, 'ws')}/elsewhere`);
     expect(refused).toBe('404');
 
-    const tail = connect(second, adminToken).subscribe(LedgerTailDocument, {});
+    const tail = connect(second, adminToken).subscribe(RequestLogTailDocument, {});
     await liveOn(second, 1);
     const ended = refusalOf(tail);
     await second.server.stop();

@@ -81,8 +81,8 @@ describe('usage over GraphQL', () => {
   const TOP = `query ($d: RankDimension!, $limit: Int, $from: DateTime!, $to: DateTime!) {
     usageTop(dimension: $d, limit: $limit, granularity: day, from: $from, to: $to) { entity requests costMicros costUsd }
   }`;
-  const LEDGER = `query ($filter: LedgerFilter, $first: Int, $after: String) {
-    ledger(filter: $filter, first: $first, after: $after) {
+  const LEDGER = `query ($filter: RequestLogFilter, $first: Int, $after: String) {
+    requestLog(filter: $filter, first: $first, after: $after) {
       nodes { id keyId accountId model outcome inputTokens outputTokens costMicros stream status }
       pageInfo { hasNextPage endCursor }
     }
@@ -144,7 +144,7 @@ describe('usage over GraphQL', () => {
       'usageTop',
     );
     expect(ranked.map((entry) => entry.entity)).toEqual([bobKey.id]);
-    const ledger = dataOf<LedgerPage>(await graphql(relay, alice, LEDGER, {}), 'ledger');
+    const ledger = dataOf<LedgerPage>(await graphql(relay, alice, LEDGER, {}), 'requestLog');
     expect(ledger.nodes.map((entry) => entry.keyId)).toEqual([aliceKey.id, aliceKey.id]);
     const others = await graphql(relay, alice, LEDGER, { filter: { keyId: bobKey.id } });
     expect(errorOf(others)?.extensions?.code).toBe('NOT_FOUND');
@@ -155,27 +155,27 @@ describe('usage over GraphQL', () => {
   });
 
   it('filters and pages the ledger', async () => {
-    const all = dataOf<LedgerPage>(await graphql(relay, admin, LEDGER, {}), 'ledger');
+    const all = dataOf<LedgerPage>(await graphql(relay, admin, LEDGER, {}), 'requestLog');
     expect(all.nodes).toHaveLength(3);
     expect(all.nodes.every((entry) => entry.outcome === 'ok' && entry.costMicros > 0)).toBe(true);
     expect(all.pageInfo.hasNextPage).toBe(false);
 
     const byKey = dataOf<LedgerPage>(
       await graphql(relay, admin, LEDGER, { filter: { keyId: bobKey.id } }),
-      'ledger',
+      'requestLog',
     );
     expect(byKey.nodes.map((entry) => entry.keyId)).toEqual([bobKey.id]);
     const byModel = dataOf<LedgerPage>(
       await graphql(relay, admin, LEDGER, { filter: { model: 'claude-haiku-4-5', accountId } }),
-      'ledger',
+      'requestLog',
     );
     expect(byModel.nodes.map((entry) => entry.model)).toEqual(['claude-haiku-4-5']);
     const failed = dataOf<LedgerPage>(
       await graphql(relay, admin, LEDGER, { filter: { outcome: 'upstream_error' } }),
-      'ledger',
+      'requestLog',
     );
     expect(failed.nodes).toEqual([]);
-    const later = dataOf<LedgerPage>(await graphql(relay, admin, LEDGER, { filter: { from: to } }), 'ledger');
+    const later = dataOf<LedgerPage>(await graphql(relay, admin, LEDGER, { filter: { from: to } }), 'requestLog');
     expect(later.nodes).toEqual([]);
 
     const seen: string[] = [];
@@ -183,7 +183,7 @@ describe('usage over GraphQL', () => {
     do {
       const page: LedgerPage = dataOf<LedgerPage>(
         await graphql(relay, admin, LEDGER, { first: 1, after }),
-        'ledger',
+        'requestLog',
       );
       seen.push(...page.nodes.map((entry) => entry.id));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -259,7 +259,7 @@ describe('usage over GraphQL', () => {
         'limits.dailyCostMicros',
       ],
       [
-        'query ($after: String) { ledger(after: $after) { nodes { id } } }',
+        'query ($after: String) { requestLog(after: $after) { nodes { id } } }',
         { after: 'garbage' },
         'INVALID_REQUEST',
         'after',

@@ -74,7 +74,7 @@ describe('Prometheus metrics', () => {
     ]);
     expect(answers.length).toBe(10);
     await settled(relay);
-    const entries = (await relay.server.services.usage.recentLedger(100)).filter((entry) =>
+    const entries = (await relay.server.services.requestLog.recent(100)).filter((entry) =>
       ['claude-sonnet-4-5', 'claude-haiku-4-5'].includes(entry.model),
     );
     const text = (await scrape()).body;

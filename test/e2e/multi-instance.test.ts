@@ -38,7 +38,7 @@ describe('two relay instances on one Redis', () => {
     await ask(second, issued.plaintext);
     await settled(first);
     await settled(second);
-    const entries = await first.server.services.usage.recentLedger(10);
+    const entries = await first.server.services.requestLog.recent(10);
     expect(entries.filter((entry) => entry.keyId === issued.key.id)).toHaveLength(2);
   });
 

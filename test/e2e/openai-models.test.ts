@@ -174,7 +174,7 @@ describe('OpenAI model lists and model routing', () => {
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(fake.requests[0]?.json).toMatchObject({ model: 'gpt-4.1-mini' });
     await settled(relay);
-    const [entry] = await relay.server.services.usage.recentLedger(1);
+    const [entry] = await relay.server.services.requestLog.recent(1);
     expect(entry).toMatchObject({
       accountId: apiAccount.id,
       model: 'team-fast',

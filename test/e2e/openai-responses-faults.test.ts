@@ -42,7 +42,7 @@ describe('upstream faults on the Responses routes', () => {
 
   const entriesSince = async (since: number) => {
     await settled(relay);
-    return (await relay.server.services.usage.recentLedger(20)).filter((entry) => entry.at >= since);
+    return (await relay.server.services.requestLog.recent(20)).filter((entry) => entry.at >= since);
   };
   const leases = async () => {
     const { redis, keys } = relay.server.services.context;

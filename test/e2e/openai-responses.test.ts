@@ -35,7 +35,7 @@ const LEDGER_USAGE = {
 /** The relay's last ledger entry, once every settle is written. */
 async function lastEntry(relay: TestRelay) {
   await settled(relay);
-  const [entry] = await relay.server.services.usage.recentLedger(1);
+  const [entry] = await relay.server.services.requestLog.recent(1);
   return entry;
 }
 
@@ -304,7 +304,7 @@ describe('a recorded Codex CLI request replayed through the relay', () => {
     }
     expect(new Set(served).size).toBe(1);
     await settled(relay);
-    const entries = await relay.server.services.usage.recentLedger(3);
+    const entries = await relay.server.services.requestLog.recent(3);
     expect(new Set(entries.map((entry) => entry.accountId))).toEqual(new Set([accountIds[served[0] ?? '']]));
   });
 

@@ -73,7 +73,7 @@ describe('a Redis outage', () => {
     await expect.poll(() => relay.server.services.settler.status().queued, { timeout: 10_000 }).toBe(0);
     await relay.server.services.settler.drain();
     const served = fake.requests.filter((request) => request.path === '/v1/messages').length;
-    const entries = (await relay.server.services.usage.recentLedger(10_000)).filter(
+    const entries = (await relay.server.services.requestLog.recent(10_000)).filter(
       (entry) => entry.keyId === key.key.id,
     );
     expect(entries).toHaveLength(served);

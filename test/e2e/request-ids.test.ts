@@ -25,7 +25,7 @@ describe('request ids', () => {
   afterAll(() => setup.stop());
 
   const ledgerOf = async (keyId: string) =>
-    (await relay.server.services.usage.recentLedger(1000)).filter((entry) => entry.keyId === keyId);
+    (await relay.server.services.requestLog.recent(1000)).filter((entry) => entry.keyId === keyId);
 
   it('records and bills 20 requests that share one client id as 20 requests', async () => {
     const { key, plaintext } = await createKey(relay, { limits: { dailyCostMicros: 10_000_000 } });

@@ -182,7 +182,7 @@ describe('four equal accounts', () => {
     });
     // The ledger agrees on who served what.
     await settled(pool.relay);
-    const ledger = (await pool.relay.server.services.usage.recentLedger(1000)).filter(
+    const ledger = (await pool.relay.server.services.requestLog.recent(1000)).filter(
       (entry) => entry.at >= startedAt,
     );
     expect(ledger).toHaveLength(400);
@@ -273,7 +273,7 @@ describe('four equal accounts', () => {
     expect(await servedBy(pool, pool.client, turn(6))).toBe(y);
 
     await settled(pool.relay);
-    const ledger = (await pool.relay.server.services.usage.recentLedger(100)).filter(
+    const ledger = (await pool.relay.server.services.requestLog.recent(100)).filter(
       (entry) => entry.at >= startedAt,
     );
     const failedOver = ledger.filter((entry) => entry.outcome === 'failed_over');

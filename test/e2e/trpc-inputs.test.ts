@@ -85,9 +85,9 @@ describe('tRPC input and transport errors', () => {
       // @ts-expect-error an unknown granularity is refused by the types too
       ['granularity', () => admin.usage.series.query({ dimension: 'global', ...range, granularity: 'week' })],
       ['from', () => admin.usage.series.query({ dimension: 'global', ...range, from: -1 })],
-      ['first', () => admin.ledger.list.query({ first: -5 })],
+      ['first', () => admin.requestLog.list.query({ first: -5 })],
       // @ts-expect-error an unknown outcome is refused by the types too
-      ['outcome', () => admin.ledger.list.query({ outcome: 'maybe' })],
+      ['outcome', () => admin.requestLog.list.query({ outcome: 'maybe' })],
       ['cursor', () => admin.audit.list.query({ cursor: 'abc' })],
       ['prices.input', () => admin.pricing.set.mutate({ model: 'm', prices: { ...PRICES, input: -1 } })],
       ['model', () => admin.pricing.remove.mutate({ model: 'has spaces' })],

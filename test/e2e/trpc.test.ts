@@ -409,13 +409,13 @@ describe('tRPC control plane', () => {
       ['apiKeys.delete', () => bob.apiKeys.delete.mutate({ id: aliceKey })],
       ['usage.keyLimits', () => bob.usage.keyLimits.query({ keyId: aliceKey })],
       ['usage.series', () => bob.usage.series.query({ dimension: 'key', id: aliceKey, ...range })],
-      ['ledger.list', () => bob.ledger.list.query({ keyId: aliceKey })],
+      ['requestLog.list', () => bob.requestLog.list.query({ keyId: aliceKey })],
       ['apiKeys.update (operator’s)', () => bob.apiKeys.update.mutate({ id: fixture.keyId, name: 'x' })],
     ]);
     for (const [path, code] of Object.entries(hidden))
       expect({ path, code }).toEqual({ path, code: 'NOT_FOUND' });
     expect((await bob.apiKeys.list.query({ ownerId: idOf('alice') })).items).toEqual([]);
-    expect((await bob.ledger.list.query()).items).toEqual([]);
+    expect((await bob.requestLog.list.query()).items).toEqual([]);
     expect(await bob.usage.top.query({ dimension: 'key', ...range })).toEqual([]);
 
     // Members have no business with the pool, other users or the system.

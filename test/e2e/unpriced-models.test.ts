@@ -40,7 +40,7 @@ describe('unpriced models', () => {
     expect(priced.headers['x-relay-cost']).toBeUndefined();
     await settled(allowing);
 
-    const entries = (await allowing.server.services.usage.recentLedger(10)).filter(
+    const entries = (await allowing.server.services.requestLog.recent(10)).filter(
       (entry) => entry.keyId === key.id,
     );
     const flagged = entries.find((entry) => entry.model === MISSPELLED);
@@ -70,7 +70,7 @@ describe('unpriced models', () => {
     });
     expect(served.status).toBe(200);
     await settled(refusing);
-    const entries = (await refusing.server.services.usage.recentLedger(10)).filter(
+    const entries = (await refusing.server.services.requestLog.recent(10)).filter(
       (entry) => entry.keyId === key.id,
     );
     expect(entries.map((entry) => entry.model)).toEqual(['claude-haiku-4-5']);

@@ -66,10 +66,10 @@ describe('live feed', () => {
   };
 
   it('tails the ledger of another instance, filtered, over one Redis subscription per instance', async () => {
-    const all = await watcher.liveFeed.ledgerTail();
-    const ofKey = await watcher.liveFeed.ledgerTail({ keyId: 'key_b' });
-    const ofAccount = await watcher.liveFeed.ledgerTail({ accountId: 'acc_1' });
-    const ofOwnKeys = await watcher.liveFeed.ledgerTail({ keyIds: new Set(['key_a']), hideAccount: true });
+    const all = await watcher.liveFeed.requestLogTail();
+    const ofKey = await watcher.liveFeed.requestLogTail({ keyId: 'key_b' });
+    const ofAccount = await watcher.liveFeed.requestLogTail({ accountId: 'acc_1' });
+    const ofOwnKeys = await watcher.liveFeed.requestLogTail({ keyIds: ['key_a'] }, { hideAccount: true });
     expect(await subscribers()).toBe(1);
 
     await settle(['a1']);
@@ -95,13 +95,13 @@ describe('live feed', () => {
     expect(watcher.liveFeed.openSubscriptions).toBe(0);
     await until(async () => (await subscribers()) === 0);
     // A new first subscriber subscribes again.
-    const again = await watcher.liveFeed.ledgerTail();
+    const again = await watcher.liveFeed.requestLogTail();
     expect(await subscribers()).toBe(1);
     await again.return?.();
   });
 
   it('ends a waiting read when the subscriber returns, and drops its events from then on', async () => {
-    const tail = await watcher.liveFeed.ledgerTail();
+    const tail = await watcher.liveFeed.requestLogTail();
     const pending = tail.next();
     await tail.return?.();
     expect(await pending).toEqual({ done: true, value: undefined });
@@ -110,8 +110,8 @@ describe('live feed', () => {
   });
 
   it('keeps a subscriber that does not read bounded, and tells it how many events it missed', async () => {
-    const slow = await watcher.liveFeed.ledgerTail();
-    const fast = await watcher.liveFeed.ledgerTail();
+    const slow = await watcher.liveFeed.requestLogTail();
+    const fast = await watcher.liveFeed.requestLogTail();
     const total = 3 * CAPACITY;
     // The fast reader keeps up (each batch is far below its bound); once it has seen every event, all of them
     // have reached the slow one's queue too.
@@ -238,7 +238,7 @@ describe('live feed', () => {
   });
 
   it('ends open subscriptions when the services stop', async () => {
-    const tail = await watcher.liveFeed.ledgerTail();
+    const tail = await watcher.liveFeed.requestLogTail();
     const ticks = await watcher.liveFeed.usageTicks({ scope: 'global' });
     const waiting = [tail.next(), ticks.next()];
     watcher.liveFeed.close();

@@ -57,7 +57,7 @@ describe('reconciler', () => {
 
     await redis.zadd(keys.keyClaimExpiry(key.id), now - 1, 'req_lost_1');
     expect(await services.reconciler.reconcile()).toMatchObject({ lostRequests: 1 });
-    const [entry] = (await services.usage.recentLedger(10)).filter((recorded) => recorded.keyId === key.id);
+    const [entry] = (await services.requestLog.recent(10)).filter((recorded) => recorded.keyId === key.id);
     expect(entry).toMatchObject({ requestId: 'req_lost_1', outcome: 'instance_lost', accountId: account.id });
   });
 
@@ -70,7 +70,7 @@ describe('reconciler', () => {
     await redis.zadd(keys.keyClaimExpiry(key.id), now - 1, 'req_lost_3');
     await redis.zadd(keys.reconcileIndex(), now - 1, key.id);
     expect(await services.reconciler.reconcile()).toMatchObject({ lostRequests: 1 });
-    const [entry] = (await services.usage.recentLedger(10)).filter((recorded) => recorded.keyId === key.id);
+    const [entry] = (await services.requestLog.recent(10)).filter((recorded) => recorded.keyId === key.id);
     expect(entry).toMatchObject({ requestId: 'req_lost_3', outcome: 'instance_lost', accountId: account.id });
   });
 

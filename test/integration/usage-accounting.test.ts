@@ -52,7 +52,7 @@ describe('usage accounting', () => {
     const again = await request.settle();
     expect(first.recorded).toBe(true);
     expect(again.recorded).toBe(false);
-    expect(await services.usage.recentLedger(10)).toHaveLength(1);
+    expect(await services.requestLog.recent(10)).toHaveLength(1);
     // claude-haiku-4-5: $1 in, $5 out per MTok → 1000 + 1000 micro-USD, charged to the key once.
     expect(first.entry.costMicros).toBe(2000);
     const daily = (await services.admission.usage(request.key)).costs.find((cost) => cost.name === 'daily');
@@ -69,7 +69,7 @@ describe('usage accounting', () => {
     const b2 = await admitted('req_b2');
     const results = await Promise.all([b1.settle(), b2.settle(), b1.settle()]);
     expect(results.map((result) => result.recorded)).toEqual([true, true, false]);
-    const entries = await services.usage.recentLedger(10);
+    const entries = await services.requestLog.recent(10);
     expect(entries.map((entry) => entry.requestId).sort()).toEqual(['req_b1', 'req_b2']);
   });
 

@@ -15,14 +15,14 @@ export interface LedgerUsage {
 /** The relay's most recent ledger entry. */
 export async function lastEntry(relay: TestRelay) {
   await settled(relay);
-  const [entry] = await relay.server.services.usage.recentLedger(1);
+  const [entry] = await relay.server.services.requestLog.recent(1);
   return entry;
 }
 
 /** Ledger entries written at or after `since` (ms), newest first. */
 export async function entriesSince(relay: TestRelay, since: number) {
   await settled(relay);
-  return (await relay.server.services.usage.recentLedger(20)).filter((entry) => entry.at >= since);
+  return (await relay.server.services.requestLog.recent(20)).filter((entry) => entry.at >= since);
 }
 
 /**

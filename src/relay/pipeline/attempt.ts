@@ -81,7 +81,9 @@ function translatedTarget(
   provider: UpstreamProvider,
   translation: TranslationSource | undefined,
 ): FormatName | undefined {
-  return translation && !provider.formats.includes(route.format.name) ? translatedFormatOf(provider) : undefined;
+  return translation && !provider.formats.includes(route.format.name)
+    ? translatedFormatOf(provider)
+    : undefined;
 }
 
 /** Marks a credential that could not be had: the account's failure, which failover can route around. */

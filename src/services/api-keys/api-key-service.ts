@@ -96,6 +96,18 @@ export class ApiKeyService {
   }
 
   /** Newest first, paginated through the index (never SCAN); the cursor survives inserts and deletes. */
+  /** Every key a user owns, by id: what scopes a member's views (usage, request log, live tails). */
+  async ownedKeyIds(userId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ownerId: userId, limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const key of page.items) ids.push(key.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
+  }
+
   async list(options: { limit?: number; cursor?: string; ownerId?: string } = {}): Promise<ApiKeyPage> {
     const index = options.ownerId ? this.keys.apiKeysByOwner(options.ownerId) : this.keys.apiKeysIndex();
     return pageOfRecords(this.redis, index, options, this.keys.apiKey, (raw) => toApiKey(parseStored(raw)));

@@ -34,6 +34,12 @@ export class ApiKeyAdmin {
     return this.keys.list({ ...options, ...(ownerId === undefined ? {} : { ownerId }) });
   }
 
+  /** The keys whose usage and requests the actor may see: undefined for readers (all of them). */
+  async visibleKeyIds(actor: Principal): Promise<string[] | undefined> {
+    if (READERS.includes(actor.role)) return undefined;
+    return this.keys.ownedKeyIds(actor.userId);
+  }
+
   async get(actor: Principal, id: string): Promise<ApiKey> {
     const key = await this.keys.require(id);
     if (!READERS.includes(actor.role) && key.ownerId !== actor.userId) {

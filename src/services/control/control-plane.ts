@@ -4,6 +4,7 @@ import type { ApiKeyAdmin } from './api-key-admin.js';
 import type { GroupAdmin } from './group-admin.js';
 import type { LiveAccess } from './live-access.js';
 import type { PricingAdmin } from './pricing-admin.js';
+import type { RequestLogAdmin } from './request-log-admin.js';
 import type { SystemStatusService } from './system-status.js';
 import type { UsageReports } from './usage-reports.js';
 import type { UserAdmin } from './user-admin.js';
@@ -18,6 +19,8 @@ export interface ControlPlane {
   accounts: AccountAdmin;
   groups: GroupAdmin;
   usage: UsageReports;
+  /** Every relayed request, filtered and paged (its live tail is under `live`). */
+  requestLog: RequestLogAdmin;
   pricing: PricingAdmin;
   system: SystemStatusService;
   /** The live streams behind the role rules: what GraphQL subscriptions call. */

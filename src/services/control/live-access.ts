@@ -6,6 +6,7 @@ import type { ApiKeyService } from '../api-keys/api-key-service.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { AccountStateEvent, LedgerEvent, LiveFeed } from '../live/live-feed.js';
 import type { TickTarget, UsageTick } from '../live/usage-tick.js';
+import { type RequestLogFilter, requestLogFilterSchema } from '../request-log/request-log-filter.js';
 import { parseInput } from '../validation.js';
 import { READERS, requireRole } from './roles.js';
 
@@ -20,7 +21,6 @@ const usageTicksInput = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('account'), id: entityId }),
 ]);
 
-const ledgerTailInput = z.object({ keyId: entityId.optional(), accountId: entityId.optional() });
 const accountStateInput = z.object({ accountId: entityId.optional() });
 
 const MEMBERS_OWN_KEYS = 'Members watch their own keys only';
@@ -41,19 +41,18 @@ export class LiveAccess {
     return this.feed.usageTicks(target);
   }
 
-  async ledgerTail(actor: Principal, input: unknown): Promise<AsyncIterableIterator<LedgerEvent>> {
-    const { keyId, accountId } = parseInput(ledgerTailInput, input);
-    if (READERS.includes(actor.role)) return this.feed.ledgerTail({ keyId, accountId });
+  /** The request log as it is written, filtered as its queries are; members see their own keys only. */
+  async requestLogTail(actor: Principal, input: unknown): Promise<AsyncIterableIterator<LedgerEvent>> {
+    const filter: RequestLogFilter = parseInput(requestLogFilterSchema, input ?? {});
+    if (READERS.includes(actor.role)) return this.feed.requestLogTail(filter);
     this.requireMember(actor);
-    if (accountId !== undefined) {
+    if (filter.accountId !== undefined) {
       throw new AppError('permission_denied', MEMBERS_OWN_KEYS, { details: { field: 'accountId' } });
     }
-    if (keyId !== undefined) {
-      await this.requireOwnKey(actor, keyId, 'keyId');
-      return this.feed.ledgerTail({ keyId, hideAccount: true });
-    }
+    if (filter.keyId !== undefined) await this.requireOwnKey(actor, filter.keyId, 'keyId');
     // The keys owned when the subscription starts; a key created later shows in the next subscription.
-    return this.feed.ledgerTail({ keyIds: await this.ownedKeyIds(actor.userId), hideAccount: true });
+    else filter.keyIds = await this.keys.ownedKeyIds(actor.userId);
+    return this.feed.requestLogTail(filter, { hideAccount: true });
   }
 
   async accountStateChanges(
@@ -76,16 +75,5 @@ export class LiveAccess {
     if (!key || key.ownerId !== actor.userId) {
       throw new AppError('not_found', `API key ${keyId} does not exist`, { details: { field } });
     }
-  }
-
-  private async ownedKeyIds(userId: string): Promise<Set<string>> {
-    const ids = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await this.keys.list({ ownerId: userId, limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const key of page.items) ids.add(key.id);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return ids;
   }
 }

@@ -1,4 +1,4 @@
-// Usage as the control plane reports it: time series, top-N rankings, the ledger and live limits, scoped by
+// Usage as the control plane reports it: time series, top-N rankings and live limits, scoped by
 // role. Readers see everything; members only their own keys; a key holder (signed in with the relay key
 // itself, no user) only that key.
 import { z } from 'zod';
@@ -8,15 +8,12 @@ import type { KeyUsage } from '../admission/key-usage.js';
 import type { ApiKey } from '../api-keys/api-key-types.js';
 import type { Principal } from '../auth/auth-service.js';
 import type {
-  LedgerFilter,
-  LedgerPage,
   RankedUsage,
   UsageQueryService,
   UsageSeries,
   UsageSummary,
 } from '../usage/usage-query-service.js';
-import { OUTCOMES } from '../usage/usage-types.js';
-import { entityIdSchema, parseInput } from '../validation.js';
+import { parseInput } from '../validation.js';
 import type { ApiKeyAdmin } from './api-key-admin.js';
 import { READERS, requireRole } from './roles.js';
 
@@ -40,21 +37,6 @@ export const usageTopInputSchema = usageRangeSchema.extend({
   limit: z.number().int().min(1).max(100).default(10),
 });
 export type UsageTopInput = z.input<typeof usageTopInputSchema>;
-
-export const ledgerQuerySchema = z.object({
-  keyId: entityIdSchema.optional(),
-  accountId: entityIdSchema.optional(),
-  model: z.string().trim().min(1).max(200).optional(),
-  outcome: z.enum(OUTCOMES).optional(),
-  from: time.optional(),
-  to: time.optional(),
-  first: z.number().int().min(1).max(500).default(50),
-  after: z.string().max(64).optional(),
-});
-export type LedgerQuery = z.input<typeof ledgerQuerySchema>;
-
-/** The most keys one member may own is small; their ids fit in one read. */
-const OWNED_KEYS_READ = 500;
 
 export class UsageReports {
   constructor(
@@ -81,22 +63,9 @@ export class UsageReports {
     let only: Set<string> | undefined;
     if (!READERS.includes(actor.role)) {
       if (query.dimension !== 'key') requireRole(actor, READERS);
-      only = new Set(await this.ownedKeyIds(actor));
+      only = new Set(await this.keys.visibleKeyIds(actor));
     }
     return this.usage.top(query.dimension, query.granularity, query.from, query.to, query.limit, only);
-  }
-
-  async ledger(actor: Principal, input: LedgerQuery): Promise<LedgerPage> {
-    const { first, after, keyId, ...rest } = parseInput(ledgerQuerySchema, input);
-    const filter: LedgerFilter = { ...rest };
-    if (keyId !== undefined) {
-      await this.keys.get(actor, keyId);
-      filter.keyIds = [keyId];
-    } else if (!READERS.includes(actor.role)) {
-      filter.keyIds = await this.ownedKeyIds(actor);
-      if (filter.keyIds.length === 0) return { items: [], nextCursor: undefined };
-    }
-    return this.usage.ledgerPage(filter, first, after);
   }
 
   /**
@@ -131,10 +100,5 @@ export class UsageReports {
   holderSeries(key: ApiKey, input: z.input<typeof usageRangeSchema>): Promise<UsageSeries> {
     const query = parseInput(usageRangeSchema, input);
     return this.usage.series('key', key.id, query.granularity, query.from, query.to);
-  }
-
-  private async ownedKeyIds(actor: Principal): Promise<string[]> {
-    const page = await this.keys.list(actor, { limit: OWNED_KEYS_READ });
-    return page.items.map((key) => key.id);
   }
 }

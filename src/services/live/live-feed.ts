@@ -1,9 +1,10 @@
 // Live events for subscribers on this instance, fed by Redis pub/sub so every instance sees every event: the
-// ledger tail, usage ticks aggregated per interval, and account state changes. Each subscription reads a
+// request-log tail, usage ticks aggregated per interval, and account state changes. Each subscription reads a
 // bounded queue, so a slow subscriber costs a fixed amount of memory and learns how much it missed.
 import type { Logger } from '../../lib/logger.js';
 import { ACCOUNT_STATE_TOPIC, type StateChange, stateChangeSchema } from '../accounts/account-health.js';
 import type { EventBus } from '../events/event-bus.js';
+import { entryMatcher, type RequestLogFilter } from '../request-log/request-log-filter.js';
 import { decodeLedgerBatch, LEDGER_TOPIC, type LedgerEntry } from '../usage/ledger-entry.js';
 import { LiveQueue } from './live-queue.js';
 import { type FanoutListener, TopicFanout } from './topic-fanout.js';
@@ -22,11 +23,7 @@ export const DEFAULT_LIVE_FEED_OPTIONS: LiveFeedOptions = { tickIntervalMs: 500,
 export type LedgerEvent = LedgerEntry & { dropped: number };
 export type AccountStateEvent = StateChange & { dropped: number };
 
-export interface LedgerFilter {
-  keyId?: string;
-  accountId?: string;
-  /** Only these keys (a member's own). */
-  keyIds?: ReadonlySet<string>;
+export interface TailOptions {
   /** Leave the account out of each event (members do not see accounts). */
   hideAccount?: boolean;
 }
@@ -59,20 +56,19 @@ export class LiveFeed {
     this.states = new TopicFanout(bus, ACCOUNT_STATE_TOPIC, decodeStateChange, onError);
   }
 
-  /** Settled requests as they are written to the ledger, filtered. */
-  ledgerTail(filter: LedgerFilter = {}): Promise<AsyncIterableIterator<LedgerEvent>> {
-    const { keyId, accountId, keyIds, hideAccount } = filter;
+  /** Settled requests as they are written to the ledger, filtered as request-log queries are. */
+  requestLogTail(
+    filter: RequestLogFilter = {},
+    options: TailOptions = {},
+  ): Promise<AsyncIterableIterator<LedgerEvent>> {
+    const { hideAccount } = options;
+    const matches = entryMatcher(filter);
     const queue = new LiveQueue<LedgerEntry, LedgerEvent>({
       capacity: this.options.queueCapacity,
       deliver: (entry, dropped) => ({ ...entry, ...(hideAccount ? { accountId: undefined } : {}), dropped }),
     });
     return this.attach(this.ledger, queue, (entries) => {
-      for (const entry of entries) {
-        if (keyId !== undefined && entry.keyId !== keyId) continue;
-        if (accountId !== undefined && entry.accountId !== accountId) continue;
-        if (keyIds && !keyIds.has(entry.keyId)) continue;
-        queue.push(entry);
-      }
+      for (const entry of entries) if (matches(entry)) queue.push(entry);
     });
   }
 

@@ -1,12 +1,10 @@
-// Reads usage back: rollup totals and per-model breakdowns over a day range, time series, top-N rankings,
-// and the ledger itself (filtered, paginated).
+// Reads usage back: rollup totals and per-model breakdowns over a day range, time series and top-N rankings.
+// (The ledger itself is read back by the request log, services/request-log/.)
 import { AppError } from '../../errors/app-error.js';
 import type { Granularity } from '../redis/keys.js';
 import type { RedisContext } from '../redis/record-store.js';
-import { decodeLedgerEntry, type StoredLedgerEntry } from './ledger-entry.js';
 import { daysBetween, periodsBetween } from './periods.js';
 import { type Dimension, METRICS, type Metric } from './rollup-batch.js';
-import type { Outcome } from './usage-types.js';
 
 export interface UsageTotals {
   requests: number;
@@ -81,29 +79,6 @@ export interface RankedUsage {
   costMicros: number;
   requests: number;
 }
-
-export interface LedgerFilter {
-  keyIds?: readonly string[];
-  accountId?: string;
-  /** Matches the model the client asked for or the one sent upstream. */
-  model?: string;
-  outcome?: Outcome;
-  /** Arrival time bounds, ms since the epoch, inclusive. */
-  from?: number;
-  to?: number;
-}
-
-export interface LedgerPage {
-  items: StoredLedgerEntry[];
-  /** The last entry examined: pass it back for the next page. */
-  nextCursor: string | undefined;
-}
-
-/** Entries read per round trip while filtering the ledger, and the most one page may examine. */
-const LEDGER_SCAN_BATCH = 500;
-const LEDGER_SCAN_BUDGET = 20_000;
-/** A request is settled (and appended) after it arrives; its stream id can trail `at` by this much. */
-const SETTLE_LAG_MS = 3_600_000;
 
 export class UsageQueryService {
   constructor(private readonly context: RedisContext) {}
@@ -217,57 +192,6 @@ export class UsageQueryService {
         (a, b) => b.costMicros - a.costMicros || b.requests - a.requests || (a.entity < b.entity ? -1 : 1),
       )
       .slice(0, limit);
-  }
-
-  /**
-   * Newest first, filtered. A page examines at most LEDGER_SCAN_BUDGET entries, so a rare filter may give a
-   * short (even empty) page with a cursor to go on from; no cursor means the ledger is exhausted.
-   */
-  async ledgerPage(filter: LedgerFilter, limit: number, cursor: string | undefined): Promise<LedgerPage> {
-    if (cursor !== undefined && !/^\d+-\d+$/.test(cursor)) {
-      throw new AppError('invalid_request', 'Invalid pagination cursor', { details: { field: 'after' } });
-    }
-    const { redis, keys } = this.context;
-    const keyIds = filter.keyIds && new Set(filter.keyIds);
-    const matches = (entry: StoredLedgerEntry) =>
-      (!keyIds || keyIds.has(entry.keyId)) &&
-      (filter.accountId === undefined || entry.accountId === filter.accountId) &&
-      (filter.model === undefined || entry.model === filter.model || entry.upstreamModel === filter.model) &&
-      (filter.outcome === undefined || entry.outcome === filter.outcome) &&
-      (filter.from === undefined || entry.at >= filter.from) &&
-      (filter.to === undefined || entry.at <= filter.to);
-    const items: StoredLedgerEntry[] = [];
-    let end = cursor ? `(${cursor}` : filter.to === undefined ? '+' : String(filter.to + SETTLE_LAG_MS);
-    const start = filter.from === undefined ? '-' : String(filter.from);
-    let examined = 0;
-    while (examined < LEDGER_SCAN_BUDGET) {
-      const raw = await redis.xrevrange(keys.ledgerStream(), end, start, 'COUNT', LEDGER_SCAN_BATCH);
-      for (const [index, [id, fields]] of raw.entries()) {
-        const entry = decodeLedgerEntry(id, fields);
-        if (matches(entry)) items.push(entry);
-        if (items.length === limit) {
-          const more = index < raw.length - 1 || raw.length === LEDGER_SCAN_BATCH;
-          return { items, nextCursor: more ? id : undefined };
-        }
-      }
-      examined += raw.length;
-      const last = raw[raw.length - 1];
-      if (raw.length < LEDGER_SCAN_BATCH || !last) return { items, nextCursor: undefined };
-      end = `(${last[0]}`;
-    }
-    return { items, nextCursor: end.slice(1) };
-  }
-
-  /** Newest first. */
-  async recentLedger(count: number): Promise<StoredLedgerEntry[]> {
-    const raw = await this.context.redis.xrevrange(
-      this.context.keys.ledgerStream(),
-      '+',
-      '-',
-      'COUNT',
-      count,
-    );
-    return raw.map(([id, fields]) => decodeLedgerEntry(id, fields));
   }
 }
 

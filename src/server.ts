@@ -100,6 +100,7 @@ export async function startServer(
       health: services.health,
       credentials: services.credentials,
       settler: services.settler,
+      bodyCapture: services.bodyCapture,
       pricing: services.pricing,
       models: services.models,
       store: services.storeHealth,

@@ -20,7 +20,10 @@ export function serviceOptionsFromConfig(
     tokenSigningKey: secrets.tokenSigningKey,
     apiKeyPrefix: config.apiKeys.prefix,
     maxKeysPerMember: config.apiKeys.maxPerMember,
-    ledgerMaxEntries: config.usage.ledgerMaxEntries,
+    ledgerMaxEntries: config.requestLog.maxEntries,
+    requestLogMaxAgeMs:
+      config.requestLog.maxAgeHours === 0 ? undefined : config.requestLog.maxAgeHours * 3_600_000,
+    bodyCapture: config.requestLog.bodies,
     retention: {
       hour: config.usage.hourlyRetentionDays,
       day: config.usage.dailyRetentionDays,

@@ -1,5 +1,5 @@
 // Options for an API key's restrictions and limits, shared by `keys create` and `keys update`, and their parsing.
-import type { ApiKey } from '../services/api-keys/api-key-types.js';
+import { type ApiKey, BODY_CAPTURE_MODES } from '../services/api-keys/api-key-types.js';
 import { CLIENT_KINDS, MODEL_FAMILIES, type ModelFamily, PLATFORMS } from '../services/domain/platforms.js';
 import {
   choice,
@@ -160,6 +160,11 @@ const KEY_SETTING_OPTIONS: OptionTable = {
     value: 'fail|pool',
     description: 'when the bound account or group cannot serve: refuse (fail, the default) or use the pool',
   },
+  'body-capture': {
+    type: 'string',
+    value: 'default|on|off',
+    description: "keep this key's request and response bodies in the request log (default: REQUEST_LOG_BODIES)",
+  },
 };
 
 export const CREATE_SETTING_OPTIONS: OptionTable = {
@@ -214,6 +219,7 @@ export interface KeyChanges {
   /** The key's binding in the Claude pool; null removes it. */
   claudeBinding?: Binding | null;
   bindingFallback?: ApiKey['bindingFallback'];
+  bodyCapture?: ApiKey['bodyCapture'];
 }
 
 type Binding = NonNullable<ApiKey['bindings']['claude']>;
@@ -343,6 +349,7 @@ export function parseKeyChanges(args: ParsedArgs, topic: string): KeyChanges {
     limits: limitChanges(args, topic),
     claudeBinding: claudeBindingOf(args, topic),
     bindingFallback: choice(args, 'binding-fallback', ['fail', 'pool'] as const, topic),
+    bodyCapture: choice(args, 'body-capture', BODY_CAPTURE_MODES, topic),
   });
 }
 

@@ -106,6 +106,7 @@ export function describeKey(key: ApiKey): string {
     ...limitEntries(key.limits),
     ['bindings', bindingsText(key.bindings)],
     ['binding fallback', bindingFallbackText(key.bindingFallback)],
+    ['body capture', key.bodyCapture === 'default' ? 'as REQUEST_LOG_BODIES says' : key.bodyCapture],
     ['created', formatTime(key.createdAt)],
     ['updated', formatTime(key.updatedAt)],
     ['rotated', formatTime(key.rotatedAt)],

@@ -99,8 +99,16 @@ export interface Config {
     /** Refresh only: Droid's WorkOS tokens are brought from the Droid CLI, not signed in here. */
     droid: TokenClientConfig;
   };
+  requestLog: {
+    /** The Redis window: at most this many entries, none older than maxAgeHours (0: size only). */
+    maxEntries: number;
+    maxAgeHours: number;
+    /** The PostgreSQL archive; undefined when off. */
+    databaseUrl: string | undefined;
+    archiveRetentionDays: number;
+    bodies: { mode: 'off' | 'on'; sampleRate: number; maxBytes: number; retentionHours: number };
+  };
   usage: {
-    ledgerMaxEntries: number;
     hourlyRetentionDays: number;
     dailyRetentionDays: number;
     monthlyRetentionDays: number;
@@ -247,8 +255,19 @@ function toConfig(parsed: ParsedEnv): Config {
         refreshSkewMs: parsed.OAUTH_REFRESH_SKEW_MS,
       },
     },
+    requestLog: {
+      maxEntries: parsed.REQUEST_LOG_MAX_ENTRIES ?? parsed.LEDGER_MAX_ENTRIES ?? 1_000_000,
+      maxAgeHours: parsed.REQUEST_LOG_MAX_AGE_HOURS,
+      databaseUrl: parsed.REQUEST_LOG_DATABASE_URL,
+      archiveRetentionDays: parsed.REQUEST_LOG_ARCHIVE_RETENTION_DAYS,
+      bodies: {
+        mode: parsed.REQUEST_LOG_BODIES,
+        sampleRate: parsed.REQUEST_LOG_BODY_SAMPLE_RATE,
+        maxBytes: parsed.REQUEST_LOG_BODY_MAX_BYTES,
+        retentionHours: parsed.REQUEST_LOG_BODY_RETENTION_HOURS,
+      },
+    },
     usage: {
-      ledgerMaxEntries: parsed.LEDGER_MAX_ENTRIES,
       hourlyRetentionDays: parsed.USAGE_HOURLY_RETENTION_DAYS,
       dailyRetentionDays: parsed.USAGE_DAILY_RETENTION_DAYS,
       monthlyRetentionDays: parsed.USAGE_MONTHLY_RETENTION_DAYS,

@@ -230,7 +230,32 @@ export const envSchema = z.object({
   /** Access tokens are refreshed this long before they expire. */
   OAUTH_REFRESH_SKEW_MS: wholeNumber(0, 3_600_000).default(300_000),
 
-  LEDGER_MAX_ENTRIES: wholeNumber(1000, 100_000_000).default(1_000_000),
+  /**
+   * The request log's Redis window: at most this many entries (LEDGER_MAX_ENTRIES is the earlier name, still
+   * read), and none older than REQUEST_LOG_MAX_AGE_HOURS (0: the size alone bounds it).
+   */
+  REQUEST_LOG_MAX_ENTRIES: wholeNumber(1000, 100_000_000).optional(),
+  LEDGER_MAX_ENTRIES: wholeNumber(1000, 100_000_000).optional(),
+  REQUEST_LOG_MAX_AGE_HOURS: wholeNumber(0, 87_600).default(168),
+  /** The archive in PostgreSQL past the Redis window; off when unset. */
+  REQUEST_LOG_DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  REQUEST_LOG_ARCHIVE_RETENTION_DAYS: wholeNumber(1, 36_500).default(90),
+  /** Body capture: off by default; `on` captures every key's requests unless the key says otherwise. */
+  REQUEST_LOG_BODIES: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
+  /** The share of eligible requests whose bodies are kept, 0 to 1. */
+  REQUEST_LOG_BODY_SAMPLE_RATE: z
+    .string()
+    .trim()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { error: 'must be a number from 0 to 1' })
+    .transform(Number)
+    .default(1),
+  /** Each body (request, response) is cut to this size. */
+  REQUEST_LOG_BODY_MAX_BYTES: wholeNumber(256, 10_485_760).default(32_768),
+  REQUEST_LOG_BODY_RETENTION_HOURS: wholeNumber(1, 8760).default(24),
   USAGE_HOURLY_RETENTION_DAYS: wholeNumber(1, 3650).default(14),
   USAGE_DAILY_RETENTION_DAYS: wholeNumber(1, 36500).default(400),
   USAGE_MONTHLY_RETENTION_DAYS: wholeNumber(1, 36500).default(3650),

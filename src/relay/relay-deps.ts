@@ -6,6 +6,7 @@ import type { AdmissionService } from '../services/admission/admission-service.j
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { ModelDirectory } from '../services/models/model-directory.js';
 import type { PricingService } from '../services/pricing/pricing-service.js';
+import type { BodyCapture } from '../services/request-log/body-capture.js';
 import type { StoreHealth } from '../services/redis/store-health.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
@@ -31,6 +32,8 @@ export interface RelayDeps {
   health: AccountHealth;
   credentials: CredentialSource;
   settler: UsageSettler;
+  /** Which requests' bodies the request log keeps. */
+  bodyCapture: BodyCapture;
   pricing: PricingService;
   /** The models a key may use, for the model lists the relay draws itself. */
   models: ModelDirectory;

@@ -40,6 +40,9 @@ export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
     }),
     tags: t.exposeStringList('tags'),
     bindingFallback: t.exposeString('bindingFallback'),
+    bodyCapture: t.exposeString('bodyCapture', {
+      description: "default (REQUEST_LOG_BODIES decides), on or off: whether the request log keeps this key's bodies.",
+    }),
     expiry: t.expose('expiry', { type: ApiKeyExpiryRef }),
     limits: t.expose('limits', { type: ApiKeyLimitsRef }),
     bindings: t.expose('bindings', { type: ApiKeyBindingsRef }),
@@ -74,6 +77,7 @@ const keyFields = (t: PothosInputFields) => ({
   }),
   tags: t.stringList(),
   bindingFallback: t.string(),
+  bodyCapture: t.string({ description: 'default, on or off.' }),
   expiry: t.field({ type: ApiKeyExpiryInputRef }),
   limits: t.field({ type: ApiKeyLimitsInputRef }),
   bindings: t.field({ type: ApiKeyBindingsInputRef }),

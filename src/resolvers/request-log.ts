@@ -3,6 +3,7 @@
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { RequestLogDetail } from '../services/control/request-log-admin.js';
+import type { CapturedBodies } from '../services/request-log/body-capture.js';
 import type { LedgerEvent } from '../services/live/live-feed.js';
 import type { RequestLogFilterInput } from '../services/request-log/request-log-filter.js';
 import type { LedgerEntry, StoredLedgerEntry } from '../services/usage/ledger-entry.js';
@@ -90,6 +91,18 @@ const RequestLogDetailRef = builder.objectRef<RequestLogDetail>('RequestLogDetai
   }),
 });
 
+const CapturedBodiesRef = builder.objectRef<CapturedBodies>('CapturedBodies').implement({
+  description: "A request's captured bodies, secrets taken out, each cut to REQUEST_LOG_BODY_MAX_BYTES.",
+  fields: (t) => ({
+    requestId: t.exposeString('requestId'),
+    at: t.field({ type: 'DateTime', resolve: (bodies) => new Date(bodies.at) }),
+    request: t.exposeString('request'),
+    requestTruncated: t.exposeBoolean('requestTruncated'),
+    response: t.exposeString('response', { description: 'What the client was sent (for streams, the events).' }),
+    responseTruncated: t.exposeBoolean('responseTruncated'),
+  }),
+});
+
 const RequestLogEventRef = builder.objectRef<LedgerEvent>('RequestLogEvent').implement({
   description: 'One request as it is written to the request log.',
   fields: (t) => ({
@@ -167,6 +180,16 @@ builder.queryField('requestLogEntry', (t) =>
     args: { requestId: t.arg.string({ required: true }) },
     resolve: (_root, args, context) =>
       context.services.control.requestLog.get(requireUser(context), args.requestId),
+  }),
+);
+
+builder.queryField('requestLogBodies', (t) =>
+  t.field({
+    type: CapturedBodiesRef,
+    description: 'A request\'s captured bodies while their retention lasts. Admins and operators; audited.',
+    args: { requestId: t.arg.string({ required: true }) },
+    resolve: (_root, args, context) =>
+      context.services.control.requestLog.bodies(requireUser(context), args.requestId),
   }),
 );
 

@@ -49,7 +49,9 @@ import { createKeys } from './redis/keys.js';
 import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
 import { StoreHealth } from './redis/store-health.js';
+import { BODY_CAPTURE_OFF, BodyCapture, type BodyCaptureSettings } from './request-log/body-capture.js';
 import { RequestLogService } from './request-log/request-log-service.js';
+import { RequestLogRetention } from './request-log/retention-job.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
 import type { LedgerEntry } from './usage/ledger-entry.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
@@ -71,6 +73,8 @@ export interface ServiceOptions {
   maxKeysPerMember?: number;
   apiKeyPrefix: string;
   ledgerMaxEntries: number;
+  /** Body capture for the request log (REQUEST_LOG_BODIES and friends); off when not given. */
+  bodyCapture?: BodyCaptureSettings;
   /** The request log's Redis window also ends at this age (REQUEST_LOG_MAX_AGE_HOURS); only the size bounds it when unset. */
   requestLogMaxAgeMs?: number | undefined;
   retention: RetentionDays;
@@ -153,6 +157,10 @@ export interface Services {
   usage: UsageQueryService;
   /** Every settled request, newest first, filtered: the ledger read back (and the archive, when on). */
   requestLog: RequestLogService;
+  /** Which requests' bodies the request log keeps, and where. */
+  bodyCapture: BodyCapture;
+  /** Trims the request log's Redis window to its exact size and age. */
+  requestLogRetention: RequestLogRetention;
   rollups: RollupJob;
   leases: LeaseKeeper;
   /** Whether Redis answers, as requests have found: refuses them at once while it does not. */
@@ -235,6 +243,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       },
       options.logger,
     );
+    const bodyCapture = new BodyCapture(context, options.bodyCapture ?? BODY_CAPTURE_OFF);
     const settler = new UsageSettler(
       context,
       pricing,
@@ -244,11 +253,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         ledgerMaxEntries: options.ledgerMaxEntries,
         ...(options.settleQueueMax === undefined ? {} : { retryQueueMax: options.settleQueueMax }),
         ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
+        bodyCapture,
       },
       options.logger,
     );
     const usage = new UsageQueryService(context);
     const requestLog = new RequestLogService(context, { maxAgeMs: options.requestLogMaxAgeMs });
+    const requestLogRetention = new RequestLogRetention(
+      context,
+      { maxEntries: options.ledgerMaxEntries, maxAgeMs: options.requestLogMaxAgeMs },
+      options.logger,
+    );
     const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
     const liveFeed = new LiveFeed(bus, { ...DEFAULT_LIVE_FEED_OPTIONS, ...options.liveFeed }, options.logger);
 
@@ -264,6 +279,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       leases.start();
       rollups.start();
       reconciler.start();
+      requestLogRetention.start();
     }
 
     const apiKeyAdmin = new ApiKeyAdmin(apiKeys, audit, {
@@ -289,7 +305,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       ),
       groups: new GroupAdmin(groups, audit),
       usage: new UsageReports(usage, apiKeyAdmin, admission),
-      requestLog: new RequestLogAdmin(requestLog, apiKeyAdmin),
+      requestLog: new RequestLogAdmin(requestLog, apiKeyAdmin, bodyCapture, audit),
       pricing: new PricingAdmin(pricing, audit),
       system: new SystemStatusService(context, settler),
       live: new LiveAccess(liveFeed, apiKeys),
@@ -305,6 +321,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       leases.stop();
       await rollups.stop();
       await reconciler.stop();
+      await requestLogRetention.stop();
       await Promise.all(opened.map((client) => closeRedis(client)));
     };
     return {
@@ -331,6 +348,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       settler,
       usage,
       requestLog,
+      bodyCapture,
+      requestLogRetention,
       rollups,
       leases,
       storeHealth,

@@ -60,7 +60,14 @@ describe('GraphQL roles', () => {
     users.member = await signedInUser(relay, 'alice', 'member');
     const bob = await signedInUser(relay, 'bob', 'member');
     bobKeyId = (await createKey(relay, { name: 'bob key', ownerId: bob.id })).key.id;
-    await relay.server.services.settler.settle(settleInput('req-bob-1', { keyId: bobKeyId, userId: bob.id }));
+    const bodies = { requestId: 'req-bob-1', at: Date.now(), request: '{}', response: '{}' };
+    await relay.server.services.settler.settle(
+      settleInput('req-bob-1', {
+        keyId: bobKeyId,
+        userId: bob.id,
+        bodies: { ...bodies, requestTruncated: false, responseTruncated: false },
+      }),
+    );
   });
   afterAll(async () => {
     await relay.stop();
@@ -181,6 +188,12 @@ describe('GraphQL roles', () => {
       variables: async () => ({ id: 'req-bob-1' }),
       allowed: READERS,
       memberCode: 'NOT_FOUND',
+    },
+    {
+      field: 'requestLogBodies',
+      document: 'query ($id: String!) { requestLogBodies(requestId: $id) { request } }',
+      variables: async () => ({ id: 'req-bob-1' }),
+      allowed: MANAGERS,
     },
     {
       field: 'usageSeries',

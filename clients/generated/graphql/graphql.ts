@@ -122,6 +122,8 @@ export type CreateAccountInput = {
 export type CreateApiKeyInput = {
   bindingFallback?: string | null | undefined;
   bindings?: ApiKeyBindingsInput | null | undefined;
+  /** default, on or off. */
+  bodyCapture?: string | null | undefined;
   clients?: Array<string> | null | undefined;
   description?: string | null | undefined;
   enabled?: boolean | null | undefined;

@@ -58,6 +58,7 @@ const FIELD_OPTIONS: Readonly<Record<string, string>> = {
   modelMapping: 'map',
   tags: 'tag',
   bindingFallback: 'binding-fallback',
+  bodyCapture: 'body-capture',
 };
 
 /**

@@ -9,6 +9,7 @@ import type { RelayDeps } from '../relay-deps.js';
 import { accountFormatFor, runAttempt, upstreamModelFor } from './attempt.js';
 import { runWithFailover } from './failover.js';
 import { prepareCall } from './prepare.js';
+import { captureResponse } from './response-capture.js';
 import type { RelayRoute } from './relay-route.js';
 import { type RequestFacts, settleRequest } from './settle-request.js';
 
@@ -17,6 +18,7 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
     const at = Date.now();
     const prepared = await prepareCall(req, res, context, deps, routeOfPath);
     const { route, key, info, ticket, acquired, acquire } = prepared;
+    const capture = deps.bodyCapture.wants(key) ? captureResponse(res, deps.bodyCapture.maxBytes) : undefined;
     const facts = (account: Acquired, requestId: string, attempts: number): RequestFacts => ({
       requestId,
       clientRequestId: context.clientRequestId,
@@ -85,6 +87,8 @@ export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): R
         ticket,
         settled,
         performance.now() - context.startedAt,
+        capture &&
+          deps.bodyCapture.prepare(context.requestId, prepared.raw, capture.text(), capture.truncated),
       );
     }
   };

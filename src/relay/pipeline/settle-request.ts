@@ -1,6 +1,7 @@
 // Records a relayed request's outcome; a failure to record is logged, never thrown at the client.
 
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
+import type { CapturedBodies } from '../../services/request-log/body-capture.js';
 import type { AdmissionTicket } from '../../services/admission/admission-service.js';
 import type { AccountLease } from '../../services/scheduler/account-scheduler.js';
 import type { ExchangeResult } from '../exchange/exchange.js';
@@ -33,6 +34,7 @@ export async function settleRequest(
   ticket: AdmissionTicket | undefined,
   result: ExchangeResult,
   latencyMs: number,
+  bodies?: CapturedBodies | undefined,
 ): Promise<void> {
   try {
     await deps.settler.settle({
@@ -59,6 +61,7 @@ export async function settleRequest(
       upstreamFormat: facts.upstreamFormat,
       clientKind: facts.clientKind,
       attempts: facts.attempts,
+      bodies,
     });
   } catch (error) {
     // The lease expires by itself; the entry is lost only if Redis is down, which the log must show.

@@ -54,6 +54,8 @@ export const bindingSchema = z
     error: 'bind an account or a group, not both',
   });
 
+export const BODY_CAPTURE_MODES = ['default', 'on', 'off'] as const;
+
 const keyFields = {
   name: z.string().trim().min(1).max(100),
   description: z.string().max(1000).optional(),
@@ -71,6 +73,8 @@ const keyFields = {
   /** What happens when the bound account or group cannot serve: refuse, or use the whole pool. */
   bindingFallback: z.enum(['fail', 'pool']),
   tags: z.array(z.string().trim().min(1).max(50)).max(50),
+  /** Whether the request log keeps this key's bodies: `default` follows REQUEST_LOG_BODIES. */
+  bodyCapture: z.enum(BODY_CAPTURE_MODES),
 };
 
 export const createApiKeyInputSchema = z.object({
@@ -86,6 +90,7 @@ export const createApiKeyInputSchema = z.object({
   bindings: keyFields.bindings.default({}),
   bindingFallback: keyFields.bindingFallback.default('fail'),
   tags: keyFields.tags.default([]),
+  bodyCapture: keyFields.bodyCapture.default('default'),
 });
 export type CreateApiKeyInput = z.input<typeof createApiKeyInputSchema>;
 
@@ -102,6 +107,7 @@ export const storedApiKeySchema = z.object({
   ...keyFields,
   // Keys stored before keys could map models have no mapping; they read as mapping nothing.
   modelMapping: keyFields.modelMapping.default({}),
+  bodyCapture: keyFields.bodyCapture.default('default'),
   id: z.string(),
   /** SHA-256 (hex) of the full plaintext key; the plaintext itself is never stored. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),

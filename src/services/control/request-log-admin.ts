@@ -2,13 +2,15 @@
 // (without the accounts that served them).
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
+import type { BodyCapture, CapturedBodies } from '../request-log/body-capture.js';
 import { type RequestLogFilter, requestLogFilterSchema } from '../request-log/request-log-filter.js';
 import type { RequestLogPage, RequestLogService } from '../request-log/request-log-service.js';
 import type { StoredLedgerEntry } from '../usage/ledger-entry.js';
 import { parseInput } from '../validation.js';
 import type { ApiKeyAdmin } from './api-key-admin.js';
-import { READERS } from './roles.js';
+import { MANAGERS, READERS, requireRole } from './roles.js';
 
 export const requestLogQuerySchema = requestLogFilterSchema.extend({
   first: z.number().int().min(1).max(500).default(50),
@@ -26,6 +28,8 @@ export class RequestLogAdmin {
   constructor(
     private readonly log: RequestLogService,
     private readonly keys: ApiKeyAdmin,
+    private readonly captured: BodyCapture,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(actor: Principal, input: RequestLogQuery): Promise<RequestLogPage> {
@@ -46,6 +50,19 @@ export class RequestLogAdmin {
     const attempts = items.filter((item) => item !== entry).reverse();
     if (READERS.includes(actor.role)) return { entry, attempts };
     return { entry: withoutAccount(entry), attempts: attempts.map(withoutAccount) };
+  }
+
+  /**
+   * A request's captured bodies (secrets already taken out), while their retention lasts. They hold what users
+   * wrote, so only managers read them, and each reading is audited.
+   */
+  async bodies(actor: Principal, requestId: string): Promise<CapturedBodies> {
+    requireRole(actor, MANAGERS);
+    const id = parseInput(requestLogFilterSchema.shape.requestId.unwrap(), requestId);
+    const bodies = await this.captured.read(id);
+    if (!bodies) throw new AppError('not_found', `No captured bodies for request ${id}`);
+    await this.audit.record({ actor: actor.userId, action: 'request_log.read_bodies', target: id });
+    return bodies;
   }
 
   /** The filter the actor may run: undefined when a member owns no key (nothing to see). */

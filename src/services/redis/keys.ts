@@ -75,6 +75,8 @@ export function createKeys(prefix: string) {
     /** Requests recorded without a known price: a counter and the most recent model names. */
     ledgerUnpricedCount: () => `${p}{ledger}:unpriced:count`,
     ledgerUnpricedModels: () => `${p}{ledger}:unpriced:models`,
+    /** A request's captured bodies (request log body capture), kept for their own short retention. */
+    requestBody: (requestId: string) => `${p}body:${requestId}`,
 
     // Rollups, written in batches by the rollup job; all in one slot so a batch applies atomically.
     usageCursor: () => `${p}{usage}:cursor`,
@@ -97,6 +99,20 @@ export function createKeys(prefix: string) {
 
     // Pub/sub channels.
     channel: (topic: string) => `${p}events:${topic}`,
+
+    // --- Notification channels and their delivery queue (services/notify). ---
+    // Channel records are read one at a time and paged by their index. The queue's keys share the {notify}
+    // slot, so that enqueueing, claiming and completing a delivery are each one script: the due set (delivery
+    // id scored by its next attempt, or by its lease's end while claimed), one hash per delivery, and each
+    // channel's capped delivery log (a stream, newest read first).
+    notifyChannel: (channelId: string) => `${p}notify:channel:${channelId}`,
+    notifyChannelsIndex: () => `${p}notify:channels:index`,
+    notifyDue: () => `${p}{notify}:due`,
+    /** Delivery records are this prefix + delivery id; the claim script builds them from it. */
+    notifyDeliveryPrefix: () => `${p}{notify}:delivery:`,
+    notifyDelivery: (deliveryId: string) => `${p}{notify}:delivery:${deliveryId}`,
+    notifyLog: (channelId: string) => `${p}{notify}:log:${channelId}`,
+    // --- End of notification keys. ---
   } as const;
 }
 

@@ -9,6 +9,7 @@ import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
+import type { BodyCapture, CapturedBodies } from '../request-log/body-capture.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
 import { appendLedgerInto, type LedgerWrite } from './ledger-append.js';
 import { encodeLedgerBatch, encodeLedgerEntry, LEDGER_TOPIC, type LedgerEntry } from './ledger-entry.js';
@@ -41,6 +42,8 @@ export interface SettleInput {
   upstreamFormat: string | undefined;
   clientKind: string | undefined;
   attempts: number;
+  /** The request's bodies, when the request log captures them; written in the settle's round trip. */
+  bodies?: CapturedBodies | undefined;
 }
 
 export interface SettleResult {
@@ -59,6 +62,8 @@ export interface UsageSettlerOptions {
   retryIntervalMs?: number;
   /** Told of every entry as it is settled, before it is written (the relay's metrics). */
   onSettled?: (entry: LedgerEntry) => void;
+  /** Where captured bodies go (with their own expiry); bodies are dropped without it. */
+  bodyCapture?: BodyCapture;
 }
 
 /** How the settler stands: what waits for Redis, and what an outage cost. */
@@ -70,6 +75,7 @@ export interface SettlerStatus {
 
 interface Pending extends LedgerWrite {
   lease: AccountLease | undefined;
+  bodies: CapturedBodies | undefined;
   ticket: AdmissionTicket | undefined;
   resolve: (result: SettleResult) => void;
   reject: (error: unknown) => void;
@@ -118,6 +124,7 @@ export class UsageSettler {
         guarded: input.ticket !== undefined,
         lease: input.lease,
         ticket: input.ticket,
+        bodies: input.bodies,
         resolve,
         reject,
       });
@@ -190,6 +197,8 @@ export class UsageSettler {
     for (const { ticket, entry } of batch) {
       if (ticket) this.admission.settleInto(pipeline, ticket, entry.costMicros, totalTokens(entry.usage));
     }
+    const capture = this.options.bodyCapture;
+    if (capture) for (const { bodies } of batch) if (bodies) capture.writeInto(pipeline, bodies);
     // Live subscribers on every instance hear of the batch in the same round trip, as one message built from
     // the encodings already made for the stream. Last in the pipeline, so the results above keep their index.
     // A request id settled twice is announced twice: rare (a retried settle), and only live views see it.

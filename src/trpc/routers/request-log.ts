@@ -13,4 +13,8 @@ export const requestLogRouter = router({
   get: userProcedure
     .input(z.object({ requestId: z.string() }))
     .query(({ ctx, input }) => ctx.services.control.requestLog.get(ctx.principal, input.requestId)),
+  /** Its captured bodies, while their retention lasts: admins and operators only, each reading audited. */
+  bodies: userProcedure
+    .input(z.object({ requestId: z.string() }))
+    .query(({ ctx, input }) => ctx.services.control.requestLog.bodies(ctx.principal, input.requestId)),
 });

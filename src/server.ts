@@ -5,6 +5,7 @@ import { resolveSecrets } from './config/secrets.js';
 import { type App, buildApp } from './http/app.js';
 import type { Logger } from './lib/logger.js';
 import { answerScrape, METRICS_PATH, startMetricsServer } from './observability/metrics-endpoint.js';
+import { startOtelExport } from './observability/otel/otel-export.js';
 import { RelayMetrics } from './observability/relay-metrics.js';
 import { AccountTester } from './relay/account-tester.js';
 import type { RelayDeps } from './relay/relay-deps.js';
@@ -19,6 +20,7 @@ import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedde
 import type { LedgerEntry } from './services/usage/ledger-entry.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
 import { mountTrpc, TRPC_PATH } from './trpc/trpc-endpoint.js';
+import { SERVER_VERSION } from './version.js';
 
 /** Control-plane requests are small: a GraphQL document with variables, a batch of tRPC calls. */
 const CONTROL_PLANE_BODY_LIMIT = 1024 * 1024;
@@ -76,6 +78,18 @@ export async function startServer(
     let tester: AccountTester | undefined;
     // Kept only when they can be scraped; the settler feeds them as requests settle.
     let metrics: RelayMetrics | undefined;
+    // Started before the services so that it stops after them: the last settles are still exported.
+    const otel = config.otel
+      ? await startOtelExport({ ...config.otel, logger, serviceVersion: SERVER_VERSION })
+      : undefined;
+    if (otel) cleanups.push(() => otel.shutdown());
+    const onSettled =
+      config.metrics || otel
+        ? (entry: LedgerEntry) => {
+            metrics?.recordSettled(entry);
+            otel?.record(entry);
+          }
+        : undefined;
     const services = await createServices(
       serviceOptionsFromConfig(config, secrets, redisUrl, {
         runJobs: true,
@@ -87,7 +101,7 @@ export async function startServer(
           return tester;
         },
         ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
-        ...(config.metrics ? { onSettled: (entry: LedgerEntry) => metrics?.recordSettled(entry) } : {}),
+        ...(onSettled ? { onSettled } : {}),
       }),
     );
     cleanups.push(() => services.stop());

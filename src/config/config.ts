@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { z } from 'zod';
+import { type OtelSettings, otelOptionsFromEnv } from '../observability/otel/otel-options.js';
 import { envSchema, type ParsedEnv } from './env-schema.js';
 
 export type LogLevel = ParsedEnv['LOG_LEVEL'];
@@ -48,6 +49,8 @@ export interface Config {
     corsOrigins: readonly string[];
     introspection: boolean;
   };
+  /** OpenTelemetry export (OTEL_EXPORTER_OTLP_ENDPOINT and the standard OTEL_* variables); undefined when off. */
+  otel: Required<OtelSettings> | undefined;
   /** Prometheus metrics; undefined when neither a scrape token nor a port of their own is configured. */
   metrics: { token: string | undefined; port: number | undefined; host: string } | undefined;
   log: { level: LogLevel };
@@ -137,7 +140,13 @@ export function readEnvironment(processEnv: Env = process.env, cwd = process.cwd
 export function loadConfig(env: Env): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) throw new ConfigError(describeIssues(result.error, env));
-  const config = toConfig(result.data);
+  let otel: Required<OtelSettings> | undefined;
+  try {
+    otel = otelOptionsFromEnv(env);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+  const config = { ...toConfig(result.data), otel };
   // Each worker keeps its own counters and would try to take the one port: that needs the primary to gather
   // them, which this build does not do yet.
   if (config.metrics?.port !== undefined && config.http.workers > 1) {
@@ -159,7 +168,7 @@ function describeIssues(error: z.ZodError, env: Env): string[] {
   });
 }
 
-function toConfig(parsed: ParsedEnv): Config {
+function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
   return {
     env: parsed.NODE_ENV,
     http: {

@@ -5,6 +5,7 @@
 // dashboards.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { LedgerEntry } from '../services/usage/ledger-entry.js';
+import { BoundedLabel } from './bounded-label.js';
 
 /** What the process can be asked at scrape time. */
 export interface MetricsSources {
@@ -14,23 +15,6 @@ export interface MetricsSources {
   settleQueue(): { queued: number; dropped: number };
   /** Every account's pool and state as the scheduler sees it (`active`, `cooling`, …, or `unschedulable`). */
   accountStates(): Promise<ReadonlyArray<{ platform: string; state: string }>>;
-}
-
-/**
- * Label values a client or an upstream chooses (the model asked for, an upstream's error code), bounded: past
- * `max` distinct values, further ones count as `other`, so no one can grow the scrape without end.
- */
-class BoundedLabel {
-  private readonly seen = new Set<string>();
-
-  constructor(private readonly max: number) {}
-
-  of(value: string): string {
-    if (this.seen.has(value)) return value;
-    if (this.seen.size >= this.max) return 'other';
-    this.seen.add(value);
-    return value;
-  }
 }
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];

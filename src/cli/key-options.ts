@@ -163,7 +163,8 @@ const KEY_SETTING_OPTIONS: OptionTable = {
   'body-capture': {
     type: 'string',
     value: 'default|on|off',
-    description: "keep this key's request and response bodies in the request log (default: REQUEST_LOG_BODIES)",
+    description:
+      "keep this key's request and response bodies in the request log (default: REQUEST_LOG_BODIES)",
   },
 };
 

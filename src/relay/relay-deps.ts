@@ -6,8 +6,8 @@ import type { AdmissionService } from '../services/admission/admission-service.j
 import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { ModelDirectory } from '../services/models/model-directory.js';
 import type { PricingService } from '../services/pricing/pricing-service.js';
-import type { BodyCapture } from '../services/request-log/body-capture.js';
 import type { StoreHealth } from '../services/redis/store-health.js';
+import type { BodyCapture } from '../services/request-log/body-capture.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
 import type { TransportRegistry } from './upstream/transports.js';

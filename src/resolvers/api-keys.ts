@@ -41,7 +41,8 @@ export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey').implement({
     tags: t.exposeStringList('tags'),
     bindingFallback: t.exposeString('bindingFallback'),
     bodyCapture: t.exposeString('bodyCapture', {
-      description: "default (REQUEST_LOG_BODIES decides), on or off: whether the request log keeps this key's bodies.",
+      description:
+        "default (REQUEST_LOG_BODIES decides), on or off: whether the request log keeps this key's bodies.",
     }),
     expiry: t.expose('expiry', { type: ApiKeyExpiryRef }),
     limits: t.expose('limits', { type: ApiKeyLimitsRef }),

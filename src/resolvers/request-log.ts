@@ -3,8 +3,8 @@
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { RequestLogDetail } from '../services/control/request-log-admin.js';
-import type { CapturedBodies } from '../services/request-log/body-capture.js';
 import type { LedgerEvent } from '../services/live/live-feed.js';
+import type { CapturedBodies } from '../services/request-log/body-capture.js';
 import type { RequestLogFilterInput } from '../services/request-log/request-log-filter.js';
 import type { LedgerEntry, StoredLedgerEntry } from '../services/usage/ledger-entry.js';
 import { OUTCOMES } from '../services/usage/usage-types.js';
@@ -98,7 +98,9 @@ const CapturedBodiesRef = builder.objectRef<CapturedBodies>('CapturedBodies').im
     at: t.field({ type: 'DateTime', resolve: (bodies) => new Date(bodies.at) }),
     request: t.exposeString('request'),
     requestTruncated: t.exposeBoolean('requestTruncated'),
-    response: t.exposeString('response', { description: 'What the client was sent (for streams, the events).' }),
+    response: t.exposeString('response', {
+      description: 'What the client was sent (for streams, the events).',
+    }),
     responseTruncated: t.exposeBoolean('responseTruncated'),
   }),
 });
@@ -186,7 +188,7 @@ builder.queryField('requestLogEntry', (t) =>
 builder.queryField('requestLogBodies', (t) =>
   t.field({
     type: CapturedBodiesRef,
-    description: 'A request\'s captured bodies while their retention lasts. Admins and operators; audited.',
+    description: "A request's captured bodies while their retention lasts. Admins and operators; audited.",
     args: { requestId: t.arg.string({ required: true }) },
     resolve: (_root, args, context) =>
       context.services.control.requestLog.bodies(requireUser(context), args.requestId),

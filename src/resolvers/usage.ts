@@ -14,8 +14,7 @@ import type {
   UsageTotals,
 } from '../services/usage/usage-query-service.js';
 import { ApiKeyRef } from './api-keys.js';
-import { idArg, present } from './input.js';
-import { connectionOf, toConnection } from './page-info.js';
+import { idArg } from './input.js';
 
 const GranularityEnum = builder.enumType('Granularity', { values: ['hour', 'day', 'month'] as const });
 const UsageDimensionEnum = builder.enumType('UsageDimension', {

@@ -175,7 +175,10 @@ describe('usage over GraphQL', () => {
       'requestLog',
     );
     expect(failed.nodes).toEqual([]);
-    const later = dataOf<LedgerPage>(await graphql(relay, admin, LEDGER, { filter: { from: to } }), 'requestLog');
+    const later = dataOf<LedgerPage>(
+      await graphql(relay, admin, LEDGER, { filter: { from: to } }),
+      'requestLog',
+    );
     expect(later.nodes).toEqual([]);
 
     const seen: string[] = [];

@@ -9,8 +9,8 @@ import type { RelayDeps } from '../relay-deps.js';
 import { accountFormatFor, runAttempt, upstreamModelFor } from './attempt.js';
 import { runWithFailover } from './failover.js';
 import { prepareCall } from './prepare.js';
-import { captureResponse } from './response-capture.js';
 import type { RelayRoute } from './relay-route.js';
+import { captureResponse } from './response-capture.js';
 import { type RequestFacts, settleRequest } from './settle-request.js';
 
 export function createBilledHandler(deps: RelayDeps, routeOfPath: RelayRoute): RouteHandler {

@@ -40,7 +40,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 export function redactText(text: string): string {
   let out = text;
   for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, scheme?: string) =>
+    out = out.replace(pattern, (_match, scheme?: string) =>
       typeof scheme === 'string' && /^(bearer|basic)$/i.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED,
     );
   }
@@ -56,7 +56,8 @@ function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = isSecretKey(key) ? REDACTED : redactValue(inner);
+    for (const [key, inner] of Object.entries(value))
+      out[key] = isSecretKey(key) ? REDACTED : redactValue(inner);
     return out;
   }
   return value;

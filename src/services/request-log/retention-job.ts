@@ -2,7 +2,7 @@
 // approximately (to within one stream node) because exact trimming on every settle costs; this pass, on one
 // instance at a time, trims to the exact bounds, but never past an entry the rollups or the archive still need.
 import type { Logger } from '../../lib/logger.js';
-import { JobTracker, type JobStatus } from '../jobs/job-status.js';
+import { type JobStatus, JobTracker } from '../jobs/job-status.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { compareStreamIds, formatStreamId, parseStreamId, type StreamId } from './stream-ids.js';

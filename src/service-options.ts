@@ -11,7 +11,10 @@ export function serviceOptionsFromConfig(
   extra: Pick<
     ServiceOptions,
     'runJobs' | 'logger' | 'name' | 'leaseTtlMs' | 'dispatchers' | 'connectionTester' | 'onSettled'
-  >,
+  > & {
+    /** Told of each notification delivery attempt (the relay's metrics count them). */
+    onDelivery?: (channelKind: string, result: 'delivered' | 'retrying' | 'failed') => void;
+  },
 ): ServiceOptions {
   return {
     redisUrl,
@@ -24,6 +27,14 @@ export function serviceOptionsFromConfig(
     requestLogMaxAgeMs:
       config.requestLog.maxAgeHours === 0 ? undefined : config.requestLog.maxAgeHours * 3_600_000,
     bodyCapture: config.requestLog.bodies,
+    operator: {
+      delivery: {
+        timeoutMs: config.notify.timeoutMs,
+        backoff: { baseMs: config.notify.retryBaseMs, maxAttempts: config.notify.retryMaxAttempts },
+        ...(extra.onDelivery ? { onDelivery: extra.onDelivery } : {}),
+      },
+      alerts: { tickMs: config.alerts.intervalMs },
+    },
     retention: {
       hour: config.usage.hourlyRetentionDays,
       day: config.usage.dailyRetentionDays,
@@ -45,6 +56,12 @@ export function serviceOptionsFromConfig(
       rateLimitDefaultMs: config.scheduling.rateLimitDefaultMs,
       quotaCooldownMs: config.scheduling.quotaCooldownMs,
     },
-    ...extra,
+    runJobs: extra.runJobs,
+    logger: extra.logger,
+    ...(extra.name === undefined ? {} : { name: extra.name }),
+    ...(extra.leaseTtlMs === undefined ? {} : { leaseTtlMs: extra.leaseTtlMs }),
+    ...(extra.dispatchers === undefined ? {} : { dispatchers: extra.dispatchers }),
+    ...(extra.connectionTester === undefined ? {} : { connectionTester: extra.connectionTester }),
+    ...(extra.onSettled === undefined ? {} : { onSettled: extra.onSettled }),
   };
 }

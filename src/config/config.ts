@@ -111,6 +111,8 @@ export interface Config {
     archiveRetentionDays: number;
     bodies: { mode: 'off' | 'on'; sampleRate: number; maxBytes: number; retentionHours: number };
   };
+  notify: { timeoutMs: number; retryBaseMs: number; retryMaxAttempts: number };
+  alerts: { intervalMs: number };
   usage: {
     hourlyRetentionDays: number;
     dailyRetentionDays: number;
@@ -276,6 +278,12 @@ function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
         retentionHours: parsed.REQUEST_LOG_BODY_RETENTION_HOURS,
       },
     },
+    notify: {
+      timeoutMs: parsed.NOTIFY_TIMEOUT_MS,
+      retryBaseMs: parsed.NOTIFY_RETRY_BASE_MS,
+      retryMaxAttempts: parsed.NOTIFY_RETRY_MAX_ATTEMPTS,
+    },
+    alerts: { intervalMs: parsed.ALERT_EVAL_INTERVAL_MS },
     usage: {
       hourlyRetentionDays: parsed.USAGE_HOURLY_RETENTION_DAYS,
       dailyRetentionDays: parsed.USAGE_DAILY_RETENTION_DAYS,

@@ -256,6 +256,13 @@ export const envSchema = z.object({
   /** Each body (request, response) is cut to this size. */
   REQUEST_LOG_BODY_MAX_BYTES: wholeNumber(256, 10_485_760).default(32_768),
   REQUEST_LOG_BODY_RETENTION_HOURS: wholeNumber(1, 8760).default(24),
+
+  /** Notification deliveries: bound on one send, and the retries' first delay and number of attempts. */
+  NOTIFY_TIMEOUT_MS: wholeNumber(100, 60_000).default(5_000),
+  NOTIFY_RETRY_BASE_MS: wholeNumber(10, 600_000).default(1_000),
+  NOTIFY_RETRY_MAX_ATTEMPTS: wholeNumber(1, 20).default(8),
+  /** How often alert rules over windows, limits and spend are evaluated (events act at once). */
+  ALERT_EVAL_INTERVAL_MS: wholeNumber(100, 600_000).default(5_000),
   USAGE_HOURLY_RETENTION_DAYS: wholeNumber(1, 3650).default(14),
   USAGE_DAILY_RETENTION_DAYS: wholeNumber(1, 36500).default(400),
   USAGE_MONTHLY_RETENTION_DAYS: wholeNumber(1, 36500).default(3650),

@@ -23,7 +23,9 @@ import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/log
 import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
 import type { AccountTesting, ConnectionTesterParts } from './control/account-admin.js';
 import { AccountAdmin } from './control/account-admin.js';
+import { AlertAdmin } from './control/alert-admin.js';
 import { ApiKeyAdmin } from './control/api-key-admin.js';
+import { ChannelAdmin } from './control/channel-admin.js';
 import type { ControlPlane } from './control/control-plane.js';
 import { GroupAdmin } from './control/group-admin.js';
 import { LiveAccess } from './control/live-access.js';
@@ -38,6 +40,7 @@ import { EventBus } from './events/event-bus.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
 import { ModelDirectory } from './models/model-directory.js';
+import { createOperatorServices, type OperatorOptions, type OperatorServices } from './operator-services.js';
 import { PricingService } from './pricing/pricing-service.js';
 import {
   closeRedis,
@@ -73,6 +76,8 @@ export interface ServiceOptions {
   maxKeysPerMember?: number;
   apiKeyPrefix: string;
   ledgerMaxEntries: number;
+  /** Notification delivery (timeouts, retries, the deliveries callback) and alert evaluation settings. */
+  operator?: OperatorOptions;
   /** Body capture for the request log (REQUEST_LOG_BODIES and friends); off when not given. */
   bodyCapture?: BodyCaptureSettings;
   /** The request log's Redis window also ends at this age (REQUEST_LOG_MAX_AGE_HOURS); only the size bounds it when unset. */
@@ -159,6 +164,8 @@ export interface Services {
   requestLog: RequestLogService;
   /** Which requests' bodies the request log keeps, and where. */
   bodyCapture: BodyCapture;
+  /** Notification channels, their deliveries, alert rules and their evaluator. */
+  operator: OperatorServices;
   /** Trims the request log's Redis window to its exact size and age. */
   requestLogRetention: RequestLogRetention;
   rollups: RollupJob;
@@ -265,6 +272,10 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       options.logger,
     );
     const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
+    const operator = createOperatorServices(
+      { context, bus, secretBox, accounts, health, apiKeys, admission, usage, logger: options.logger },
+      options.operator,
+    );
     const liveFeed = new LiveFeed(bus, { ...DEFAULT_LIVE_FEED_OPTIONS, ...options.liveFeed }, options.logger);
 
     // Their unsubscribe functions are not needed: closing the subscriber connection ends every subscription,
@@ -280,6 +291,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       rollups.start();
       reconciler.start();
       requestLogRetention.start();
+      await operator.start();
     }
 
     const apiKeyAdmin = new ApiKeyAdmin(apiKeys, audit, {
@@ -309,11 +321,14 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       pricing: new PricingAdmin(pricing, audit),
       system: new SystemStatusService(context, settler),
       live: new LiveAccess(liveFeed, apiKeys),
+      channels: new ChannelAdmin(operator.channels, operator.deliveries, operator.deliveryLog, audit),
+      alerts: new AlertAdmin(operator.alertRules, operator.alertFiring, audit),
     };
 
     const stop = async () => {
       // Live readers see their streams end rather than wait on a subscriber connection about to close.
       liveFeed.close();
+      await operator.stop();
       await settler.drain();
       settler.close();
       admission.close();
@@ -350,6 +365,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       requestLog,
       bodyCapture,
       requestLogRetention,
+      operator,
       rollups,
       leases,
       storeHealth,

@@ -25,6 +25,11 @@ export interface ReconcilerOptions {
   ledgerMaxEntries: number;
   /** Keys looked at per pass; the rest wait for the next pass. */
   batchSize?: number;
+  /**
+   * Told of each pass that reclaimed something, and of the first clean pass after one (the alerts' leak rule
+   * fires on the first and resolves on the second).
+   */
+  onReclaimed?: (report: ReconcileReport) => void;
 }
 
 export interface ReconcileReport {
@@ -53,6 +58,9 @@ export class Reconciler {
   private reachableSince: number | undefined;
   /** The account of each expired account lease seen lately, by request id (see rememberExpiredLeases). */
   private readonly accountOf = new Map<string, { accountId: string; seenAt: number }>();
+
+  /** Whether the previous pass reclaimed anything: the next clean pass is reported once. */
+  private lastLeaked = false;
 
   constructor(
     private readonly context: RedisContext,
@@ -140,9 +148,11 @@ export class Reconciler {
       // reaching Redis too) before an expired claim may be taken for a dead instance's.
       if (this.now() - since < this.options.leaseTtlMs / 3 + 1000) return;
       const report = await this.reconcile();
-      if (report.lostRequests + report.keyLeases + report.accountLeases + report.unreadableClaims > 0) {
-        this.logger.warn(report, 'reclaimed claims and leases left by a stopped instance');
-      }
+      const leaked =
+        report.lostRequests + report.keyLeases + report.accountLeases + report.unreadableClaims > 0;
+      if (leaked) this.logger.warn(report, 'reclaimed claims and leases left by a stopped instance');
+      if (leaked || this.lastLeaked) this.options.onReclaimed?.(report);
+      this.lastLeaked = leaked;
     } catch (error) {
       if (this.reachableSince !== undefined) this.logger.error({ err: error }, 'reconciler pass failed');
       this.reachableSince = undefined;

@@ -1,6 +1,8 @@
 // The control plane's facades in one place: what GraphQL, tRPC and the CLI call, each behind its role rules.
 import type { AccountAdmin } from './account-admin.js';
+import type { AlertAdmin } from './alert-admin.js';
 import type { ApiKeyAdmin } from './api-key-admin.js';
+import type { ChannelAdmin } from './channel-admin.js';
 import type { GroupAdmin } from './group-admin.js';
 import type { LiveAccess } from './live-access.js';
 import type { PricingAdmin } from './pricing-admin.js';
@@ -25,4 +27,8 @@ export interface ControlPlane {
   system: SystemStatusService;
   /** The live streams behind the role rules: what GraphQL subscriptions call. */
   live: LiveAccess;
+  /** Notification channels, their delivery logs and test sends. */
+  channels: ChannelAdmin;
+  /** Alert rules and the alert history. */
+  alerts: AlertAdmin;
 }

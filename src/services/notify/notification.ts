@@ -50,8 +50,7 @@ export const notificationSchema = z.object({
       name: z.string().max(200).optional(),
     })
     .optional(),
-  facts: z.record(z.string().max(100), z.union([z.string().max(1000), z.number()])).refine(
-    (facts) => Object.keys(facts).length <= 25,
-    { error: 'at most 25 facts' },
-  ),
+  facts: z
+    .record(z.string().max(100), z.union([z.string().max(1000), z.number()]))
+    .refine((facts) => Object.keys(facts).length <= 25, { error: 'at most 25 facts' }),
 }) satisfies z.ZodType<Notification>;

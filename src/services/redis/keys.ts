@@ -94,6 +94,14 @@ export function createKeys(prefix: string) {
     /** A value sealed with the encryption key, proving every instance uses the same one. */
     encryptionCheck: () => `${p}crypto:check`,
 
+    // Alert rules: the record, and per rule its firing subjects and last announcements in the rule's slot (one
+    // script moves a subject between ok and firing); the alert history is one capped stream.
+    alertRule: (ruleId: string) => `${p}alert:rule:${ruleId}`,
+    alertRulesIndex: () => `${p}alert:rules:index`,
+    alertFiring: (ruleId: string) => `${p}{alert:${ruleId}}:firing`,
+    alertAnnounced: (ruleId: string) => `${p}{alert:${ruleId}}:announced`,
+    alertEvents: () => `${p}{alerts}:events`,
+
     // Leader locks for background jobs that must run on one instance at a time.
     lock: (name: string) => `${p}lock:${name}`,
 

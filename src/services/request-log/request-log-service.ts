@@ -70,7 +70,9 @@ export class RequestLogService {
       return this.archive.page(filter, limit, formatStreamId(cursor));
     }
     const hot = await this.scanRedis(filter, limit, cursor, boundary);
-    if (hot.items.length === limit || hot.nextCursor !== undefined || !this.archive || !boundary) return hot;
+    if (hot.nextCursor !== undefined || !this.archive || !boundary) return hot;
+    // A page that fills up just as the window ends: what is older is in the archive, so the walk goes on.
+    if (hot.items.length === limit) return { items: hot.items, nextCursor: hot.items[limit - 1]?.id };
     const cold = await this.archive.page(
       filter,
       limit - hot.items.length,

@@ -146,7 +146,17 @@ export async function startServer(
       shutdownTimeoutMs: config.http.shutdownTimeoutMs,
       connections: config.http.connections,
       trustProxy: config.http.trustProxy,
-      checkReady: () => pingWithin(() => redis.ping(), 1000),
+      checkReady: async () => {
+        const started = performance.now();
+        await pingWithin(() => redis.ping(), 1000);
+        // Jobs failing (say, the archive's database down) do not stop this instance serving: reported, not fatal.
+        const jobs = services.jobs();
+        return {
+          redis: { pingMs: Math.round((performance.now() - started) * 100) / 100 },
+          degraded: jobs.some((job) => job.lastError !== undefined),
+          jobs,
+        };
+      },
       routes: buildRelayRoutes(relay),
       errorShapeFor: relayErrorShapeFor,
       mount: (express) => {

@@ -27,6 +27,9 @@ export function serviceOptionsFromConfig(
     requestLogMaxAgeMs:
       config.requestLog.maxAgeHours === 0 ? undefined : config.requestLog.maxAgeHours * 3_600_000,
     bodyCapture: config.requestLog.bodies,
+    requestLogArchive: config.requestLog.databaseUrl
+      ? { databaseUrl: config.requestLog.databaseUrl, retentionDays: config.requestLog.archiveRetentionDays }
+      : undefined,
     operator: {
       delivery: {
         timeoutMs: config.notify.timeoutMs,

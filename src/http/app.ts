@@ -31,8 +31,11 @@ export interface AppDeps {
   shutdownTimeoutMs: number;
   connections: ConnectionSettings;
   trustProxy?: boolean;
-  /** Resolves when the backing store answers; rejects otherwise. Drives `GET /ready`. */
-  checkReady: () => Promise<void>;
+  /**
+   * Resolves with what `GET /ready` reports beside its status (the background jobs' last runs) when the backing
+   * store answers; rejects otherwise.
+   */
+  checkReady: () => Promise<Record<string, unknown> | undefined>;
   /** The data plane, served without express's middleware chain (see docs/decisions). */
   routes?: RouteTable;
   /** Registers control-plane routers on the express app. */
@@ -211,8 +214,8 @@ function buildExpress(deps: AppDeps, unroutedShape: (path: string) => ErrorShape
   });
   app.get('/ready', async (_req, res) => {
     try {
-      await deps.checkReady();
-      sendJson(res, 200, { status: 'ready' });
+      const report = await deps.checkReady();
+      sendJson(res, 200, { status: 'ready', ...report });
     } catch (error) {
       deps.logger.warn({ err: error }, 'readiness check failed');
       sendJson(res, 503, { status: 'unavailable', reason: 'redis did not answer' });

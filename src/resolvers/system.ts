@@ -3,6 +3,7 @@
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { SystemStatus } from '../services/control/system-status.js';
+import type { JobStatus } from '../services/jobs/job-status.js';
 import { SERVER_NAME, SERVER_VERSION } from '../version.js';
 
 const ServerInfo = builder.objectRef<{ name: string; version: string }>('ServerInfo').implement({
@@ -47,6 +48,25 @@ const SettleQueueRef = builder.objectRef<SystemStatus['settles']>('SettleQueue')
   }),
 });
 
+const JobStatusRef = builder.objectRef<JobStatus>('JobStatus').implement({
+  description:
+    'A background job on this instance: whether it runs here now (leader-elected jobs run on one instance), ' +
+    'its last pass, last success and last error.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    active: t.exposeBoolean('active'),
+    lastRunAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => dateOf(job.lastRunAt) }),
+    lastSuccessAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => dateOf(job.lastSuccessAt) }),
+    lastDurationMs: t.exposeFloat('lastDurationMs', { nullable: true }),
+    lastError: t.exposeString('lastError', { nullable: true }),
+    errors: t.exposeInt('errors', { description: 'Failed passes since this instance started.' }),
+  }),
+});
+
+function dateOf(ms: number | undefined): Date | null {
+  return ms === undefined ? null : new Date(ms);
+}
+
 const SystemStatusRef = builder.objectRef<SystemStatus>('SystemStatus').implement({
   fields: (t) => ({
     version: t.exposeString('version'),
@@ -58,6 +78,7 @@ const SystemStatusRef = builder.objectRef<SystemStatus>('SystemStatus').implemen
     }),
     unpriced: t.field({ type: UnpricedRef, resolve: (status) => status.unpriced }),
     settles: t.field({ type: SettleQueueRef, resolve: (status) => status.settles }),
+    jobs: t.field({ type: [JobStatusRef], resolve: (status) => status.jobs }),
   }),
 });
 

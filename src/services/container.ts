@@ -37,6 +37,7 @@ import { UserAdmin } from './control/user-admin.js';
 import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
+import type { JobStatus } from './jobs/job-status.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
 import { ModelDirectory } from './models/model-directory.js';
@@ -52,9 +53,9 @@ import { createKeys } from './redis/keys.js';
 import type { RedisContext } from './redis/record-store.js';
 import { ScriptRunner } from './redis/scripts.js';
 import { StoreHealth } from './redis/store-health.js';
-import { BODY_CAPTURE_OFF, BodyCapture, type BodyCaptureSettings } from './request-log/body-capture.js';
-import { RequestLogService } from './request-log/request-log-service.js';
-import { RequestLogRetention } from './request-log/retention-job.js';
+import type { BodyCapture, BodyCaptureSettings } from './request-log/body-capture.js';
+import type { RequestLogService } from './request-log/request-log-service.js';
+import { createRequestLog, type RequestLogParts } from './request-log/request-log-services.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
 import type { LedgerEntry } from './usage/ledger-entry.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
@@ -78,6 +79,8 @@ export interface ServiceOptions {
   ledgerMaxEntries: number;
   /** Notification delivery (timeouts, retries, the deliveries callback) and alert evaluation settings. */
   operator?: OperatorOptions;
+  /** The request log's PostgreSQL archive (REQUEST_LOG_DATABASE_URL); off when not given. */
+  requestLogArchive?: { databaseUrl: string; retentionDays: number } | undefined;
   /** Body capture for the request log (REQUEST_LOG_BODIES and friends); off when not given. */
   bodyCapture?: BodyCaptureSettings;
   /** The request log's Redis window also ends at this age (REQUEST_LOG_MAX_AGE_HOURS); only the size bounds it when unset. */
@@ -166,14 +169,16 @@ export interface Services {
   bodyCapture: BodyCapture;
   /** Notification channels, their deliveries, alert rules and their evaluator. */
   operator: OperatorServices;
-  /** Trims the request log's Redis window to its exact size and age. */
-  requestLogRetention: RequestLogRetention;
+  /** The request log's jobs: the retention of its Redis window and, when on, the archive's feed. */
+  requestLogParts: RequestLogParts;
   rollups: RollupJob;
   leases: LeaseKeeper;
   /** Whether Redis answers, as requests have found: refuses them at once while it does not. */
   storeHealth: StoreHealth;
   /** Live events on this instance (ledger tail, usage ticks, account states), fed by pub/sub. */
   liveFeed: LiveFeed;
+  /** This instance's background jobs and how their last passes went. */
+  jobs(): JobStatus[];
   /** Waits for in-flight settles, stops jobs and closes every connection. */
   stop(): Promise<void>;
 }
@@ -250,7 +255,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       },
       options.logger,
     );
-    const bodyCapture = new BodyCapture(context, options.bodyCapture ?? BODY_CAPTURE_OFF);
+    const requestLogParts = await createRequestLog(
+      context,
+      {
+        maxEntries: options.ledgerMaxEntries,
+        maxAgeMs: options.requestLogMaxAgeMs,
+        bodyCapture: options.bodyCapture,
+        archive: options.requestLogArchive,
+      },
+      options.logger,
+    );
+    const { requestLog, bodyCapture } = requestLogParts;
     const settler = new UsageSettler(
       context,
       pricing,
@@ -265,12 +280,6 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       options.logger,
     );
     const usage = new UsageQueryService(context);
-    const requestLog = new RequestLogService(context, { maxAgeMs: options.requestLogMaxAgeMs });
-    const requestLogRetention = new RequestLogRetention(
-      context,
-      { maxEntries: options.ledgerMaxEntries, maxAgeMs: options.requestLogMaxAgeMs },
-      options.logger,
-    );
     const rollups = new RollupJob(context, { retention: options.retention }, options.logger);
     const operator = createOperatorServices(
       { context, bus, secretBox, accounts, health, apiKeys, admission, usage, logger: options.logger },
@@ -290,10 +299,21 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       leases.start();
       rollups.start();
       reconciler.start();
-      requestLogRetention.start();
+      requestLogParts.start();
       await operator.start();
     }
 
+    // The jobs this instance runs (none in the CLI): what system status and `/ready` report.
+    const jobs = (): JobStatus[] =>
+      options.runJobs
+        ? [
+            rollups.status(),
+            reconciler.status(),
+            oauthTokens.status(),
+            ...requestLogParts.jobs(),
+            ...operator.jobs(),
+          ]
+        : [];
     const apiKeyAdmin = new ApiKeyAdmin(apiKeys, audit, {
       maxKeysPerMember: options.maxKeysPerMember ?? 10,
     });
@@ -319,7 +339,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       usage: new UsageReports(usage, apiKeyAdmin, admission),
       requestLog: new RequestLogAdmin(requestLog, apiKeyAdmin, bodyCapture, audit),
       pricing: new PricingAdmin(pricing, audit),
-      system: new SystemStatusService(context, settler),
+      system: new SystemStatusService(context, settler, jobs),
       live: new LiveAccess(liveFeed, apiKeys),
       channels: new ChannelAdmin(operator.channels, operator.deliveries, operator.deliveryLog, audit),
       alerts: new AlertAdmin(operator.alertRules, operator.alertFiring, audit),
@@ -336,7 +356,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       leases.stop();
       await rollups.stop();
       await reconciler.stop();
-      await requestLogRetention.stop();
+      await requestLogParts.stop();
       await Promise.all(opened.map((client) => closeRedis(client)));
     };
     return {
@@ -364,12 +384,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       usage,
       requestLog,
       bodyCapture,
-      requestLogRetention,
+      requestLogParts,
       operator,
       rollups,
       leases,
       storeHealth,
       liveFeed,
+      jobs,
       stop,
     };
   } catch (error) {

@@ -40,7 +40,7 @@ describe('HTTP app', () => {
         keepAliveTimeoutMs: 65_000,
         maxUnauthenticated: 256,
       },
-      checkReady: async () => {},
+      checkReady: async () => undefined,
       errorShapeFor: relayErrorShapeFor,
       ...overrides,
     });

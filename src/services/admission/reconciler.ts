@@ -5,6 +5,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { PLATFORMS } from '../domain/platforms.js';
+import { type JobStatus, JobTracker } from '../jobs/job-status.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
 import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
@@ -61,6 +62,7 @@ export class Reconciler {
 
   /** Whether the previous pass reclaimed anything: the next clean pass is reported once. */
   private lastLeaked = false;
+  private readonly tracker = new JobTracker('reconciler', () => this.lock.isHeld);
 
   constructor(
     private readonly context: RedisContext,
@@ -70,6 +72,10 @@ export class Reconciler {
     private readonly now: () => number = Date.now,
   ) {
     this.lock = new LeaderLock(context, 'reconcile', Math.max(5_000, options.intervalMs * 3));
+  }
+
+  status(): JobStatus {
+    return this.tracker.status();
   }
 
   start(): void {
@@ -147,7 +153,7 @@ export class Reconciler {
       // After Redis was away, live instances get one renewal interval to renew their claims (they stopped
       // reaching Redis too) before an expired claim may be taken for a dead instance's.
       if (this.now() - since < this.options.leaseTtlMs / 3 + 1000) return;
-      const report = await this.reconcile();
+      const report = await this.tracker.pass(() => this.reconcile());
       const leaked =
         report.lostRequests + report.keyLeases + report.accountLeases + report.unreadableClaims > 0;
       if (leaked) this.logger.warn(report, 'reclaimed claims and leases left by a stopped instance');

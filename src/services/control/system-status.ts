@@ -3,6 +3,7 @@
 
 import { SERVER_VERSION } from '../../version.js';
 import type { Principal } from '../auth/auth-service.js';
+import type { JobStatus } from '../jobs/job-status.js';
 import type { RedisContext } from '../redis/record-store.js';
 import type { SettlerStatus } from '../usage/usage-settler.js';
 import { READERS, requireRole } from './roles.js';
@@ -19,6 +20,8 @@ export interface SystemStatus {
   unpriced: { requests: number; models: string[] };
   /** This instance's settles waiting for Redis, and those dropped because that queue was full. */
   settles: SettlerStatus;
+  /** This instance's background jobs. */
+  jobs: JobStatus[];
 }
 
 export class SystemStatusService {
@@ -27,6 +30,7 @@ export class SystemStatusService {
   constructor(
     private readonly context: RedisContext,
     private readonly settler: { status(): SettlerStatus },
+    private readonly jobs: () => JobStatus[],
   ) {}
 
   async status(actor: Principal): Promise<SystemStatus> {
@@ -74,6 +78,7 @@ export class SystemStatusService {
         models: (Array.isArray(value(8)) ? (value(8) as unknown[]) : []).map(String),
       },
       settles: this.settler.status(),
+      jobs: this.jobs(),
     };
   }
 }

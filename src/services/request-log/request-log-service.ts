@@ -1,17 +1,11 @@
 // The request log: every settled request, newest first, filtered, in cursor pages. It is the ledger read back:
 // Redis holds the hot window; with an archive, what the archive has taken is answered from there (indexed),
 // and only the tail not yet archived is scanned in Redis. Callers see one order and one cursor.
+import { AppError } from '../../errors/app-error.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { decodeLedgerEntry, type StoredLedgerEntry } from '../usage/ledger-entry.js';
 import { entryMatcher, type RequestLogFilter } from './request-log-filter.js';
-import {
-  compareStreamIds,
-  cursorOf,
-  formatStreamId,
-  nextStreamId,
-  parseStreamId,
-  type StreamId,
-} from './stream-ids.js';
+import { compareStreamIds, cursorOf, formatStreamId, parseStreamId, type StreamId } from './stream-ids.js';
 
 export interface RequestLogPage {
   items: StoredLedgerEntry[];
@@ -63,21 +57,22 @@ export class RequestLogService {
    */
   async page(filter: RequestLogFilter, limit: number, after: string | undefined): Promise<RequestLogPage> {
     const cursor = cursorOf(after);
-    const boundaryText = this.archive ? await this.archive.archivedThrough() : undefined;
+    const boundaryText = this.archive ? await archiveCall(() => this.archive?.archivedThrough()) : undefined;
     const boundary = boundaryText === undefined ? undefined : parseStreamId(boundaryText);
     // Everything at or before the boundary is in the archive, indexed: answered there.
     if (this.archive && boundary && cursor && compareStreamIds(cursor, boundary) <= 0) {
-      return this.archive.page(filter, limit, formatStreamId(cursor));
+      const archive = this.archive;
+      return archiveCall(() => archive.page(filter, limit, formatStreamId(cursor)));
     }
     const hot = await this.scanRedis(filter, limit, cursor, boundary);
     if (hot.nextCursor !== undefined || !this.archive || !boundary) return hot;
     // A page that fills up just as the window ends: what is older is in the archive, so the walk goes on.
     if (hot.items.length === limit) return { items: hot.items, nextCursor: hot.items[limit - 1]?.id };
-    const cold = await this.archive.page(
-      filter,
-      limit - hot.items.length,
-      formatStreamId(nextStreamId(boundary)),
-    );
+    // The archive goes on from the oldest entry the scan read, not from the boundary read before it: entries
+    // the archiver took and the retention job trimmed meanwhile are then still found, in the archive.
+    const before = hot.lastRead ?? (cursor ? formatStreamId(cursor) : undefined);
+    const archive = this.archive;
+    const cold = await archiveCall(() => archive.page(filter, limit - hot.items.length, before));
     return { items: [...hot.items, ...cold.items], nextCursor: cold.nextCursor };
   }
 
@@ -101,7 +96,7 @@ export class RequestLogService {
     limit: number,
     cursor: StreamId | undefined,
     floor: StreamId | undefined,
-  ): Promise<RequestLogPage> {
+  ): Promise<RequestLogPage & { lastRead?: string }> {
     const { redis, keys } = this.context;
     const matches = entryMatcher(filter);
     const mustContain = literalsOf(filter);
@@ -113,6 +108,7 @@ export class RequestLogService {
         : String(filter.to + SETTLE_LAG_MS);
     const start = this.scanStart(filter, floor);
     let examined = 0;
+    let lastRead: string | undefined;
     while (examined < this.scanBudget) {
       const raw = await redis.xrevrange(keys.ledgerStream(), end, start, 'COUNT', this.scanBatch);
       for (const [index, [id, fields]] of raw.entries()) {
@@ -129,7 +125,10 @@ export class RequestLogService {
       }
       examined += raw.length;
       const last = raw[raw.length - 1];
-      if (raw.length < this.scanBatch || !last) return { items, nextCursor: undefined };
+      if (last) lastRead = last[0];
+      if (raw.length < this.scanBatch || !last) {
+        return { items, nextCursor: undefined, ...(lastRead === undefined ? {} : { lastRead }) };
+      }
       end = `(${last[0]}`;
     }
     return { items, nextCursor: end.slice(1) };
@@ -141,6 +140,24 @@ export class RequestLogService {
     if (this.options.maxAgeMs !== undefined) ms = Math.max(ms, Date.now() - this.options.maxAgeMs);
     if (floor && compareStreamIds(floor, { ms, seq: 0 }) >= 0) return `(${formatStreamId(floor)}`;
     return ms === 0 ? '-' : String(ms);
+  }
+}
+
+/**
+ * A read from the archive; its failure is a 503 saying so, not a short answer: a page that stopped at the Redis
+ * window would read as the whole log.
+ */
+async function archiveCall<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new AppError(
+      'unavailable',
+      'The request log archive (PostgreSQL) is unavailable; try again shortly',
+      {
+        cause: error,
+      },
+    );
   }
 }
 

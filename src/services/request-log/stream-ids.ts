@@ -30,8 +30,3 @@ export function formatStreamId(id: StreamId): string {
 export function compareStreamIds(a: StreamId, b: StreamId): number {
   return a.ms - b.ms || a.seq - b.seq;
 }
-
-/** The id right after `id`: an inclusive bound turned exclusive for a store that pages with `before`. */
-export function nextStreamId(id: StreamId): StreamId {
-  return { ms: id.ms, seq: id.seq + 1 };
-}

@@ -1,6 +1,7 @@
 // Background job: turns new ledger entries into rollups in batches. One leader at a time; the cursor CAS in
 // rollup-apply makes every batch count exactly once even if two instances overlap.
 import type { Logger } from '../../lib/logger.js';
+import { type JobStatus, JobTracker } from '../jobs/job-status.js';
 import { LeaderLock } from '../jobs/leader-lock.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { decodeLedgerEntry, type StoredLedgerEntry } from './ledger-entry.js';
@@ -22,6 +23,7 @@ export class RollupJob {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly lock: LeaderLock;
+  private readonly tracker: JobTracker;
   private readonly batchSize: number;
   private readonly intervalMs: number;
 
@@ -31,8 +33,13 @@ export class RollupJob {
     private readonly logger: Logger,
   ) {
     this.lock = new LeaderLock(context, 'rollup', options.lockTtlMs ?? 10_000);
+    this.tracker = new JobTracker('rollups', () => this.lock.isHeld);
     this.batchSize = options.batchSize ?? 2000;
     this.intervalMs = options.intervalMs ?? 500;
+  }
+
+  status(): JobStatus {
+    return this.tracker.status();
   }
 
   start(): void {
@@ -65,7 +72,9 @@ export class RollupJob {
     while (this.running) {
       try {
         // A full batch means more is waiting: go again at once; otherwise rest for the interval.
-        const full = (await this.lock.tryAcquire()) && (await this.applyNextBatch()) >= this.batchSize;
+        const full =
+          (await this.lock.tryAcquire()) &&
+          (await this.tracker.pass(() => this.applyNextBatch())) >= this.batchSize;
         if (!full) await this.pause(this.intervalMs);
       } catch (error) {
         if (!this.running) return;

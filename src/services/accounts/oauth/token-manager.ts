@@ -1,11 +1,13 @@
 // Access tokens of OAuth accounts (every OAuth kind, and Droid's WorkOS tokens), refreshed ahead of expiry by one
 // instance at a time: the holder of a Redis lock calls the kind's token endpoint and announces the outcome; the
 // other instances wait for that announcement.
+
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error.js';
 import { assertNever } from '../../../lib/assert-never.js';
 import type { EventBus } from '../../events/event-bus.js';
+import { type JobStatus, JobTracker } from '../../jobs/job-status.js';
 import type { RedisContext } from '../../redis/record-store.js';
 import type { AccountService } from '../account-service.js';
 import {
@@ -59,6 +61,8 @@ export class OAuthTokenManager implements AccessTokenSource {
   private readonly lockTtlMs: number;
   private readonly waitTimeoutMs: number;
   private readonly maxAttempts: number;
+  /** Refreshes this instance made (on demand, ahead of expiry): system status shows the last of them. */
+  private readonly refreshes = new JobTracker('token-refresh', () => true);
 
   constructor(
     private readonly context: RedisContext,
@@ -76,6 +80,10 @@ export class OAuthTokenManager implements AccessTokenSource {
     this.lockTtlMs = settings.lockTtlMs ?? 30_000;
     this.waitTimeoutMs = settings.waitTimeoutMs ?? 5_000;
     this.maxAttempts = settings.maxAttempts ?? Math.ceil(this.lockTtlMs / this.waitTimeoutMs) + 2;
+  }
+
+  status(): JobStatus {
+    return this.refreshes.status();
   }
 
   /** Subscribes once for every account; waiters are matched to announcements in memory. */
@@ -149,7 +157,7 @@ export class OAuthTokenManager implements AccessTokenSource {
       }
       if (acquired) {
         waiting.cancel();
-        return this.refreshHolding(accountId, owner);
+        return this.refreshes.pass(() => this.refreshHolding(accountId, owner));
       }
       const outcome = await waiting.outcome;
       switch (outcome) {

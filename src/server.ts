@@ -102,6 +102,9 @@ export async function startServer(
         },
         ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
         ...(onSettled ? { onSettled } : {}),
+        ...(config.metrics
+          ? { onDelivery: (kind: string, result: string) => metrics?.operations.recordDelivery(kind, result) }
+          : {}),
       }),
     );
     cleanups.push(() => services.stop());
@@ -136,7 +139,11 @@ export async function startServer(
         leasesInFlight: () => services.leases.size,
         settleQueue: () => services.settler.status(),
         accountStates: () => accountStates(services),
+        notificationQueue: () => services.context.redis.zcard(services.context.keys.notifyDue()),
+        archiveLag: async () => services.requestLogParts.archiver?.lag(),
+        jobs: () => services.jobs(),
       });
+      metrics.operations.instrumentRedis(services.context.redis, 'main');
     }
     const scrapeToken = config.metrics?.token;
     const redis = services.context.redis;

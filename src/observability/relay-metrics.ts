@@ -6,9 +6,14 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { LedgerEntry } from '../services/usage/ledger-entry.js';
 import { BoundedLabel } from './bounded-label.js';
+import {
+  type OperationsMetrics,
+  type OperationsSources,
+  registerOperationsMetrics,
+} from './operations-metrics.js';
 
 /** What the process can be asked at scrape time. */
-export interface MetricsSources {
+export interface MetricsSources extends OperationsSources {
   /** Leases this instance holds on accounts (requests in flight upstream). */
   leasesInFlight(): number;
   /** Settles waiting in memory for Redis, and those dropped since start. */
@@ -36,6 +41,8 @@ interface ModelSeries {
 
 export class RelayMetrics {
   readonly registry = new Registry();
+  /** Redis, notification, archive and job metrics on the same registry. */
+  readonly operations: OperationsMetrics;
   private readonly models = new BoundedLabel(200);
   private readonly errors = new BoundedLabel(50);
   private readonly requests: Counter<'platform' | 'model' | 'status' | 'outcome'>;
@@ -57,6 +64,7 @@ export class RelayMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'llm_relay_' });
+    this.operations = registerOperationsMetrics(this.registry, sources);
     this.requests = new Counter({
       name: 'llm_relay_requests_total',
       help: 'Relayed requests, one per ledger entry (a failed-over attempt is its own entry)',

@@ -5,6 +5,7 @@ import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-promethe
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { rawRequest } from '../support/http.js';
+import { startReceiver } from '../support/notify-receiver.js';
 import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
 
 const TOKEN = 'scrape-token-0123456789';
@@ -116,6 +117,46 @@ describe('Prometheus metrics', () => {
     expect(family(after, 'llm_relay_leases_in_flight').metrics[0]?.value).toBe('0');
     // The one Claude account, active again once the scenario's 500s are over (they rest it only briefly).
     expect(total(after, 'llm_relay_accounts', { platform: 'claude' })).toBe(1);
+  });
+
+  it('counts Redis round trips, notification deliveries and the jobs last successes', async () => {
+    const receiver = await startReceiver();
+    try {
+      const before = parsePrometheusTextFormat((await scrape()).body);
+      const trips = total(before, 'llm_relay_redis_round_trips_total', { connection: 'main' });
+      expect(trips).toBeGreaterThan(0);
+      await ask({ model: 'claude-haiku-4-5' });
+      await settled(relay);
+      const services = relay.server.services;
+      const { channel } = await services.operator.channels.create({
+        name: 'hook',
+        kind: 'webhook',
+        url: receiver.url,
+      });
+      const deliveryId = await services.operator.deliveries.testSend(channel.id);
+      await receiver.received(1);
+      // Counted when the worker records the attempt, just after the receiver answered.
+      await expect
+        .poll(async () => (await services.operator.deliveries.status(deliveryId))?.status, { interval: 20 })
+        .toBe('delivered');
+      const after = parsePrometheusTextFormat((await scrape()).body);
+      expect(total(after, 'llm_relay_redis_round_trips_total', { connection: 'main' })).toBeGreaterThan(
+        trips,
+      );
+      expect(total(after, 'llm_relay_redis_errors_total', { connection: 'main' })).toBe(0);
+      expect(total(after, 'llm_relay_notification_queue')).toBe(0);
+      expect(
+        total(after, 'llm_relay_notification_deliveries_total', { channel: 'webhook', result: 'delivered' }),
+      ).toBe(1);
+      const jobs = family(after, 'llm_relay_job_last_success_timestamp_seconds').metrics.map(
+        (sample) => sample.labels?.job,
+      );
+      expect(jobs).toEqual(
+        expect.arrayContaining(['rollups', 'request-log-retention', 'notification-deliveries']),
+      );
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('serves the same on a port of its own, still asking for the token', async () => {

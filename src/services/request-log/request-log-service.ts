@@ -57,21 +57,21 @@ export class RequestLogService {
    */
   async page(filter: RequestLogFilter, limit: number, after: string | undefined): Promise<RequestLogPage> {
     const cursor = cursorOf(after);
-    const boundaryText = this.archive ? await archiveCall(() => this.archive?.archivedThrough()) : undefined;
+    const { archive } = this;
+    const boundaryText = archive ? await archiveCall(() => archive.archivedThrough()) : undefined;
     const boundary = boundaryText === undefined ? undefined : parseStreamId(boundaryText);
     // Everything at or before the boundary is in the archive, indexed: answered there.
-    if (this.archive && boundary && cursor && compareStreamIds(cursor, boundary) <= 0) {
-      const archive = this.archive;
+    if (archive && boundary && cursor && compareStreamIds(cursor, boundary) <= 0) {
       return archiveCall(() => archive.page(filter, limit, formatStreamId(cursor)));
     }
     const hot = await this.scanRedis(filter, limit, cursor, boundary);
-    if (hot.nextCursor !== undefined || !this.archive || !boundary) return hot;
+    if (hot.nextCursor !== undefined || !archive || !boundary)
+      return { items: hot.items, nextCursor: hot.nextCursor };
     // A page that fills up just as the window ends: what is older is in the archive, so the walk goes on.
     if (hot.items.length === limit) return { items: hot.items, nextCursor: hot.items[limit - 1]?.id };
     // The archive goes on from the oldest entry the scan read, not from the boundary read before it: entries
     // the archiver took and the retention job trimmed meanwhile are then still found, in the archive.
     const before = hot.lastRead ?? (cursor ? formatStreamId(cursor) : undefined);
-    const archive = this.archive;
     const cold = await archiveCall(() => archive.page(filter, limit - hot.items.length, before));
     return { items: [...hot.items, ...cold.items], nextCursor: cold.nextCursor };
   }

@@ -105,7 +105,11 @@ export class AlertEvaluator {
     return this.ticking;
   }
 
-  private async reload(): Promise<void> {
+  /**
+   * Reads the rules again now; every instance also does on each change's notice (a notice that arrives after
+   * the first events of a new rule leaves those events unseen by it).
+   */
+  async reload(): Promise<void> {
     try {
       this.rules = (await this.ruleService.all()).filter((rule) => rule.enabled);
       for (const rule of this.rules) {

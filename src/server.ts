@@ -139,6 +139,7 @@ export async function startServer(
         leasesInFlight: () => services.leases.size,
         settleQueue: () => services.settler.status(),
         accountStates: () => accountStates(services),
+        keyQueue: () => services.admission.queued,
         notificationQueue: () => services.context.redis.zcard(services.context.keys.notifyDue()),
         archiveLag: async () => services.requestLogParts.archiver?.lag(),
         jobs: () => services.jobs(),

@@ -6,6 +6,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { JobStatus } from '../services/jobs/job-status.js';
 
 export interface OperationsSources {
+  /** Requests waiting in their key's queue on this instance. */
+  keyQueue(): number;
   /** Notification deliveries waiting (due or retrying). */
   notificationQueue(): Promise<number>;
   /** Ledger entries the archive has not taken yet; undefined without an archive (or when it cannot tell). */
@@ -39,6 +41,14 @@ export function registerOperationsMetrics(registry: Registry, sources: Operation
     help: 'Redis commands that failed: error replies, timeouts, and commands lost with a connection',
     labelNames: ['connection'],
     registers,
+  });
+  new Gauge({
+    name: 'llm_relay_key_queue_waiting',
+    help: "Requests waiting in their key's queue for a concurrency slot on this instance",
+    registers,
+    collect() {
+      this.set(sources.keyQueue());
+    },
   });
   new Gauge({
     name: 'llm_relay_notification_queue',

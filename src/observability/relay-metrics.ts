@@ -45,7 +45,7 @@ export class RelayMetrics {
   readonly operations: OperationsMetrics;
   private readonly models = new BoundedLabel(200);
   private readonly errors = new BoundedLabel(50);
-  private readonly requests: Counter<'platform' | 'model' | 'status' | 'outcome'>;
+  private readonly requests: Counter<'platform' | 'format' | 'model' | 'status' | 'outcome'>;
   private readonly duration: Histogram<'platform' | 'outcome'>;
   private readonly ttft: Histogram<'platform'>;
   private readonly tokens: Counter<'platform' | 'model' | 'type'>;
@@ -67,8 +67,8 @@ export class RelayMetrics {
     this.operations = registerOperationsMetrics(this.registry, sources);
     this.requests = new Counter({
       name: 'llm_relay_requests_total',
-      help: 'Relayed requests, one per ledger entry (a failed-over attempt is its own entry)',
-      labelNames: ['platform', 'model', 'status', 'outcome'],
+      help: 'Relayed requests, one per ledger entry (a failed-over attempt is its own entry); format: the API the client spoke',
+      labelNames: ['platform', 'format', 'model', 'status', 'outcome'],
       registers,
     });
     this.duration = new Histogram({
@@ -159,8 +159,15 @@ export class RelayMetrics {
     const series = this.seriesOf(platform, model);
     this.child(
       this.requestSeries,
-      `${platform}\u0000${model}\u0000${entry.status}\u0000${entry.outcome}`,
-      () => this.requests.labels({ platform, model, status: String(entry.status), outcome: entry.outcome }),
+      `${platform}\u0000${entry.clientFormat}\u0000${model}\u0000${entry.status}\u0000${entry.outcome}`,
+      () =>
+        this.requests.labels({
+          platform,
+          format: entry.clientFormat,
+          model,
+          status: String(entry.status),
+          outcome: entry.outcome,
+        }),
     ).inc();
     this.child(this.durationSeries, `${platform}\u0000${entry.outcome}`, () =>
       this.duration.labels({ platform, outcome: entry.outcome }),

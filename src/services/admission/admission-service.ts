@@ -163,6 +163,11 @@ export class AdmissionService {
   }
 
   /** Current spend against each of the key's limits, with reset times. */
+  /** Requests waiting in their key's queue on this instance now. */
+  get queued(): number {
+    return this.queue.waiting;
+  }
+
   usage(key: UsageSubject): Promise<KeyUsage> {
     return readKeyUsage(this.context, this.calendar, key, this.now());
   }

@@ -16,12 +16,18 @@ export interface QueueLimits {
 
 export class KeyQueue {
   private readonly sleepers = new Map<string, Set<() => void>>();
+  private waitingHere = 0;
 
   constructor(
     private readonly context: RedisContext,
     private readonly bus: EventBus,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Requests waiting in a key's queue on this instance now. */
+  get waiting(): number {
+    return this.waitingHere;
+  }
 
   async start(): Promise<void> {
     await this.bus.subscribe(KEY_FREE_TOPIC, {
@@ -51,6 +57,7 @@ export class KeyQueue {
       .incr(waitersKey)
       .pexpire(waitersKey, limits.maxWaitMs + 60_000)
       .exec()) as [[Error | null, number]];
+    this.waitingHere += 1;
     try {
       if (counted > limits.maxWaiters) {
         throw new AppError('concurrency_limited', 'Too many requests are already waiting for this API key', {
@@ -68,6 +75,7 @@ export class KeyQueue {
         }
       }
     } finally {
+      this.waitingHere -= 1;
       await redis.decr(waitersKey).catch(() => 0);
     }
   }

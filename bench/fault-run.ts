@@ -1,6 +1,7 @@
 // `npm run faults`: replays the hardening issue's fault run against the relay as it is now — one client id on
 // many requests, stalled and silent sockets, Redis stopped and frozen under load, an instance killed mid-stream,
-// a million requests against a capped ledger — and prints the figures docs/reliability.md records.
+// a million requests against a capped ledger, 100k requests into the request log's PostgreSQL archive with an
+// instance killed — and prints the figures docs/reliability.md records.
 // Not part of `npm test`: it takes about ten minutes and spawns real processes.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../src/lib/logger.js';
-import { createServices } from '../src/services/container.js';
+import { createServices, type ServiceOptions } from '../src/services/container.js';
 import { startFakeUpstream } from '../test/support/fake-upstream/index.js';
 import { startRedisProcess } from '../test/support/redis-process.js';
-import type { FaultContext } from './faults/context.js';
+import { runArchive } from './faults/archive.js';
+import type { FaultContext, InstanceSettings, ServicesHandle } from './faults/context.js';
 import { runDeadInstance } from './faults/dead-instance.js';
 import { runIdleSockets } from './faults/idle-sockets.js';
 import { runMemory } from './faults/memory.js';
@@ -27,12 +29,16 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '1000000' },
     'ledger-cap': { type: 'string', default: '200000' },
     'outage-seconds': { type: 'string', default: '20' },
+    'archive-requests': { type: 'string', default: '100000' },
+    'archive-window': { type: 'string', default: '20000' },
     only: { type: 'string' },
   },
 });
 const memoryRequests = Number(values.requests);
 const ledgerCap = Number(values['ledger-cap']);
 const outageSeconds = Number(values['outage-seconds']);
+const archiveRequests = Number(values['archive-requests']);
+const archiveWindow = Number(values['archive-window']);
 const only = values.only?.split(',');
 const wanted = (name: string) => only === undefined || only.includes(name);
 
@@ -54,18 +60,18 @@ async function main(): Promise<void> {
     TOKEN_SIGNING_KEY: secrets.signing,
     LEDGER_MAX_ENTRIES: String(ledgerCap),
   };
-  const relayOptions = (fileLimit?: number) => ({
+  const relayOptions = (fileLimit?: number, settings: InstanceSettings = {}) => ({
     redisUrl: redis.url,
-    keyPrefix: PREFIX,
+    keyPrefix: settings.keyPrefix ?? PREFIX,
     dataDir,
     logLevel: 'warn',
     adminPassword: 'fault run admin password',
-    env,
+    env: { ...env, ...settings.env },
     ...(fileLimit ? { fileLimit } : {}),
   });
   const relay = await startRelayProcess(relayOptions(FILE_LIMIT));
   cleanups.push(() => relay.stop());
-  const services = await createServices({
+  const serviceOptions: ServiceOptions = {
     redisUrl: redis.url,
     keyPrefix: PREFIX,
     encryptionKey: { id: 'env-1', key: secrets.key },
@@ -76,7 +82,8 @@ async function main(): Promise<void> {
     runJobs: false,
     logger: createLogger({ level: 'silent' }),
     name: 'fault-run',
-  });
+  };
+  const services = await createServices(serviceOptions);
   cleanups.push(() => services.stop());
   const account = await services.accounts.create({
     type: 'claude-console',
@@ -90,10 +97,21 @@ async function main(): Promise<void> {
     services,
     relay,
     accountId: account.id,
-    async startInstance() {
-      const instance = await startRelayProcess(relayOptions());
+    async startInstance(settings) {
+      const instance = await startRelayProcess(relayOptions(undefined, settings));
       cleanups.push(() => instance.stop());
       return instance;
+    },
+    async openServices(overrides) {
+      const opened = await createServices({ ...serviceOptions, ...overrides });
+      let closing: Promise<void> | undefined;
+      // Closed by the fault when it is done with it, or at the end of the run at the latest; once either way.
+      const handle: ServicesHandle = { services: opened, close: () => (closing ??= opened.stop()) };
+      cleanups.push(() => handle.close());
+      return handle;
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
     },
     log,
   };
@@ -129,6 +147,20 @@ async function main(): Promise<void> {
       `15. Redis memory over ${memoryRequests} requests (ledger cap ${ledgerCap})`,
       await runMemory(ctx, { requests: memoryRequests, ledgerCap, upstreamUrl: upstream.url }),
     );
+  }
+  if (wanted('archive')) {
+    const upstream = await startFakeUpstreamProcess();
+    cleanups.push(() => upstream.stop());
+    show(
+      `Request-log archive: ${archiveRequests} requests, window ${archiveWindow}, an instance killed halfway`,
+      await runArchive(ctx, {
+        requests: archiveRequests,
+        concurrency: 64,
+        window: archiveWindow,
+        upstreamUrl: upstream.url,
+      }),
+    );
+    await upstream.stop();
   }
 }
 

@@ -28,7 +28,11 @@ export function serviceOptionsFromConfig(
       config.requestLog.maxAgeHours === 0 ? undefined : config.requestLog.maxAgeHours * 3_600_000,
     bodyCapture: config.requestLog.bodies,
     requestLogArchive: config.requestLog.databaseUrl
-      ? { databaseUrl: config.requestLog.databaseUrl, retentionDays: config.requestLog.archiveRetentionDays }
+      ? {
+          databaseUrl: config.requestLog.databaseUrl,
+          retentionDays: config.requestLog.archiveRetentionDays,
+          backlogEntries: config.requestLog.archiveBacklog,
+        }
       : undefined,
     operator: {
       delivery: {

@@ -1,7 +1,7 @@
 // What every fault of the fault run shares: the Redis it stops and freezes, the fake upstream that counts what
 // it served, a services handle on the same Redis (to provision keys and read the books), and the relays.
 import { Agent, request } from 'undici';
-import type { Services } from '../../src/services/container.js';
+import type { ServiceOptions, Services } from '../../src/services/container.js';
 import type { FakeUpstream } from '../../test/support/fake-upstream/index.js';
 import type { RedisProcess } from '../../test/support/redis-process.js';
 import type { RelayProcess } from '../processes.js';
@@ -14,9 +14,26 @@ export interface FaultContext {
   relay: RelayProcess;
   /** The account on the fake upstream. */
   accountId: string;
-  /** Starts another relay instance on the same Redis and prefix. */
-  startInstance(): Promise<RelayProcess>;
+  /** Starts another relay instance on the same Redis, on the run's prefix and settings unless overridden. */
+  startInstance(settings?: InstanceSettings): Promise<RelayProcess>;
+  /** Another services handle on the same Redis: the run's options but for `overrides` (a prefix, an archive). */
+  openServices(overrides: Partial<ServiceOptions>): Promise<ServicesHandle>;
+  /** Runs `cleanup` at the end of the run, after what was opened later is closed, even when the run fails. */
+  defer(cleanup: () => Promise<void>): void;
   log(line: string): void;
+}
+
+export interface InstanceSettings {
+  /** Another REDIS_KEY_PREFIX: an instance group of its own, with a ledger of its own. */
+  keyPrefix?: string;
+  /** More relay settings on top of the run's. */
+  env?: Record<string, string>;
+}
+
+export interface ServicesHandle {
+  services: Services;
+  /** Stops it; later calls (the run's own cleanup) do nothing. */
+  close(): Promise<void>;
 }
 
 /** One keep-alive pool for the run's clients, so sockets are reused like an SDK's. */

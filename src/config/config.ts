@@ -109,6 +109,8 @@ export interface Config {
     /** The PostgreSQL archive; undefined when off. */
     databaseUrl: string | undefined;
     archiveRetentionDays: number;
+    /** Entries kept in Redis for the archive beyond the window while it cannot take them. */
+    archiveBacklog: number;
     bodies: { mode: 'off' | 'on'; sampleRate: number; maxBytes: number; retentionHours: number };
   };
   notify: { timeoutMs: number; retryBaseMs: number; retryMaxAttempts: number };
@@ -271,6 +273,7 @@ function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
       maxAgeHours: parsed.REQUEST_LOG_MAX_AGE_HOURS,
       databaseUrl: parsed.REQUEST_LOG_DATABASE_URL,
       archiveRetentionDays: parsed.REQUEST_LOG_ARCHIVE_RETENTION_DAYS,
+      archiveBacklog: parsed.REQUEST_LOG_ARCHIVE_BACKLOG,
       bodies: {
         mode: parsed.REQUEST_LOG_BODIES,
         sampleRate: parsed.REQUEST_LOG_BODY_SAMPLE_RATE,

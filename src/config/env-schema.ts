@@ -244,6 +244,11 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
   REQUEST_LOG_ARCHIVE_RETENTION_DAYS: wholeNumber(1, 36_500).default(90),
+  /**
+   * Entries Redis keeps for the archive beyond the window while the archive cannot take them (its database down,
+   * its job moving to another instance); past this, the oldest are lost to it (counted as missed).
+   */
+  REQUEST_LOG_ARCHIVE_BACKLOG: wholeNumber(1000, 100_000_000).default(1_000_000),
   /** Body capture: off by default; `on` captures every key's requests unless the key says otherwise. */
   REQUEST_LOG_BODIES: z.enum(['off', 'on'], { error: 'must be off or on' }).default('off'),
   /** The share of eligible requests whose bodies are kept, 0 to 1. */

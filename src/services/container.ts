@@ -80,7 +80,7 @@ export interface ServiceOptions {
   /** Notification delivery (timeouts, retries, the deliveries callback) and alert evaluation settings. */
   operator?: OperatorOptions;
   /** The request log's PostgreSQL archive (REQUEST_LOG_DATABASE_URL); off when not given. */
-  requestLogArchive?: { databaseUrl: string; retentionDays: number } | undefined;
+  requestLogArchive?: { databaseUrl: string; retentionDays: number; backlogEntries: number } | undefined;
   /** Body capture for the request log (REQUEST_LOG_BODIES and friends); off when not given. */
   bodyCapture?: BodyCaptureSettings;
   /** The request log's Redis window also ends at this age (REQUEST_LOG_MAX_AGE_HOURS); only the size bounds it when unset. */
@@ -245,13 +245,19 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       },
       options.logger,
     );
+    // Appends trim the stream only approximately, as a memory bound; with an archive that bound also holds the
+    // entries waiting for it (its backlog), so an archiver down for a while loses nothing within the backlog.
+    // The window itself is held to its exact size by the retention job, behind the archive.
+    const appendCap = options.requestLogArchive
+      ? Math.max(options.ledgerMaxEntries, options.requestLogArchive.backlogEntries)
+      : options.ledgerMaxEntries;
     const reconciler = new Reconciler(
       context,
       pricing,
       {
         intervalMs: options.reconcileIntervalMs ?? 2_000,
         leaseTtlMs: leases.ttlMs,
-        ledgerMaxEntries: options.ledgerMaxEntries,
+        ledgerMaxEntries: appendCap,
       },
       options.logger,
     );
@@ -272,7 +278,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       scheduler,
       admission,
       {
-        ledgerMaxEntries: options.ledgerMaxEntries,
+        ledgerMaxEntries: appendCap,
         ...(options.settleQueueMax === undefined ? {} : { retryQueueMax: options.settleQueueMax }),
         ...(options.onSettled === undefined ? {} : { onSettled: options.onSettled }),
         bodyCapture,

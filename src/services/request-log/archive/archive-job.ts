@@ -67,7 +67,7 @@ export class RequestLogArchiver {
     private readonly logger: Logger,
     private readonly options: RequestLogArchiverOptions = {},
   ) {
-    this.lock = new LeaderLock(context, 'request-log-archive', options.lockTtlMs ?? 15_000);
+    this.lock = new LeaderLock(context, 'request-log-archive', options.lockTtlMs ?? 5_000);
     this.tracker = new JobTracker('request-log-archive', () => this.lock.isHeld);
     this.cursor = new ArchiveCursor(pool, options.cursorName ?? 'ledger');
     this.partitions = new ArchivePartitions(pool);

@@ -1,7 +1,7 @@
 // Connections: the page info every list returns (pass `endCursor` as `after` for the next page), one way to
 // declare a connection type, and one way to turn a service page into one.
 import type { ObjectRef } from '@pothos/core';
-import { AppError } from '../errors/app-error.js';
+import { AppError, isAppError } from '../errors/app-error.js';
 import { type BuilderTypes, builder } from '../schema/builder.js';
 import { type PageQuery, pageQuerySchema } from '../services/redis/pagination.js';
 
@@ -54,4 +54,21 @@ export function pageArgs(args: { first?: number | null; after?: string | null })
   throw new AppError('invalid_request', `${field}: ${checked.error.issues[0]?.message ?? 'is invalid'}`, {
     details: { field },
   });
+}
+
+/**
+ * A page read whose service names a bad cursor `cursor` (the stream-backed logs check its form themselves),
+ * reported under `after`, the argument the GraphQL client sent.
+ */
+export async function cursorNamedAfter<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'invalid_request' || error.details?.field !== 'cursor')
+      throw error;
+    throw new AppError('invalid_request', error.message.replace(/^cursor:/, 'after:'), {
+      details: { ...error.details, field: 'after' },
+      cause: error,
+    });
+  }
 }

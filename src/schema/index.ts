@@ -2,10 +2,12 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import '../resolvers/accounts.js';
 import '../resolvers/account-oauth.js';
+import '../resolvers/alert-rules.js';
 import '../resolvers/api-keys.js';
 import '../resolvers/audit.js';
 import '../resolvers/auth.js';
 import '../resolvers/groups.js';
+import '../resolvers/notification-channels.js';
 import '../resolvers/pricing.js';
 import '../resolvers/request-log.js';
 import '../resolvers/subscriptions.js';

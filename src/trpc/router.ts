@@ -1,8 +1,10 @@
 // The tRPC application router; clients import only `type AppRouter` from here.
 import { accountsRouter } from './routers/accounts.js';
+import { alertsRouter } from './routers/alerts.js';
 import { apiKeysRouter } from './routers/api-keys.js';
 import { auditRouter } from './routers/audit.js';
 import { authRouter } from './routers/auth.js';
+import { channelsRouter } from './routers/channels.js';
 import { groupsRouter } from './routers/groups.js';
 import { meRouter } from './routers/me.js';
 import { pricingRouter } from './routers/pricing.js';
@@ -24,6 +26,8 @@ export const appRouter = router({
   requestLog: requestLogRouter,
   pricing: pricingRouter,
   audit: auditRouter,
+  channels: channelsRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ import {
   signedInUser,
   signIn,
 } from '../support/graphql.js';
+import { type Receiver, startReceiver } from '../support/notify-receiver.js';
 import { createClaudeAccount, createKey, startTestRelay, type TestRelay } from '../support/relay.js';
 import { settleInput } from '../support/settle-input.js';
 
@@ -39,6 +40,8 @@ describe('GraphQL roles', () => {
   let relay: TestRelay;
   let upstream: FakeUpstream;
   let oauth: FakeOAuth;
+  /** Where the channels' test sends go. */
+  let receiver: Receiver;
   const users: Partial<Record<Actor, SignedInUser>> = {};
   let bobKeyId: string;
   let counter = 0;
@@ -47,6 +50,7 @@ describe('GraphQL roles', () => {
   beforeAll(async () => {
     upstream = await startFakeUpstream();
     oauth = await startFakeOAuth();
+    receiver = await startReceiver();
     relay = await startTestRelay({
       env: {
         ...oauth.env(),
@@ -73,6 +77,7 @@ describe('GraphQL roles', () => {
     await relay.stop();
     await upstream.close();
     await oauth.close();
+    await receiver.close();
   });
 
   const callerOf = (actor: Actor): Caller =>
@@ -94,6 +99,21 @@ describe('GraphQL roles', () => {
     const bob = await services().users.findByUsername('bob');
     return (await createKey(relay, { name: unique('key'), ownerId: bob?.id ?? '' })).key.id;
   };
+  const newChannel = async () =>
+    (
+      await services().operator.channels.create({
+        name: unique('channel'),
+        kind: 'webhook',
+        url: `${receiver.url}/hook`,
+      })
+    ).channel.id;
+  const newAlertRule = async () =>
+    (
+      await services().operator.alertRules.create({
+        name: unique('rule'),
+        condition: { kind: 'error_rate', threshold: 0.5 },
+      })
+    ).id;
   const range = {
     granularity: 'hour',
     from: new Date(Date.now() - 3_600_000).toISOString(),
@@ -221,6 +241,48 @@ describe('GraphQL roles', () => {
     {
       field: 'systemStatus',
       document: '{ systemStatus { version counts { accounts } } }',
+      variables: async () => ({}),
+      allowed: READERS,
+    },
+    {
+      field: 'notificationChannels',
+      document: '{ notificationChannels { nodes { id settings { url } secrets { field } } } }',
+      variables: async () => ({}),
+      allowed: READERS,
+    },
+    {
+      field: 'notificationChannel',
+      document: 'query ($id: ID!) { notificationChannel(id: $id) { id kind } }',
+      variables: async () => ({ id: await newChannel() }),
+      allowed: READERS,
+    },
+    {
+      field: 'notificationDeliveries',
+      document: 'query ($id: ID!) { notificationDeliveries(channelId: $id) { nodes { status } } }',
+      variables: async () => ({ id: await newChannel() }),
+      allowed: READERS,
+    },
+    {
+      field: 'notificationDelivery',
+      document: 'query ($id: ID!) { notificationDelivery(id: $id) { status } }',
+      variables: async () => ({ id: await services().operator.deliveries.testSend(await newChannel()) }),
+      allowed: READERS,
+    },
+    {
+      field: 'alertRules',
+      document: '{ alertRules { nodes { id condition { kind } } } }',
+      variables: async () => ({}),
+      allowed: READERS,
+    },
+    {
+      field: 'alertRule',
+      document: 'query ($id: ID!) { alertRule(id: $id) { id firing { subject } } }',
+      variables: async () => ({ id: await newAlertRule() }),
+      allowed: READERS,
+    },
+    {
+      field: 'alertHistory',
+      document: '{ alertHistory { nodes { id } } }',
       variables: async () => ({}),
       allowed: READERS,
     },
@@ -457,6 +519,67 @@ describe('GraphQL roles', () => {
       },
       allowed: MANAGERS,
       audit: { action: 'pricing.remove', target: (variables) => String(variables.model) },
+    },
+    // Notification channels.
+    {
+      field: 'createNotificationChannel',
+      document: `mutation ($input: CreateNotificationChannelInput!) {
+        createNotificationChannel(input: $input) { channel { id } signingSecret }
+      }`,
+      variables: async () => ({
+        input: { name: unique('channel'), kind: 'webhook', url: `${receiver.url}/hook` },
+      }),
+      allowed: MANAGERS,
+      audit: {
+        action: 'channel.create',
+        target: created('createNotificationChannel', (issued) => (issued.channel as { id: string }).id),
+      },
+    },
+    {
+      field: 'updateNotificationChannel',
+      document:
+        'mutation ($id: ID!) { updateNotificationChannel(id: $id, input: { enabled: false }) { id } }',
+      variables: async () => ({ id: await newChannel() }),
+      allowed: MANAGERS,
+      audit: { action: 'channel.update', target: byId },
+    },
+    {
+      field: 'deleteNotificationChannel',
+      document: 'mutation ($id: ID!) { deleteNotificationChannel(id: $id) }',
+      variables: async () => ({ id: await newChannel() }),
+      allowed: MANAGERS,
+      audit: { action: 'channel.delete', target: byId },
+    },
+    {
+      field: 'testNotificationChannel',
+      document: 'mutation ($id: ID!) { testNotificationChannel(id: $id) { deliveryId } }',
+      variables: async () => ({ id: await newChannel() }),
+      allowed: MANAGERS,
+      audit: { action: 'channel.test', target: byId },
+    },
+    // Alert rules.
+    {
+      field: 'createAlertRule',
+      document: `mutation ($name: String!) {
+        createAlertRule(input: { name: $name, condition: { keyLimit: { percent: 90 } } }) { id }
+      }`,
+      variables: async () => ({ name: unique('rule') }),
+      allowed: MANAGERS,
+      audit: { action: 'alert_rule.create', target: created('createAlertRule', (rule) => rule.id) },
+    },
+    {
+      field: 'updateAlertRule',
+      document: 'mutation ($id: ID!) { updateAlertRule(id: $id, input: { severity: critical }) { id } }',
+      variables: async () => ({ id: await newAlertRule() }),
+      allowed: MANAGERS,
+      audit: { action: 'alert_rule.update', target: byId },
+    },
+    {
+      field: 'deleteAlertRule',
+      document: 'mutation ($id: ID!) { deleteAlertRule(id: $id) }',
+      variables: async () => ({ id: await newAlertRule() }),
+      allowed: MANAGERS,
+      audit: { action: 'alert_rule.delete', target: byId },
     },
   ];
 

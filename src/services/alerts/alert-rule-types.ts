@@ -29,30 +29,30 @@ const windowFields = {
 };
 
 export const alertConditionSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('account_state'),
     states: z.array(z.enum(WATCHED_STATES)).min(1).max(WATCHED_STATES.length).default(['auth_failed']),
     accountId: entityIdSchema.optional(),
     platform: z.enum(PLATFORMS).optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('key_limit'),
     /** Fires when a key has spent this share of any of its limits (cost limits, the rate window). */
     percent: z.number().min(1).max(100),
     keyId: entityIdSchema.optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('error_rate'),
     /** Share of requests that ended in an upstream error, 0 to 1. */
     threshold: z.number().gt(0).max(1),
     ...windowFields,
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('latency_p95'),
     thresholdMs: z.number().int().min(1).max(3_600_000),
     ...windowFields,
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('spend_anomaly'),
     /** Fires when this hour's spend so far is this many times the average hour of the trailing hours. */
     factor: z.number().min(1.1).max(1000).default(3),
@@ -62,7 +62,7 @@ export const alertConditionSchema = z.discriminatedUnion('kind', [
     scope: z.enum(['global', 'key', 'account']).default('global'),
     subject: entityIdSchema.optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('leak'),
   }),
 ]);

@@ -2,8 +2,8 @@
 // approximately (to within one stream node) because exact trimming on every settle costs; this pass, on one
 // instance at a time, trims to the exact bounds, but never past an entry the rollups or the archive still need.
 import type { Logger } from '../../lib/logger.js';
-import { type JobStatus, JobTracker } from '../jobs/job-status.js';
-import { LeaderLock } from '../jobs/leader-lock.js';
+import type { JobStatus } from '../jobs/job-status.js';
+import { LeaderLoop } from '../jobs/leader-loop.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { compareStreamIds, formatStreamId, parseStreamId, type StreamId } from './stream-ids.js';
 
@@ -20,56 +20,46 @@ export interface RetentionOptions {
 }
 
 export class RequestLogRetention {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly lock: LeaderLock;
-  private readonly tracker: JobTracker;
-  private readonly intervalMs: number;
+  private readonly loop: LeaderLoop;
 
   constructor(
     private readonly context: RedisContext,
     private readonly options: RetentionOptions,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
-    this.lock = new LeaderLock(context, 'request-log-retention', options.lockTtlMs ?? 15_000);
-    this.tracker = new JobTracker('request-log-retention', () => this.lock.isHeld);
-    this.intervalMs = options.intervalMs ?? 5_000;
+    this.loop = new LeaderLoop(
+      context,
+      {
+        name: 'request-log-retention',
+        lock: 'request-log-retention',
+        lockTtlMs: options.lockTtlMs ?? 15_000,
+        intervalMs: options.intervalMs ?? 5_000,
+      },
+      {
+        pass: async () => {
+          await this.trimNow();
+          return false;
+        },
+        failed: (error) => logger.error({ err: error }, 'request log retention failed; retrying'),
+      },
+    );
   }
 
   status(): JobStatus {
-    return this.tracker.status();
+    return this.loop.status();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await this.lock.release().catch(() => {});
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** One pass: returns how many entries it removed. */
+  /** One pass now (recorded as one): returns how many entries it removed. */
   trim(): Promise<number> {
-    return this.tracker.pass(() => this.trimNow());
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        if (await this.lock.tryAcquire()) await this.trim();
-      } catch (error) {
-        if (!this.running) return;
-        this.logger.error({ err: error }, 'request log retention failed; retrying');
-      }
-      await this.pause(this.intervalMs);
-    }
+    return this.loop.record(() => this.trimNow());
   }
 
   private async trimNow(): Promise<number> {
@@ -112,17 +102,6 @@ export class RequestLogRetention {
       if (!floor || compareStreamIds(next, floor) < 0) floor = next;
     }
     return floor;
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

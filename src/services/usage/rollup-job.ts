@@ -1,8 +1,8 @@
 // Background job: turns new ledger entries into rollups in batches. One leader at a time; the cursor CAS in
 // rollup-apply makes every batch count exactly once even if two instances overlap.
 import type { Logger } from '../../lib/logger.js';
-import { type JobStatus, JobTracker } from '../jobs/job-status.js';
-import { LeaderLock } from '../jobs/leader-lock.js';
+import type { JobStatus } from '../jobs/job-status.js';
+import { LeaderLoop } from '../jobs/leader-loop.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { decodeLedgerEntry, type StoredLedgerEntry } from './ledger-entry.js';
 import { buildRollupBatch, encodeRollupBatch, type RetentionDays } from './rollup-batch.js';
@@ -19,43 +19,46 @@ export interface RollupJobOptions {
 }
 
 export class RollupJob {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly lock: LeaderLock;
-  private readonly tracker: JobTracker;
+  private readonly loop: LeaderLoop;
   private readonly batchSize: number;
-  private readonly intervalMs: number;
 
   constructor(
     private readonly context: RedisContext,
     private readonly options: RollupJobOptions,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
-    this.lock = new LeaderLock(context, 'rollup', options.lockTtlMs ?? 10_000);
-    this.tracker = new JobTracker('rollups', () => this.lock.isHeld);
     this.batchSize = options.batchSize ?? 2000;
-    this.intervalMs = options.intervalMs ?? 500;
+    this.loop = new LeaderLoop(
+      context,
+      {
+        name: 'rollups',
+        lock: 'rollup',
+        lockTtlMs: options.lockTtlMs ?? 10_000,
+        intervalMs: options.intervalMs ?? 500,
+        retryPauseMs: 1000,
+      },
+      {
+        // A full batch means more is waiting: go again at once; otherwise rest for the interval.
+        pass: async () => (await this.applyNextBatch()) >= this.batchSize,
+        failed: (error) => logger.error({ err: error }, 'rollup job failed; retrying'),
+        // A last pass so nothing settled before shutdown waits for another instance.
+        finish: async () => {
+          await this.drain();
+        },
+      },
+    );
   }
 
   status(): JobStatus {
-    return this.tracker.status();
+    return this.loop.status();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    // A last pass so nothing settled before shutdown waits for another instance.
-    if (this.lock.isHeld) await this.drain().catch(() => 0);
-    await this.lock.release().catch(() => {});
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Applies everything currently in the ledger past the cursor; returns the number of entries applied. */
@@ -66,34 +69,6 @@ export class RollupJob {
       if (applied === 0) return total;
       total += applied;
     }
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        // A full batch means more is waiting: go again at once; otherwise rest for the interval.
-        const full =
-          (await this.lock.tryAcquire()) &&
-          (await this.tracker.pass(() => this.applyNextBatch())) >= this.batchSize;
-        if (!full) await this.pause(this.intervalMs);
-      } catch (error) {
-        if (!this.running) return;
-        this.logger.error({ err: error }, 'rollup job failed; retrying');
-        await this.pause(1000);
-      }
-    }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 
   private async applyNextBatch(): Promise<number> {

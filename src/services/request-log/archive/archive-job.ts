@@ -2,8 +2,8 @@
 // from a cursor persisted with the rows; it also drops day partitions past the retention, hourly.
 import type pg from 'pg';
 import type { Logger } from '../../../lib/logger.js';
-import { type JobStatus, JobTracker } from '../../jobs/job-status.js';
-import { LeaderLock } from '../../jobs/leader-lock.js';
+import type { JobStatus } from '../../jobs/job-status.js';
+import { LeaderLoop } from '../../jobs/leader-loop.js';
 import type { RedisContext } from '../../redis/record-store.js';
 import { parseStreamId } from '../stream-ids.js';
 import { ArchiveCursor } from './archive-cursor.js';
@@ -44,17 +44,11 @@ const RETENTION_EVERY_MS = 3_600_000;
 const ERROR_LOG_EVERY_MS = 60_000;
 
 export class RequestLogArchiver {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly lock: LeaderLock;
-  private readonly tracker: JobTracker;
+  private readonly loop: LeaderLoop;
   private readonly cursor: ArchiveCursor;
   private readonly partitions: ArchivePartitions;
   private readonly writer: ArchiveWriter;
   private readonly batchSize: number;
-  private readonly intervalMs: number;
-  private readonly retryPauseMs: number;
   private missed = 0;
   private warnedMissed = false;
   private retentionAt = 0;
@@ -67,33 +61,43 @@ export class RequestLogArchiver {
     private readonly logger: Logger,
     private readonly options: RequestLogArchiverOptions = {},
   ) {
-    this.lock = new LeaderLock(context, 'request-log-archive', options.lockTtlMs ?? 5_000);
-    this.tracker = new JobTracker('request-log-archive', () => this.lock.isHeld);
     this.cursor = new ArchiveCursor(pool, options.cursorName ?? 'ledger');
     this.partitions = new ArchivePartitions(pool);
     this.writer = new ArchiveWriter(pool, this.cursor.name, this.partitions);
     this.batchSize = options.batchSize ?? 2000;
-    this.intervalMs = options.intervalMs ?? 1000;
-    this.retryPauseMs = options.retryPauseMs ?? 5000;
+    this.loop = new LeaderLoop(
+      context,
+      {
+        name: 'request-log-archive',
+        lock: 'request-log-archive',
+        lockTtlMs: options.lockTtlMs ?? 5_000,
+        intervalMs: options.intervalMs ?? 1000,
+        retryPauseMs: options.retryPauseMs ?? 5000,
+      },
+      {
+        pass: async () => {
+          const pass = await this.pass();
+          if (Date.now() - this.retentionAt >= RETENTION_EVERY_MS) await this.enforceRetention();
+          // A full batch (or a cursor that moved under this pass) means more is waiting: go again at once.
+          return pass.read >= this.batchSize || pass.stale;
+        },
+        failed: (error) => this.failed(error),
+        succeeded: () => this.recovered(),
+      },
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops after the pass in progress and hands leadership over; the pool is its owner's to end. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    await this.lock.release().catch(() => {});
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   status(): ArchiverStatus {
-    return { ...this.tracker.status(), missed: this.missed };
+    return { ...this.loop.status(), missed: this.missed };
   }
 
   /** The newest stream id archived with everything before it; undefined before the first batch. */
@@ -111,7 +115,7 @@ export class RequestLogArchiver {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const pass = await this.pass();
+      const pass = await this.loop.record(() => this.pass());
       total += pass.archived;
       if (pass.read === 0 && !pass.stale) return total;
     }
@@ -130,29 +134,8 @@ export class RequestLogArchiver {
     return dropped;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let full = false;
-      try {
-        if (await this.lock.tryAcquire()) {
-          const pass = await this.pass();
-          full = pass.read >= this.batchSize || pass.stale;
-          if (Date.now() - this.retentionAt >= RETENTION_EVERY_MS) await this.enforceRetention();
-        }
-        this.recovered();
-      } catch (error) {
-        if (!this.running) return;
-        this.failed(error);
-        await this.pause(this.retryPauseMs);
-        continue;
-      }
-      // A full batch means more is waiting: go again at once; otherwise rest for the interval.
-      if (!full) await this.pause(this.intervalMs);
-    }
-  }
-
-  private pass(): Promise<PassResult> {
-    return this.tracker.pass(async () => {
+  private async pass(): Promise<PassResult> {
+    {
       const cursor = await this.cursor.read();
       this.missed = cursor.missed;
       const slice = await readLedgerAfter(this.context, cursor.streamId, this.batchSize);
@@ -182,7 +165,7 @@ export class RequestLogArchiver {
       }
       this.missed += missed;
       return { read: slice.entries.length, archived: result.inserted, stale: false };
-    });
+    }
   }
 
   /** The start of the oldest day kept; undefined when everything is kept. */
@@ -216,17 +199,5 @@ export class RequestLogArchiver {
     this.logger.info({ failedForMs: Date.now() - this.failingSince }, 'request-log archive recovered');
     this.failingSince = undefined;
     this.errorLoggedAt = 0;
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

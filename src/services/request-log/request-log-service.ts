@@ -4,7 +4,7 @@
 import { AppError } from '../../errors/app-error.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { decodeLedgerEntry, type StoredLedgerEntry } from '../usage/ledger-entry.js';
-import { entryMatcher, type RequestLogFilter } from './request-log-filter.js';
+import { entryMatcher, type RequestLogFilter, textTerms } from './request-log-filter.js';
 import { compareStreamIds, cursorOf, formatStreamId, parseStreamId, type StreamId } from './stream-ids.js';
 
 export interface RequestLogPage {
@@ -100,6 +100,9 @@ export class RequestLogService {
     const { redis, keys } = this.context;
     const matches = entryMatcher(filter);
     const mustContain = literalsOf(filter);
+    // The error-message words, for the same test on the lower-cased encoding (JSON leaves them as they are
+    // unless they hold a quote, a backslash or a control character: those words are left to the matcher).
+    const words = textTerms(filter.text).filter((word) => JSON.stringify(word) === `"${word}"`);
     const items: StoredLedgerEntry[] = [];
     let end = cursor
       ? `(${formatStreamId(cursor)}`
@@ -115,6 +118,10 @@ export class RequestLogService {
         // Most entries of a selective filter are ruled out by a substring test, before any JSON is parsed.
         const encoded = fields[1] ?? '';
         if (mustContain.some((literal) => !encoded.includes(literal))) continue;
+        if (words.length > 0) {
+          const lower = encoded.toLowerCase();
+          if (words.some((word) => !lower.includes(word))) continue;
+        }
         const entry = decodeLedgerEntry(id, fields);
         if (!matches(entry)) continue;
         items.push(entry);

@@ -18,7 +18,6 @@ import {
   choice,
   duration,
   flag,
-  integer,
   list,
   type OptionTable,
   oneOf,
@@ -30,15 +29,13 @@ import {
 import type { Command } from '../command.js';
 import { explained } from '../field-options.js';
 import { table } from '../output.js';
+import { pageArgs, pagedOutput, pageOptions } from '../paged-output.js';
 
 const ID = ['id'] as const;
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const WEEK_MS = 7 * 86_400_000;
 
-const PAGE_OPTIONS: OptionTable = {
-  limit: { type: 'string', value: '<n>', description: 'how many to show (1-500, default 50)' },
-  cursor: { type: 'string', value: '<cursor>', description: 'continue from a previous page' },
-};
+const PAGE_OPTIONS = pageOptions();
 
 const KIND = { type: 'string', value: ALERT_KINDS.join('|'), description: 'what the rule watches' } as const;
 
@@ -110,15 +107,11 @@ export const ALERT_COMMANDS: readonly Command[] = [
     positionals: [],
     options: PAGE_OPTIONS,
     prepare(args) {
-      const limit = integer(args, 'limit', { min: 1, max: 500 }, 'alerts list');
-      const cursor = text(args, 'cursor');
+      const paging = pageArgs(args, 'alerts list');
       return async (services, { actor }) => {
-        const page = await services.control.alerts.list(actor, { limit, cursor });
-        const lines = [
-          page.items.length === 0 ? 'No alert rules.' : table(RULE_HEADERS, ruleRows(page.items)),
-        ];
-        if (page.nextCursor) lines.push('', `More: alerts list --cursor ${page.nextCursor}`);
-        return { json: { items: page.items, nextCursor: page.nextCursor ?? null }, text: lines.join('\n') };
+        const page = await services.control.alerts.list(actor, paging);
+        const rows = page.items.length === 0 ? 'No alert rules.' : table(RULE_HEADERS, ruleRows(page.items));
+        return pagedOutput(page, rows, 'alerts list');
       };
     },
   },
@@ -203,13 +196,10 @@ export const ALERT_COMMANDS: readonly Command[] = [
     positionals: [],
     options: PAGE_OPTIONS,
     prepare(args) {
-      const limit = integer(args, 'limit', { min: 1, max: 500 }, 'alerts history');
-      const cursor = text(args, 'cursor');
+      const paging = pageArgs(args, 'alerts history');
       return async (services, { actor }) => {
-        const page = await services.control.alerts.history(actor, { limit, cursor });
-        const lines = [historyTable(page.items)];
-        if (page.nextCursor) lines.push('', `More: alerts history --cursor ${page.nextCursor}`);
-        return { json: { items: page.items, nextCursor: page.nextCursor ?? null }, text: lines.join('\n') };
+        const page = await services.control.alerts.history(actor, paging);
+        return pagedOutput(page, historyTable(page.items), 'alerts history');
       };
     },
   },

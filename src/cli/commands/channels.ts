@@ -8,7 +8,6 @@ import {
   choice,
   duration,
   flag,
-  integer,
   type OptionTable,
   oneOf,
   positional,
@@ -34,6 +33,7 @@ import {
 import type { Command } from '../command.js';
 import { explained } from '../field-options.js';
 import { table } from '../output.js';
+import { pageArgs, pagedOutput, pageOptions } from '../paged-output.js';
 
 const ID = ['id'] as const;
 /** Delivery attempts `channels show` lists. */
@@ -41,10 +41,6 @@ const SHOWN_DELIVERIES = 5;
 /** How often `channels test --wait` looks at the delivery. */
 const POLL_MS = 200;
 
-const pageOptions = (max: number): OptionTable => ({
-  limit: { type: 'string', value: '<n>', description: `how many to show (1-${max}, default 50)` },
-  cursor: { type: 'string', value: '<cursor>', description: 'continue from a previous page' },
-});
 /** The delivery log keeps a channel's last 200 attempts. */
 const MAX_DELIVERIES = 200;
 
@@ -130,15 +126,12 @@ export const CHANNEL_COMMANDS: readonly Command[] = [
     positionals: [],
     options: pageOptions(500),
     prepare(args) {
-      const limit = integer(args, 'limit', { min: 1, max: 500 }, 'channels list');
-      const cursor = text(args, 'cursor');
+      const paging = pageArgs(args, 'channels list');
       return async (services, { actor }) => {
-        const page = await services.control.channels.list(actor, { limit, cursor });
-        const lines = [
-          page.items.length === 0 ? 'No channels.' : table(CHANNEL_HEADERS, channelRows(page.items)),
-        ];
-        if (page.nextCursor) lines.push('', `More: channels list --cursor ${page.nextCursor}`);
-        return { json: { items: page.items, nextCursor: page.nextCursor ?? null }, text: lines.join('\n') };
+        const page = await services.control.channels.list(actor, paging);
+        const rows =
+          page.items.length === 0 ? 'No channels.' : table(CHANNEL_HEADERS, channelRows(page.items));
+        return pagedOutput(page, rows, 'channels list');
       };
     },
   },
@@ -254,13 +247,10 @@ export const CHANNEL_COMMANDS: readonly Command[] = [
     options: pageOptions(MAX_DELIVERIES),
     prepare(args) {
       const id = positional(args, 0);
-      const limit = integer(args, 'limit', { min: 1, max: MAX_DELIVERIES }, 'channels deliveries');
-      const cursor = text(args, 'cursor');
+      const paging = pageArgs(args, 'channels deliveries', MAX_DELIVERIES);
       return async (services, { actor }) => {
-        const page = await services.control.channels.deliveries(actor, id, { limit, cursor });
-        const lines = [deliveriesTable(page.items)];
-        if (page.nextCursor) lines.push('', `More: channels deliveries ${id} --cursor ${page.nextCursor}`);
-        return { json: { items: page.items, nextCursor: page.nextCursor ?? null }, text: lines.join('\n') };
+        const page = await services.control.channels.deliveries(actor, id, paging);
+        return pagedOutput(page, deliveriesTable(page.items), `channels deliveries ${id}`);
       };
     },
   },

@@ -22,18 +22,9 @@ import { AuthService } from './auth/auth-service.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
 import type { AccountTesting, ConnectionTesterParts } from './control/account-admin.js';
-import { AccountAdmin } from './control/account-admin.js';
-import { AlertAdmin } from './control/alert-admin.js';
 import { ApiKeyAdmin } from './control/api-key-admin.js';
-import { ChannelAdmin } from './control/channel-admin.js';
-import type { ControlPlane } from './control/control-plane.js';
-import { GroupAdmin } from './control/group-admin.js';
-import { LiveAccess } from './control/live-access.js';
-import { PricingAdmin } from './control/pricing-admin.js';
-import { RequestLogAdmin } from './control/request-log-admin.js';
+import { type ControlPlane, createControlPlane } from './control/control-plane.js';
 import { SystemStatusService } from './control/system-status.js';
-import { UsageReports } from './control/usage-reports.js';
-import { UserAdmin } from './control/user-admin.js';
 import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
@@ -324,32 +315,32 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       maxKeysPerMember: options.maxKeysPerMember ?? 10,
     });
     const connectionTests = new ConnectionTestLog(context);
-    const control: ControlPlane = {
-      users: new UserAdmin(users, audit),
-      apiKeys: apiKeyAdmin,
-      accounts: new AccountAdmin(
+    const control = createControlPlane({
+      users,
+      audit,
+      apiKeys,
+      apiKeyAdmin,
+      accounts,
+      health,
+      connectionTests,
+      oauth,
+      connectionTester: options.connectionTester?.({
         accounts,
         health,
-        connectionTests,
-        oauth,
-        audit,
-        options.connectionTester?.({
-          accounts,
-          health,
-          credentials,
-          log: connectionTests,
-          logger: options.logger,
-        }),
-      ),
-      groups: new GroupAdmin(groups, audit),
-      usage: new UsageReports(usage, apiKeyAdmin, admission),
-      requestLog: new RequestLogAdmin(requestLog, apiKeyAdmin, bodyCapture, audit),
-      pricing: new PricingAdmin(pricing, audit),
+        credentials,
+        log: connectionTests,
+        logger: options.logger,
+      }),
+      groups,
+      usage,
+      admission,
+      requestLog,
+      bodyCapture,
+      pricing,
       system: new SystemStatusService(context, settler, jobs),
-      live: new LiveAccess(liveFeed, apiKeys),
-      channels: new ChannelAdmin(operator.channels, operator.deliveries, operator.deliveryLog, audit),
-      alerts: new AlertAdmin(operator.alertRules, operator.alertFiring, audit),
-    };
+      liveFeed,
+      operator,
+    });
 
     const stop = async () => {
       // Live readers see their streams end rather than wait on a subscriber connection about to close.

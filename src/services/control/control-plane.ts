@@ -1,15 +1,32 @@
-// The control plane's facades in one place: what GraphQL, tRPC and the CLI call, each behind its role rules.
-import type { AccountAdmin } from './account-admin.js';
-import type { AlertAdmin } from './alert-admin.js';
+// The control plane's facades in one place: what GraphQL, tRPC and the CLI call, each behind its role rules,
+// and the one function that builds them over the services.
+
+import type { AccountGroupService } from '../accounts/account-group-service.js';
+import type { AccountHealth } from '../accounts/account-health.js';
+import type { AccountService } from '../accounts/account-service.js';
+import type { ConnectionTestLog } from '../accounts/connection-tests.js';
+import type { OAuthFlow } from '../accounts/oauth/oauth-flow.js';
+import type { AdmissionService } from '../admission/admission-service.js';
+import type { ApiKeyService } from '../api-keys/api-key-service.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { LiveFeed } from '../live/live-feed.js';
+import type { OperatorServices } from '../operator-services.js';
+import type { PricingService } from '../pricing/pricing-service.js';
+import type { BodyCapture } from '../request-log/body-capture.js';
+import type { RequestLogService } from '../request-log/request-log-service.js';
+import type { UsageQueryService } from '../usage/usage-query-service.js';
+import type { UserService } from '../users/user-service.js';
+import { AccountAdmin, type AccountTesting } from './account-admin.js';
+import { AlertAdmin } from './alert-admin.js';
 import type { ApiKeyAdmin } from './api-key-admin.js';
-import type { ChannelAdmin } from './channel-admin.js';
-import type { GroupAdmin } from './group-admin.js';
-import type { LiveAccess } from './live-access.js';
-import type { PricingAdmin } from './pricing-admin.js';
-import type { RequestLogAdmin } from './request-log-admin.js';
+import { ChannelAdmin } from './channel-admin.js';
+import { GroupAdmin } from './group-admin.js';
+import { LiveAccess } from './live-access.js';
+import { PricingAdmin } from './pricing-admin.js';
+import { RequestLogAdmin } from './request-log-admin.js';
 import type { SystemStatusService } from './system-status.js';
-import type { UsageReports } from './usage-reports.js';
-import type { UserAdmin } from './user-admin.js';
+import { UsageReports } from './usage-reports.js';
+import { UserAdmin } from './user-admin.js';
 
 /**
  * The control plane's side of the services: every operation behind its role rules and audited. GraphQL and
@@ -31,4 +48,51 @@ export interface ControlPlane {
   channels: ChannelAdmin;
   /** Alert rules and the alert history. */
   alerts: AlertAdmin;
+}
+
+/** The services the facades stand in front of. */
+export interface ControlPlaneParts {
+  users: UserService;
+  audit: AuditLog;
+  apiKeys: ApiKeyService;
+  apiKeyAdmin: ApiKeyAdmin;
+  accounts: AccountService;
+  health: AccountHealth;
+  connectionTests: ConnectionTestLog;
+  oauth: OAuthFlow;
+  /** Absent in processes that never test accounts: tests are then refused. */
+  connectionTester: AccountTesting | undefined;
+  groups: AccountGroupService;
+  usage: UsageQueryService;
+  admission: AdmissionService;
+  requestLog: RequestLogService;
+  bodyCapture: BodyCapture;
+  pricing: PricingService;
+  system: SystemStatusService;
+  liveFeed: LiveFeed;
+  operator: OperatorServices;
+}
+
+export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
+  const { audit, apiKeyAdmin, operator } = parts;
+  return {
+    users: new UserAdmin(parts.users, audit),
+    apiKeys: apiKeyAdmin,
+    accounts: new AccountAdmin(
+      parts.accounts,
+      parts.health,
+      parts.connectionTests,
+      parts.oauth,
+      audit,
+      parts.connectionTester,
+    ),
+    groups: new GroupAdmin(parts.groups, audit),
+    usage: new UsageReports(parts.usage, apiKeyAdmin, parts.admission),
+    requestLog: new RequestLogAdmin(parts.requestLog, apiKeyAdmin, parts.bodyCapture, audit),
+    pricing: new PricingAdmin(parts.pricing, audit),
+    system: parts.system,
+    live: new LiveAccess(parts.liveFeed, parts.apiKeys),
+    channels: new ChannelAdmin(operator.channels, operator.deliveries, operator.deliveryLog, audit),
+    alerts: new AlertAdmin(operator.alertRules, operator.alertFiring, audit),
+  };
 }

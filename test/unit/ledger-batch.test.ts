@@ -6,35 +6,23 @@ import {
   encodeLedgerEntry,
   type LedgerEntry,
 } from '../../src/services/usage/ledger-entry.js';
+import { ledgerEntry } from '../support/ledger-entry.js';
 
-const entry = (requestId: string, overrides: Partial<LedgerEntry> = {}): LedgerEntry => ({
-  requestId,
-  at: 1_764_000_000_000,
-  keyId: 'key_a',
-  accountId: 'acc_a',
-  platform: 'claude',
-  model: 'claude-haiku-4-5',
-  upstreamModel: 'claude-haiku-4-5',
-  usage: { input: 10, output: 5, cacheRead: 3, cacheWrite5m: 2, cacheWrite1h: 1 },
-  costMicros: 42,
-  prices: { input: 1, output: 5, cacheRead: 0.1, cacheWrite5m: 1.25, cacheWrite1h: 2 },
-  priceVersion: 'genai-prices@0.1.8:claude-haiku-4-5',
-  outcome: 'ok',
-  estimated: false,
-  status: 200,
-  stream: true,
-  latencyMs: 120,
-  ttftMs: 40,
-  errorCode: undefined,
-  clientRequestId: undefined,
-  userId: undefined,
-  clientFormat: 'anthropic',
-  upstreamFormat: 'anthropic',
-  clientKind: undefined,
-  attempts: 1,
-  errorMessage: undefined,
-  ...overrides,
-});
+const entry = (requestId: string, overrides: Partial<LedgerEntry> = {}): LedgerEntry =>
+  ledgerEntry({
+    requestId,
+    at: 1_764_000_000_000,
+    model: 'claude-haiku-4-5',
+    upstreamModel: 'claude-haiku-4-5',
+    usage: { input: 10, output: 5, cacheRead: 3, cacheWrite5m: 2, cacheWrite1h: 1 },
+    costMicros: 42,
+    prices: { input: 1, output: 5, cacheRead: 0.1, cacheWrite5m: 1.25, cacheWrite1h: 2 },
+    priceVersion: 'genai-prices@0.1.8:claude-haiku-4-5',
+    stream: true,
+    latencyMs: 120,
+    ttftMs: 40,
+    ...overrides,
+  });
 
 describe('ledger batch messages', () => {
   it('round-trips the entries of a batch', () => {

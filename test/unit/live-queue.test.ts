@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveQueue } from '../../src/services/live/live-queue.js';
 import { mergeTicks, TickAccumulator, type UsageTick } from '../../src/services/live/usage-tick.js';
 import type { LedgerEntry } from '../../src/services/usage/ledger-entry.js';
+import { ledgerEntry } from '../support/ledger-entry.js';
 
 interface Item {
   n: number;
@@ -66,34 +67,17 @@ describe('LiveQueue', () => {
 });
 
 describe('usage ticks', () => {
-  const entry = (overrides: Partial<LedgerEntry>): LedgerEntry => ({
-    requestId: 'r',
-    at: 0,
-    keyId: 'key_a',
-    accountId: 'acc_a',
-    platform: 'claude',
-    model: 'm',
-    upstreamModel: 'm',
-    usage: { input: 10, output: 5, cacheRead: 3, cacheWrite5m: 2, cacheWrite1h: 1 },
-    costMicros: 7,
-    prices: undefined,
-    priceVersion: undefined,
-    outcome: 'ok',
-    estimated: false,
-    status: 200,
-    stream: false,
-    latencyMs: 1,
-    ttftMs: undefined,
-    errorCode: undefined,
-    clientRequestId: undefined,
-    userId: undefined,
-    clientFormat: 'anthropic',
-    upstreamFormat: 'anthropic',
-    clientKind: undefined,
-    attempts: 1,
-    errorMessage: undefined,
-    ...overrides,
-  });
+  const entry = (overrides: Partial<LedgerEntry>): LedgerEntry =>
+    ledgerEntry({
+      requestId: 'r',
+      at: 0,
+      model: 'm',
+      upstreamModel: 'm',
+      usage: { input: 10, output: 5, cacheRead: 3, cacheWrite5m: 2, cacheWrite1h: 1 },
+      costMicros: 7,
+      latencyMs: 1,
+      ...overrides,
+    });
 
   it('sums an interval, counting failed-over attempts as part of their request, and then starts afresh', () => {
     const accumulator = new TickAccumulator({ scope: 'key', id: 'key_a' });

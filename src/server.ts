@@ -1,8 +1,11 @@
 // Composition root: wires config, Redis (external or embedded), services and the HTTP app into a running server.
+
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
 import { type App, buildApp } from './http/app.js';
+import { mountDashboard } from './http/dashboard-assets.js';
 import type { Logger } from './lib/logger.js';
 import { answerScrape, METRICS_PATH, startMetricsServer } from './observability/metrics-endpoint.js';
 import { startOtelExport } from './observability/otel/otel-export.js';
@@ -42,7 +45,14 @@ export interface RunningServer {
 export interface ServerOverrides {
   /** Lease lifetime for account leases (tests shorten it to watch crashed instances' leases expire). */
   leaseTtlMs?: number;
+  /** Session token lifetimes (tests shorten them to watch the dashboard refresh an expired access token). */
+  sessionTtls?: { accessTtlMs: number; refreshTtlMs: number };
+  /** Where the built dashboard is (default web/dist beside src/). */
+  dashboardDir?: string;
 }
+
+/** The dashboard as `npm run build:web` writes it, beside this source tree. */
+const DASHBOARD_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export async function startServer(
   config: Config,
@@ -101,6 +111,7 @@ export async function startServer(
           return tester;
         },
         ...(overrides.leaseTtlMs === undefined ? {} : { leaseTtlMs: overrides.leaseTtlMs }),
+        ...(overrides.sessionTtls ? { sessionTtls: overrides.sessionTtls } : {}),
         ...(onSettled ? { onSettled } : {}),
         ...(config.metrics
           ? { onDelivery: (kind: string, result: string) => metrics?.operations.recordDelivery(kind, result) }
@@ -177,6 +188,7 @@ export async function startServer(
           bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
         });
         mountTrpc(express, { services, logger, bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT });
+        mountDashboard(express, overrides.dashboardDir ?? DASHBOARD_DIR);
         // On the relay's own port only for scrapers with the token; a port of its own may serve it without.
         const served = metrics;
         if (served && scrapeToken !== undefined) {

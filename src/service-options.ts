@@ -10,7 +10,14 @@ export function serviceOptionsFromConfig(
   redisUrl: string,
   extra: Pick<
     ServiceOptions,
-    'runJobs' | 'logger' | 'name' | 'leaseTtlMs' | 'dispatchers' | 'connectionTester' | 'onSettled'
+    | 'runJobs'
+    | 'logger'
+    | 'name'
+    | 'leaseTtlMs'
+    | 'sessionTtls'
+    | 'dispatchers'
+    | 'connectionTester'
+    | 'onSettled'
   > & {
     /** Told of each notification delivery attempt (the relay's metrics count them). */
     onDelivery?: (channelKind: string, result: 'delivered' | 'retrying' | 'failed') => void;
@@ -67,6 +74,7 @@ export function serviceOptionsFromConfig(
     logger: extra.logger,
     ...(extra.name === undefined ? {} : { name: extra.name }),
     ...(extra.leaseTtlMs === undefined ? {} : { leaseTtlMs: extra.leaseTtlMs }),
+    ...(extra.sessionTtls === undefined ? {} : { sessionTtls: extra.sessionTtls }),
     ...(extra.dispatchers === undefined ? {} : { dispatchers: extra.dispatchers }),
     ...(extra.connectionTester === undefined ? {} : { connectionTester: extra.connectionTester }),
     ...(extra.onSettled === undefined ? {} : { onSettled: extra.onSettled }),

@@ -10,6 +10,7 @@ import type { LedgerEntry, StoredLedgerEntry } from '../services/usage/ledger-en
 import { OUTCOMES } from '../services/usage/usage-types.js';
 import { present } from './input.js';
 import { connectionOf, toConnection } from './page-info.js';
+import { KeyHolderRef } from './usage.js';
 
 const OutcomeEnum = builder.enumType('RequestOutcome', {
   description:
@@ -79,6 +80,15 @@ const RequestLogEntryRef = builder.objectRef<LedgerEntry & { id?: string }>('Req
 });
 
 const RequestLogConnection = connectionOf('RequestLogEntry', RequestLogEntryRef);
+
+builder.objectField(KeyHolderRef, 'recentRequests', (t) =>
+  t.field({
+    type: [RequestLogEntryRef],
+    description: "The key's latest requests, newest first, without the accounts that served them.",
+    args: { first: t.arg.int({ defaultValue: 20, description: '1 to 500.' }) },
+    resolve: (key, args, context) => context.services.control.requestLog.forKeyHolder(key, args.first ?? 20),
+  }),
+);
 
 const RequestLogDetailRef = builder.objectRef<RequestLogDetail>('RequestLogDetail').implement({
   fields: (t) => ({

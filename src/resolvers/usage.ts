@@ -62,7 +62,7 @@ const RankedUsageRef = builder.objectRef<RankedUsage>('RankedUsage').implement({
   }),
 });
 
-const KeyHolderRef = builder.objectRef<ApiKey>('KeyHolderView').implement({
+export const KeyHolderRef = builder.objectRef<ApiKey>('KeyHolderView').implement({
   description: 'What the holder of a relay key may read about that key, signed in with the key itself.',
   fields: (t) => ({
     key: t.field({ type: ApiKeyRef, resolve: (key) => key }),

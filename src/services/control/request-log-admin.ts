@@ -2,6 +2,7 @@
 // (without the accounts that served them).
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
+import type { ApiKey } from '../api-keys/api-key-types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { BodyCapture, CapturedBodies } from '../request-log/body-capture.js';
@@ -38,6 +39,16 @@ export class RequestLogAdmin {
     if (!filter) return { items: [], nextCursor: undefined };
     const page = await this.log.page(filter, first, after);
     return READERS.includes(actor.role) ? page : { ...page, items: page.items.map(withoutAccount) };
+  }
+
+  /**
+   * For a caller who presented the relay key itself: that key's latest requests, newest first, without the
+   * accounts that served them (a key holder is no reader of the pool).
+   */
+  async forKeyHolder(key: ApiKey, first: number): Promise<StoredLedgerEntry[]> {
+    const count = parseInput(requestLogQuerySchema.shape.first, first);
+    const page = await this.log.page({ keyId: key.id }, count, undefined);
+    return page.items.map(withoutAccount);
   }
 
   /** A request by the relay's id (the `x-request-id` it answered with), and its failed-over attempts. */

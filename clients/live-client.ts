@@ -12,7 +12,18 @@ export interface RelayLiveClientOptions {
   webSocketImpl?: unknown;
   /** Reconnect attempts after the connection drops (default 5; the server's 1001 on shutdown is one). */
   retryAttempts?: number;
+  /** Told when the connection comes up, drops (and is being retried with backoff) or closes on purpose. */
+  onStatus?: (status: RelayLiveStatus) => void;
 }
+
+/**
+ * `connected`: events flow. `reconnecting`: the socket dropped and graphql-ws retries with randomised
+ * exponential backoff, resubscribing on success. `idle`: closed on purpose (no subscription left, disposed).
+ */
+export type RelayLiveStatus = 'connecting' | 'connected' | 'reconnecting' | 'idle';
+
+/** The close code graphql-ws uses when it closes an unused connection or is disposed. */
+const NORMAL_CLOSURE = 1000;
 
 export interface RelayLiveClient {
   /**
@@ -32,6 +43,14 @@ export function createRelayLiveClient(baseUrl: string, options: RelayLiveClientO
     url: `${baseUrl.replace(/^http/, 'ws').replace(/\/+$/, '')}/graphql`,
     webSocketImpl: options.webSocketImpl,
     retryAttempts: options.retryAttempts ?? 5,
+    on: {
+      connecting: (isRetry) => options.onStatus?.(isRetry ? 'reconnecting' : 'connecting'),
+      connected: () => options.onStatus?.('connected'),
+      closed: (event) => {
+        const code = (event as { code?: number } | undefined)?.code;
+        options.onStatus?.(code === NORMAL_CLOSURE ? 'idle' : 'reconnecting');
+      },
+    },
     connectionParams: async () => {
       const token = await options.accessToken();
       return token === undefined ? {} : { authorization: `Bearer ${token}` };

@@ -2,7 +2,6 @@
 // tells apart (a stream with cache usage, a whole answer with reasoning, a failed stream).
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/lib/logger.js';
-import type { LedgerEntry } from '../../src/services/usage/ledger-entry.js';
 import { ledgerEntry } from './ledger-entry.js';
 
 export { ledgerEntry };

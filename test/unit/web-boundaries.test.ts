@@ -10,7 +10,14 @@ import { isUnder, listFiles, readImports } from '../support/import-graph.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '../..');
 /** Packages that would let a page send GraphQL it wrote itself, past the generated documents. */
-const RAW_GRAPHQL_PACKAGES = ['graphql', 'graphql-tag', 'graphql-ws', 'graphql-request', '@apollo/client', 'urql'];
+const RAW_GRAPHQL_PACKAGES = [
+  'graphql',
+  'graphql-tag',
+  'graphql-ws',
+  'graphql-request',
+  '@apollo/client',
+  'urql',
+];
 
 /**
  * Every import of the page's sources (web/src; the build config beside it runs in Node) that breaks the rule,

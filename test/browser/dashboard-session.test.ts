@@ -1,0 +1,185 @@
+// The dashboard's session and live connection in a real browser: sign-in, the overview's counters moving as
+// requests settle (no reload), an expired access token refreshed silently, an ended session sending the user
+// to sign-in and back to the page, a dropped WebSocket reconnecting without counting an event twice, and the
+// key-holder page showing a key's spend without any account.
+import Anthropic from '@anthropic-ai/sdk';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, NARROW, newPage, screenshot, signIn } from '../support/browser.js';
+import type { FakeUpstream } from '../support/fake-upstream/index.js';
+import { startFakeUpstream } from '../support/fake-upstream/index.js';
+import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
+
+const ADMIN_PASSWORD = 'test admin password';
+// Short enough to run out inside a test, long enough that sign-in itself never races it.
+const ACCESS_TTL_MS = 1_500;
+
+describe('dashboard session and live updates', { timeout: 60_000 }, () => {
+  let fake: FakeUpstream;
+  let relay: TestRelay;
+  let browser: Browser;
+  let plaintext: string;
+
+  const ask = async (count: number) => {
+    const client = new Anthropic({ apiKey: plaintext, baseURL: relay.url, maxRetries: 0 });
+    for (let index = 0; index < count; index += 1) {
+      await client.messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 32,
+        messages: [{ role: 'user', content: `hello ${index}` }],
+      });
+    }
+    await settled(relay);
+  };
+
+  const counter = (page: Page, testId: string) => page.getByTestId(testId).textContent();
+
+  beforeAll(async () => {
+    fake = await startFakeUpstream();
+    relay = await startTestRelay({
+      overrides: { sessionTtls: { accessTtlMs: ACCESS_TTL_MS, refreshTtlMs: 3_600_000 } },
+    });
+    await createClaudeAccount(relay, fake.url, { name: 'primary console' });
+    plaintext = (await createKey(relay, { name: 'browser key', limits: { dailyCostMicros: 5_000_000 } }))
+      .plaintext;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.stop();
+    await fake?.close();
+  });
+
+  it('redirects / to the dashboard and serves it with a strict content security policy', async () => {
+    const root = await fetch(`${relay.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/admin/');
+    const page = await fetch(`${relay.url}/admin/requests`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="root">');
+    const missing = await fetch(`${relay.url}/admin/assets/no-such-chunk.js`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('signs in and moves the overview counters as requests settle, without reloading', async () => {
+    const { context, page } = await newPage(browser, relay.url);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('connected');
+    const costBefore = await counter(page, 'stat-cost-today');
+    await ask(3);
+    await expect.poll(() => counter(page, 'stat-requests-per-minute'), { timeout: 10_000 }).toBe('3');
+    await expect.poll(() => counter(page, 'stat-cost-today')).not.toBe(costBefore);
+    await expect
+      .poll(() => page.getByTestId('split-models').textContent(), { timeout: 10_000 })
+      .toContain('claude-sonnet-4-5');
+    await expect(page.getByTestId('account-states').textContent()).resolves.toContain('primary console');
+    await screenshot(page, 'overview');
+    await context.close();
+  });
+
+  it('refreshes an expired access token silently and stays on the page', async () => {
+    const { context, page } = await newPage(browser, relay.url);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    // Leave the dashboard (no tab is refreshing anything) until the server has let the access token expire.
+    await page.goto('about:blank');
+    await page.waitForTimeout(ACCESS_TTL_MS + 1_500);
+    // The next load believes its token is good for ten minutes, so its first request carries the expired one.
+    await context.addInitScript(() => {
+      const stored = localStorage.getItem('relay.session');
+      if (!stored) return;
+      localStorage.setItem(
+        'relay.session',
+        JSON.stringify({ ...JSON.parse(stored), accessExpiresAt: Date.now() + 600_000 }),
+      );
+    });
+    const before = await context.storageState();
+    await page.goto('/admin/system');
+    await page.getByRole('table', { name: 'Background jobs' }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(page.url()).toContain('/admin/system');
+    const refreshTokenIn = (state: typeof before) =>
+      JSON.parse(state.origins[0]?.localStorage.find((item) => item.name === 'relay.session')?.value ?? '{}')
+        .refreshToken as string;
+    expect(refreshTokenIn(await context.storageState())).not.toBe(refreshTokenIn(before));
+    await context.close();
+  });
+
+  it('sends an ended session to sign-in and back to the page it was on', async () => {
+    const { context, page } = await newPage(browser, relay.url);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    // Signed out elsewhere: the refresh family is revoked on the server.
+    const refreshToken = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('relay.session') ?? '{}').refreshToken as string,
+    );
+    const revoked = await fetch(`${relay.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }',
+        variables: { token: refreshToken },
+      }),
+    });
+    expect(revoked.status).toBe(200);
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('relay.session') ?? '{}');
+      localStorage.setItem('relay.session', JSON.stringify({ ...session, accessExpiresAt: 0 }));
+    });
+    await page.goto('/admin/audit?action=api_key.create');
+    await page.getByText('Your session has ended').waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/audit?action=api_key.create');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel(/^Password/).fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/admin/audit?action=api_key.create');
+    await context.close();
+  });
+
+  it('shows reconnecting when the WebSocket drops, reconnects, and counts each request once', async () => {
+    const { context, page } = await newPage(browser, relay.url);
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket('**/graphql', (socket) => {
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    const status = page.getByTestId('live-status');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('connected');
+    const before = Number(await counter(page, 'stat-requests-per-minute'));
+    await sockets.at(-1)?.close({ code: 1012, reason: 'service restart' });
+    await expect.poll(() => status.getAttribute('data-status')).toBe('reconnecting');
+    expect(((await status.textContent()) ?? '').toLowerCase()).toContain('reconnecting');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 15_000 }).toBe('connected');
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    await ask(1);
+    await expect
+      .poll(() => counter(page, 'stat-requests-per-minute'), { timeout: 10_000 })
+      .toBe(String(before + 1));
+    // Nothing arrives twice after the resubscribe: the counter stays put.
+    await page.waitForTimeout(1_500);
+    expect(await counter(page, 'stat-requests-per-minute')).toBe(String(before + 1));
+    await context.close();
+  });
+
+  it("shows a key holder the key's spend, limits and latest requests, keeping the key out of URL and storage", async () => {
+    await ask(1);
+    const { context, page } = await newPage(browser, relay.url, NARROW);
+    await page.goto('/admin/key');
+    await page.getByLabel('Relay key').fill(plaintext);
+    await page.getByRole('button', { name: 'Show usage' }).click();
+    await page.getByTestId('holder-spend').waitFor();
+    expect(await page.getByTestId('holder-spend').textContent()).toMatch(/^\$\d/);
+    expect(await page.getByTestId('holder-spend').textContent()).not.toBe('$0.00');
+    expect(await page.locator('tr[data-request-id]').count()).toBeGreaterThanOrEqual(1);
+    // The daily limit of $5 with what was spent against it.
+    expect(await page.getByTestId('limit-daily-cost').textContent()).toContain('of $5.00');
+    expect(page.url()).not.toContain(plaintext);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    expect(stored).not.toContain(plaintext);
+    await screenshot(page, 'key-holder-narrow');
+    await context.close();
+  });
+});

@@ -1,0 +1,24 @@
+// The dashboard's pages in the order the navigation lists them, each with who may open it.
+import type { Ability } from './permissions';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  /** Absent: every signed-in user. */
+  needs?: Ability;
+  /** Shown to members instead of `label`. */
+  memberLabel?: string;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { path: '/', label: 'Overview' },
+  { path: '/accounts', label: 'Accounts', needs: 'read_all' },
+  { path: '/keys', label: 'API keys', memberLabel: 'My keys' },
+  { path: '/requests', label: 'Request log', memberLabel: 'My requests' },
+  { path: '/users', label: 'Users', needs: 'manage_users' },
+  { path: '/alerts', label: 'Alerts', needs: 'read_all' },
+  { path: '/channels', label: 'Channels', needs: 'read_all' },
+  { path: '/pricing', label: 'Pricing', needs: 'read_all' },
+  { path: '/audit', label: 'Audit log', needs: 'read_audit' },
+  { path: '/system', label: 'System', needs: 'read_all' },
+];

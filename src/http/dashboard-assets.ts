@@ -1,7 +1,10 @@
 // Serves the built dashboard (web/dist) at /admin: hashed assets cached for good, every other path under
 // /admin answered with the page itself (the dashboard routes in the browser), and `/` sent to /admin/.
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import express, { type Express, type Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 
@@ -31,6 +34,45 @@ function secure(res: Response): void {
   res.setHeader('x-frame-options', 'DENY');
 }
 
+const gzipped = promisify(gzip);
+/** Scripts and styles: text that shrinks to a quarter; images and fonts are left to the static handler. */
+const COMPRESSIBLE = /^[\w.-]+\.(js|css)$/;
+
+/**
+ * Sends hashed scripts and styles gzipped to browsers that accept it (a quarter of the bytes on the first
+ * load). Each is compressed on its first request and kept: a build's assets never change, and a relay that
+ * nobody opens the dashboard on never spends the memory.
+ */
+function compressedAssets(assetsDir: string): express.RequestHandler {
+  const cache = new Map<string, Promise<Buffer | undefined>>();
+  return (req, res, next) => {
+    const name = req.path.slice(1);
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !COMPRESSIBLE.test(name)) return next();
+    if (!req.acceptsEncodings('gzip')) return next();
+    let body = cache.get(name);
+    if (!body) {
+      body = readFile(path.join(assetsDir, name)).then(
+        (raw) => gzipped(raw),
+        () => undefined,
+      );
+      cache.set(name, body);
+    }
+    body.then((compressed) => {
+      if (!compressed) {
+        cache.delete(name);
+        next();
+        return;
+      }
+      secure(res);
+      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      res.setHeader('content-encoding', 'gzip');
+      res.setHeader('vary', 'accept-encoding');
+      res.type(path.extname(name));
+      res.send(compressed);
+    }, next);
+  };
+}
+
 export function mountDashboard(app: Express, dir: string): void {
   app.get('/', (_req, res) => {
     res.redirect(302, `${DASHBOARD_PATH}/`);
@@ -48,6 +90,7 @@ export function mountDashboard(app: Express, dir: string): void {
   }
   // Read once: the page is small and changes only with a new build, which means a restart.
   const page = readFileSync(indexFile);
+  app.use(`${DASHBOARD_PATH}/assets`, compressedAssets(path.join(dir, 'assets')));
   app.use(
     `${DASHBOARD_PATH}/assets`,
     express.static(path.join(dir, 'assets'), {

@@ -3,7 +3,7 @@
 // to sign-in and back to the page, a dropped WebSocket reconnecting without counting an event twice, and the
 // key-holder page showing a key's spend without any account.
 import Anthropic from '@anthropic-ai/sdk';
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, NARROW, newPage, screenshot, signIn } from '../support/browser.js';
 import type { FakeUpstream } from '../support/fake-upstream/index.js';
@@ -58,7 +58,16 @@ describe('dashboard session and live updates', { timeout: 60_000 }, () => {
     const page = await fetch(`${relay.url}/admin/requests`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await page.text()).toContain('<div id="root">');
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    // Scripts go gzipped to browsers that take it, and are cached for good (their names change per build).
+    const script = /src="(\/admin\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${relay.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await asset.text()).length).toBeGreaterThan(10_000);
     const missing = await fetch(`${relay.url}/admin/assets/no-such-chunk.js`);
     expect(missing.status).toBe(404);
   });
@@ -81,53 +90,63 @@ describe('dashboard session and live updates', { timeout: 60_000 }, () => {
     await context.close();
   });
 
+  /**
+   * Signs in over the API and hands the browser that session on its first page load, as a tab opened earlier
+   * would have left it. No page runs meanwhile, so no refresh of the page's own can race what a test does to
+   * the session (a page that signs in itself refreshes every second with this test's short access tokens).
+   */
+  const seedSession = async (context: BrowserContext, claimedExpiry: number) => {
+    const response = await fetch(`${relay.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation ($password: String!) { login(username: "admin", password: $password) {
+          accessToken refreshToken user { id username role } } }`,
+        variables: { password: ADMIN_PASSWORD },
+      }),
+    });
+    const { data } = (await response.json()) as {
+      data: { login: { accessToken: string; refreshToken: string; user: Record<string, string> } };
+    };
+    const session = { ...data.login, accessExpiresAt: claimedExpiry };
+    await context.addInitScript((stored) => {
+      // Once per tab: later loads keep whatever the page itself stored since.
+      if (sessionStorage.getItem('seeded')) return;
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('relay.session', stored);
+    }, JSON.stringify(session));
+    return data.login;
+  };
+
+  const storedRefreshToken = async (page: Page) =>
+    page.evaluate(() => JSON.parse(localStorage.getItem('relay.session') ?? '{}').refreshToken as string);
+
   it('refreshes an expired access token silently and stays on the page', async () => {
     const { context, page } = await newPage(browser, relay.url);
-    await signIn(page, 'admin', ADMIN_PASSWORD);
-    // Leave the dashboard (no tab is refreshing anything) until the server has let the access token expire.
-    await page.goto('about:blank');
-    await page.waitForTimeout(ACCESS_TTL_MS + 1_500);
-    // The next load believes its token is good for ten minutes, so its first request carries the expired one.
-    await context.addInitScript(() => {
-      const stored = localStorage.getItem('relay.session');
-      if (!stored) return;
-      localStorage.setItem(
-        'relay.session',
-        JSON.stringify({ ...JSON.parse(stored), accessExpiresAt: Date.now() + 600_000 }),
-      );
-    });
-    const before = await context.storageState();
+    // The page believes its token is good for ten minutes; by the time it loads, the server has let it expire.
+    const issued = await seedSession(context, Date.now() + 600_000);
+    await new Promise((resolve) => setTimeout(resolve, ACCESS_TTL_MS + 1_500));
     await page.goto('/admin/system');
     await page.getByRole('table', { name: 'Background jobs' }).waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(page.url()).toContain('/admin/system');
-    const refreshTokenIn = (state: typeof before) =>
-      JSON.parse(state.origins[0]?.localStorage.find((item) => item.name === 'relay.session')?.value ?? '{}')
-        .refreshToken as string;
-    expect(refreshTokenIn(await context.storageState())).not.toBe(refreshTokenIn(before));
+    expect(await storedRefreshToken(page)).not.toBe(issued.refreshToken);
     await context.close();
   });
 
   it('sends an ended session to sign-in and back to the page it was on', async () => {
     const { context, page } = await newPage(browser, relay.url);
-    await signIn(page, 'admin', ADMIN_PASSWORD);
-    // Signed out elsewhere: the refresh family is revoked on the server.
-    const refreshToken = await page.evaluate(
-      () => JSON.parse(localStorage.getItem('relay.session') ?? '{}').refreshToken as string,
-    );
+    const issued = await seedSession(context, 0);
+    // Signed out elsewhere: its refresh token was used, so the page's use of it is a reuse that ends the family.
     const revoked = await fetch(`${relay.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         query: 'mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }',
-        variables: { token: refreshToken },
+        variables: { token: issued.refreshToken },
       }),
     });
     expect(revoked.status).toBe(200);
-    await page.evaluate(() => {
-      const session = JSON.parse(localStorage.getItem('relay.session') ?? '{}');
-      localStorage.setItem('relay.session', JSON.stringify({ ...session, accessExpiresAt: 0 }));
-    });
     await page.goto('/admin/audit?action=api_key.create');
     await page.getByText('Your session has ended').waitFor();
     expect(new URL(page.url()).searchParams.get('next')).toBe('/audit?action=api_key.create');

@@ -53,7 +53,7 @@ function Shell() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
-            <Text fw={700} component={Link} to="/">
+            <Text fw={700} component={Link} to="/" style={{ whiteSpace: 'nowrap' }}>
               LLM relay
             </Text>
           </Group>
@@ -133,7 +133,7 @@ function UserMenu() {
         <Menu.Target>
           <UnstyledButton aria-label="Account menu">
             <Group gap={6} wrap="nowrap">
-              <Text size="sm" component="span">
+              <Text size="sm" component="span" visibleFrom="xs">
                 {session.user.username}
               </Text>
               <Badge size="xs">{session.user.role}</Badge>

@@ -22,12 +22,22 @@ export interface StoredSession {
   refreshToken: string;
   /** Milliseconds since the epoch. */
   accessExpiresAt: number;
+  /** When this tab received the access token (ms); sessions stored by older builds lack it. */
+  accessIssuedAt?: number;
   user: SessionUser;
 }
 
 const STORAGE_KEY = 'relay.session';
-/** Refresh this long before the access token runs out, so a request never leaves with a dying token. */
+/**
+ * Refresh this long before the access token runs out, so a request never leaves with a dying token; a quarter
+ * of the token's life when that is shorter (short-lived tokens would otherwise be refreshed on every request).
+ */
 const REFRESH_MARGIN_MS = 20_000;
+
+function refreshMargin(session: StoredSession): number {
+  if (session.accessIssuedAt === undefined) return REFRESH_MARGIN_MS;
+  return Math.min(REFRESH_MARGIN_MS, (session.accessExpiresAt - session.accessIssuedAt) / 4);
+}
 
 function readStored(): StoredSession | undefined {
   const raw = localStorage.getItem(STORAGE_KEY);
@@ -85,6 +95,7 @@ export class SessionStore {
       accessToken: login.accessToken,
       refreshToken: login.refreshToken,
       accessExpiresAt: Date.parse(login.accessExpiresAt),
+      accessIssuedAt: Date.now(),
       user: login.user,
     });
     this.endedBecause = undefined;
@@ -113,7 +124,7 @@ export class SessionStore {
   async accessToken(): Promise<string | undefined> {
     const session = this.session;
     if (!session) return undefined;
-    if (session.accessExpiresAt - REFRESH_MARGIN_MS > Date.now()) return session.accessToken;
+    if (session.accessExpiresAt - refreshMargin(session) > Date.now()) return session.accessToken;
     return (await this.refresh())?.accessToken;
   }
 
@@ -149,6 +160,7 @@ export class SessionStore {
           accessToken: refreshSession.accessToken,
           refreshToken: refreshSession.refreshToken,
           accessExpiresAt: Date.parse(refreshSession.accessExpiresAt),
+          accessIssuedAt: Date.now(),
         });
         return this.session;
       } catch (error) {

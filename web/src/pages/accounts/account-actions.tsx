@@ -1,19 +1,16 @@
 // The account page's manager actions: test, reset, enable/disable (with a reason), re-authorize, delete.
-import {
-  AccountsPageEnableDocument,
-  type AccountsPageLiveFragment,
-  AccountsPageResetDocument,
-  type AccountsPageRowFragment,
-  type AccountsPageSettingsFragment,
-  AccountsPageTestDocument,
+import type {
+  AccountsPageLiveFragment,
+  AccountsPageRowFragment,
+  AccountsPageSettingsFragment,
 } from '@clients/generated/graphql/graphql';
 import { Button, Group } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useMutation } from '../../app/use-graphql';
 import { DeleteAccountModal, DisableAccountModal, type TestResult } from './account-dialogs';
 import { isOAuthType } from './account-kinds';
 import { ReauthorizeModal } from './reauthorize-modal';
+import { useAccountActions } from './use-account-actions';
 
 export function AccountActions(props: {
   account: AccountsPageSettingsFragment;
@@ -26,31 +23,13 @@ export function AccountActions(props: {
 }) {
   const { account, onError } = props;
   const navigate = useNavigate();
-  const test = useMutation(AccountsPageTestDocument);
-  const reset = useMutation(AccountsPageResetDocument);
-  const enable = useMutation(AccountsPageEnableDocument);
+  const { test, reset, enable, runTest, runReset, runEnable } = useAccountActions(account.id, {
+    onError,
+    onTested: props.onTested,
+    onReset: props.onLive,
+    onEnabled: props.onChanged,
+  });
   const [dialog, setDialog] = useState<'disable' | 'delete' | 'reauthorize' | undefined>();
-
-  const failure = test.error ?? reset.error ?? enable.error;
-  useEffect(() => {
-    if (failure) onError(failure);
-  }, [failure, onError]);
-
-  const runTest = async () => {
-    onError(undefined);
-    const result = await test.run({ id: account.id });
-    if (result) props.onTested(result.testAccount);
-  };
-  const runReset = async () => {
-    onError(undefined);
-    const result = await reset.run({ id: account.id });
-    if (result) props.onLive(result.resetAccount);
-  };
-  const runEnable = async () => {
-    onError(undefined);
-    const result = await enable.run({ id: account.id });
-    if (result) props.onChanged(result.enableAccount);
-  };
 
   return (
     <Group gap="xs">

@@ -9,6 +9,7 @@ import {
 import { Alert, Button, CloseButton, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useMutation } from '../../app/use-graphql';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { formatMs, formatTime } from '../../components/format';
 import { ErrorNotice } from '../../components/page';
 
@@ -89,8 +90,7 @@ export function DeleteAccountModal(props: {
     remove.reset();
     props.onClose();
   };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const confirm = async () => {
     if (!props.account) return;
     if (await remove.run({ id: props.account.id })) {
       remove.reset();
@@ -98,25 +98,19 @@ export function DeleteAccountModal(props: {
     }
   };
   return (
-    <Modal opened={props.account !== undefined} onClose={close} title="Delete account">
-      <form onSubmit={submit}>
-        <Stack gap="md">
-          <Text size="sm">
-            Delete <b>{props.account?.name}</b>? Its settings, secrets, state history and tests are removed,
-            and requests are no longer sent to it. This cannot be undone.
-          </Text>
-          {remove.error ? <ErrorNotice error={remove.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close} data-autofocus>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" loading={remove.running} disabled={remove.running}>
-              Delete account
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ConfirmModal
+      opened={props.account !== undefined}
+      title="Delete account"
+      confirmLabel="Delete account"
+      running={remove.running}
+      error={remove.error}
+      onConfirm={() => void confirm()}
+      onClose={close}
+      form
+    >
+      Delete <b>{props.account?.name}</b>? Its settings, secrets, state history and tests are removed, and
+      requests are no longer sent to it. This cannot be undone.
+    </ConfirmModal>
   );
 }
 

@@ -247,13 +247,5 @@ export function updateInputOf(
   return input;
 }
 
-/**
- * The server's message for `path` or anything below it (`proxy` shows `proxy.host`'s), for the input that
- * stands for that part of the form.
- */
-export function errorAt(fieldErrors: Record<string, string>, path: string): string | undefined {
-  for (const [field, message] of Object.entries(fieldErrors)) {
-    if (field === path || field.startsWith(`${path}.`)) return message;
-  }
-  return undefined;
-}
+/** The server's message for `path` or anything below it, for the input that stands for that part of the form. */
+export { messageUnder as errorAt } from '../../components/field-errors';

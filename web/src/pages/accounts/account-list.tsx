@@ -10,6 +10,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { createSeenSet, useSubscription } from '../../app/live';
 import { useQuery } from '../../app/use-graphql';
+import { PageButtons, useCursorPages } from '../../components/cursor-pages';
 import { formatCount } from '../../components/format';
 import { DataState, EmptyState, ErrorNotice } from '../../components/page';
 import { type TestResult, TestResultNotice } from './account-dialogs';
@@ -29,10 +30,11 @@ export function AccountList(props: {
   /** Bumped when an account was added elsewhere: the first page is read again. */
   version: number;
 }) {
-  // Cursors of the pages walked through; the last is the page shown (undefined: the first page).
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
-  const query = useQuery(AccountsPageListDocument, { first: PAGE_SIZE, after: after ?? null });
+  const pages = useCursorPages(PAGE_SIZE);
+  const query = useQuery(AccountsPageListDocument, {
+    first: PAGE_SIZE,
+    after: pages.variables.after ?? null,
+  });
   const [rows, setRows] = useState<AccountsPageRowFragment[]>([]);
   const [tested, setTested] = useState<{ name: string; result: TestResult } | undefined>();
   const [actionError, setActionError] = useState<Error | undefined>();
@@ -48,9 +50,9 @@ export function AccountList(props: {
   useEffect(() => {
     if (props.version === firstVersion.current) return;
     // A new account is the newest, so it is on the first page.
-    setCursors((current) => (current.length > 1 ? [undefined] : current));
+    pages.reset();
     void reload.current();
-  }, [props.version]);
+  }, [props.version, pages.reset]);
 
   const seen = useMemo(() => createSeenSet(), []);
   const liveError = useSubscription(AccountStateChangesDocument, {}, ({ accountStateChanges: event }) => {
@@ -68,7 +70,7 @@ export function AccountList(props: {
     setRows((current) => current.map((row) => (row.id === next.id ? { ...row, ...next } : row)));
 
   const pageInfo = query.data?.accounts.pageInfo;
-  const firstPage = cursors.length === 1;
+  const firstPage = pages.page === 1;
 
   return (
     <DataState
@@ -175,30 +177,7 @@ export function AccountList(props: {
           </Table>
         </Table.ScrollContainer>
       )}
-      {firstPage && !pageInfo?.hasNextPage ? null : (
-        <Group justify="space-between" mt="sm">
-          <Button
-            variant="default"
-            disabled={firstPage || query.loading}
-            onClick={() => setCursors((current) => current.slice(0, -1))}
-          >
-            Previous page
-          </Button>
-          <Text size="sm" c="dimmed">
-            Page {cursors.length}
-          </Text>
-          <Button
-            variant="default"
-            disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor || query.loading}
-            onClick={() => {
-              const next = pageInfo?.endCursor;
-              if (next) setCursors((current) => [...current, next]);
-            }}
-          >
-            Next page
-          </Button>
-        </Group>
-      )}
+      <PageButtons pages={pages} pageInfo={pageInfo} layout="spread" loading={query.loading} showPage />
     </DataState>
   );
 }

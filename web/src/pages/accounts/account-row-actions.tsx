@@ -1,14 +1,9 @@
 // A row's manager actions in the accounts table: test the connection, reset the live state, enable/disable.
-import {
-  AccountsPageEnableDocument,
-  AccountsPageResetDocument,
-  type AccountsPageRowFragment,
-  AccountsPageTestDocument,
-} from '@clients/generated/graphql/graphql';
+import type { AccountsPageRowFragment } from '@clients/generated/graphql/graphql';
 import { Button, Group } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import { useMutation } from '../../app/use-graphql';
+import { useState } from 'react';
 import { DisableAccountModal, type TestResult } from './account-dialogs';
+import { useAccountActions } from './use-account-actions';
 
 export function AccountRowActions(props: {
   account: AccountsPageRowFragment;
@@ -17,32 +12,13 @@ export function AccountRowActions(props: {
   onError: (error: Error | undefined) => void;
 }) {
   const { account, onChanged, onError } = props;
-  const test = useMutation(AccountsPageTestDocument);
-  const reset = useMutation(AccountsPageResetDocument);
-  const enable = useMutation(AccountsPageEnableDocument);
+  const { test, reset, enable, runTest, runReset, runEnable } = useAccountActions(account.id, {
+    onError,
+    onTested: props.onTested,
+    onReset: (live) => onChanged({ id: account.id, live }),
+    onEnabled: onChanged,
+  });
   const [disabling, setDisabling] = useState(false);
-
-  // The mutations keep their own error; the table shows the latest above the rows.
-  const failure = test.error ?? reset.error ?? enable.error;
-  useEffect(() => {
-    if (failure) onError(failure);
-  }, [failure, onError]);
-
-  const runTest = async () => {
-    onError(undefined);
-    const result = await test.run({ id: account.id });
-    if (result) props.onTested(result.testAccount);
-  };
-  const runReset = async () => {
-    onError(undefined);
-    const result = await reset.run({ id: account.id });
-    if (result) onChanged({ id: account.id, live: result.resetAccount });
-  };
-  const runEnable = async () => {
-    onError(undefined);
-    const result = await enable.run({ id: account.id });
-    if (result) onChanged(result.enableAccount);
-  };
 
   return (
     <Group gap={4} wrap="nowrap">

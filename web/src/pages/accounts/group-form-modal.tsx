@@ -9,6 +9,7 @@ import {
 import { Button, Group, Modal, MultiSelect, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useMutation } from '../../app/use-graphql';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { ErrorNotice } from '../../components/page';
 import { errorAt } from './account-form-values';
 import { PLATFORMS } from './account-kinds';
@@ -153,8 +154,7 @@ export function DeleteGroupModal(props: {
     remove.reset();
     props.onClose();
   };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const confirm = async () => {
     if (!props.group) return;
     if (await remove.run({ id: props.group.id })) {
       close();
@@ -162,24 +162,18 @@ export function DeleteGroupModal(props: {
     }
   };
   return (
-    <Modal opened={props.group !== undefined} onClose={close} title="Delete group">
-      <form onSubmit={submit}>
-        <Stack gap="md">
-          <Text size="sm">
-            Delete the group <b>{props.group?.name}</b>? Its accounts stay. Keys still bound to it have no
-            account to serve them, unless their binding falls back to the whole pool.
-          </Text>
-          {remove.error ? <ErrorNotice error={remove.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close} data-autofocus>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" loading={remove.running} disabled={remove.running}>
-              Delete group
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ConfirmModal
+      opened={props.group !== undefined}
+      title="Delete group"
+      confirmLabel="Delete group"
+      running={remove.running}
+      error={remove.error}
+      onConfirm={() => void confirm()}
+      onClose={close}
+      form
+    >
+      Delete the group <b>{props.group?.name}</b>? Its accounts stay. Keys still bound to it have no account
+      to serve them, unless their binding falls back to the whole pool.
+    </ConfirmModal>
   );
 }

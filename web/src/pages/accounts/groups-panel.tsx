@@ -8,6 +8,7 @@ import {
 import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useQuery } from '../../app/use-graphql';
+import { PageButtons, useCursorPages } from '../../components/cursor-pages';
 import { formatRelative, formatTime } from '../../components/format';
 import { DataState, EmptyState, ErrorNotice } from '../../components/page';
 import { DeleteGroupModal, GroupFormModal } from './group-form-modal';
@@ -19,9 +20,11 @@ const ACCOUNT_NAMES = 500;
 
 export function GroupsPanel(props: { canManage: boolean }) {
   const { canManage } = props;
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
-  const query = useQuery(AccountsPageGroupsDocument, { first: PAGE_SIZE, after: after ?? null });
+  const pages = useCursorPages(PAGE_SIZE);
+  const query = useQuery(AccountsPageGroupsDocument, {
+    first: PAGE_SIZE,
+    after: pages.variables.after ?? null,
+  });
   const accountsQuery = useQuery(AccountsPageListDocument, { first: ACCOUNT_NAMES });
   const accounts = accountsQuery.data?.accounts.nodes ?? [];
   const names = new Map(accounts.map((account) => [account.id, account.name]));
@@ -37,7 +40,7 @@ export function GroupsPanel(props: { canManage: boolean }) {
   const replace = (next: AccountsPageGroupFragment) =>
     setGroups((current) => current.map((group) => (group.id === next.id ? next : group)));
   const pageInfo = query.data?.accountGroups.pageInfo;
-  const firstPage = cursors.length === 1;
+  const firstPage = pages.page === 1;
 
   return (
     <Stack gap="md">
@@ -150,27 +153,7 @@ export function GroupsPanel(props: { canManage: boolean }) {
             </Table>
           </Table.ScrollContainer>
         )}
-        {firstPage && !pageInfo?.hasNextPage ? null : (
-          <Group justify="space-between" mt="sm">
-            <Button
-              variant="default"
-              disabled={firstPage || query.loading}
-              onClick={() => setCursors((current) => current.slice(0, -1))}
-            >
-              Previous page
-            </Button>
-            <Button
-              variant="default"
-              disabled={!pageInfo?.endCursor || !pageInfo.hasNextPage || query.loading}
-              onClick={() => {
-                const next = pageInfo?.endCursor;
-                if (next) setCursors((current) => [...current, next]);
-              }}
-            >
-              Next page
-            </Button>
-          </Group>
-        )}
+        <PageButtons pages={pages} pageInfo={pageInfo} layout="spread" loading={query.loading} />
       </DataState>
       {canManage ? (
         <>

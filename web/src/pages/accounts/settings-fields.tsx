@@ -29,6 +29,25 @@ interface Props {
 
 const numberOf = (value: number | string): number | '' => (typeof value === 'number' ? value : '');
 
+/** The scheduling settings, each a whole number in a range. */
+const SCHEDULING_NUMBERS: ReadonlyArray<{
+  field: 'priority' | 'weight' | 'maxConcurrency';
+  label: string;
+  description: string;
+  min: number;
+  max: number;
+}> = [
+  { field: 'priority', label: 'Priority', description: 'Lower is used first (1–1000).', min: 1, max: 1000 },
+  { field: 'weight', label: 'Weight', description: 'Share at equal priority (1–1000).', min: 1, max: 1000 },
+  {
+    field: 'maxConcurrency',
+    label: 'Max concurrency',
+    description: 'Requests at once; 0 is no limit.',
+    min: 0,
+    max: 10000,
+  },
+];
+
 export function SettingsFields(props: Props) {
   const { values, onChange, fieldErrors } = props;
   const set = (change: Partial<SettingsValues>) => onChange({ ...values, ...change });
@@ -56,36 +75,23 @@ export function SettingsFields(props: Props) {
       <Fieldset legend="Scheduling">
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <NumberInput
-              label="Priority"
-              description="Lower is used first (1–1000)."
-              min={1}
-              max={1000}
-              allowDecimal={false}
-              value={values.priority}
-              onChange={(value) => set({ priority: numberOf(value) })}
-              error={fieldErrors.priority}
-            />
-            <NumberInput
-              label="Weight"
-              description="Share at equal priority (1–1000)."
-              min={1}
-              max={1000}
-              allowDecimal={false}
-              value={values.weight}
-              onChange={(value) => set({ weight: numberOf(value) })}
-              error={fieldErrors.weight}
-            />
-            <NumberInput
-              label="Max concurrency"
-              description="Requests at once; 0 is no limit."
-              min={0}
-              max={10000}
-              allowDecimal={false}
-              value={values.maxConcurrency}
-              onChange={(value) => set({ maxConcurrency: numberOf(value) })}
-              error={fieldErrors.maxConcurrency}
-            />
+            {SCHEDULING_NUMBERS.map((number) => (
+              <NumberInput
+                key={number.field}
+                label={number.label}
+                description={number.description}
+                min={number.min}
+                max={number.max}
+                allowDecimal={false}
+                value={values[number.field]}
+                onChange={(value) => {
+                  const change: Partial<SettingsValues> = {};
+                  change[number.field] = numberOf(value);
+                  set(change);
+                }}
+                error={fieldErrors[number.field]}
+              />
+            ))}
           </SimpleGrid>
           <Switch
             label="Schedulable (new requests may be sent to it)"

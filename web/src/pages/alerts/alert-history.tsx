@@ -2,10 +2,10 @@
 import { AlertHistoryDocument } from '@clients/generated/graphql/graphql';
 import { Badge, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '../../app/use-graphql';
+import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { formatRelative, formatTime } from '../../components/format';
 import { DataState, EmptyState } from '../../components/page';
 import { SEVERITY_COLORS } from './alert-rules-table';
-import { Pager, useCursorPages } from './cursor-pages';
 
 export function AlertHistory() {
   const pages = useCursorPages(25);

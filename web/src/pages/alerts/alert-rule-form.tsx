@@ -9,6 +9,7 @@ import {
 import { Button, Group, MultiSelect, NumberInput, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useMutation } from '../../app/use-graphql';
+import { errorAt, showsError } from '../../components/field-errors';
 import { ErrorNotice } from '../../components/page';
 import {
   ALERT_KINDS,
@@ -22,7 +23,6 @@ import {
   missingConditionFields,
 } from './alert-condition';
 import { ConditionFields } from './condition-fields';
-import { errorAt, showsError } from './field-errors';
 
 export interface ChannelOption {
   id: string;

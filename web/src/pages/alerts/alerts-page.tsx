@@ -12,12 +12,12 @@ import { Link } from 'react-router';
 import { can } from '../../app/permissions';
 import { useRole } from '../../app/session';
 import { useMutation, useQuery } from '../../app/use-graphql';
+import { ConfirmDelete } from '../../components/confirm-delete';
+import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { DataState, EmptyState, ErrorNotice, PageHeader } from '../../components/page';
 import { AlertHistory } from './alert-history';
 import { AlertRuleForm } from './alert-rule-form';
 import { AlertRulesTable } from './alert-rules-table';
-import { ConfirmDelete } from './confirm-delete';
-import { Pager, useCursorPages } from './cursor-pages';
 
 /** The form's state: closed, a new rule, or one rule being edited. */
 type Editing = { rule: AlertsPageRuleFragment | undefined } | undefined;

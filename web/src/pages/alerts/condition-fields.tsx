@@ -1,6 +1,7 @@
 // The settings of the chosen condition kind, each with the server's error for it (`condition.<field>`).
 import type { AlertScope } from '@clients/generated/graphql/graphql';
 import { MultiSelect, NumberInput, Select, SimpleGrid, Text, TextInput } from '@mantine/core';
+import { errorAt } from '../../components/field-errors';
 import {
   type ConditionValues,
   KIND_DESCRIPTIONS,
@@ -8,7 +9,6 @@ import {
   STATE_LABELS,
   WATCHED_STATES,
 } from './alert-condition';
-import { errorAt } from './field-errors';
 
 interface Props {
   values: ConditionValues;

@@ -7,8 +7,8 @@ import {
 import { Button, Group, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useMutation } from '../../app/use-graphql';
+import { errorAt, showsError } from '../../components/field-errors';
 import { ErrorNotice } from '../../components/page';
-import { errorAt, showsError } from '../alerts/field-errors';
 import {
   CHANNEL_KINDS,
   type Channel,

@@ -1,7 +1,7 @@
 // The inputs of one channel kind's settings; secrets are password inputs that never show the stored value.
 import type { SmtpTls } from '@clients/generated/graphql/graphql';
 import { NumberInput, PasswordInput, Select, TagsInput, TextInput } from '@mantine/core';
-import { errorAt } from '../alerts/field-errors';
+import { errorAt } from '../../components/field-errors';
 import { type Channel, type SettingSpec, type SettingValues, storedSecretText } from './channel-kinds';
 
 const TLS_OPTIONS: { value: SmtpTls; label: string }[] = [

@@ -3,9 +3,9 @@ import { NotificationDeliveriesDocument } from '@clients/generated/graphql/graph
 import { ActionIcon, Button, Group, Table, Text, Title } from '@mantine/core';
 import { Fragment, useState } from 'react';
 import { useQuery } from '../../app/use-graphql';
+import { Pager, useCursorPages } from '../../components/cursor-pages';
 import { formatMs, formatRelative, formatTime } from '../../components/format';
 import { DataState, EmptyState } from '../../components/page';
-import { Pager, useCursorPages } from '../alerts/cursor-pages';
 import { DeliveryDetails } from './delivery-details';
 import { DeliveryStatusBadge } from './delivery-status';
 

@@ -6,7 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { keyHolderClient } from '../../app/api';
 import { formatCost, formatCount } from '../../components/format';
-import { KeyLimits } from '../../components/key-limits';
+import { KeyLimitsView } from '../../components/key-limits';
 import { ErrorNotice } from '../../components/page';
 import { RecentRequests } from './recent-requests';
 
@@ -144,7 +144,9 @@ function KeyView(props: {
         </Group>
       </Paper>
       <Title order={4}>Limits</Title>
-      <KeyLimits usage={limits} />
+      <Paper withBorder p="md">
+        <KeyLimitsView usage={limits} noLimits="Its spend is counted all the same." />
+      </Paper>
       <Title order={4}>Latest requests</Title>
       <RecentRequests requests={recentRequests} />
     </Stack>

@@ -6,40 +6,13 @@ import {
   KeysPageRotateDocument,
   KeysPageUpdateDocument,
 } from '@clients/generated/graphql/graphql';
-import { Button, Group, Modal, Stack, Switch, Text } from '@mantine/core';
+import { Button, Group, Stack, Switch } from '@mantine/core';
 import { useState } from 'react';
 import { useMutation } from '../../app/use-graphql';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { ErrorNotice } from '../../components/page';
 
 type Key = KeysPageKeyFieldsFragment;
-
-function Confirm(props: {
-  opened: boolean;
-  title: string;
-  children: React.ReactNode;
-  confirmLabel: string;
-  running: boolean;
-  error: Error | undefined;
-  onConfirm: () => void;
-  onClose: () => void;
-}) {
-  return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.title}>
-      <Stack gap="md">
-        <Text size="sm">{props.children}</Text>
-        {props.error ? <ErrorNotice error={props.error} /> : null}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={props.onClose} data-autofocus>
-            Cancel
-          </Button>
-          <Button color="red" onClick={props.onConfirm} loading={props.running} disabled={props.running}>
-            {props.confirmLabel}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
-}
 
 export function KeyActions(props: {
   apiKey: Key;
@@ -92,7 +65,7 @@ export function KeyActions(props: {
         </Button>
       </Group>
       {update.error ? <ErrorNotice error={update.error} title="The key was not switched" /> : null}
-      <Confirm
+      <ConfirmModal
         opened={confirming === 'rotate'}
         title="Rotate this key?"
         confirmLabel="Rotate key"
@@ -103,8 +76,8 @@ export function KeyActions(props: {
       >
         “{apiKey.name}” gets a new value, shown once. The current value stops working at once: every client
         using it must be given the new one.
-      </Confirm>
-      <Confirm
+      </ConfirmModal>
+      <ConfirmModal
         opened={confirming === 'delete'}
         title="Delete this key?"
         confirmLabel="Delete key"
@@ -114,7 +87,7 @@ export function KeyActions(props: {
         onClose={() => setConfirming(undefined)}
       >
         “{apiKey.name}” stops working at once and cannot be restored. Its past usage stays in the reports.
-      </Confirm>
+      </ConfirmModal>
     </Stack>
   );
 }

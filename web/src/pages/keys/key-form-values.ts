@@ -280,13 +280,8 @@ export function formShows(field: string, memberOnly: boolean): boolean {
   return (memberOnly ? MEMBER_FIELDS : FORM_FIELDS).some((name) => name === head);
 }
 
-/** The server's message for `path` or anything below it (`modelAllow.3` shows beside the allow list). */
-export function errorAt(fieldErrors: Record<string, string>, path: string): string | undefined {
-  for (const [field, message] of Object.entries(fieldErrors)) {
-    if (field === path || field.startsWith(`${path}.`)) return message;
-  }
-  return undefined;
-}
+/** The server's message for `path` or anything below it, for the input that stands for that part of the form. */
+export { messageUnder as errorAt } from '../../components/field-errors';
 
 /** What each section of the key form gets: the values, a way to change some, and the server's field errors. */
 export interface SectionProps {

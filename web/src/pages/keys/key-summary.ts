@@ -1,18 +1,11 @@
 // Role: short words for a key's limits and expiry, for the key list and the key page.
 import type { KeysPageKeyFieldsFragment } from '@clients/generated/graphql/graphql';
-import { formatCost, formatCount, formatRelative, formatTime } from '../../components/format';
+import { formatCost, formatCount, formatRelative, formatSeconds, formatTime } from '../../components/format';
 import { PLATFORMS } from './key-form-values';
 
 type Key = KeysPageKeyFieldsFragment;
 
 /** "30 s", "5 min", "2 h", "7 d": a window or an active period. */
-export function formatSeconds(seconds: number): string {
-  if (seconds % 86_400 === 0) return `${seconds / 86_400} d`;
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
-}
-
 /** Each limit the key has, e.g. ["$5.00/day", "4 at once", "60 requests/1 min"]; empty when it has none. */
 export function limitParts(key: Key): string[] {
   const { limits } = key;

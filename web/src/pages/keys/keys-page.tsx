@@ -11,6 +11,7 @@ import { useState } from 'react';
 import { can } from '../../app/permissions';
 import { useRole } from '../../app/session';
 import { useMutation, useQuery } from '../../app/use-graphql';
+import { PageButtons, useCursorPages } from '../../components/cursor-pages';
 import { DataState, EmptyState, PageHeader } from '../../components/page';
 import { type IssuedKey, IssuedKeyModal } from './issued-key-modal';
 import { KeyForm } from './key-form';
@@ -55,12 +56,9 @@ export default function KeysPage() {
   const [ownerId, setOwnerId] = useState('');
   // Typing an owner id asks the server once the typing stops, not once per character.
   const [ownerQuery] = useDebouncedValue(ownerId, 400);
-  // Cursors of the pages before this one, so "Previous" can go back without the server paging backwards.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursorPages(PAGE_SIZE);
   const list = useQuery(KeysPageListDocument, {
-    first: PAGE_SIZE,
-    ...(after ? { after } : {}),
+    ...pages.variables,
     ...(ownerQuery ? { ownerId: ownerQuery } : {}),
   });
   const create = useMutation(KeysPageCreateDocument);
@@ -80,7 +78,7 @@ export default function KeysPage() {
       plaintext: result.createApiKey.plaintext,
       rotated: false,
     });
-    setCursors([undefined]);
+    pages.reset();
     void list.reload();
   };
 
@@ -106,7 +104,7 @@ export default function KeysPage() {
             value={ownerId}
             onChange={(value) => {
               setOwnerId(value);
-              setCursors([undefined]);
+              pages.reset();
             }}
           />
         </Group>
@@ -126,27 +124,7 @@ export default function KeysPage() {
         ) : (
           <KeysTable keys={keys} ownerName={owners.nameOf} showOwner={!member} />
         )}
-        {cursors.length > 1 || pageInfo?.hasNextPage ? (
-          <Group justify="flex-end" mt="md">
-            <Button
-              variant="default"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors((old) => old.slice(0, -1))}
-            >
-              Previous
-            </Button>
-            <Button
-              variant="default"
-              disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor}
-              onClick={() => {
-                const next = pageInfo?.endCursor;
-                if (next) setCursors((old) => [...old, next]);
-              }}
-            >
-              Next
-            </Button>
-          </Group>
-        ) : null}
+        <PageButtons pages={pages} pageInfo={pageInfo} layout="end" />
       </DataState>
       <Modal opened={creating} onClose={() => setCreating(false)} title="Create key" size="xl">
         <KeyForm

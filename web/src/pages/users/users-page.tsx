@@ -1,11 +1,12 @@
 // Role: the users page — admins list, create and change users (role, access); every role can change its own
 // password here too.
 import { UsersPageListDocument } from '@clients/generated/graphql/graphql';
-import { Button, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { can } from '../../app/permissions';
 import { useSession } from '../../app/session';
 import { useQuery } from '../../app/use-graphql';
+import { PageButtons, useCursorPages } from '../../components/cursor-pages';
 import { DataState, EmptyState, PageHeader } from '../../components/page';
 import { ChangePasswordForm } from './change-password-form';
 import { UserCreateForm } from './user-create-form';
@@ -25,10 +26,8 @@ function MyPassword() {
 }
 
 function UserAdministration(props: { meId: string | undefined }) {
-  // Cursors of the pages before this one, so "Previous" can go back without the server paging backwards.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const after = cursors[cursors.length - 1];
-  const list = useQuery(UsersPageListDocument, { first: PAGE_SIZE, ...(after ? { after } : {}) });
+  const pages = useCursorPages(PAGE_SIZE);
+  const list = useQuery(UsersPageListDocument, pages.variables);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string | undefined>();
   const users = list.data?.users.nodes ?? [];
@@ -69,27 +68,7 @@ function UserAdministration(props: { meId: string | undefined }) {
         ) : (
           <UsersTable users={users} meId={props.meId} onChanged={() => void list.reload()} />
         )}
-        {cursors.length > 1 || pageInfo?.hasNextPage ? (
-          <Group justify="flex-end" mt="md">
-            <Button
-              variant="default"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors((old) => old.slice(0, -1))}
-            >
-              Previous
-            </Button>
-            <Button
-              variant="default"
-              disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor}
-              onClick={() => {
-                const next = pageInfo?.endCursor;
-                if (next) setCursors((old) => [...old, next]);
-              }}
-            >
-              Next
-            </Button>
-          </Group>
-        ) : null}
+        <PageButtons pages={pages} pageInfo={pageInfo} layout="end" />
       </DataState>
       <Modal opened={creating} onClose={() => setCreating(false)} title="Create user">
         <UserCreateForm
@@ -97,7 +76,7 @@ function UserAdministration(props: { meId: string | undefined }) {
           onCreated={(username) => {
             setCreating(false);
             setCreated(username);
-            setCursors([undefined]);
+            pages.reset();
             void list.reload();
           }}
         />

@@ -1,7 +1,7 @@
 // A modal asking before something is deleted for good, with the deletion's error if the server refuses it.
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { ErrorNotice } from '../../components/page';
+import { ErrorNotice } from './page';
 
 export function ConfirmDelete(props: {
   /** What is about to go; undefined closes the modal. */

@@ -12,6 +12,12 @@ export interface CursorPages {
   reset: () => void;
 }
 
+/** A connection's page info, as the queries select it. */
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
 export function useCursorPages(pageSize: number): CursorPages {
   // The cursor each visited page started after; the first page starts at the beginning.
   const [cursors, setCursors] = useState<readonly string[]>([]);
@@ -20,7 +26,8 @@ export function useCursorPages(pageSize: number): CursorPages {
     if (endCursor) setCursors((current) => [...current, endCursor]);
   }, []);
   const previous = useCallback(() => setCursors((current) => current.slice(0, -1)), []);
-  const reset = useCallback(() => setCursors([]), []);
+  // Already on the first page: the same state, so nothing renders again.
+  const reset = useCallback(() => setCursors((current) => (current.length === 0 ? current : [])), []);
   return {
     variables: after === undefined ? { first: pageSize } : { first: pageSize, after },
     page: cursors.length + 1,
@@ -30,11 +37,7 @@ export function useCursorPages(pageSize: number): CursorPages {
   };
 }
 
-export function Pager(props: {
-  pages: CursorPages;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null } | undefined;
-  label: string;
-}) {
+export function Pager(props: { pages: CursorPages; pageInfo: PageInfo | undefined; label: string }) {
   const { pages, pageInfo } = props;
   // One page and nothing more: the buttons would only be noise.
   if (pages.page === 1 && !pageInfo?.hasNextPage) return null;
@@ -53,6 +56,42 @@ export function Pager(props: {
         onClick={() => pages.next(pageInfo?.endCursor)}
       >
         Next
+      </Button>
+    </Group>
+  );
+}
+
+/**
+ * Full-size "Previous"/"Next" buttons: at the right (`end`), or spread apart as "Previous page"/"Next page"
+ * (`spread`, with the page number between them when `showPage`), held while the page loads.
+ */
+export function PageButtons(props: {
+  pages: CursorPages;
+  pageInfo: PageInfo | undefined;
+  layout: 'end' | 'spread';
+  loading?: boolean;
+  showPage?: boolean;
+}) {
+  const { pages, pageInfo, layout } = props;
+  const loading = props.loading ?? false;
+  if (pages.page === 1 && !pageInfo?.hasNextPage) return null;
+  const spread = layout === 'spread';
+  return (
+    <Group justify={spread ? 'space-between' : 'flex-end'} mt={spread ? 'sm' : 'md'}>
+      <Button variant="default" disabled={pages.page === 1 || loading} onClick={pages.previous}>
+        {spread ? 'Previous page' : 'Previous'}
+      </Button>
+      {props.showPage ? (
+        <Text size="sm" c="dimmed">
+          Page {pages.page}
+        </Text>
+      ) : null}
+      <Button
+        variant="default"
+        disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor || loading}
+        onClick={() => pages.next(pageInfo?.endCursor)}
+      >
+        {spread ? 'Next page' : 'Next'}
       </Button>
     </Group>
   );

@@ -16,3 +16,14 @@ export function errorAt(errors: Record<string, string>, field: string): string |
 export function showsError(errors: Record<string, string>, fields: readonly string[]): boolean {
   return fields.some((field) => errorAt(errors, field) !== undefined);
 }
+
+/**
+ * The server's message for `path` or anything below it, as it stands (`proxy` shows `proxy.host`'s,
+ * `modelAllow.3` shows beside the allow list), for the input that stands for that part of the form.
+ */
+export function messageUnder(fieldErrors: Record<string, string>, path: string): string | undefined {
+  for (const [field, message] of Object.entries(fieldErrors)) {
+    if (field === path || field.startsWith(`${path}.`)) return message;
+  }
+  return undefined;
+}

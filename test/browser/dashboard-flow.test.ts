@@ -69,6 +69,7 @@ describe('dashboard pages', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Create the key' }).click();
     issuedKey = ((await page.getByTestId('issued-key').textContent()) ?? '').trim();
     expect(issuedKey).toMatch(/^cr_/);
+    await page.getByRole('dialog', { name: 'Create key' }).waitFor({ state: 'detached' });
     await screenshot(page, 'key-issued');
     await page.keyboard.press('Escape');
     await page.getByRole('row', { name: /dashboard key/ }).waitFor();

@@ -11,7 +11,7 @@ export function StatCard(props: { label: string; value: string; hint?: string; t
         {props.value}
       </Text>
       {props.hint ? (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="dimmed" data-testid={`${props.testId}-hint`}>
           {props.hint}
         </Text>
       ) : null}

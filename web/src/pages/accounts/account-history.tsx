@@ -1,9 +1,9 @@
 // An account's past: its live-state transitions and its recent connection tests, newest first.
 import type { AccountsPageAccountQuery } from '@clients/generated/graphql/graphql';
 import { Badge, Group, Table, Text, Title } from '@mantine/core';
+import { stateColor, stateLabel } from '../../components/account-live-state';
 import { formatMs, formatRelative, formatTime } from '../../components/format';
 import { EmptyState } from '../../components/page';
-import { stateColor, stateLabel } from './live-state';
 
 type Detail = AccountsPageAccountQuery['account'];
 

@@ -10,13 +10,18 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { createSeenSet, useSubscription } from '../../app/live';
 import { useQuery } from '../../app/use-graphql';
+import {
+  applyStateEvent,
+  LiveStateBadge,
+  type StateEvent,
+  useNow,
+} from '../../components/account-live-state';
 import { PageButtons, useCursorPages } from '../../components/cursor-pages';
 import { formatCount } from '../../components/format';
 import { DataState, EmptyState, ErrorNotice } from '../../components/page';
 import { type TestResult, TestResultNotice } from './account-dialogs';
 import { kindLabel } from './account-kinds';
 import { AccountRowActions } from './account-row-actions';
-import { applyStateEvent, LiveStateBadge, type StateEvent, useNow } from './live-state';
 
 const PAGE_SIZE = 50;
 

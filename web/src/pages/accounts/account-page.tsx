@@ -12,6 +12,13 @@ import { createSeenSet, useSubscription } from '../../app/live';
 import { can } from '../../app/permissions';
 import { useRole } from '../../app/session';
 import { useQuery } from '../../app/use-graphql';
+import {
+  applyStateEvent,
+  effectiveKind,
+  FamilyLimitList,
+  LiveStateBadge,
+  useNow,
+} from '../../components/account-live-state';
 import { formatRelative, formatTime } from '../../components/format';
 import { DataState, ErrorNotice, PageHeader } from '../../components/page';
 import { AccountActions } from './account-actions';
@@ -21,7 +28,6 @@ import { ConnectionTests, StateHistory } from './account-history';
 import { ACCOUNT_KINDS, kindLabel } from './account-kinds';
 import { stateEventKey } from './account-list';
 import { AccountSettingsView } from './account-settings-view';
-import { applyStateEvent, effectiveKind, FamilyLimitList, LiveStateBadge, useNow } from './live-state';
 
 type Detail = AccountsPageAccountQuery['account'];
 

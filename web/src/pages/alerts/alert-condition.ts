@@ -3,13 +3,13 @@
 import type {
   AlertConditionInput,
   AlertKind,
+  AlertRuleSummaryFragment,
   AlertScope,
-  AlertsPageRuleFragment,
   WatchedAccountState,
 } from '@clients/generated/graphql/graphql';
 import { formatCost, formatMs } from '../../components/format';
 
-export type RuleCondition = AlertsPageRuleFragment['condition'];
+export type RuleCondition = AlertRuleSummaryFragment['condition'];
 /** NumberInput hands back '' while the field is empty. */
 type NumberValue = number | string;
 

@@ -1,8 +1,8 @@
 // Creates or edits an alert rule: name, condition of any kind with its settings, severity, cooldown (minutes in
 // the form, ms to the API), the channels it notifies and whether it is on. Server errors stand beside the field.
 import {
+  type AlertRuleSummaryFragment,
   type AlertSeverity,
-  type AlertsPageRuleFragment,
   CreateAlertRuleDocument,
   UpdateAlertRuleDocument,
 } from '@clients/generated/graphql/graphql';
@@ -42,7 +42,7 @@ const TOP_FIELDS = ['name', 'severity', 'cooldownMs', 'channelIds', 'enabled', '
 const DEFAULT_COOLDOWN_MINUTES = 15;
 
 export function AlertRuleForm(props: {
-  rule: AlertsPageRuleFragment | undefined;
+  rule: AlertRuleSummaryFragment | undefined;
   channels: readonly ChannelOption[];
   onSaved: () => void;
   onCancel: () => void;

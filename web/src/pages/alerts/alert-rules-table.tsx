@@ -1,5 +1,5 @@
 // The rules: what each watches, how loud, where it goes, whether it is firing now; managers get the switches.
-import type { AlertSeverity, AlertsPageRuleFragment } from '@clients/generated/graphql/graphql';
+import type { AlertRuleSummaryFragment, AlertSeverity } from '@clients/generated/graphql/graphql';
 import { Badge, Button, Group, List, Switch, Table, Text, Tooltip } from '@mantine/core';
 import { formatRelative, formatTime } from '../../components/format';
 import { describeCondition, KIND_LABELS } from './alert-condition';
@@ -12,13 +12,13 @@ export const SEVERITY_COLORS: Record<AlertSeverity, string> = {
 };
 
 interface Props {
-  rules: readonly AlertsPageRuleFragment[];
+  rules: readonly AlertRuleSummaryFragment[];
   channels: readonly ChannelOption[];
   manage: boolean;
   togglingId: string | undefined;
-  onToggle: (rule: AlertsPageRuleFragment, enabled: boolean) => void;
-  onEdit: (rule: AlertsPageRuleFragment) => void;
-  onDelete: (rule: AlertsPageRuleFragment) => void;
+  onToggle: (rule: AlertRuleSummaryFragment, enabled: boolean) => void;
+  onEdit: (rule: AlertRuleSummaryFragment) => void;
+  onDelete: (rule: AlertRuleSummaryFragment) => void;
 }
 
 export function AlertRulesTable(props: Props) {
@@ -110,7 +110,7 @@ export function AlertRulesTable(props: Props) {
   );
 }
 
-function FiringState({ rule }: { rule: AlertsPageRuleFragment }) {
+function FiringState({ rule }: { rule: AlertRuleSummaryFragment }) {
   if (rule.firing.length === 0) {
     return (
       <Badge miw="max-content" color={rule.enabled ? 'green' : 'gray'} variant="outline">

@@ -1,7 +1,7 @@
 // The Alerts page: alert rules (managers create, edit, switch and delete them) and the history of their firings.
 import {
-  type AlertsPageRuleFragment,
-  AlertsPageRulesDocument,
+  type AlertRuleSummaryFragment,
+  AlertRulesDocument,
   DeleteAlertRuleDocument,
   NotificationChannelsDocument,
   UpdateAlertRuleDocument,
@@ -20,7 +20,7 @@ import { AlertRuleForm } from './alert-rule-form';
 import { AlertRulesTable } from './alert-rules-table';
 
 /** The form's state: closed, a new rule, or one rule being edited. */
-type Editing = { rule: AlertsPageRuleFragment | undefined } | undefined;
+type Editing = { rule: AlertRuleSummaryFragment | undefined } | undefined;
 
 /** Every channel for the picker and the table's names; the API serves at most 500 a page. */
 const ALL_CHANNELS = { first: 500 };
@@ -28,17 +28,17 @@ const ALL_CHANNELS = { first: 500 };
 export default function AlertsPage() {
   const manage = can(useRole(), 'manage');
   const pages = useCursorPages(25);
-  const rules = useQuery(AlertsPageRulesDocument, pages.variables);
+  const rules = useQuery(AlertRulesDocument, pages.variables);
   const channelsQuery = useQuery(NotificationChannelsDocument, ALL_CHANNELS);
   const channels = channelsQuery.data?.notificationChannels.nodes ?? [];
   const [editing, setEditing] = useState<Editing>();
-  const [deleting, setDeleting] = useState<AlertsPageRuleFragment | undefined>();
+  const [deleting, setDeleting] = useState<AlertRuleSummaryFragment | undefined>();
   const [togglingId, setTogglingId] = useState<string | undefined>();
   const toggle = useMutation(UpdateAlertRuleDocument);
   const remove = useMutation(DeleteAlertRuleDocument);
   const list = rules.data?.alertRules.nodes ?? [];
 
-  const onToggle = async (rule: AlertsPageRuleFragment, enabled: boolean) => {
+  const onToggle = async (rule: AlertRuleSummaryFragment, enabled: boolean) => {
     setTogglingId(rule.id);
     const saved = await toggle.run({ id: rule.id, input: { enabled } });
     setTogglingId(undefined);

@@ -14,7 +14,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { createSeenSet, useSubscription } from '../../app/live';
 import { useQuery } from '../../app/use-graphql';
-import { AccountStateBadge } from '../../components/account-state-badge';
+import { applyStateEvent, LiveStateBadge, useNow } from '../../components/account-live-state';
 import { formatCost, formatCount } from '../../components/format';
 import { DataState, EmptyState, PageHeader } from '../../components/page';
 import { errorRate, recentRate, useLiveUsage } from './live-usage';
@@ -34,7 +34,8 @@ export function ReaderOverview() {
   // Read once per page visit: the live events carry it forward from here.
   const [range] = useState(() => ({ from: startOfToday().toISOString(), to: new Date().toISOString() }));
   const snapshot = useQuery(OverviewSnapshotDocument, range);
-  const accountList = useQuery(OverviewAccountsDocument, {});
+  // As many as the Accounts page shows on one page.
+  const accountList = useQuery(OverviewAccountsDocument, { first: 50 });
   const live = useLiveUsage();
   useSubscription(OverviewTicksDocument, { scope: 'global' }, (event) => live.add(event.usageTicks));
 
@@ -71,9 +72,7 @@ export function ReaderOverview() {
   useSubscription(AccountStateChangesDocument, {}, ({ accountStateChanges: change }) => {
     setAccounts((rows) =>
       rows.map((row) =>
-        row.id === change.accountId
-          ? { ...row, live: { kind: change.to, until: change.until ?? null, reason: change.reason ?? null } }
-          : row,
+        row.id === change.accountId ? { ...row, live: applyStateEvent(row.live, change) } : row,
       ),
     );
   });
@@ -144,6 +143,7 @@ export function ReaderOverview() {
 }
 
 function AccountStates(props: { accounts: AccountRow[] }) {
+  const now = useNow();
   return (
     <Paper withBorder p="md" radius="md">
       <Text fw={600} mb="sm">
@@ -167,11 +167,7 @@ function AccountStates(props: { accounts: AccountRow[] }) {
               <Anchor component={Link} to={`/accounts/${account.id}`} size="sm">
                 {account.name}
               </Anchor>
-              <AccountStateBadge
-                kind={account.enabled ? account.live.kind : 'disabled'}
-                until={account.live.until}
-                reason={account.live.reason}
-              />
+              <LiveStateBadge live={account.live} enabled={account.enabled} now={now} />
             </Group>
           ))}
         </Group>

@@ -6,7 +6,7 @@ import type {
 import { Badge, Group, Stack, Text, Tooltip } from '@mantine/core';
 import { useInterval } from '@mantine/hooks';
 import { useState } from 'react';
-import { formatRelative, formatTime } from '../../components/format';
+import { formatRelative, formatTime } from './format';
 
 export type StateEvent = AccountStateChangesSubscription['accountStateChanges'];
 

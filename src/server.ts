@@ -1,5 +1,4 @@
 // Composition root: wires config, Redis (external or embedded), services and the HTTP app into a running server.
-
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
@@ -47,8 +46,6 @@ export interface ServerOverrides {
   leaseTtlMs?: number;
   /** Session token lifetimes (tests shorten them to watch the dashboard refresh an expired access token). */
   sessionTtls?: { accessTtlMs: number; refreshTtlMs: number };
-  /** Where the built dashboard is (default web/dist beside src/). */
-  dashboardDir?: string;
 }
 
 /** The dashboard as `npm run build:web` writes it, beside this source tree. */
@@ -188,7 +185,7 @@ export async function startServer(
           bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
         });
         mountTrpc(express, { services, logger, bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT });
-        mountDashboard(express, overrides.dashboardDir ?? DASHBOARD_DIR);
+        mountDashboard(express, DASHBOARD_DIR);
         // On the relay's own port only for scrapers with the token; a port of its own may serve it without.
         const served = metrics;
         if (served && scrapeToken !== undefined) {

@@ -196,15 +196,23 @@ describe('usage over GraphQL', () => {
 
   it('lets a key holder read their own key with the relay key alone', async () => {
     const VIEW = `query ($from: DateTime!, $to: DateTime!) {
-      myApiKey { key { id name } limits { keyId } usage(granularity: hour, from: $from, to: $to) { totals { requests } } }
+      myApiKey { key { id name } limits { keyId } usage(granularity: hour, from: $from, to: $to) { totals { requests } }
+        recentRequests(first: 10) { keyId accountId model } }
     }`;
-    const view = dataOf<{ key: { id: string }; limits: { keyId: string }; usage: { totals: Totals } }>(
-      await graphql(relay, { apiKey: aliceKey.plaintext }, VIEW, { from, to }),
-      'myApiKey',
-    );
+    const view = dataOf<{
+      key: { id: string };
+      limits: { keyId: string };
+      usage: { totals: Totals };
+      recentRequests: Array<{ keyId: string; accountId: string | null; model: string }>;
+    }>(await graphql(relay, { apiKey: aliceKey.plaintext }, VIEW, { from, to }), 'myApiKey');
     expect(view.key.id).toBe(aliceKey.id);
     expect(view.limits.keyId).toBe(aliceKey.id);
     expect(view.usage.totals.requests).toBe(2);
+    // Alice's two requests, newest first; not Bob's, and not which account served them.
+    expect(view.recentRequests).toEqual([
+      { keyId: aliceKey.id, accountId: null, model: 'claude-haiku-4-5' },
+      { keyId: aliceKey.id, accountId: null, model: expect.any(String) },
+    ]);
     // The relay key opens nothing else, and a wrong one opens nothing at all.
     const keys = await graphql(relay, { apiKey: aliceKey.plaintext }, '{ apiKeys { nodes { id } } }');
     expect(errorOf(keys)?.extensions?.code).toBe('UNAUTHENTICATED');

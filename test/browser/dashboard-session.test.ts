@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, NARROW, newPage, screenshot, signIn } from '../support/browser.js';
 import type { FakeUpstream } from '../support/fake-upstream/index.js';
 import { startFakeUpstream } from '../support/fake-upstream/index.js';
+import { dataOf, graphql } from '../support/graphql.js';
 import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
 
 const ADMIN_PASSWORD = 'test admin password';
@@ -104,26 +105,24 @@ describe('dashboard session and live updates', { timeout: 60_000 }, () => {
    * the session (a page that signs in itself refreshes every second with this test's short access tokens).
    */
   const seedSession = async (context: BrowserContext, claimedExpiry: number) => {
-    const response = await fetch(`${relay.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `mutation ($password: String!) { login(username: "admin", password: $password) {
+    const login = dataOf<{ accessToken: string; refreshToken: string; user: Record<string, string> }>(
+      await graphql(
+        relay,
+        undefined,
+        `mutation ($password: String!) { login(username: "admin", password: $password) {
           accessToken refreshToken user { id username role } } }`,
-        variables: { password: ADMIN_PASSWORD },
-      }),
-    });
-    const { data } = (await response.json()) as {
-      data: { login: { accessToken: string; refreshToken: string; user: Record<string, string> } };
-    };
-    const session = { ...data.login, accessExpiresAt: claimedExpiry };
+        { password: ADMIN_PASSWORD },
+      ),
+      'login',
+    );
+    const session = { ...login, accessExpiresAt: claimedExpiry };
     await context.addInitScript((stored) => {
       // Once per tab: later loads keep whatever the page itself stored since.
       if (sessionStorage.getItem('seeded')) return;
       sessionStorage.setItem('seeded', '1');
       localStorage.setItem('relay.session', stored);
     }, JSON.stringify(session));
-    return data.login;
+    return login;
   };
 
   const storedRefreshToken = async (page: Page) =>
@@ -146,15 +145,13 @@ describe('dashboard session and live updates', { timeout: 60_000 }, () => {
     const { context, page } = await newPage(browser, relay.url);
     const issued = await seedSession(context, 0);
     // Signed out elsewhere: its refresh token was used, so the page's use of it is a reuse that ends the family.
-    const revoked = await fetch(`${relay.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: 'mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }',
-        variables: { token: issued.refreshToken },
-      }),
-    });
-    expect(revoked.status).toBe(200);
+    const revoked = await graphql(
+      relay,
+      undefined,
+      'mutation ($token: String!) { refreshSession(refreshToken: $token) { accessToken } }',
+      { token: issued.refreshToken },
+    );
+    expect(dataOf<{ accessToken: string }>(revoked, 'refreshSession').accessToken).toBeTruthy();
     await page.goto('/admin/audit?action=api_key.create');
     await page.getByText('Your session has ended').waitFor();
     expect(new URL(page.url()).searchParams.get('next')).toBe('/audit?action=api_key.create');

@@ -121,6 +121,7 @@ export async function startServer(
     const relay: RelayDeps = {
       apiKeys: services.apiKeys,
       admission: services.admission,
+      gateway: services.gateway,
       scheduler: services.scheduler,
       health: services.health,
       credentials: services.credentials,
@@ -139,6 +140,7 @@ export async function startServer(
         maxResponseBytes: 64 * 1024 * 1024,
         failoverMaxAttempts: config.scheduling.failoverMaxAttempts,
         unpricedModels: config.limits.unpricedModels,
+        trustProxy: config.http.trustProxy,
       },
     };
 

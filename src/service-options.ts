@@ -63,6 +63,7 @@ export function serviceOptionsFromConfig(
     settleQueueMax: config.limits.settleQueueMax,
     defaultMaxOutputTokens: config.limits.defaultMaxOutputTokens,
     oauth: config.oauth,
+    gateway: config.gateway,
     scheduling: {
       stickyTtlMs: config.scheduling.stickyTtlMs,
       overloadCooldownMs: config.scheduling.overloadCooldownMs,

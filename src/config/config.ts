@@ -84,6 +84,13 @@ export interface Config {
     /** What happens to a request for a model with no known price. */
     unpricedModels: ParsedEnv['UNPRICED_MODELS'];
   };
+  /** Claude Code's gateway sign-in: lifetimes of its codes and tokens. */
+  gateway: {
+    accessTtlMs: number;
+    refreshTtlMs: number;
+    deviceCodeTtlMs: number;
+    pollIntervalMs: number;
+  };
   scheduling: {
     /** How long a session stays pinned to its account without a request; the prompt cache's lifetime. */
     stickyTtlMs: number;
@@ -227,6 +234,12 @@ function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
       defaultMaxOutputTokens: parsed.DEFAULT_MAX_OUTPUT_TOKENS,
       settleQueueMax: parsed.SETTLE_QUEUE_MAX,
       unpricedModels: parsed.UNPRICED_MODELS,
+    },
+    gateway: {
+      accessTtlMs: parsed.GATEWAY_ACCESS_TOKEN_TTL_SECONDS * 1000,
+      refreshTtlMs: parsed.GATEWAY_REFRESH_TOKEN_TTL_DAYS * 86_400_000,
+      deviceCodeTtlMs: parsed.GATEWAY_DEVICE_CODE_TTL_SECONDS * 1000,
+      pollIntervalMs: parsed.GATEWAY_POLL_INTERVAL_SECONDS * 1000,
     },
     scheduling: {
       stickyTtlMs: parsed.STICKY_SESSION_TTL_SECONDS * 1000,

@@ -182,6 +182,12 @@ export const envSchema = z.object({
   UNPRICED_MODELS: z.enum(['allow', 'refuse'], { error: 'must be allow or refuse' }).default('allow'),
   DEFAULT_MAX_OUTPUT_TOKENS: wholeNumber(1, 10_000_000).default(32_000),
 
+  /** Gateway sign-in (Claude Code `/login`): a device's access tokens, its sign-in lifetime, code lifetime. */
+  GATEWAY_ACCESS_TOKEN_TTL_SECONDS: wholeNumber(30, 86_400).default(3_600),
+  GATEWAY_REFRESH_TOKEN_TTL_DAYS: wholeNumber(1, 365).default(30),
+  GATEWAY_DEVICE_CODE_TTL_SECONDS: wholeNumber(60, 3_600).default(600),
+  GATEWAY_POLL_INTERVAL_SECONDS: wholeNumber(1, 60).default(5),
+
   STICKY_SESSION_TTL_SECONDS: wholeNumber(1, 86_400).default(300),
   FAILOVER_MAX_ATTEMPTS: wholeNumber(1, 10).default(3),
   OVERLOAD_COOLDOWN_MS: wholeNumber(0, 86_400_000).default(60_000),

@@ -7,6 +7,7 @@ import type { ApiKeyService } from '../services/api-keys/api-key-service.js';
 import type { ModelDirectory } from '../services/models/model-directory.js';
 import type { PricingService } from '../services/pricing/pricing-service.js';
 import type { StoreHealth } from '../services/redis/store-health.js';
+import type { GatewayService } from '../services/gateway/gateway-service.js';
 import type { BodyCapture } from '../services/request-log/body-capture.js';
 import type { AccountScheduler } from '../services/scheduler/account-scheduler.js';
 import type { UsageSettler } from '../services/usage/usage-settler.js';
@@ -23,11 +24,15 @@ export interface RelaySettings {
   failoverMaxAttempts: number;
   /** Models with no known price: relayed at cost 0 (flagged), or refused. */
   unpricedModels: 'allow' | 'refuse';
+  /** Whether a proxy's forwarded host, scheme and address are the client's (the sign-in's URLs and limits). */
+  trustProxy: boolean;
 }
 
 export interface RelayDeps {
   apiKeys: ApiKeyService;
   admission: AdmissionService;
+  /** Claude Code's gateway sign-in: device tokens are accepted wherever a relay key is. */
+  gateway: GatewayService;
   scheduler: AccountScheduler;
   health: AccountHealth;
   credentials: CredentialSource;

@@ -15,6 +15,7 @@ import { createBilledHandler } from './pipeline/billed-call.js';
 import type { RelayRoute } from './pipeline/relay-route.js';
 import { createUnbilledHandler } from './pipeline/unbilled-call.js';
 import type { RelayDeps } from './relay-deps.js';
+import { addOAuthRoutes } from './gateway/oauth-endpoints.js';
 import { createSelfInfoHandler } from './self-info.js';
 
 /** Claude Code and other clients may put a path prefix in their base URL. */
@@ -203,6 +204,8 @@ export function buildRelayRoutes(deps: RelayDeps): RouteTable {
   for (const base of droidBases) routes.add('GET', `${base}/models`, droidModels);
   routes.addPattern('GET', modelPath(droidBases), droidModels);
   // --- end of Droid
+
+  addOAuthRoutes(routes, { gateway: deps.gateway, trustProxy: deps.settings.trustProxy });
 
   const head: Route = {
     handler: async (_req, res) => {

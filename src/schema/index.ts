@@ -6,6 +6,7 @@ import '../resolvers/alert-rules.js';
 import '../resolvers/api-keys.js';
 import '../resolvers/audit.js';
 import '../resolvers/auth.js';
+import '../resolvers/gateway.js';
 import '../resolvers/groups.js';
 import '../resolvers/notification-channels.js';
 import '../resolvers/pricing.js';

@@ -21,6 +21,9 @@ import { AuditLog } from './audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
+import { createGatewayService } from './gateway/create-gateway.js';
+import type { GatewayService } from './gateway/gateway-service.js';
+import type { GatewaySettings } from './gateway/gateway-types.js';
 import type { AccountTesting, ConnectionTesterParts } from './control/account-admin.js';
 import { ApiKeyAdmin } from './control/api-key-admin.js';
 import { type ControlPlane, createControlPlane } from './control/control-plane.js';
@@ -63,6 +66,8 @@ export interface ServiceOptions {
   tokenSigningKey: string;
   /** Lifetimes of control-plane sessions; the defaults are 15 minutes and 30 days. */
   sessionTtls?: { accessTtlMs: number; refreshTtlMs: number };
+  /** Gateway sign-in lifetimes and limits (defaults: DEFAULT_GATEWAY_SETTINGS). */
+  gateway?: Partial<GatewaySettings>;
   loginLimits?: LoginLimits;
   /** Keys one `member` user may own (default 10). */
   maxKeysPerMember?: number;
@@ -151,6 +156,8 @@ export interface Services {
   /** The models a key may use on a pool, for model lists the relay answers itself. */
   models: ModelDirectory;
   admission: AdmissionService;
+  /** Claude Code's gateway sign-in: device flow, device tokens, bearer checks. */
+  gateway: GatewayService;
   reconciler: Reconciler;
   settler: UsageSettler;
   usage: UsageQueryService;
@@ -210,6 +217,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       audit,
     );
     const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
+    const gateway = createGatewayService({ context, bus, users, apiKeys }, options.tokenSigningKey, options.gateway);
     const accounts = new AccountService(context, bus, secretBox);
     const oauthClients = new OAuthClients(oauthSettingsOf(options.oauth));
     const oauth = new OAuthFlow(context, accounts, oauthClients);
@@ -287,6 +295,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     // Their unsubscribe functions are not needed: closing the subscriber connection ends every subscription,
     // and an UNSUBSCRIBE sent to a Redis that went away would wait for it forever.
     await apiKeys.start();
+    await gateway.start();
     await accounts.start();
     await oauthTokens.start();
     await groups.start();
@@ -340,6 +349,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       system: new SystemStatusService(context, settler, jobs),
       liveFeed,
       operator,
+      gateway,
     });
 
     const stop = async () => {
@@ -376,6 +386,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       scheduler,
       models: new ModelDirectory(scheduler, accounts),
       admission,
+      gateway,
       reconciler,
       settler,
       usage,

@@ -5,6 +5,7 @@ import { apiKeysRouter } from './routers/api-keys.js';
 import { auditRouter } from './routers/audit.js';
 import { authRouter } from './routers/auth.js';
 import { channelsRouter } from './routers/channels.js';
+import { gatewayRouter } from './routers/gateway.js';
 import { groupsRouter } from './routers/groups.js';
 import { meRouter } from './routers/me.js';
 import { pricingRouter } from './routers/pricing.js';
@@ -28,6 +29,7 @@ export const appRouter = router({
   audit: auditRouter,
   channels: channelsRouter,
   alerts: alertsRouter,
+  gateway: gatewayRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -20,8 +20,16 @@ export async function authenticateRequest(
       'Missing API key: send it as x-api-key or Authorization: Bearer <key>',
     );
   }
-  // A key not cached yet is looked up in Redis: bounded like every request step that needs it.
-  const key = await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
+  // A key not cached yet is looked up in Redis: bounded like every request step that needs it. A device signed
+  // in through the gateway protocol presents its access token instead, and is served as the key it is bound to.
+  const key = isGatewayToken(secret, deps.settings.apiKeyPrefix)
+    ? (await deps.store.guard(() => deps.gateway.authenticate(secret))).key
+    : await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
   markAuthenticated(req.socket);
   return key;
+}
+
+/** Gateway access tokens are JWTs (`eyJ…`, three parts); relay keys carry the configured prefix. */
+function isGatewayToken(secret: string, keyPrefix: string): boolean {
+  return secret.startsWith('eyJ') && !secret.startsWith(keyPrefix) && secret.split('.').length === 3;
 }

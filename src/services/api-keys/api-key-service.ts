@@ -189,6 +189,11 @@ export class ApiKeyService {
     return key;
   }
 
+  /** A key by id with its stored fields, for a holder that is bound to a key rather than presenting it. */
+  async findStored(id: string): Promise<StoredApiKey | undefined> {
+    return this.getStored(id);
+  }
+
   private async loadByHash(hash: string): Promise<StoredApiKey | null> {
     const id = await this.redis.hget(this.keys.apiKeysByHash(), hash);
     if (!id) return null;

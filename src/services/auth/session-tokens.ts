@@ -12,6 +12,13 @@ export interface SessionTokenSettings {
   signingKey: string;
   accessTtlMs: number;
   refreshTtlMs: number;
+  /**
+   * Who the access tokens are for (default `control-plane`) and how this kind's refresh tokens start
+   * (default `rt_`). Gateway sign-ins use their own of both, so neither kind of token is accepted by the other:
+   * a device's refresh token must never become a control-plane session, nor the reverse.
+   */
+  audience?: string;
+  refreshPrefix?: string;
 }
 
 export const DEFAULT_SESSION_TTLS = { accessTtlMs: 15 * 60_000, refreshTtlMs: 30 * 86_400_000 };
@@ -29,6 +36,8 @@ export interface AccessClaims {
   /** The user's session version when the session began: a password change ends older sessions. */
   sessionVersion: number;
   familyId: string;
+  /** Ms since the epoch. */
+  expiresAt: number;
 }
 
 export interface IssuedTokens {
@@ -40,7 +49,7 @@ export interface IssuedTokens {
 }
 
 const ISSUER = 'llm-relay';
-const AUDIENCE = 'control-plane';
+const CONTROL_PLANE_AUDIENCE = 'control-plane';
 
 const REFUSALS = {
   invalid_refresh_token: 'The refresh token is invalid or expired; log in again',
@@ -49,10 +58,6 @@ const REFUSALS = {
     'This refresh token was already used: the session has been ended for safety; log in again',
 } as const;
 
-function newRefreshToken(): string {
-  return `rt_${randomBytes(32).toString('base64url')}`;
-}
-
 /** Refresh tokens are stored by hash only: a Redis dump must not hand out sessions. */
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -60,6 +65,8 @@ function hashToken(token: string): string {
 
 export class SessionTokens {
   private readonly key: Uint8Array;
+  private readonly audience: string;
+  private readonly refreshPrefix: string;
 
   constructor(
     private readonly context: RedisContext,
@@ -67,13 +74,21 @@ export class SessionTokens {
     private readonly now: () => number = Date.now,
   ) {
     this.key = new TextEncoder().encode(settings.signingKey);
+    this.audience = settings.audience ?? CONTROL_PLANE_AUDIENCE;
+    this.refreshPrefix = settings.refreshPrefix ?? 'rt_';
   }
 
-  /** Starts a session (a new refresh-token family) for a user who just proved who they are. */
-  async start(user: SessionUser): Promise<IssuedTokens> {
-    const familyId = newId('fam');
+  get accessTtlMs(): number {
+    return this.settings.accessTtlMs;
+  }
+
+  /**
+   * Starts a session (a new refresh-token family) for a user who just proved who they are. The family id may
+   * be given when something else is named by it (a gateway device is its family).
+   */
+  async start(user: SessionUser, familyId: string = newId('fam')): Promise<IssuedTokens> {
     const now = this.now();
-    const refreshToken = newRefreshToken();
+    const refreshToken = this.newRefreshToken();
     const { redis, keys } = this.context;
     const ttl = this.settings.refreshTtlMs;
     const record = keys.authRefreshToken(hashToken(refreshToken));
@@ -95,7 +110,12 @@ export class SessionTokens {
     currentUser: (userId: string) => Promise<SessionUser | undefined>,
   ): Promise<IssuedTokens> {
     const { scripts, keys } = this.context;
-    const next = newRefreshToken();
+    if (!this.isOwnRefreshToken(refreshToken)) {
+      throw new AppError('unauthenticated', REFUSALS.invalid_refresh_token, {
+        details: { reason: 'invalid_refresh_token' },
+      });
+    }
+    const next = this.newRefreshToken();
     const now = this.now();
     const result = await scripts.run(
       'refresh-rotate',
@@ -122,8 +142,7 @@ export class SessionTokens {
 
   /** Ends the session a refresh token belongs to (logout); an unknown token ends nothing. */
   async endByRefreshToken(refreshToken: string): Promise<void> {
-    const { redis, keys } = this.context;
-    const familyId = await redis.hget(keys.authRefreshToken(hashToken(refreshToken)), 'family');
+    const familyId = await this.familyOf(refreshToken);
     if (familyId) await this.end(familyId);
   }
 
@@ -140,7 +159,7 @@ export class SessionTokens {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audience: this.audience,
         algorithms: ['HS256'],
         // jose checks `exp` only when present: a token without one would never expire.
         requiredClaims: ['exp'],
@@ -150,12 +169,33 @@ export class SessionTokens {
       if (!payload.sub || !role || typeof payload.ver !== 'number' || typeof payload.fam !== 'string') {
         throw new Error('claims missing');
       }
-      return { userId: payload.sub, role, sessionVersion: payload.ver, familyId: payload.fam };
+      return {
+        userId: payload.sub,
+        role,
+        sessionVersion: payload.ver,
+        familyId: payload.fam,
+        expiresAt: (payload.exp ?? 0) * 1000,
+      };
     } catch {
       throw new AppError('unauthenticated', 'The access token is invalid or expired', {
         details: { reason: 'invalid_access_token' },
       });
     }
+  }
+
+  /** The family a refresh token of this kind belongs to, without spending it; undefined when unknown. */
+  async familyOf(refreshToken: string): Promise<string | undefined> {
+    if (!this.isOwnRefreshToken(refreshToken)) return undefined;
+    const { redis, keys } = this.context;
+    return (await redis.hget(keys.authRefreshToken(hashToken(refreshToken)), 'family')) ?? undefined;
+  }
+
+  private newRefreshToken(): string {
+    return `${this.refreshPrefix}${randomBytes(32).toString('base64url')}`;
+  }
+
+  private isOwnRefreshToken(token: string): boolean {
+    return token.startsWith(this.refreshPrefix);
   }
 
   private async issue(
@@ -169,7 +209,7 @@ export class SessionTokens {
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user.id)
       .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setAudience(this.audience)
       .setIssuedAt(Math.floor(now / 1000))
       .setExpirationTime(Math.floor(accessExpiresAt / 1000))
       .sign(this.key);

@@ -9,6 +9,7 @@ import type { OAuthFlow } from '../accounts/oauth/oauth-flow.js';
 import type { AdmissionService } from '../admission/admission-service.js';
 import type { ApiKeyService } from '../api-keys/api-key-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { GatewayService } from '../gateway/gateway-service.js';
 import type { LiveFeed } from '../live/live-feed.js';
 import type { OperatorServices } from '../operator-services.js';
 import type { PricingService } from '../pricing/pricing-service.js';
@@ -20,6 +21,7 @@ import { AccountAdmin, type AccountTesting } from './account-admin.js';
 import { AlertAdmin } from './alert-admin.js';
 import type { ApiKeyAdmin } from './api-key-admin.js';
 import { ChannelAdmin } from './channel-admin.js';
+import { GatewayAdmin } from './gateway-admin.js';
 import { GroupAdmin } from './group-admin.js';
 import { LiveAccess } from './live-access.js';
 import { PricingAdmin } from './pricing-admin.js';
@@ -48,6 +50,8 @@ export interface ControlPlane {
   channels: ChannelAdmin;
   /** Alert rules and the alert history. */
   alerts: AlertAdmin;
+  /** Gateway sign-in: approving device codes, signed-in devices. */
+  gateway: GatewayAdmin;
 }
 
 /** The services the facades stand in front of. */
@@ -71,12 +75,14 @@ export interface ControlPlaneParts {
   system: SystemStatusService;
   liveFeed: LiveFeed;
   operator: OperatorServices;
+  gateway: GatewayService;
 }
 
 export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
   const { audit, apiKeyAdmin, operator } = parts;
   return {
-    users: new UserAdmin(parts.users, audit),
+    // A user's devices are checked afresh after any change to the user (disabled, role, password).
+    users: new UserAdmin(parts.users, audit, () => parts.gateway.userChanged()),
     apiKeys: apiKeyAdmin,
     accounts: new AccountAdmin(
       parts.accounts,
@@ -94,5 +100,6 @@ export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
     live: new LiveAccess(parts.liveFeed, parts.apiKeys),
     channels: new ChannelAdmin(operator.channels, operator.deliveries, operator.deliveryLog, audit),
     alerts: new AlertAdmin(operator.alertRules, operator.alertFiring, audit),
+    gateway: new GatewayAdmin(parts.gateway, parts.users, audit),
   };
 }

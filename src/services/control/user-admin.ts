@@ -17,6 +17,8 @@ export class UserAdmin {
   constructor(
     private readonly users: UserService,
     private readonly audit: AuditLog,
+    /** Told after a user changed, so that what caches the user (signed-in devices) looks again. */
+    private readonly onUserChanged: () => Promise<void> = async () => {},
   ) {}
 
   list(actor: Principal, options: { limit?: number; cursor?: string }): Promise<RecordPage<User>> {
@@ -61,6 +63,7 @@ export class UserAdmin {
       before.role === 'admin' && (patch.disabled === true || (patch.role ?? 'admin') !== 'admin');
     if (losesAdmin && !before.disabled) await this.requireAnotherAdmin(id);
     const after = await this.users.update(id, patch);
+    await this.onUserChanged();
     await this.audit.record({ actor: actor.userId, action: 'user.update', target: id, before, after });
     return after;
   }
@@ -73,6 +76,7 @@ export class UserAdmin {
     requireRole(actor, ADMINS);
     const before = await this.get(actor, id);
     const after = await this.users.setPassword(id, password);
+    await this.onUserChanged();
     await this.audit.record({
       actor: actor.userId,
       action: 'user.reset_password',

@@ -37,6 +37,18 @@ export function createKeys(prefix: string) {
     loginPair: (address: string, username: string) => `${p}{login:${address}}:user:${username}`,
     auditStream: () => `${p}{audit}:stream`,
 
+    // Gateway sign-in (Claude Code's `/login` → cloud gateway). A pending device authorization and its user
+    // code share the {gw} slot; devices are records with per-user and global indexes; each device is also a
+    // refresh-token family under {auth}, named by the device id.
+    gatewayAuthorization: (deviceCodeHash: string) => `${p}{gw}:da:${deviceCodeHash}`,
+    gatewayUserCode: (userCode: string) => `${p}{gw}:uc:${userCode}`,
+    gatewayVerifyAttempts: (address: string) => `${p}{gw}:verify:${address}`,
+    gatewayDevice: (deviceId: string) => `${p}gateway:device:${deviceId}`,
+    gatewayDevicesIndex: () => `${p}gateway:devices:index`,
+    gatewayDevicesByUser: (userId: string) => `${p}gateway:devices:by-user:${userId}`,
+    /** The key a user's devices are bound to when the approval names none, created on first approval. */
+    gatewayDefaultKey: (userId: string) => `${p}gateway:default-key:${userId}`,
+
     // Relay API keys; per-key state lives in the key's slot so admission is one script on one slot.
     apiKey: (keyId: string) => `${p}{k:${keyId}}:key`,
     apiKeySlotPrefix: (keyId: string) => `${p}{k:${keyId}}:`,

@@ -10,6 +10,8 @@ import { answerScrape, METRICS_PATH, startMetricsServer } from './observability/
 import { startOtelExport } from './observability/otel/otel-export.js';
 import { RelayMetrics } from './observability/relay-metrics.js';
 import { AccountTester } from './relay/account-tester.js';
+import { addGatewayBearerRoutes } from './relay/gateway/bearer-endpoints.js';
+import { addSpendLimitRoutes } from './relay/gateway/spend-limits-api.js';
 import type { RelayDeps } from './relay/relay-deps.js';
 import { buildRelayRoutes, relayErrorShapeFor } from './relay/routes.js';
 import { TransportRegistry } from './relay/upstream/transports.js';
@@ -175,7 +177,15 @@ export async function startServer(
           jobs,
         };
       },
-      routes: buildRelayRoutes(relay),
+      routes: addGatewayBearerRoutes(
+        addSpendLimitRoutes(buildRelayRoutes(relay), { auth: services.auth, control: services.control }),
+        {
+          relay,
+          users: services.users,
+          managedSettings: services.managedSettings,
+          telemetry: services.gateway.telemetry,
+        },
+      ),
       errorShapeFor: relayErrorShapeFor,
       mount: (express) => {
         mountGraphQL(express, {

@@ -19,6 +19,8 @@ export interface AppErrorOptions {
    */
   upstreamCode?: string;
   upstreamParam?: string;
+  /** Headers a client reads with this refusal (Claude Code's `anthropic-ratelimit-unified-*` on a spend cap). */
+  headers?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -30,6 +32,7 @@ export class AppError extends Error {
   readonly clientType: string | undefined;
   readonly upstreamCode: string | undefined;
   readonly upstreamParam: string | undefined;
+  readonly headers: Record<string, string> | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -42,6 +45,7 @@ export class AppError extends Error {
     this.clientType = options.clientType;
     this.upstreamCode = options.upstreamCode;
     this.upstreamParam = options.upstreamParam;
+    this.headers = options.headers;
   }
 }
 

@@ -10,6 +10,7 @@ export interface RenderedError {
 
 export function renderError(error: AppError, shape: ErrorShape, requestId: string): RenderedError {
   const headers: Record<string, string> = {
+    ...error.headers,
     'content-type': 'application/json',
     // The Anthropic and OpenAI SDKs obey this header over their own status-based retry rules.
     'x-should-retry': error.retryable ? 'true' : 'false',

@@ -1,7 +1,7 @@
 // Identifier generation: random, URL-safe, prefixed by kind so an id in a log says what it names.
 import { randomUUID } from 'node:crypto';
 
-export type IdKind = 'usr' | 'key' | 'acc' | 'grp' | 'fam' | 'chn' | 'ntf' | 'alr' | 'dev';
+export type IdKind = 'usr' | 'key' | 'acc' | 'grp' | 'fam' | 'chn' | 'ntf' | 'alr' | 'dev' | 'spl';
 
 export function newId(kind: IdKind): string {
   return `${kind}_${randomUUID().replaceAll('-', '')}`;

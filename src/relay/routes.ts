@@ -11,11 +11,11 @@ import { anthropicFormat } from './formats/anthropic/format.js';
 import { codeAssistFormat, geminiFormat } from './formats/gemini/format.js';
 import { chatFormat } from './formats/openai-chat/format.js';
 import { responsesFormat } from './formats/openai-responses/format.js';
+import { addOAuthRoutes } from './gateway/oauth-endpoints.js';
 import { createBilledHandler } from './pipeline/billed-call.js';
 import type { RelayRoute } from './pipeline/relay-route.js';
 import { createUnbilledHandler } from './pipeline/unbilled-call.js';
 import type { RelayDeps } from './relay-deps.js';
-import { addOAuthRoutes } from './gateway/oauth-endpoints.js';
 import { createSelfInfoHandler } from './self-info.js';
 
 /** Claude Code and other clients may put a path prefix in their base URL. */
@@ -284,7 +284,12 @@ function codeAssistMethodPath(
  * OpenAI's send neither.
  */
 function speaksAnthropic(headers: IncomingHttpHeaders): boolean {
-  return headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined;
+  return (
+    headers['anthropic-version'] !== undefined ||
+    headers['x-api-key'] !== undefined ||
+    // A gateway sign-in's bearer token (a JWT) is Claude Code's: only it signs in that way.
+    /^bearer\s+eyJ/i.test(headers.authorization ?? '')
+  );
 }
 
 /**

@@ -20,6 +20,7 @@ export const UserRef = builder.objectRef<User>('User').implement({
     username: t.exposeString('username'),
     role: t.field({ type: RoleEnum, resolve: (user) => user.role }),
     disabled: t.exposeBoolean('disabled'),
+    groups: t.exposeStringList('groups'),
     createdAt: t.field({ type: 'DateTime', resolve: (user) => new Date(user.createdAt) }),
   }),
 });

@@ -16,10 +16,13 @@ const CreateUserInputRef = builder.inputType('CreateUserInput', {
 });
 
 const UpdateUserInputRef = builder.inputType('UpdateUserInput', {
-  description: 'Either change ends the user’s sessions.',
+  description: 'A change of role or access ends the user’s sessions; a change of groups does not.',
   fields: (t) => ({
     role: t.field({ type: RoleEnum }),
     disabled: t.boolean(),
+    groups: t.stringList({
+      description: 'Replaces the user’s groups (managed settings and spend limits can be set per group).',
+    }),
   }),
 });
 

@@ -11,6 +11,7 @@ import '../resolvers/groups.js';
 import '../resolvers/notification-channels.js';
 import '../resolvers/pricing.js';
 import '../resolvers/request-log.js';
+import '../resolvers/spend-limits.js';
 import '../resolvers/subscriptions.js';
 import '../resolvers/system.js';
 import '../resolvers/usage.js';

@@ -21,9 +21,6 @@ import { AuditLog } from './audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { DEFAULT_SESSION_TTLS, SessionTokens } from './auth/session-tokens.js';
-import { createGatewayService } from './gateway/create-gateway.js';
-import type { GatewayService } from './gateway/gateway-service.js';
-import type { GatewaySettings } from './gateway/gateway-types.js';
 import type { AccountTesting, ConnectionTesterParts } from './control/account-admin.js';
 import { ApiKeyAdmin } from './control/api-key-admin.js';
 import { type ControlPlane, createControlPlane } from './control/control-plane.js';
@@ -31,9 +28,13 @@ import { SystemStatusService } from './control/system-status.js';
 import { verifyEncryptionKey } from './crypto/key-check.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { EventBus } from './events/event-bus.js';
+import { createGatewayService } from './gateway/create-gateway.js';
+import type { GatewayService } from './gateway/gateway-service.js';
+import type { GatewaySettings } from './gateway/gateway-types.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed, type LiveFeedOptions } from './live/live-feed.js';
+import { ManagedSettingsService } from './managed-settings/managed-settings-service.js';
 import { ModelDirectory } from './models/model-directory.js';
 import { createOperatorServices, type OperatorOptions, type OperatorServices } from './operator-services.js';
 import { PricingService } from './pricing/pricing-service.js';
@@ -51,6 +52,8 @@ import type { BodyCapture, BodyCaptureSettings } from './request-log/body-captur
 import type { RequestLogService } from './request-log/request-log-service.js';
 import { createRequestLog, type RequestLogParts } from './request-log/request-log-services.js';
 import { AccountScheduler } from './scheduler/account-scheduler.js';
+import { SpendLimitService } from './spend-limits/spend-limit-service.js';
+import { UserSpend } from './spend-limits/user-spend.js';
 import type { LedgerEntry } from './usage/ledger-entry.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
 import { RollupJob } from './usage/rollup-job.js';
@@ -158,6 +161,10 @@ export interface Services {
   admission: AdmissionService;
   /** Claude Code's gateway sign-in: device flow, device tokens, bearer checks. */
   gateway: GatewayService;
+  /** Spend caps per user and per user group, across all their keys (admission applies them). */
+  spendLimits: SpendLimitService;
+  /** Claude Code managed settings, served to signed-in devices. */
+  managedSettings: ManagedSettingsService;
   reconciler: Reconciler;
   settler: UsageSettler;
   usage: UsageQueryService;
@@ -217,7 +224,13 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       audit,
     );
     const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
-    const gateway = createGatewayService({ context, bus, users, apiKeys }, options.tokenSigningKey, options.gateway);
+    const spendLimits = new SpendLimitService(context, bus, users);
+    const managedSettings = new ManagedSettingsService(context);
+    const gateway = createGatewayService(
+      { context, bus, users, apiKeys },
+      options.tokenSigningKey,
+      options.gateway,
+    );
     const accounts = new AccountService(context, bus, secretBox);
     const oauthClients = new OAuthClients(oauthSettingsOf(options.oauth));
     const oauth = new OAuthFlow(context, accounts, oauthClients);
@@ -231,11 +244,12 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     const scheduler = new AccountScheduler(context, accounts, leases, groups, {
       stickyTtlMs: scheduling.stickyTtlMs,
     });
+    const calendar = new LimitCalendar(options.timeZone ?? 'UTC', options.weekStart ?? 'monday');
     const admission = new AdmissionService(
       context,
       pricing,
       leases,
-      new LimitCalendar(options.timeZone ?? 'UTC', options.weekStart ?? 'monday'),
+      calendar,
       bus,
       {
         leaseTtlMs: leases.ttlMs,
@@ -243,6 +257,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
         ...(options.settleQueueMax === undefined ? {} : { releaseQueueMax: options.settleQueueMax }),
       },
       options.logger,
+      Date.now,
+      spendLimits,
     );
     // Appends trim the stream only approximately, as a memory bound; with an archive that bound also holds the
     // entries waiting for it (its backlog), so an archiver down for a while loses nothing within the backlog.
@@ -296,6 +312,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     // and an UNSUBSCRIBE sent to a Redis that went away would wait for it forever.
     await apiKeys.start();
     await gateway.start();
+    await spendLimits.start();
     await accounts.start();
     await oauthTokens.start();
     await groups.start();
@@ -350,6 +367,9 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       liveFeed,
       operator,
       gateway,
+      spendLimits,
+      userSpend: new UserSpend(context, spendLimits, calendar),
+      managedSettings,
     });
 
     const stop = async () => {
@@ -387,6 +407,8 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       models: new ModelDirectory(scheduler, accounts),
       admission,
       gateway,
+      spendLimits,
+      managedSettings,
       reconciler,
       settler,
       usage,

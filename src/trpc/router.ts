@@ -7,9 +7,11 @@ import { authRouter } from './routers/auth.js';
 import { channelsRouter } from './routers/channels.js';
 import { gatewayRouter } from './routers/gateway.js';
 import { groupsRouter } from './routers/groups.js';
+import { managedSettingsRouter } from './routers/managed-settings.js';
 import { meRouter } from './routers/me.js';
 import { pricingRouter } from './routers/pricing.js';
 import { requestLogRouter } from './routers/request-log.js';
+import { spendLimitsRouter } from './routers/spend-limits.js';
 import { systemRouter } from './routers/system.js';
 import { usageRouter } from './routers/usage.js';
 import { usersRouter } from './routers/users.js';
@@ -30,6 +32,8 @@ export const appRouter = router({
   channels: channelsRouter,
   alerts: alertsRouter,
   gateway: gatewayRouter,
+  spendLimits: spendLimitsRouter,
+  managedSettings: managedSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

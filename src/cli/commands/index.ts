@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { ACCOUNT_COMMANDS } from './accounts.js';
 import { ALERT_COMMANDS } from './alerts.js';
 import { CHANNEL_COMMANDS } from './channels.js';
+import { DEVICE_COMMANDS } from './devices.js';
 import { GROUP_COMMANDS } from './groups.js';
 import { KEY_COMMANDS } from './keys.js';
 import { REQUEST_COMMANDS } from './requests.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   ...USAGE_COMMANDS,
   ...REQUEST_COMMANDS,
   ...USER_COMMANDS,
+  ...DEVICE_COMMANDS,
 ];

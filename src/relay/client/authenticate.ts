@@ -13,6 +13,22 @@ export async function authenticateRequest(
   context: RequestContext,
   deps: RelayDeps,
 ): Promise<StoredApiKey> {
+  return (await authenticateHolder(req, context, deps)).key;
+}
+
+/** Who stands behind a request: its key, and the person it is for (the device's user, or the key's owner). */
+export interface KeyHolder {
+  key: StoredApiKey;
+  userId: string | undefined;
+  /** Set when a device signed in through the gateway protocol presented its access token. */
+  deviceId?: string | undefined;
+}
+
+export async function authenticateHolder(
+  req: IncomingMessage,
+  context: RequestContext,
+  deps: RelayDeps,
+): Promise<KeyHolder> {
   const secret = extractRelayKey(req.headers, context.query, deps.settings.apiKeyPrefix);
   if (!secret) {
     throw new AppError(
@@ -22,11 +38,14 @@ export async function authenticateRequest(
   }
   // A key not cached yet is looked up in Redis: bounded like every request step that needs it. A device signed
   // in through the gateway protocol presents its access token instead, and is served as the key it is bound to.
-  const key = isGatewayToken(secret, deps.settings.apiKeyPrefix)
-    ? (await deps.store.guard(() => deps.gateway.authenticate(secret))).key
-    : await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
+  const holder: KeyHolder = isGatewayToken(secret, deps.settings.apiKeyPrefix)
+    ? await deps.store.guard(() => deps.gateway.authenticate(secret))
+    : await deps.store.guard(async () => {
+        const key = await deps.apiKeys.authenticateEnabled(secret);
+        return { key, userId: key.ownerId };
+      });
   markAuthenticated(req.socket);
-  return key;
+  return holder;
 }
 
 /** Gateway access tokens are JWTs (`eyJ…`, three parts); relay keys carry the configured prefix. */

@@ -71,4 +71,9 @@ export interface RelayFormat extends PassThroughFormat {
    * Anthropic account answers it exactly as Anthropic's API does).
    */
   readonly models?: ModelListing;
+  /**
+   * How the relay lists models instead of passing the account's own list through, when the caller may not use
+   * every model (a key with model restrictions, a device signed in through the gateway).
+   */
+  readonly restrictedModels?: ModelListing;
 }

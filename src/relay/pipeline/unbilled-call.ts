@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext, RouteHandler } from '../../http/route-table.js';
 import type { Acquired, AcquireRequest } from '../../services/scheduler/account-scheduler.js';
-import { authenticateRequest } from '../client/authenticate.js';
+import { authenticateHolder } from '../client/authenticate.js';
 import { detectClient } from '../client/client-kind.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { acquireRequestFor } from './acquire-request.js';
@@ -17,14 +17,15 @@ import type { RelayRoute } from './relay-route.js';
 export function createUnbilledHandler(deps: RelayDeps, route: RelayRoute): RouteHandler {
   if (route.operation === 'list-models') {
     return async (req, res, context) => {
-      const key = await authenticateRequest(req, context, deps);
+      const { key, deviceId } = await authenticateHolder(req, context, deps);
       deps.admission.checkRestrictions(key, {
         platform: route.platform,
         model: undefined,
         client: detectClient(req.headers),
       });
       const acquire = acquireRequestFor(key, context, route, undefined, undefined);
-      const listing = route.format.models;
+      const restricted = deviceId !== undefined || key.modelAllow.length > 0 || key.modelDeny.length > 0;
+      const listing = route.format.models ?? (restricted ? route.format.restrictedModels : undefined);
       if (listing) {
         // One list serves every format of the pool (the openai SDK lists once, then speaks Chat or Responses):
         // it describes every account of the pool, whichever of its formats each answers.

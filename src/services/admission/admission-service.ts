@@ -14,13 +14,21 @@ import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue, type WriteOutcome } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
+import type { EffectiveSpendLimit } from '../spend-limits/spend-limit-types.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
 import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
 import type { LostRequestInfo } from './lost-request.js';
 import { checkKeyRestrictions, type RestrictedRequest } from './restrictions.js';
-import { type SpendCounter, spendCounters } from './spend-counters.js';
+import { type SpendCounter, spendCounters, userSpendCounters } from './spend-counters.js';
+
+/** The caps on a key's owner; answered from memory when no limit could apply (no promise then). */
+export interface OwnerLimits {
+  effective(userId: string): EffectiveSpendLimit[] | Promise<EffectiveSpendLimit[]>;
+}
+
+const NO_OWNER_LIMITS: OwnerLimits = { effective: () => [] };
 
 export interface AdmissionInput {
   key: StoredApiKey;
@@ -95,6 +103,7 @@ export class AdmissionService {
     private readonly options: AdmissionOptions,
     logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly ownerLimits: OwnerLimits = NO_OWNER_LIMITS,
   ) {
     this.queue = new KeyQueue(context, bus, now);
     this.releases = new StoreRetryQueue(
@@ -128,8 +137,15 @@ export class AdmissionService {
   /** Admits the request or throws the AppError to answer with (401, 403, 429, 402). One round trip. */
   admit(input: AdmissionInput): Promise<AdmissionTicket> {
     checkKeyRestrictions(input.key, { ...input, now: this.now() });
-    const attempt = () =>
-      new Promise<AdmissionTicket>((resolve, reject) => this.batch.add(this.plan(input, resolve, reject)));
+    const owner = input.key.ownerId;
+    const enqueue = (limits: readonly EffectiveSpendLimit[]) =>
+      new Promise<AdmissionTicket>((resolve, reject) =>
+        this.batch.add(this.plan(input, limits, resolve, reject)),
+      );
+    const attempt = () => {
+      const limits = owner === undefined ? [] : this.ownerLimits.effective(owner);
+      return Array.isArray(limits) ? enqueue(limits) : limits.then(enqueue);
+    };
     const queue = input.key.limits.queue;
     return queue ? this.queue.admit(input.key.id, queue, input.signal, attempt) : attempt();
   }
@@ -189,6 +205,7 @@ export class AdmissionService {
 
   private plan(
     input: AdmissionInput,
+    ownerLimits: readonly EffectiveSpendLimit[],
     resolve: (ticket: AdmissionTicket) => void,
     reject: (error: unknown) => void,
   ): Pending {
@@ -196,7 +213,13 @@ export class AdmissionService {
     const { limits } = key;
     const now = this.now();
     const family = modelFamily(input.model);
-    const counters = spendCounters(key, this.calendar.periodsAt(now), family);
+    const periods = this.calendar.periodsAt(now);
+    const counters: SpendCounter[] = spendCounters(key, periods, family);
+    if (key.ownerId !== undefined) {
+      counters.push(
+        ...userSpendCounters(this.context.keys.userSpendPrefix(key.ownerId), periods, ownerLimits),
+      );
+    }
     const limited = counters.filter((counter) => counter.limitMicros !== undefined);
     const maxOutputTokens = input.maxTokens ?? this.options.defaultMaxOutputTokens;
     const bound = costBound(this.pricing, input.platform, input.model, input.input, maxOutputTokens);

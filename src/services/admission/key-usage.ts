@@ -3,10 +3,10 @@ import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import { MODEL_FAMILIES } from '../domain/platforms.js';
 import type { RedisContext } from '../redis/record-store.js';
 import type { LimitCalendar } from './limit-periods.js';
-import { type CostLimitName, spendCounters } from './spend-counters.js';
+import { type KeyCostLimitName, spendCounters } from './spend-counters.js';
 
 export interface CostLimitUsage {
-  name: CostLimitName;
+  name: KeyCostLimitName;
   spentMicros: number;
   /** Worst cases of requests still running, held against the limit until they settle. */
   reservedMicros: number;

@@ -1,9 +1,13 @@
 // The key's spend counters (day, week, month, total, per-family week) and the limits that apply to them.
 import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import type { ModelFamily } from '../domain/platforms.js';
+import type { EffectiveSpendLimit, SpendPeriod } from '../spend-limits/spend-limit-types.js';
 import type { LimitPeriods } from './limit-periods.js';
 
-export type CostLimitName = 'daily' | 'weekly' | 'monthly' | 'total' | `weekly_${ModelFamily}`;
+/** The limits a key carries itself. */
+export type KeyCostLimitName = 'daily' | 'weekly' | 'monthly' | 'total' | `weekly_${ModelFamily}`;
+/** ...and its owner's, across all their keys. */
+export type CostLimitName = KeyCostLimitName | `user_${SpendPeriod}`;
 
 export interface SpendCounter {
   name: CostLimitName;
@@ -17,6 +21,11 @@ export interface SpendCounter {
   limitMicros: number | undefined;
 }
 
+/** A counter of the key's own. */
+export interface KeySpendCounter extends SpendCounter {
+  name: KeyCostLimitName;
+}
+
 const DAY_SECONDS = 86_400;
 
 /** Every counter a request of this model spends into; each carries the key's limit on it, if any. */
@@ -24,9 +33,9 @@ export function spendCounters(
   key: Pick<StoredApiKey, 'limits'>,
   periods: LimitPeriods,
   family: ModelFamily | undefined,
-): SpendCounter[] {
+): KeySpendCounter[] {
   const { limits } = key;
-  const counters: SpendCounter[] = [
+  const counters: KeySpendCounter[] = [
     {
       name: 'daily',
       suffix: `spend:day:${periods.day}`,
@@ -60,4 +69,40 @@ export function spendCounters(
     });
   }
   return counters;
+}
+
+/**
+ * The key owner's own counters, shared by all their keys and devices: counted for every request of an owned
+ * key (so a cap set mid-month already sees the month), each with the user's cap for its period, if any. Their
+ * suffixes are whole key names marked with "=" (outside the key's slot; see includes/spend-counter.lua).
+ */
+export function userSpendCounters(
+  userPrefix: string,
+  periods: LimitPeriods,
+  limits: readonly EffectiveSpendLimit[],
+): SpendCounter[] {
+  const capOf = (period: SpendPeriod) => limits.find((limit) => limit.period === period)?.amountMicros;
+  return [
+    {
+      name: 'user_daily',
+      suffix: `=${userPrefix}spend:day:${periods.day}`,
+      endsAt: periods.dayEndsAt,
+      ttlSeconds: 3 * DAY_SECONDS,
+      limitMicros: capOf('daily'),
+    },
+    {
+      name: 'user_weekly',
+      suffix: `=${userPrefix}spend:week:${periods.week}`,
+      endsAt: periods.weekEndsAt,
+      ttlSeconds: 15 * DAY_SECONDS,
+      limitMicros: capOf('weekly'),
+    },
+    {
+      name: 'user_monthly',
+      suffix: `=${userPrefix}spend:month:${periods.month}`,
+      endsAt: periods.monthEndsAt,
+      ttlSeconds: 63 * DAY_SECONDS,
+      limitMicros: capOf('monthly'),
+    },
+  ];
 }

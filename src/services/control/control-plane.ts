@@ -11,10 +11,13 @@ import type { ApiKeyService } from '../api-keys/api-key-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { GatewayService } from '../gateway/gateway-service.js';
 import type { LiveFeed } from '../live/live-feed.js';
+import type { ManagedSettingsService } from '../managed-settings/managed-settings-service.js';
 import type { OperatorServices } from '../operator-services.js';
 import type { PricingService } from '../pricing/pricing-service.js';
 import type { BodyCapture } from '../request-log/body-capture.js';
 import type { RequestLogService } from '../request-log/request-log-service.js';
+import type { SpendLimitService } from '../spend-limits/spend-limit-service.js';
+import type { UserSpend } from '../spend-limits/user-spend.js';
 import type { UsageQueryService } from '../usage/usage-query-service.js';
 import type { UserService } from '../users/user-service.js';
 import { AccountAdmin, type AccountTesting } from './account-admin.js';
@@ -24,8 +27,10 @@ import { ChannelAdmin } from './channel-admin.js';
 import { GatewayAdmin } from './gateway-admin.js';
 import { GroupAdmin } from './group-admin.js';
 import { LiveAccess } from './live-access.js';
+import { ManagedSettingsAdmin } from './managed-settings-admin.js';
 import { PricingAdmin } from './pricing-admin.js';
 import { RequestLogAdmin } from './request-log-admin.js';
+import { SpendLimitAdmin } from './spend-limit-admin.js';
 import type { SystemStatusService } from './system-status.js';
 import { UsageReports } from './usage-reports.js';
 import { UserAdmin } from './user-admin.js';
@@ -52,6 +57,10 @@ export interface ControlPlane {
   alerts: AlertAdmin;
   /** Gateway sign-in: approving device codes, signed-in devices. */
   gateway: GatewayAdmin;
+  /** Spend caps per user and per user group, and what people spent against them. */
+  spendLimits: SpendLimitAdmin;
+  /** Claude Code managed settings per everyone, role, group and user. */
+  managedSettings: ManagedSettingsAdmin;
 }
 
 /** The services the facades stand in front of. */
@@ -76,13 +85,21 @@ export interface ControlPlaneParts {
   liveFeed: LiveFeed;
   operator: OperatorServices;
   gateway: GatewayService;
+  spendLimits: SpendLimitService;
+  userSpend: UserSpend;
+  managedSettings: ManagedSettingsService;
 }
 
 export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
   const { audit, apiKeyAdmin, operator } = parts;
+  // What caches a user looks again after any change to them: their devices (disabled, role, password) and
+  // their spend caps (groups).
+  const users = new UserAdmin(parts.users, audit, async () => {
+    await parts.gateway.userChanged();
+    await parts.spendLimits.userChanged();
+  });
   return {
-    // A user's devices are checked afresh after any change to the user (disabled, role, password).
-    users: new UserAdmin(parts.users, audit, () => parts.gateway.userChanged()),
+    users,
     apiKeys: apiKeyAdmin,
     accounts: new AccountAdmin(
       parts.accounts,
@@ -101,5 +118,7 @@ export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
     channels: new ChannelAdmin(operator.channels, operator.deliveries, operator.deliveryLog, audit),
     alerts: new AlertAdmin(operator.alertRules, operator.alertFiring, audit),
     gateway: new GatewayAdmin(parts.gateway, parts.users, audit),
+    spendLimits: new SpendLimitAdmin(parts.spendLimits, parts.userSpend, parts.users, audit),
+    managedSettings: new ManagedSettingsAdmin(parts.managedSettings, users, audit),
   };
 }

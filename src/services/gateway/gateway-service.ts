@@ -26,6 +26,7 @@ import {
   OAuthRefusal,
   type PendingSignIn,
 } from './gateway-types.js';
+import { TelemetryCounts } from './telemetry-counts.js';
 import { VerifyLimiter } from './verify-limiter.js';
 
 export const GATEWAY_TOPIC = 'gateway-devices';
@@ -52,6 +53,8 @@ export class GatewayService {
   readonly devices: DeviceRegistry;
   /** Tries of the verification page per address. */
   readonly verifyLimiter: VerifyLimiter;
+  /** Per-user counts of what signed-in clients report in their telemetry. */
+  readonly telemetry: TelemetryCounts;
   /** Live bindings by device id, dropped at once on revocation by any instance. */
   private readonly bindings: InvalidatingCache<Binding | null>;
   /** Verified access tokens, so a request costs a Map lookup rather than an HMAC. Bounded. */
@@ -69,6 +72,7 @@ export class GatewayService {
     this.authorizations = new DeviceAuthorizations(context, settings, now);
     this.devices = new DeviceRegistry(context, now);
     this.verifyLimiter = new VerifyLimiter(context, settings);
+    this.telemetry = new TelemetryCounts(context, now);
     this.bindings = new InvalidatingCache({ ttlMs: 30_000, maxEntries: 50_000, now });
   }
 

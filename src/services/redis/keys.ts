@@ -37,6 +37,16 @@ export function createKeys(prefix: string) {
     loginPair: (address: string, username: string) => `${p}{login:${address}}:user:${username}`,
     auditStream: () => `${p}{audit}:stream`,
 
+    // Spend limits per user and per user group (the Admin API's spend limits). A user's spend counters live in
+    // the user's slot; admission and settle reach them from the key's script by absolute name.
+    spendLimits: () => `${p}spend-limits`,
+    /** Claude Code managed-settings policies, by scope (`all`, `role:…`, `group:…`, `user:…`). */
+    managedSettings: () => `${p}managed-settings`,
+    userSpendPrefix: (userId: string) => `${p}{u:${userId}}:`,
+    /** What a user's signed-in Claude Code reported in a day: counts, and its session ids as a HyperLogLog. */
+    userTelemetry: (userId: string, day: string) => `${p}{u:${userId}}:telemetry:${day}`,
+    userTelemetrySessions: (userId: string, day: string) => `${p}{u:${userId}}:sessions:${day}`,
+
     // Gateway sign-in (Claude Code's `/login` → cloud gateway). A pending device authorization and its user
     // code share the {gw} slot; devices are records with per-user and global indexes; each device is also a
     // refresh-token family under {auth}, named by the device id.

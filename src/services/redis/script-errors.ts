@@ -1,5 +1,6 @@
 // Maps the typed error replies of our Lua scripts (`RELAY_<CODE> <json detail>`) to AppErrors, in one place.
 import { AppError } from '../../errors/app-error.js';
+import { isUserSpendCap, userSpendCapError } from '../spend-limits/spend-cap-error.js';
 
 type ScriptErrorFactory = (detail: Record<string, unknown>) => AppError;
 
@@ -47,6 +48,8 @@ export const SCRIPT_ERRORS: Record<string, ScriptErrorFactory> = {
  */
 function costLimitError(detail: Record<string, unknown>): AppError {
   const limit = String(detail.limit ?? 'cost');
+  // A person's own cap across all their keys speaks to them, in the shape Claude Code reads.
+  if (isUserSpendCap(limit)) return userSpendCapError(detail);
   const left = Math.max(
     0,
     Number(detail.maxMicros) - Number(detail.spentMicros) - Number(detail.reservedMicros),

@@ -17,12 +17,15 @@ import {
   type StoredUser,
   storedUserSchema,
   type User,
+  userGroupsSchema,
   usernameSchema,
 } from './user-types.js';
 
 const newUserSchema = z.object({ username: usernameSchema, password: passwordSchema });
 const newPasswordSchema = z.object({ newPassword: passwordSchema });
-export const userPatchSchema = z.object({ role: z.enum(ROLES), disabled: z.boolean() }).partial();
+export const userPatchSchema = z
+  .object({ role: z.enum(ROLES), disabled: z.boolean(), groups: userGroupsSchema })
+  .partial();
 
 export type UserPatch = z.input<typeof userPatchSchema>;
 
@@ -59,6 +62,7 @@ export class UserService {
       passwordHash: await this.passwords.hash(password),
       role: input.role,
       disabled: false,
+      groups: [],
       sessionVersion: 0,
       createdAt: now,
       updatedAt: now,
@@ -87,15 +91,18 @@ export class UserService {
   }
 
   /**
-   * Changes the role or the disabled flag. Either change ends the user's sessions (the session version
-   * moves on), so a demoted or disabled user keeps no access granted under the old terms.
+   * Changes the role, the disabled flag or the groups. A role or access change ends the user's sessions (the
+   * session version moves on), so a demoted or disabled user keeps no access granted under the old terms; a
+   * change of groups only changes which settings and limits apply.
    */
   async update(userId: string, patch: UserPatch): Promise<User> {
     const changes = parseInput(userPatchSchema, patch);
+    const endsSessions = changes.role !== undefined || changes.disabled !== undefined;
     const updated = await this.modify(userId, (user) => ({
       ...user,
       ...changes,
-      sessionVersion: user.sessionVersion + 1,
+      ...(changes.groups === undefined ? {} : { groups: [...new Set(changes.groups)].sort() }),
+      sessionVersion: user.sessionVersion + (endsSessions ? 1 : 0),
     }));
     return publicUser(updated);
   }

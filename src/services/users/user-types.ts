@@ -16,6 +16,16 @@ export const passwordSchema = z
   .max(256, { error: 'must be at most 256 characters' });
 
 /** What creating a user takes; the service checks the same fields. */
+/**
+ * A group a user belongs to (a team, a cost centre): managed settings and spend limits can be set per group.
+ * Names only, no records: a group exists while some user is in it.
+ */
+export const userGroupSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, { error: 'must be 1-64 lowercase letters, digits, _ . or -' });
+export const userGroupsSchema = z.array(userGroupSchema).max(20, { error: 'at most 20 groups' });
+
 export const createUserInputSchema = z.object({
   username: usernameSchema,
   password: passwordSchema,
@@ -28,6 +38,8 @@ export const storedUserSchema = z.object({
   passwordHash: z.string().startsWith('$argon2id$'),
   role: z.enum(ROLES),
   disabled: z.boolean(),
+  /** Groups the user is in; users stored before groups existed are in none. */
+  groups: userGroupsSchema.default([]),
   /** Bumped by a password change: every session (refresh-token family) issued before it ends. */
   sessionVersion: z.number().int().min(0).default(0),
   createdAt: z.number().int(),

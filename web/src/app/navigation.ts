@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/accounts', label: 'Accounts', needs: 'read_all' },
   { path: '/keys', label: 'API keys', memberLabel: 'My keys' },
   { path: '/requests', label: 'Request log', memberLabel: 'My requests' },
+  { path: '/devices', label: 'Devices', memberLabel: 'My devices' },
   { path: '/users', label: 'Users', needs: 'manage_users' },
   { path: '/alerts', label: 'Alerts', needs: 'read_all' },
   { path: '/channels', label: 'Channels', needs: 'read_all' },

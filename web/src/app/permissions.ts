@@ -15,10 +15,20 @@ export type Ability =
   /** Create and change keys (members: their own). */
   | 'manage_own_keys'
   /** Captured request and response bodies. */
-  | 'read_bodies';
+  | 'read_bodies'
+  /** Every user's devices signed in through /login, and revoking any of them (others: their own). */
+  | 'manage_all_devices';
 
 const ABILITIES: Record<Role, readonly Ability[]> = {
-  admin: ['manage', 'read_all', 'manage_users', 'read_audit', 'manage_own_keys', 'read_bodies'],
+  admin: [
+    'manage',
+    'read_all',
+    'manage_users',
+    'read_audit',
+    'manage_own_keys',
+    'read_bodies',
+    'manage_all_devices',
+  ],
   operator: ['manage', 'read_all', 'manage_own_keys', 'read_bodies'],
   viewer: ['read_all'],
   member: ['manage_own_keys'],

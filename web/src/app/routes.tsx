@@ -24,6 +24,9 @@ export const router = createBrowserRouter(
         { path: 'users', element: page(() => import('../pages/users/users-page')) },
         { path: 'requests', element: page(() => import('../pages/requests/requests-page')) },
         { path: 'requests/:requestId', element: page(() => import('../pages/requests/request-page')) },
+        // Where Claude Code's /login sends the person (the relay's /device redirects here with the code).
+        { path: 'device', element: page(() => import('../pages/device/device-page')) },
+        { path: 'devices', element: page(() => import('../pages/devices/devices-page')) },
         { path: 'alerts', element: page(() => import('../pages/alerts/alerts-page')) },
         { path: 'channels', element: page(() => import('../pages/channels/channels-page')) },
         { path: 'channels/:id', element: page(() => import('../pages/channels/channel-page')) },

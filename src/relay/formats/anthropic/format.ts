@@ -2,6 +2,7 @@
 import type { RelayFormat } from '../relay-format.js';
 import { capAnthropicOutput, measureAnthropicInput } from './budget.js';
 import { anthropicErrors } from './errors.js';
+import { anthropicModelListing } from './model-list.js';
 import { parseAnthropicRequest } from './request.js';
 import { anthropicSessionId } from './session.js';
 import { AnthropicStreamTap } from './stream-tap.js';
@@ -16,6 +17,8 @@ export const anthropicFormat: RelayFormat = {
   capOutput: (raw, info, maxTokens) => capAnthropicOutput(raw, info.body, maxTokens),
   createTap: () => new AnthropicStreamTap(),
   usageFromBody: anthropicUsageFromBody,
+  // The account's own list is passed through, except to a caller that may not use all of it.
+  restrictedModels: anthropicModelListing,
   testBody: (model) =>
     Buffer.from(JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] })),
 };

@@ -26,7 +26,8 @@
   ARGV[13] the request's floor: the least it can be served with, micro-USD (at most ARGV[12])
   ARGV[14] the rest of the claim record, after "<reserved>|<limited suffixes>|": see key-reconcile-1.lua
   ARGV[15] number of cost limits n, then n quadruples: limit name, spend counter suffix, limit micro-USD,
-           period end ms
+           period end ms. A suffix starting with "=" names a user's counter outside the key's slot (see
+           includes/spend-counter.lua)
 
   Returns: { activated at ms or 0, 1 if a lease was taken, micro-USD reserved (0 for none) }
   Errors:  RELAY_KEY_EXPIRED, RELAY_CONCURRENCY_LIMIT, RELAY_RATE_LIMIT, RELAY_COST_LIMIT with JSON detail; a
@@ -39,6 +40,7 @@ local requestId = ARGV[3]
 local ttl = tonumber(ARGV[4])
 
 -- @include rate-window
+-- @include spend-counter
 
 local function refuse(code, detail)
   return redis.error_reply('RELAY_' .. code .. ' ' .. cjson.encode(detail))
@@ -87,8 +89,8 @@ local at = 16
 for _ = 1, tonumber(ARGV[15]) do
   local name, suffix, max, endsAt = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
   at = at + 4
-  local spent = tonumber(redis.call('GET', prefix .. suffix) or '0')
-  local reserved = tonumber(redis.call('HGET', prefix .. 'reserved', suffix) or '0')
+  local spent = tonumber(redis.call('GET', counterKey(suffix)) or '0')
+  local reserved = reservedOf(suffix)
   local left = max - spent - reserved
   if left < floor then
     local reason = 'does_not_fit'
@@ -115,7 +117,7 @@ if concurrency > 0 then
   leased = 1
 end
 if amount > 0 then
-  for _, suffix in ipairs(counters) do redis.call('HINCRBY', prefix .. 'reserved', suffix, amount) end
+  for _, suffix in ipairs(counters) do reserve(suffix, amount) end
 end
 redis.call('HSET', prefix .. 'claims', requestId, amount .. '|' .. table.concat(counters, ',') .. '|' .. ARGV[14])
 redis.call('ZADD', prefix .. 'claims-exp', now + ttl, requestId)

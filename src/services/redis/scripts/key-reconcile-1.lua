@@ -19,9 +19,10 @@
 local prefix = ARGV[1]
 local cutoff = tonumber(ARGV[2])
 
+-- @include spend-counter
 -- @include release-claim
 
-local function charge(record)
+local function chargeEstimate(record)
   local first = string.find(record, '|', 1, true)
   local second = string.find(record, '|', first + 1, true)
   local third = string.find(record, '|', second + 1, true)
@@ -31,9 +32,7 @@ local function charge(record)
   for item in string.gmatch(string.sub(record, second + 1, third - 1), '[^,]+') do
     -- Suffixes contain colons themselves: the time to live is what follows the last one.
     local suffix, ttl = string.match(item, '^(.*):(%d+)$')
-    if suffix and redis.call('INCRBY', prefix .. suffix, estimate) == estimate and tonumber(ttl) > 0 then
-      redis.call('EXPIRE', prefix .. suffix, ttl)
-    end
+    if suffix then charge(suffix, estimate, ttl) end
   end
 end
 
@@ -43,7 +42,7 @@ for _, requestId in ipairs(expired) do
   redis.call('ZREM', prefix .. 'leases', requestId)
   local record = releaseClaim(requestId)
   if record then
-    charge(record)
+    chargeEstimate(record)
     orphans[#orphans + 1] = requestId
     orphans[#orphans + 1] = record
   end

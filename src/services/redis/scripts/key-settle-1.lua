@@ -13,7 +13,8 @@
   ARGV[5]  tokens (input, output and cache, as the rate window counts them)
   ARGV[6]  rate window, ms, 0 for none
   ARGV[7]  rate window mode: "sliding" or "fixed"
-  ARGV[8]  number of spend counters n, then n pairs: counter suffix, time to live seconds (0: keep)
+  ARGV[8]  number of spend counters n, then n pairs: counter suffix, time to live seconds (0: keep); a suffix
+           starting with "=" is a user's counter (includes/spend-counter.lua)
 
   Returns: 1 when this call settled the request, 0 when its claim had already ended.
 ]]
@@ -21,6 +22,7 @@ local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local requestId = ARGV[3]
 
+-- @include spend-counter
 -- @include release-claim
 -- @include rate-window
 
@@ -32,10 +34,7 @@ local tokens = tonumber(ARGV[5])
 if cost > 0 then
   local at = 9
   for _ = 1, tonumber(ARGV[8]) do
-    -- The expiry is set once, by the increment that creates the period's counter.
-    if redis.call('INCRBY', prefix .. ARGV[at], cost) == cost and tonumber(ARGV[at + 1]) > 0 then
-      redis.call('EXPIRE', prefix .. ARGV[at], ARGV[at + 1])
-    end
+    charge(ARGV[at], cost, ARGV[at + 1])
     at = at + 2
   end
 end

@@ -1,6 +1,6 @@
 -- Ends one request's claim on its key: gives its reserved amount back to every spend counter it was reserved
 -- against and forgets the claim. Expects `prefix` (the key's slot prefix) in scope. Returns the claim record,
--- or false when there was none (already settled, or reclaimed by the reconciler).
+-- or false when there was none (already settled, or reclaimed by the reconciler). Needs spend-counter first.
 -- A claim is stored as "<reserved micros>|<limited counter suffixes, comma-separated>|<rest>"; see admission-1.
 local function releaseClaim(requestId)
   redis.call('ZREM', prefix .. 'claims-exp', requestId)
@@ -11,9 +11,7 @@ local function releaseClaim(requestId)
   local amount = tonumber(string.sub(record, 1, first - 1))
   if amount > 0 then
     for suffix in string.gmatch(string.sub(record, first + 1, second - 1), '[^,]+') do
-      if redis.call('HINCRBY', prefix .. 'reserved', suffix, -amount) <= 0 then
-        redis.call('HDEL', prefix .. 'reserved', suffix)
-      end
+      reserve(suffix, -amount)
     end
   end
   redis.call('HDEL', prefix .. 'claims', requestId)

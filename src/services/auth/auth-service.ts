@@ -45,6 +45,8 @@ export class AuthService {
     private readonly tokens: SessionTokens,
     private readonly limiter: LoginLimiter,
     private readonly audit: AuditLog,
+    /** Told after a user's sessions ended (a password change), so what caches them looks again. */
+    private readonly onSessionsEnded: () => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -92,6 +94,7 @@ export class AuthService {
   async changePassword(principal: Principal, current: string, next: string): Promise<void> {
     await this.users.changePassword(principal.userId, current, next);
     if (principal.familyId !== undefined) await this.tokens.end(principal.familyId);
+    await this.onSessionsEnded();
     await this.audit.record({
       actor: principal.userId,
       action: 'user.change_password',

@@ -4,7 +4,11 @@ import { MODES, type Mode } from './load.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
-                        [--workers auto|N] [--metrics]`;
+                        [--workers auto|N] [--metrics] [--caller key|owned-key|device]`;
+
+/** Who sends the load: a key with no owner, a person's key under a spend cap, or a signed-in device. */
+export const CALLERS = ['key', 'owned-key', 'device'] as const;
+export type Caller = (typeof CALLERS)[number];
 
 export type BenchOptions = ReturnType<typeof readOptions>;
 
@@ -20,6 +24,7 @@ export function readOptions() {
       profile: { type: 'boolean', default: false },
       workers: { type: 'string' },
       metrics: { type: 'boolean', default: false },
+      caller: { type: 'string', default: 'key' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -41,7 +46,10 @@ export function readOptions() {
   const durationSec = seconds(values.duration, values.quick ? 3 : 8);
   // autocannon reads a zero duration as "no limit".
   if (durationSec === 0) throw new Error(`--duration must be more than 0\n${USAGE}`);
+  const caller = CALLERS.find((name) => name === values.caller);
+  if (!caller) throw new Error(`--caller must be one of ${CALLERS.join(', ')}\n${USAGE}`);
   return {
+    caller,
     durationSec,
     warmupSec: seconds(values.warmup, values.quick ? 1 : 2),
     logLevel: values['log-level'],

@@ -126,18 +126,19 @@ async function main(): Promise<void> {
   cleanups.push({ name: 'counting relay', run: () => countingRelay.stop() });
   watchdog.watch(countingRelay.pid);
   log(
-    `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'});` +
+    `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'},` +
+      ` caller ${options.caller});` +
       ` fake upstream at ${fake.url}`,
   );
 
-  const relayKey = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url);
-  await checkOnce(relay.url, relayKey);
+  const callerHeaders = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url, options.caller);
+  await checkOnce(relay.url, callerHeaders);
 
   const ctx: BenchContext = {
     fakeUrl: fake.url,
     relayUrl: relay.url,
     countingRelayUrl: countingRelay.url,
-    relayKey,
+    callerHeaders,
     relayPid: relay.pid,
     pids: { relay: relay.pid, fake: fake.pid, redis: redisPid },
     trips,

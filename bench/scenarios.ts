@@ -17,7 +17,8 @@ export interface BenchContext {
    * measured on it: the counter runs in this process beside autocannon and would slow the measured relay.
    */
   countingRelayUrl: string;
-  relayKey: string;
+  /** How the load authenticates: a relay key, or a signed-in device's bearer token (`--caller`). */
+  callerHeaders: Record<string, string>;
   relayPid: number;
   /** Processes whose CPU use is recorded per run: relay, fake upstream, and Redis when we started it. */
   pids: Record<string, number | undefined>;
@@ -99,7 +100,7 @@ export async function runScenario(
   mode: Mode,
   connections: number,
 ): Promise<ScenarioResult> {
-  const relayHeaders = { 'x-api-key': ctx.relayKey };
+  const relayHeaders = ctx.callerHeaders;
   const load = (baseUrl: string, durationSec: number, headers: Record<string, string>) =>
     runLoad({ baseUrl, mode, connections, durationSec, headers });
 

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { SECRETS_FILE } from '../src/config/secrets.js';
 import { createLogger } from '../src/lib/logger.js';
 import { createServices } from '../src/services/container.js';
+import type { Caller } from './options.js';
 
 /** Creates the account and the relay key with the services, sealing secrets with the relay's own key. */
 export async function provision(
@@ -12,7 +13,8 @@ export async function provision(
   prefix: string,
   dataDir: string,
   fakeUrl: string,
-): Promise<string> {
+  caller: Caller,
+): Promise<Record<string, string>> {
   const secrets = JSON.parse(readFileSync(path.join(dataDir, SECRETS_FILE), 'utf8')) as {
     encryptionKey: string;
     encryptionKeyId: string;
@@ -39,25 +41,50 @@ export async function provision(
     });
     // Limits that never bind but make every request pay for the whole admission: a concurrency lease, a rate
     // window and a cost reservation against a daily limit.
+    // A person's key (or their signed-in device) also pays for the person's spend counters, under a cap.
+    const owner =
+      caller === 'key'
+        ? undefined
+        : await services.users.create({
+            username: 'bench-user',
+            password: 'bench user password',
+            role: 'member',
+          });
     const issued = await services.apiKeys.create({
       name: 'bench',
+      ...(owner ? { ownerId: owner.id } : {}),
       limits: {
         concurrency: 10_000,
         window: { seconds: 60, mode: 'sliding', requests: 1_000_000_000 },
         dailyCostMicros: 1_000_000_000_000,
       },
     });
-    return issued.plaintext;
+    if (!owner) return { 'x-api-key': issued.plaintext };
+    await services.spendLimits.set({
+      scope: { type: 'user', userId: owner.id },
+      period: 'daily',
+      amountCents: 100_000_000,
+    });
+    if (caller === 'owned-key') return { 'x-api-key': issued.plaintext };
+    const { gateway } = services;
+    const signIn = await gateway.authorize({
+      surface: 'claude_code',
+      userAgent: 'bench',
+      address: '127.0.0.1',
+    });
+    await gateway.approve(owner, signIn.userCode, issued.key.id);
+    const tokens = await gateway.exchangeDeviceCode(signIn.deviceCode);
+    return { authorization: `Bearer ${tokens.accessToken}` };
   } finally {
     await services.stop();
   }
 }
 
 /** One request before measuring: a misconfiguration should fail loudly, not as a table of 401s. */
-export async function checkOnce(relayUrl: string, relayKey: string): Promise<void> {
+export async function checkOnce(relayUrl: string, callerHeaders: Record<string, string>): Promise<void> {
   const response = await fetch(`${relayUrl}/v1/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-api-key': relayKey },
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...callerHeaders },
     body: JSON.stringify({
       model: 'claude-haiku-4-5',
       max_tokens: 64,

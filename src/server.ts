@@ -184,6 +184,7 @@ export async function startServer(
           users: services.users,
           managedSettings: services.managedSettings,
           telemetry: services.gateway.telemetry,
+          userSpend: services.userSpend,
         },
       ),
       errorShapeFor: relayErrorShapeFor,

@@ -38,6 +38,7 @@ import type { RequestLogService } from './request-log/request-log-service.js';
 import type { RequestLogParts } from './request-log/request-log-services.js';
 import type { AccountScheduler } from './scheduler/account-scheduler.js';
 import type { SpendLimitService } from './spend-limits/spend-limit-service.js';
+import type { UserSpend } from './spend-limits/user-spend.js';
 import type { LedgerEntry } from './usage/ledger-entry.js';
 import type { RetentionDays } from './usage/rollup-batch.js';
 import type { RollupJob } from './usage/rollup-job.js';
@@ -149,6 +150,8 @@ export interface Services {
   spendLimits: SpendLimitService;
   /** Claude Code managed settings, served to signed-in devices. */
   managedSettings: ManagedSettingsService;
+  /** What people spent this day, week and month across their keys, beside their caps. */
+  userSpend: UserSpend;
   reconciler: Reconciler;
   settler: UsageSettler;
   usage: UsageQueryService;

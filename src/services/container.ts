@@ -117,6 +117,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       stickyTtlMs: scheduling.stickyTtlMs,
     });
     const calendar = new LimitCalendar(options.timeZone ?? 'UTC', options.weekStart ?? 'monday');
+    const userSpend = new UserSpend(context, spendLimits, calendar);
     const admission = new AdmissionService(
       context,
       pricing,
@@ -240,7 +241,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       operator,
       gateway,
       spendLimits,
-      userSpend: new UserSpend(context, spendLimits, calendar),
+      userSpend,
       managedSettings,
     });
 
@@ -281,6 +282,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       gateway,
       spendLimits,
       managedSettings,
+      userSpend,
       reconciler,
       settler,
       usage,

@@ -261,8 +261,35 @@ describe('gateway endpoints and spend limits', () => {
       });
       expect(Number(mine?.period_to_date_spend)).toBeGreaterThan(0);
 
+      // The dollars Claude Code's /usage shows: the cap, the spend, when it resets.
+      const usage = async () => {
+        const response = await rawRequest(`${env.relay.url}/api/oauth/usage`, {
+          headers: bearer(aliceToken),
+        });
+        expect(response.status, response.body).toBe(200);
+        expect(response.headers['cache-control']).toBe('no-store');
+        return JSON.parse(response.body) as {
+          extra_usage: {
+            monthly_limit: number | null;
+            used_credits: number;
+            daily?: { used_credits: number };
+          };
+          limits: { group: string; percent: number; is_active: boolean; resets_at: string }[];
+        };
+      };
+      const capped = await usage();
+      expect(capped.extra_usage.monthly_limit).toBe(0);
+      expect(capped.limits).toEqual([
+        expect.objectContaining({ group: 'daily', percent: 100, is_active: true }),
+      ]);
+      expect(Date.parse(capped.limits[0]?.resets_at ?? '')).toBeGreaterThan(Date.now());
+
       await adminClient().beta.organization.spendLimits.delete(limit.id);
       await expect(ask(aliceToken)).resolves.toMatchObject({ type: 'message' });
+      const uncapped = await usage();
+      expect(uncapped.limits).toEqual([]);
+      expect(uncapped.extra_usage.monthly_limit).toBeNull();
+      expect(uncapped.extra_usage.daily?.used_credits).toBeGreaterThanOrEqual(0);
     });
 
     it('a group’s cap holds its members across all their keys; a user override lifts it', async () => {

@@ -1,7 +1,8 @@
 // What signed-in Claude Code asks the relay besides inference, with its bearer token (a relay key works too,
 // speaking for the key's owner): `GET /managed/settings`, the user's managed settings with ETag/304; and
 // `POST /v1/metrics`, `/v1/logs`, `/v1/traces`, its OpenTelemetry (OTLP/HTTP, protobuf or JSON), of which
-// the relay keeps per-user session, tool and event counts and discards the rest. Errors in Anthropic's shape.
+// the relay keeps per-user session, tool and event counts and discards the rest; and `GET /api/oauth/usage`,
+// the person's spend against their caps in dollars. Errors in Anthropic's shape.
 import type { ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -12,10 +13,12 @@ import type { Route, RouteTable } from '../../http/route-table.js';
 import { sendJson } from '../../http/send.js';
 import type { TelemetryCounts } from '../../services/gateway/telemetry-counts.js';
 import type { ManagedSettingsService } from '../../services/managed-settings/managed-settings-service.js';
+import type { UserSpend } from '../../services/spend-limits/user-spend.js';
 import type { UserService } from '../../services/users/user-service.js';
 import { authenticateHolder } from '../client/authenticate.js';
 import type { RelayDeps } from '../relay-deps.js';
 import { type OtlpSignal, otlpEncodingOf, readOtlpExport } from './otlp/read-otlp-export.js';
+import { usageAnswer } from './usage-endpoint.js';
 
 const unzip = promisify(gunzip);
 /** Claude Code's exports are small; a batch past this is not telemetry we keep. */
@@ -26,6 +29,7 @@ export interface GatewayBearerDeps {
   users: UserService;
   managedSettings: ManagedSettingsService;
   telemetry: TelemetryCounts;
+  userSpend: UserSpend;
 }
 
 /** `If-None-Match` lists entity tags; `*` asks only whether settings exist, and is answered as without it. */
@@ -51,18 +55,32 @@ export function addGatewayBearerRoutes(routes: RouteTable, deps: GatewayBearerDe
   const { relay } = deps;
   const route = (handler: Route['handler']): Route => ({ handler, errors: anthropicErrorShape });
 
+  /** The person behind the request, as they are now; undefined for a key nobody owns. */
+  const personOf = async (...[req, , context]: Parameters<Route['handler']>) => {
+    const holder = await authenticateHolder(req, context, relay);
+    if (holder.userId === undefined) return undefined;
+    const userId = holder.userId;
+    const user = await relay.store.guard(() => deps.users.get(userId));
+    if (!user || user.disabled) throw new AppError('unauthenticated', 'This user is disabled');
+    return user;
+  };
+
+  routes.add(
+    'GET',
+    '/api/oauth/usage',
+    route(async (req, res, context) => {
+      const user = await personOf(req, res, context);
+      if (!user) throw new AppError('not_found', 'Usage is reported for people; this key has no owner');
+      const rows = await relay.store.guard(() => deps.userSpend.effective([user]));
+      sendJson(res, 200, usageAnswer(rows), { 'cache-control': 'no-store' });
+    }),
+  );
+
   routes.add(
     'GET',
     '/managed/settings',
     route(async (req, res, context) => {
-      const holder = await authenticateHolder(req, context, relay);
-      const user =
-        holder.userId === undefined
-          ? undefined
-          : await relay.store.guard(() => deps.users.get(holder.userId ?? ''));
-      if (holder.userId !== undefined && (!user || user.disabled)) {
-        throw new AppError('unauthenticated', 'This user is disabled');
-      }
+      const user = await personOf(req, res, context);
       const resolved = user ? await relay.store.guard(() => deps.managedSettings.forUser(user)) : undefined;
       if (!resolved) throw new AppError('not_found', 'No managed settings apply to this user');
       const tag = `"${resolved.checksum}"`;

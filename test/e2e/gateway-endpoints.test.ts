@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInDevice } from '../support/gateway.js';
+import { bearerMessage, signInDevice } from '../support/gateway.js';
 import {
   ADMIN_PASSWORD,
   dataOf,
@@ -221,18 +221,7 @@ describe('gateway endpoints and spend limits', () => {
       expect(limit).toMatchObject({ type: 'spend_limit', amount: '0', period: 'daily', currency: 'USD' });
       expect(limit.id).toMatch(/^spl_/);
 
-      const refused = await rawRequest(`${env.relay.url}/v1/messages`, {
-        method: 'POST',
-        headers: bearer(aliceToken, {
-          'anthropic-version': '2023-06-01',
-          'content-type': 'application/json',
-        }),
-        body: JSON.stringify({
-          model: 'claude-sonnet-4-5',
-          max_tokens: 8,
-          messages: [{ role: 'user', content: 'x' }],
-        }),
-      });
+      const refused = await bearerMessage(env.relay, aliceToken);
       expect(refused.status).toBe(429);
       expect(refused.headers['x-should-retry']).toBe('false');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   approveSignIn,
+  bearerMessage,
   DEVICE_GRANT,
   pollToken,
   postForm,
@@ -190,19 +191,7 @@ describe('gateway sign-in (Claude Code /login → cloud gateway)', () => {
     const refused = await refreshTokens(env.relay, tokens.refresh_token);
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body)).toMatchObject({ error: 'invalid_grant' });
-    const request = await rawRequest(`${env.relay.url}/v1/messages`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${tokens.access_token}`,
-        'anthropic-version': '2023-06-01',
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-5',
-        max_tokens: 8,
-        messages: [{ role: 'user', content: 'x' }],
-      }),
-    });
+    const request = await bearerMessage(env.relay, tokens.access_token);
     expect(request.status).toBe(401);
     expect(request.headers['x-should-retry']).toBe('false');
     expect(JSON.parse(request.body)).toMatchObject({

@@ -72,3 +72,20 @@ export async function signInDevice(relay: TestRelay, user: Caller, keyId?: strin
   if (answer.status !== 200) throw new Error(`token: ${answer.status} ${answer.body}`);
   return JSON.parse(answer.body) as TokenAnswer;
 }
+
+/** A small Messages request with a device's bearer token, raw, so status and headers can be checked. */
+export function bearerMessage(relay: TestRelay, accessToken: string): Promise<RawResponse> {
+  return rawRequest(`${relay.url}/v1/messages`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'anthropic-version': '2023-06-01',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'x' }],
+    }),
+  });
+}

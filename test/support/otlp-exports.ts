@@ -1,7 +1,8 @@
 // OTLP export bodies for the gateway's OTLP reader tests, made the way real clients make them: records emitted
 // through OpenTelemetry's own SDKs (sdk-logs, sdk-metrics, sdk-trace-base) and encoded by its own serializers
 // (otlp-transformer), in both OTLP/HTTP encodings. What the JS SDK cannot emit (Summary points, fields newer
-// than today's protos) is encoded by protobufjs from a schema written here.
+// than today's protos) is encoded by protobufjs from a schema written here. Also the Claude Code session those
+// tests share and the helpers that read an export and insist on a summary or a refusal.
 import type { Meter, Tracer } from '@opentelemetry/api';
 import {
   JsonLogsSerializer,
@@ -20,6 +21,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import protobuf from 'protobufjs';
+import { type OtlpSignal, readOtlpExport } from '../../src/relay/gateway/otlp/read-otlp-export.js';
 
 export type Encoding = 'protobuf' | 'json';
 export const ENCODINGS: Encoding[] = ['protobuf', 'json'];
@@ -169,3 +171,98 @@ export function encodeFuture(messageName: string, value: Record<string, unknown>
 export function stringAttribute(key: string, value: string) {
   return { key, value: { string_value: value } };
 }
+
+/** Two sessions of one signed-in user, so a summary has more than one session to list. */
+export const SESSION = '6f1c0b0e-3d6e-4d1f-9a57-0b6c2d1e8a11';
+export const OTHER_SESSION = '0a7d2c4b-8e9f-4a3b-b1c2-d3e4f5a6b7c8';
+export const USER_ID = 'c0ffee00aa11bb22cc33dd44ee55ff66778899aabbccddeeff0011223344556677';
+export const USER_EMAIL = 'dev@example.com';
+
+/** The attributes Claude Code puts on every event (user.id is a hashed device id, email when signed in). */
+export function common(sessionId = SESSION) {
+  return {
+    'session.id': sessionId,
+    'user.id': USER_ID,
+    'user.email': USER_EMAIL,
+    'organization.id': 'org-1',
+    'terminal.type': 'xterm-256color',
+  };
+}
+
+/** An event the way Claude Code 2.1.x emits it: bare name in `event.name`, qualified name as the body. */
+export function claudeEvent(
+  name: string,
+  attributes: Record<string, string>,
+  sessionId = SESSION,
+): EmittedLogRecord {
+  return {
+    body: `claude_code.${name}`,
+    attributes: { ...common(sessionId), 'event.name': name, 'event.sequence': 1, ...attributes },
+  };
+}
+
+/** One Claude Code session's events: 9 records, tool uses Bash 2, Edit 1, Read 1, one event in OTHER_SESSION. */
+export const claudeSession: EmittedLogRecord[] = [
+  claudeEvent('user_prompt', { prompt_length: '42', prompt: '<REDACTED>' }),
+  claudeEvent('api_request', { model: 'claude-sonnet-4-5', cost_usd: '0.0123', input_tokens: '1200' }),
+  claudeEvent('tool_decision', {
+    tool_name: 'Bash',
+    tool_use_id: 'toolu_1',
+    decision: 'accept',
+    source: 'config',
+  }),
+  claudeEvent('tool_result', {
+    tool_name: 'Bash',
+    tool_use_id: 'toolu_1',
+    success: 'true',
+    duration_ms: '812',
+  }),
+  claudeEvent('tool_decision', {
+    tool_name: 'Edit',
+    tool_use_id: 'toolu_2',
+    decision: 'reject',
+    source: 'user',
+  }),
+  claudeEvent('tool_result', {
+    tool_name: 'Read',
+    tool_use_id: 'toolu_3',
+    success: 'true',
+    duration_ms: '4',
+  }),
+  claudeEvent('tool_result', {
+    tool_name: 'Bash',
+    tool_use_id: 'toolu_4',
+    success: 'false',
+    duration_ms: '90',
+  }),
+  claudeEvent(
+    'api_error',
+    { model: 'claude-sonnet-4-5', status_code: '529', error: 'overloaded' },
+    OTHER_SESSION,
+  ),
+  // Newer OpenTelemetry SDKs carry the name in the LogRecord's own event_name field instead.
+  { eventName: 'claude_code.api_request', attributes: { ...common(), model: 'claude-haiku-4-5' } },
+];
+
+/** Reads `body` sent with the OTLP content type of `encoding`. */
+export function read(signal: OtlpSignal, encoding: Encoding, body: Uint8Array) {
+  return readOtlpExport(signal, CONTENT_TYPES[encoding], body);
+}
+
+/** The summary of a valid export; a refusal fails the test with the reader's message. */
+export function summaryOf(signal: OtlpSignal, encoding: Encoding, body: Uint8Array) {
+  const result = read(signal, encoding, body);
+  if (!result.ok) throw new Error(`expected a valid export, got: ${result.message}`);
+  return result.summary;
+}
+
+/** The message of a refused export; a valid one fails the test with its summary. */
+export function messageOf(signal: OtlpSignal, contentType: string | undefined, body: Uint8Array): string {
+  const result = readOtlpExport(signal, contentType, body);
+  if (result.ok) throw new Error(`expected a refusal, got ${JSON.stringify(result.summary)}`);
+  return result.message;
+}
+
+/** JSON bodies, written by hand where the SDK's serializer cannot produce the shape a test needs. */
+export const utf8 = new TextEncoder();
+export const json = (value: unknown) => utf8.encode(JSON.stringify(value));

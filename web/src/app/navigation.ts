@@ -17,6 +17,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/requests', label: 'Request log', memberLabel: 'My requests' },
   { path: '/devices', label: 'Devices', memberLabel: 'My devices' },
   { path: '/users', label: 'Users', needs: 'manage_users' },
+  // Members see their own standing against the caps that apply to them.
+  { path: '/spend-limits', label: 'Spend limits', memberLabel: 'My spend' },
+  { path: '/managed-settings', label: 'Managed settings', needs: 'read_all' },
   { path: '/alerts', label: 'Alerts', needs: 'read_all' },
   { path: '/channels', label: 'Channels', needs: 'read_all' },
   { path: '/pricing', label: 'Pricing', needs: 'read_all' },

@@ -4,7 +4,7 @@
 import type { Role } from '@clients/generated/graphql/graphql';
 
 export type Ability =
-  /** Accounts, groups, pricing, alert rules, channels: the relay's configuration. */
+  /** Accounts, groups, pricing, alert rules, channels, spend limits: the relay's configuration. */
   | 'manage'
   /** Every key, every request, the audit log, system status. */
   | 'read_all'
@@ -17,7 +17,9 @@ export type Ability =
   /** Captured request and response bodies. */
   | 'read_bodies'
   /** Every user's devices signed in through /login, and revoking any of them (others: their own). */
-  | 'manage_all_devices';
+  | 'manage_all_devices'
+  /** Claude Code's managed settings for everyone, a role, a group or a user (the server keeps it for admins). */
+  | 'manage_managed_settings';
 
 const ABILITIES: Record<Role, readonly Ability[]> = {
   admin: [
@@ -28,6 +30,7 @@ const ABILITIES: Record<Role, readonly Ability[]> = {
     'manage_own_keys',
     'read_bodies',
     'manage_all_devices',
+    'manage_managed_settings',
   ],
   operator: ['manage', 'read_all', 'manage_own_keys', 'read_bodies'],
   viewer: ['read_all'],

@@ -22,6 +22,11 @@ export const router = createBrowserRouter(
         { path: 'keys', element: page(() => import('../pages/keys/keys-page')) },
         { path: 'keys/:id', element: page(() => import('../pages/keys/key-page')) },
         { path: 'users', element: page(() => import('../pages/users/users-page')) },
+        { path: 'spend-limits', element: page(() => import('../pages/spend-limits/spend-limits-page')) },
+        {
+          path: 'managed-settings',
+          element: page(() => import('../pages/managed-settings/managed-settings-page')),
+        },
         { path: 'requests', element: page(() => import('../pages/requests/requests-page')) },
         { path: 'requests/:requestId', element: page(() => import('../pages/requests/request-page')) },
         // Where Claude Code's /login sends the person (the relay's /device redirects here with the code).

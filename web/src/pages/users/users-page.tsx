@@ -1,5 +1,5 @@
-// Role: the users page — admins list, create and change users (role, access); every role can change its own
-// password here too.
+// Role: the users page — admins list, create and change users (role, groups, access); every role can change
+// its own password here too.
 import { UsersPageListDocument } from '@clients/generated/graphql/graphql';
 import { Button, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
@@ -37,7 +37,7 @@ function UserAdministration(props: { meId: string | undefined }) {
     <>
       <PageHeader
         title="Users"
-        description="Who can sign in to this dashboard and what their role lets them do. Changing a user’s role or access ends their sessions."
+        description="Who can sign in to this dashboard, what their role lets them do, and the groups that pick their spend limits and managed settings. Changing a user’s role or access ends their sessions; changing their groups does not."
         actions={
           <Button
             onClick={() => {

@@ -1,16 +1,17 @@
-// Role: the users list for admins — each user's role (changeable) and access (disable or enable); an admin's
-// own row is read-only, as the server refuses changing one's own role or access.
+// Role: the users list for admins — each user's role (changeable), groups (changeable) and access (disable or
+// enable); an admin's own role and access are read-only, as the server refuses changing them.
 import {
   type Role,
   type UpdateUserInput,
-  type UsersPageListQuery,
   UsersPageUpdateDocument,
+  type UsersPageUserFragment,
 } from '@clients/generated/graphql/graphql';
 import { Badge, Button, Select, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useMutation } from '../../app/use-graphql';
 import { formatRelative, formatTime } from '../../components/format';
+import { UserGroupsCell } from './user-groups';
 
-type User = UsersPageListQuery['users']['nodes'][number];
+type User = UsersPageUserFragment;
 
 const ROLES: Role[] = ['admin', 'operator', 'viewer', 'member'];
 
@@ -54,6 +55,9 @@ function UserRow(props: { user: User; me: boolean; onChanged: () => void }) {
         />
       </Table.Td>
       <Table.Td>
+        <UserGroupsCell user={user} onChanged={props.onChanged} />
+      </Table.Td>
+      <Table.Td>
         <Badge color={user.disabled ? 'gray' : 'green'} variant="light">
           {user.disabled ? 'Disabled' : 'Active'}
         </Badge>
@@ -90,12 +94,13 @@ export function UsersTable(props: {
   onChanged: () => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={640}>
+    <Table.ScrollContainer minWidth={820}>
       <Table striped highlightOnHover verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Username</Table.Th>
             <Table.Th>Role</Table.Th>
+            <Table.Th>Groups</Table.Th>
             <Table.Th>Access</Table.Th>
             <Table.Th>Created</Table.Th>
             <Table.Th>

@@ -3,6 +3,7 @@
 import { requireUser } from '../schema/access.js';
 import { builder } from '../schema/builder.js';
 import type { GatewayDevice, PendingSignIn } from '../services/gateway/gateway-types.js';
+import type { UserTelemetry } from '../services/gateway/telemetry-counts.js';
 import { idArg } from './input.js';
 import { connectionOf, pageArgs, toConnection } from './page-info.js';
 
@@ -100,5 +101,41 @@ builder.mutationField('revokeGatewayDevice', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, args, context) =>
       context.services.control.gateway.revoke(requireUser(context), idArg(args.id)),
+  }),
+);
+
+const CountRef = builder.objectRef<{ name: string; count: number }>('NamedCount').implement({
+  fields: (t) => ({ name: t.exposeString('name'), count: t.exposeInt('count') }),
+});
+
+const TelemetryRef = builder.objectRef<UserTelemetry>('GatewayTelemetry').implement({
+  description: "What a person's signed-in Claude Code reported in one day (UTC) through its telemetry.",
+  fields: (t) => ({
+    day: t.exposeString('day'),
+    sessions: t.exposeInt('sessions', { description: 'Distinct sessions (estimated, HyperLogLog).' }),
+    records: t.exposeInt('records', { description: 'Log records, data points and spans received.' }),
+    tools: t.field({ type: [CountRef], resolve: (telemetry) => namedCounts(telemetry.tools) }),
+    events: t.field({ type: [CountRef], resolve: (telemetry) => namedCounts(telemetry.events) }),
+  }),
+});
+
+function namedCounts(counts: Record<string, number>): { name: string; count: number }[] {
+  return Object.entries(counts)
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
+builder.queryField('gatewayTelemetry', (t) =>
+  t.field({
+    type: TelemetryRef,
+    description:
+      "A person's telemetry counts for a day (default today, UTC): their own, or anyone's for readers.",
+    args: { userId: t.arg.id({ required: true }), day: t.arg.string() },
+    resolve: (_root, args, context) =>
+      context.services.control.gateway.telemetry(
+        requireUser(context),
+        idArg(args.userId, 'userId'),
+        args.day ?? undefined,
+      ),
   }),
 );

@@ -172,11 +172,26 @@ describe('gateway endpoints and spend limits', () => {
         body: gzipSync(readFileSync(new URL('logs.json', FIXTURES))),
       });
       expect(zipped.status).toBe(200);
-      const counts = await env.relay.server.services.gateway.telemetry.read(alice.id);
+      const counts = dataOf<{ sessions: number; records: number; events: { name: string; count: number }[] }>(
+        await graphql(
+          env.relay,
+          alice,
+          'query ($u: ID!) { gatewayTelemetry(userId: $u) { sessions records events { name count } } }',
+          { u: alice.id },
+        ),
+        'gatewayTelemetry',
+      );
       // The protobuf and the JSON captures come from two sessions of Claude Code.
       expect(counts.sessions).toBe(2);
-      expect(counts.events['claude_code.user_prompt']).toBe(2);
+      expect(counts.events).toContainEqual({ name: 'claude_code.user_prompt', count: 2 });
       expect(counts.records).toBeGreaterThan(0);
+      const badDay = await graphql(
+        env.relay,
+        alice,
+        'query ($u: ID!) { gatewayTelemetry(userId: $u, day: "*") { day } }',
+        { u: alice.id },
+      );
+      expect(errorOf(badDay)?.extensions?.code).toBe('INVALID_REQUEST');
     });
 
     it('refuses garbage with a 400 in Anthropic’s shape and keeps serving', async () => {

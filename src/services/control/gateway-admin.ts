@@ -6,9 +6,11 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { GatewayService } from '../gateway/gateway-service.js';
 import type { GatewayDevice, PendingSignIn } from '../gateway/gateway-types.js';
+import type { UserTelemetry } from '../gateway/telemetry-counts.js';
 import type { RecordPage } from '../redis/pagination.js';
 import type { UserService } from '../users/user-service.js';
 import type { User } from '../users/user-types.js';
+import { READERS, requireRole } from './roles.js';
 
 export class GatewayAdmin {
   constructor(
@@ -83,6 +85,18 @@ export class GatewayAdmin {
       before: device,
     });
     return device;
+  }
+
+  /** What a person's signed-in clients reported in a day (UTC): their own, or anyone's for readers. */
+  telemetry(actor: Principal, userId: string, day: string | undefined): Promise<UserTelemetry> {
+    if (userId !== actor.userId) requireRole(actor, READERS);
+    // The day names a Redis key: only a real date may reach it.
+    if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+      throw new AppError('invalid_request', 'day must be a date like 2026-12-05', {
+        details: { field: 'day' },
+      });
+    }
+    return this.gateway.telemetry.read(userId, day);
   }
 
   private async self(actor: Principal): Promise<User> {

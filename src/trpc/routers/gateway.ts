@@ -7,6 +7,7 @@ import { idInput } from '../inputs.js';
 import { router, userProcedure } from '../trpc.js';
 
 const userCodeInput = z.object({ userCode: z.string().min(1).max(32) });
+const dayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a day like 2026-12-05' });
 
 export const gatewayRouter = router({
   signIn: userProcedure
@@ -27,6 +28,11 @@ export const gatewayRouter = router({
   devices: userProcedure
     .input(pageQuerySchema.extend({ userId: entityIdSchema.optional() }).prefault({}))
     .query(({ ctx, input }) => ctx.services.control.gateway.devices(ctx.principal, input)),
+  telemetry: userProcedure
+    .input(z.object({ userId: entityIdSchema, day: dayInput.optional() }))
+    .query(({ ctx, input }) =>
+      ctx.services.control.gateway.telemetry(ctx.principal, input.userId, input.day),
+    ),
   revokeDevice: userProcedure
     .input(idInput)
     .mutation(({ ctx, input }) => ctx.services.control.gateway.revoke(ctx.principal, input.id)),

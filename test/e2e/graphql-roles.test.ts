@@ -16,6 +16,7 @@ import {
 } from '../support/graphql.js';
 import { type Receiver, startReceiver } from '../support/notify-receiver.js';
 import { createClaudeAccount, createKey, startTestRelay, type TestRelay } from '../support/relay.js';
+import { gatewayOperations } from '../support/role-gateway.js';
 import { mutationOperations } from '../support/role-mutations.js';
 import { ACTORS, type Actor, type RoleFixture } from '../support/role-operations.js';
 import { queryOperations } from '../support/role-queries.js';
@@ -114,7 +115,11 @@ describe('GraphQL roles', () => {
     newAlertRule,
   };
   // Every root field: the queries, then the mutations by domain.
-  const operations = [...queryOperations(fixture), ...mutationOperations(fixture)];
+  const operations = [
+    ...queryOperations(fixture),
+    ...mutationOperations(fixture),
+    ...gatewayOperations(fixture),
+  ];
 
   /** Fields this matrix leaves to other tests: sign-in itself (graphql-auth) and the key holder's view (usage). */
   const ELSEWHERE = ['login', 'refreshSession', 'logout', 'changePassword', 'myApiKey'];

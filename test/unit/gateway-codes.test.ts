@@ -2,7 +2,7 @@
 // Claude Code's managed-settings checksum, and the display names of the Anthropic model list.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { displayName } from '../../src/relay/formats/anthropic/model-list.js';
+import { displayName } from '../../src/relay/formats/anthropic/format.js';
 import { newUserCode, normalizeUserCode } from '../../src/services/gateway/user-codes.js';
 import { canonicalJson, settingsChecksum } from '../../src/services/managed-settings/canonical-json.js';
 

@@ -73,10 +73,11 @@ export class GatewayAdmin {
 
   async revoke(actor: Principal, deviceId: string): Promise<GatewayDevice> {
     const device = await this.gateway.getDevice(deviceId);
-    // A member asking about someone else's device learns nothing about it.
-    if (!device || (device.userId !== actor.userId && actor.role !== 'admin')) {
+    // A member asking about someone else's device learns nothing about it; other roles are told they may not.
+    if (!device || (device.userId !== actor.userId && actor.role === 'member')) {
       throw new AppError('not_found', `No such device: ${deviceId}`);
     }
+    if (device.userId !== actor.userId) requireRole(actor, ['admin']);
     await this.gateway.revoke(device);
     await this.audit.record({
       actor: actor.userId,

@@ -102,13 +102,11 @@ export function gatewayOperations(f: RoleFixture): Operation[] {
       document: 'mutation ($id: ID!) { deleteSpendLimit(id: $id) { id } }',
       variables: async () => ({
         id: (
-          await f
-            .services()
-            .spendLimits.set({
-              scope: { type: 'group', group: f.unique('team') },
-              period: 'weekly',
-              amountCents: 1,
-            })
+          await f.services().spendLimits.set({
+            scope: { type: 'group', group: f.unique('team') },
+            period: 'weekly',
+            amountCents: 1,
+          })
         ).id,
       }),
       allowed: MANAGERS,

@@ -13,7 +13,14 @@ export async function authenticateRequest(
   context: RequestContext,
   deps: RelayDeps,
 ): Promise<StoredApiKey> {
-  return (await authenticateHolder(req, context, deps)).key;
+  const secret = presentedSecret(req, context, deps);
+  // A key not cached yet is looked up in Redis: bounded like every request step that needs it. A device signed
+  // in through the gateway protocol presents its access token instead, and is served as the key it is bound to.
+  const key = isGatewayToken(secret, deps.settings.apiKeyPrefix)
+    ? (await deps.store.guard(() => deps.gateway.authenticate(secret))).key
+    : await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
+  markAuthenticated(req.socket);
+  return key;
 }
 
 /** Who stands behind a request: its key, and the person it is for (the device's user, or the key's owner). */
@@ -24,11 +31,24 @@ export interface KeyHolder {
   deviceId?: string | undefined;
 }
 
+/** As `authenticateRequest`, for the routes that also need the person (model lists, the gateway's endpoints). */
 export async function authenticateHolder(
   req: IncomingMessage,
   context: RequestContext,
   deps: RelayDeps,
 ): Promise<KeyHolder> {
+  const secret = presentedSecret(req, context, deps);
+  if (isGatewayToken(secret, deps.settings.apiKeyPrefix)) {
+    const caller = await deps.store.guard(() => deps.gateway.authenticate(secret));
+    markAuthenticated(req.socket);
+    return caller;
+  }
+  const key = await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
+  markAuthenticated(req.socket);
+  return { key, userId: key.ownerId };
+}
+
+function presentedSecret(req: IncomingMessage, context: RequestContext, deps: RelayDeps): string {
   const secret = extractRelayKey(req.headers, context.query, deps.settings.apiKeyPrefix);
   if (!secret) {
     throw new AppError(
@@ -36,16 +56,7 @@ export async function authenticateHolder(
       'Missing API key: send it as x-api-key or Authorization: Bearer <key>',
     );
   }
-  // A key not cached yet is looked up in Redis: bounded like every request step that needs it. A device signed
-  // in through the gateway protocol presents its access token instead, and is served as the key it is bound to.
-  const holder: KeyHolder = isGatewayToken(secret, deps.settings.apiKeyPrefix)
-    ? await deps.store.guard(() => deps.gateway.authenticate(secret))
-    : await deps.store.guard(async () => {
-        const key = await deps.apiKeys.authenticateEnabled(secret);
-        return { key, userId: key.ownerId };
-      });
-  markAuthenticated(req.socket);
-  return holder;
+  return secret;
 }
 
 /** Gateway access tokens are JWTs (`eyJ…`, three parts); relay keys carry the configured prefix. */

@@ -3,13 +3,13 @@
 // `POST /v1/metrics`, `/v1/logs`, `/v1/traces`, its OpenTelemetry (OTLP/HTTP, protobuf or JSON), of which
 // the relay keeps per-user session, tool and event counts and discards the rest; and `GET /api/oauth/usage`,
 // the person's spend against their caps in dollars. Errors in Anthropic's shape.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { AppError } from '../../errors/app-error.js';
 import { anthropicErrorShape } from '../../errors/shapes.js';
 import { readBody } from '../../http/read-body.js';
-import type { Route, RouteTable } from '../../http/route-table.js';
+import type { RequestContext, Route, RouteTable } from '../../http/route-table.js';
 import { sendJson } from '../../http/send.js';
 import type { TelemetryCounts } from '../../services/gateway/telemetry-counts.js';
 import type { ManagedSettingsService } from '../../services/managed-settings/managed-settings-service.js';
@@ -56,7 +56,7 @@ export function addGatewayBearerRoutes(routes: RouteTable, deps: GatewayBearerDe
   const route = (handler: Route['handler']): Route => ({ handler, errors: anthropicErrorShape });
 
   /** The person behind the request, as they are now; undefined for a key nobody owns. */
-  const personOf = async (...[req, , context]: Parameters<Route['handler']>) => {
+  const personOf = async (req: IncomingMessage, context: RequestContext) => {
     const holder = await authenticateHolder(req, context, relay);
     if (holder.userId === undefined) return undefined;
     const userId = holder.userId;
@@ -69,7 +69,7 @@ export function addGatewayBearerRoutes(routes: RouteTable, deps: GatewayBearerDe
     'GET',
     '/api/oauth/usage',
     route(async (req, res, context) => {
-      const user = await personOf(req, res, context);
+      const user = await personOf(req, context);
       if (!user) throw new AppError('not_found', 'Usage is reported for people; this key has no owner');
       const rows = await relay.store.guard(() => deps.userSpend.effective([user]));
       sendJson(res, 200, usageAnswer(rows), { 'cache-control': 'no-store' });
@@ -80,7 +80,7 @@ export function addGatewayBearerRoutes(routes: RouteTable, deps: GatewayBearerDe
     'GET',
     '/managed/settings',
     route(async (req, res, context) => {
-      const user = await personOf(req, res, context);
+      const user = await personOf(req, context);
       const resolved = user ? await relay.store.guard(() => deps.managedSettings.forUser(user)) : undefined;
       if (!resolved) throw new AppError('not_found', 'No managed settings apply to this user');
       const tag = `"${resolved.checksum}"`;

@@ -78,10 +78,6 @@ export class SessionTokens {
     this.refreshPrefix = settings.refreshPrefix ?? 'rt_';
   }
 
-  get accessTtlMs(): number {
-    return this.settings.accessTtlMs;
-  }
-
   /**
    * Starts a session (a new refresh-token family) for a user who just proved who they are. The family id may
    * be given when something else is named by it (a gateway device is its family).

@@ -22,6 +22,9 @@ import {
 export const SPEND_LIMITS_TOPIC = 'spend-limits';
 const MAX_LIMITS = 10_000;
 const MICROS_PER_CENT = 10_000;
+// Shared empty answers: admission asks for every request of an owned key, mostly when nothing applies.
+const NO_LIMITS: EffectiveSpendLimit[] = [];
+const NO_GROUPS: readonly string[] = [];
 
 export class SpendLimitService {
   private limits: SpendLimit[] = [];
@@ -110,8 +113,8 @@ export class SpendLimitService {
    * group has a limit and the user's groups are not cached: admission calls this for every owned key's request.
    */
   effective(userId: string): EffectiveSpendLimit[] | Promise<EffectiveSpendLimit[]> {
-    if (this.limits.length === 0) return [];
-    if (!this.hasGroupLimits) return this.resolve(userId, []);
+    if (this.limits.length === 0) return NO_LIMITS;
+    if (!this.hasGroupLimits) return this.resolve(userId, NO_GROUPS);
     const groups = this.groupsOf.get(userId);
     if (groups) return this.resolve(userId, groups);
     return this.groupsOf

@@ -13,6 +13,7 @@ import { AdmissionService } from './admission/admission-service.js';
 import { LimitCalendar } from './admission/limit-periods.js';
 import { Reconciler } from './admission/reconciler.js';
 import { ApiKeyService } from './api-keys/api-key-service.js';
+import { LegacyKeyHashes } from './api-keys/legacy-key-hashes.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuthService } from './auth/auth-service.js';
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './auth/login-limiter.js';
@@ -29,6 +30,7 @@ import type { JobStatus } from './jobs/job-status.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed } from './live/live-feed.js';
 import { ManagedSettingsService } from './managed-settings/managed-settings-service.js';
+import { CrsImport } from './migration/crs/crs-import.js';
 import { ModelDirectory } from './models/model-directory.js';
 import { createOperatorServices } from './operator-services.js';
 import { PricingService } from './pricing/pricing-service.js';
@@ -84,7 +86,11 @@ export async function createServices(options: ServiceOptions): Promise<Services>
 
     const users = new UserService(context);
     const audit = new AuditLog(context);
-    const apiKeys = new ApiKeyService(context, bus, { prefix: options.apiKeyPrefix });
+    const legacyKeyHashes = new LegacyKeyHashes(context, bus, secretBox);
+    const apiKeys = new ApiKeyService(context, bus, {
+      prefix: options.apiKeyPrefix,
+      legacy: legacyKeyHashes,
+    });
     const spendLimits = new SpendLimitService(context, bus, users);
     const managedSettings = new ManagedSettingsService(context);
     const gateway = createGatewayService(
@@ -184,6 +190,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
     // Their unsubscribe functions are not needed: closing the subscriber connection ends every subscription,
     // and an UNSUBSCRIBE sent to a Redis that went away would wait for it forever.
     await apiKeys.start();
+    await legacyKeyHashes.start();
     await gateway.start();
     await spendLimits.start();
     await accounts.start();
@@ -214,7 +221,17 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       maxKeysPerMember: options.maxKeysPerMember ?? 10,
     });
     const connectionTests = new ConnectionTestLog(context);
+    const crsImport = new CrsImport({
+      context,
+      accounts,
+      groups,
+      apiKeys,
+      legacyKeyHashes,
+      users,
+      calendar,
+    });
     const control = createControlPlane({
+      crsImport,
       users,
       audit,
       apiKeys,

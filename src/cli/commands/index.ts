@@ -6,6 +6,7 @@ import { CHANNEL_COMMANDS } from './channels.js';
 import { DEVICE_COMMANDS } from './devices.js';
 import { GROUP_COMMANDS } from './groups.js';
 import { KEY_COMMANDS } from './keys.js';
+import { MIGRATION_COMMANDS } from './migration.js';
 import { REQUEST_COMMANDS } from './requests.js';
 import { USAGE_COMMANDS } from './usage.js';
 import { USER_COMMANDS } from './users.js';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   ...REQUEST_COMMANDS,
   ...USER_COMMANDS,
   ...DEVICE_COMMANDS,
+  ...MIGRATION_COMMANDS,
 ];

@@ -36,11 +36,25 @@ export class AccountGroupService {
   }
 
   async create(input: CreateGroupInput): Promise<AccountGroup> {
+    const group = await this.build(newId('grp'), input);
+    await this.insert(group);
+    return group;
+  }
+
+  /** Writes a group brought from elsewhere under the id the import chose, unless it exists; says if it wrote. */
+  async importGroup(id: string, input: CreateGroupInput): Promise<boolean> {
+    const group = await this.build(id, input);
+    if ((await this.context.redis.exists(this.context.keys.accountGroup(id))) === 1) return false;
+    await this.insert(group);
+    return true;
+  }
+
+  private async build(id: string, input: CreateGroupInput): Promise<AccountGroup> {
     const fields = parseInput(createGroupInputSchema, input);
     await this.requireMembers(fields.platform, fields.memberIds);
     const now = this.now();
-    const group: AccountGroup = {
-      id: newId('grp'),
+    return {
+      id,
       name: fields.name,
       platform: fields.platform,
       ...(fields.description === undefined ? {} : { description: fields.description }),
@@ -48,15 +62,17 @@ export class AccountGroupService {
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  private async insert(group: AccountGroup): Promise<void> {
     const { redis, keys } = this.context;
     await execOrThrow(
       redis
         .pipeline()
         .set(keys.accountGroup(group.id), JSON.stringify(group))
-        .zadd(keys.accountGroupsIndex(), now, group.id),
+        .zadd(keys.accountGroupsIndex(), group.createdAt, group.id),
     );
     await this.bus.publish(ACCOUNT_GROUPS_TOPIC, group.id);
-    return group;
   }
 
   async get(id: string): Promise<AccountGroup | undefined> {

@@ -66,6 +66,29 @@ export class AccountService {
   }
 
   async create(input: CreateAccountInput): Promise<Account> {
+    const stored = this.build(newId('acc'), input, { kind: 'active' });
+    await this.insert(stored);
+    return toAccount(stored);
+  }
+
+  /**
+   * Writes an account brought from elsewhere (an import) under the id the import chose, with the state it had
+   * there, unless an account with that id exists (a re-run, or a resumed run). Returns whether it was written.
+   */
+  async importAccount(id: string, input: CreateAccountInput, state: AccountState): Promise<boolean> {
+    const stored = this.build(id, input, state);
+    if ((await this.redis.exists(this.keys.account(id))) === 1) return false;
+    await this.insert(stored);
+    return true;
+  }
+
+  /** Throws what `create` would throw for these settings, writing nothing: a dry run's check. */
+  check(input: CreateAccountInput): void {
+    this.build('acc_check', input, { kind: 'active' });
+  }
+
+  /** Validates an account's settings and seals its credentials: the one way a stored account is made. */
+  private build(id: string, input: CreateAccountInput, state: AccountState): StoredAccount {
     const fields = parseInput(createAccountInputSchema, input);
     // AWS credentials are signed for a region, which also picks the endpoint.
     if (CREDENTIAL_OF[fields.type] === 'aws' && !fields.region) {
@@ -82,28 +105,29 @@ export class AccountService {
     requireSecrets(fields.type, fields.credentials);
     requireKindSettings(fields.type, fields);
     const now = this.now();
-    const id = newId('acc');
     const { credentials, ...config } = fields;
-    const stored: StoredAccount = {
+    return {
       ...config,
       id,
       baseUrl,
       authHeader: fields.authHeader ?? DEFAULT_AUTH_HEADER[fields.type],
       platform: PLATFORM_OF[fields.type],
-      state: { kind: 'active' },
+      state,
       sealedSecrets: this.secretBox.seal(JSON.stringify(credentials), id),
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  private async insert(stored: StoredAccount): Promise<void> {
     await execOrThrow(
       this.redis
         .pipeline()
-        .set(this.keys.account(id), JSON.stringify(stored))
-        .zadd(this.keys.accountsIndex(), now, id)
-        .sadd(this.keys.poolMembers(stored.platform), id),
+        .set(this.keys.account(stored.id), JSON.stringify(stored))
+        .zadd(this.keys.accountsIndex(), stored.createdAt, stored.id)
+        .sadd(this.keys.poolMembers(stored.platform), stored.id),
     );
-    await this.bus.publish(ACCOUNTS_TOPIC, id);
-    return toAccount(stored);
+    await this.bus.publish(ACCOUNTS_TOPIC, stored.id);
   }
 
   async get(id: string): Promise<Account | undefined> {

@@ -16,6 +16,7 @@ import {
   type UpdateApiKeyInput,
   updateApiKeyInputSchema,
 } from './api-key-types.js';
+import type { LegacyKeyHashes } from './legacy-key-hashes.js';
 
 export const API_KEYS_TOPIC = 'api-keys';
 
@@ -24,6 +25,19 @@ export interface ApiKeyServiceOptions {
   /** Staleness bound should an invalidation message be lost; pub/sub normally acts within milliseconds. */
   cacheTtlMs?: number;
   now?: () => number;
+  /** Peppers of keys imported from another relay; without it, only our own hashes are looked up. */
+  legacy?: LegacyKeyHashes;
+}
+
+/** A key brought from another relay: its fields, and the hash that relay stored for it. */
+export interface ImportedKey {
+  id: string;
+  fields: CreateApiKeyInput;
+  legacyHash: string;
+  pepperId: string;
+  /** What the holder sees to recognise it until first use (its last characters are not known before). */
+  hint: string;
+  createdAt: number;
 }
 
 export interface IssuedApiKey {
@@ -141,8 +155,10 @@ export class ApiKeyService {
     let oldHash = '';
     const rotated = await this.modify(id, (current) => {
       oldHash = current.hash;
+      // A key imported from another relay and never used yet stops being one: its new secret is ours.
+      const { pepperId: _pepper, hashScheme: _scheme, ...rest } = current;
       return {
-        ...current,
+        ...rest,
         hash: hashKeySecret(plaintext),
         hint: keyHint(plaintext, this.options.prefix),
         rotatedAt: this.now(),
@@ -175,7 +191,7 @@ export class ApiKeyService {
    */
   async authenticate(secret: string): Promise<StoredApiKey> {
     const hash = hashKeySecret(secret);
-    const stored = await this.cache.getOrLoad(hash, () => this.loadByHash(hash));
+    const stored = await this.cache.getOrLoad(hash, () => this.loadBySecret(secret, hash));
     if (!stored || !sameHash(stored.hash, hash)) {
       throw new AppError('unauthenticated', 'Invalid API key');
     }
@@ -192,6 +208,68 @@ export class ApiKeyService {
   /** A key by id with its stored fields, for a holder that is bound to a key rather than presenting it. */
   async findStored(id: string): Promise<StoredApiKey | undefined> {
     return this.getStored(id);
+  }
+
+  /**
+   * Writes a key imported from another relay under the id the import chose, unless it is there already (a
+   * re-run, or a run resumed after an interruption). Returns whether it was written.
+   */
+  async importKey(imported: ImportedKey): Promise<boolean> {
+    const fields = parseInput(createApiKeyInputSchema, imported.fields);
+    const stored: StoredApiKey = storedApiKeySchema.parse({
+      ...fields,
+      id: imported.id,
+      hash: imported.legacyHash,
+      hashScheme: 'peppered-sha256',
+      pepperId: imported.pepperId,
+      hint: imported.hint,
+      createdAt: imported.createdAt,
+      updatedAt: this.now(),
+    });
+    const written = await this.redis.set(this.keys.apiKey(stored.id), JSON.stringify(stored), 'NX');
+    if (written !== 'OK') return false;
+    const pipeline = this.redis.pipeline().zadd(this.keys.apiKeysIndex(), stored.createdAt, stored.id);
+    if (stored.ownerId) pipeline.zadd(this.keys.apiKeysByOwner(stored.ownerId), stored.createdAt, stored.id);
+    pipeline.hset(this.keys.apiKeysByHash(), stored.hash, stored.id);
+    await execOrThrow(pipeline);
+    await this.bus.publish(API_KEYS_TOPIC, stored.hash);
+    return true;
+  }
+
+  /**
+   * Our hash first; then, for a secret we do not know, the hashes of imported relays' keys (one SHA-256 per
+   * imported pepper with the secret's prefix). An imported key found that way is upgraded to our hash at once,
+   * so it is looked up like any other from then on.
+   */
+  private async loadBySecret(secret: string, hash: string): Promise<StoredApiKey | null> {
+    const own = await this.loadByHash(hash);
+    if (own || !this.options.legacy) return own;
+    for (const candidate of await this.options.legacy.candidates(secret)) {
+      const legacy = await this.loadByHash(candidate.hash);
+      if (legacy?.hashScheme === 'peppered-sha256' && legacy.pepperId === candidate.pepperId) {
+        return this.upgrade(legacy, secret, hash, candidate.prefix);
+      }
+    }
+    return null;
+  }
+
+  private async upgrade(
+    legacy: StoredApiKey,
+    secret: string,
+    hash: string,
+    prefix: string,
+  ): Promise<StoredApiKey> {
+    const upgraded = await this.modify(legacy.id, (current) => {
+      // Another instance may have upgraded it a moment ago: then there is nothing left to do.
+      if (current.hashScheme !== 'peppered-sha256' || current.hash !== legacy.hash) return current;
+      const { pepperId: _pepper, hashScheme: _scheme, ...rest } = current;
+      return { ...rest, hash, hint: keyHint(secret, prefix) };
+    });
+    // New entry before the old one goes, so the key authenticates throughout.
+    await execOrThrow(this.redis.pipeline().hset(this.keys.apiKeysByHash(), hash, legacy.id));
+    await this.redis.hdel(this.keys.apiKeysByHash(), legacy.hash);
+    await this.bus.publish(API_KEYS_TOPIC, hash);
+    return upgraded;
   }
 
   private async loadByHash(hash: string): Promise<StoredApiKey | null> {

@@ -1,6 +1,7 @@
 // Zod schemas of relay API keys: the stored record and the inputs that create or change one.
 import { z } from 'zod';
 import { CLIENT_KINDS, MODEL_FAMILIES, PLATFORMS } from '../domain/platforms.js';
+import { HASH_SCHEMES } from './legacy-key-hashes.js';
 
 /** Money is integer micro-USD everywhere: 1 USD = 1_000_000. */
 const micros = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -111,6 +112,12 @@ export const storedApiKeySchema = z.object({
   id: z.string(),
   /** SHA-256 (hex) of the full plaintext key; the plaintext itself is never stored. */
   hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * `peppered-sha256`: a key imported from another relay, whose `hash` is that relay's peppered hash (pepper
+   * `pepperId`) until its first use, when it becomes our own. Absent: `sha256`.
+   */
+  hashScheme: z.enum(HASH_SCHEMES).optional(),
+  pepperId: z.string().optional(),
   /** Prefix and last four characters, enough for a person to recognise their key. */
   hint: z.string(),
   createdAt: z.number().int(),

@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { GatewayService } from '../gateway/gateway-service.js';
 import type { LiveFeed } from '../live/live-feed.js';
 import type { ManagedSettingsService } from '../managed-settings/managed-settings-service.js';
+import type { CrsImport } from '../migration/crs/crs-import.js';
 import type { OperatorServices } from '../operator-services.js';
 import type { PricingService } from '../pricing/pricing-service.js';
 import type { BodyCapture } from '../request-log/body-capture.js';
@@ -28,6 +29,7 @@ import { GatewayAdmin } from './gateway-admin.js';
 import { GroupAdmin } from './group-admin.js';
 import { LiveAccess } from './live-access.js';
 import { ManagedSettingsAdmin } from './managed-settings-admin.js';
+import { MigrationAdmin } from './migration-admin.js';
 import { PricingAdmin } from './pricing-admin.js';
 import { RequestLogAdmin } from './request-log-admin.js';
 import { SpendLimitAdmin } from './spend-limit-admin.js';
@@ -61,6 +63,8 @@ export interface ControlPlane {
   spendLimits: SpendLimitAdmin;
   /** Claude Code managed settings per everyone, role, group and user. */
   managedSettings: ManagedSettingsAdmin;
+  /** Imports from Claude Relay Service. */
+  migration: MigrationAdmin;
 }
 
 /** The services the facades stand in front of. */
@@ -88,6 +92,7 @@ export interface ControlPlaneParts {
   spendLimits: SpendLimitService;
   userSpend: UserSpend;
   managedSettings: ManagedSettingsService;
+  crsImport: CrsImport;
 }
 
 export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
@@ -120,5 +125,6 @@ export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
     gateway: new GatewayAdmin(parts.gateway, parts.users, audit),
     spendLimits: new SpendLimitAdmin(parts.spendLimits, parts.userSpend, parts.users, audit),
     managedSettings: new ManagedSettingsAdmin(parts.managedSettings, users, audit),
+    migration: new MigrationAdmin(parts.crsImport, audit),
   };
 }

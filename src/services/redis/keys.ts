@@ -65,6 +65,10 @@ export function createKeys(prefix: string) {
     apiKeysByHash: () => `${p}keys:by-hash`,
     apiKeysIndex: () => `${p}keys:index`,
     apiKeysByOwner: (userId: string) => `${p}keys:by-owner:${userId}`,
+    /** Peppers of key hashes brought from another relay (sealed), by id: see api-keys/legacy-key-hashes.ts. */
+    apiKeyPeppers: () => `${p}keys:peppers`,
+    /** Records brought from another system (`crs`): their ref there → our id (see migration/crs/crs-id-map.ts). */
+    importedIds: (source: string) => `${p}import:${source}:ids`,
     keyLeases: (keyId: string) => `${p}{k:${keyId}}:leases`,
     /**
      * Every admitted request's claim on its key (what it reserved, what to charge and record if its instance

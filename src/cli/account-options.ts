@@ -1,7 +1,7 @@
 // Options for an upstream account's settings and secrets, shared by `accounts create` and `accounts oauth-finish`.
 import { AppError } from '../errors/app-error.js';
 import type { CreateAccountInput } from '../services/accounts/account-types.js';
-import { integer, type OptionTable, type ParsedArgs, pairs, text, UsageError } from './args.js';
+import { flag, integer, type OptionTable, type ParsedArgs, pairs, text, UsageError } from './args.js';
 import { parseProxy } from './proxy-url.js';
 import { readSecret } from './read-secret.js';
 
@@ -15,6 +15,7 @@ export const ACCOUNT_SETTING_OPTIONS: OptionTable = {
     description: 'share of traffic among accounts of equal priority (1-1000, default 1)',
   },
   'max-concurrency': { type: 'string', value: '<n>', description: 'concurrent requests, 0 = no limit' },
+  dedicated: { type: 'boolean', description: 'serve only keys bound to it (or to a group it is in)' },
   map: {
     type: 'string',
     value: '<client=upstream>',
@@ -36,7 +37,7 @@ export const ACCOUNT_SETTING_OPTIONS: OptionTable = {
 
 export type AccountSettings = Pick<
   CreateAccountInput,
-  'baseUrl' | 'priority' | 'weight' | 'maxConcurrency' | 'modelMapping' | 'proxy' | 'projectId'
+  'baseUrl' | 'priority' | 'weight' | 'maxConcurrency' | 'modelMapping' | 'proxy' | 'projectId' | 'dedicated'
 >;
 
 /** Reads the settings options; the proxy password is a secret and comes through `secretOptions`. */
@@ -50,6 +51,7 @@ export function parseAccountSettings(args: ParsedArgs, topic: string): AccountSe
     priority: integer(args, 'priority', { min: 1, max: 1000 }, topic),
     weight: integer(args, 'weight', { min: 1, max: 1000 }, topic),
     maxConcurrency: integer(args, 'max-concurrency', { min: 0, max: 10_000 }, topic),
+    ...(flag(args, 'dedicated') ? { dedicated: true } : {}),
     modelMapping: pairs(args, 'map', topic),
     proxy: proxy === undefined ? undefined : parseProxy(proxy, topic),
     projectId: text(args, 'project-id'),

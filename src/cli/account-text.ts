@@ -45,6 +45,7 @@ export function describeAccount(account: Account, live?: LiveState): string {
     ['weight', String(account.weight)],
     ['max concurrency', account.maxConcurrency === 0 ? 'no limit' : String(account.maxConcurrency)],
     ['schedulable', account.schedulable ? 'yes' : 'no'],
+    ['dedicated', account.dedicated ? 'yes: serves only keys bound to it' : 'no'],
     ['api version', account.apiVersion],
     ['project', account.projectId],
     ['deployments', account.deployments && compact(account.deployments)],

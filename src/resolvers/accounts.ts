@@ -98,6 +98,9 @@ export const AccountRef = builder.objectRef<Account>('Account').implement({
     weight: t.exposeInt('weight'),
     maxConcurrency: t.exposeInt('maxConcurrency'),
     schedulable: t.exposeBoolean('schedulable'),
+    dedicated: t.exposeBoolean('dedicated', {
+      description: 'Serves only keys bound to it (or to a group it is in), never the rest of the pool.',
+    }),
     modelMapping: t.field({
       type: [ModelMappingRef],
       resolve: (account) => modelMappingOf(account.modelMapping),
@@ -186,6 +189,10 @@ export const settingFields = (t: PothosInputFields) => ({
   weight: t.int(),
   maxConcurrency: t.int(),
   schedulable: t.boolean(),
+  dedicated: t.boolean({
+    description:
+      'Serve only keys bound to this account (or to a group it is in), never the rest of the pool.',
+  }),
   modelMapping: t.field({
     type: [ModelMappingInputRef],
     description: 'Client model names and what each is sent upstream as; replaces the whole mapping.',

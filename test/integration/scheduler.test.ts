@@ -122,6 +122,39 @@ describe('account scheduler', () => {
     expect(paused.id).toBeDefined();
   });
 
+  it('gives a dedicated account only to the keys bound to it or to its group', async () => {
+    const shared = await account('shared');
+    const teamA = await account('team a', { dedicated: true });
+    const teamB = await account('team b', { dedicated: true });
+    const group = await services.groups.create({ name: 'team b', platform: 'claude', memberIds: [teamB.id] });
+    const bound = (requestId: string, binding: Record<string, string>, fallback: 'fail' | 'pool' = 'fail') =>
+      services.scheduler.acquire({
+        platform: 'claude',
+        model: 'claude-haiku-4-5',
+        requestId,
+        binding: { ...binding, fallback },
+      });
+    // Unbound requests never reach a dedicated account, however many there are.
+    const unbound = await Promise.all(Array.from({ length: 6 }, (_, index) => acquire(`u${index}`)));
+    expect(new Set(unbound.map(({ lease }) => lease.accountId))).toEqual(new Set([shared.id]));
+    expect((await bound('a1', { accountId: teamA.id })).lease.accountId).toBe(teamA.id);
+    expect((await bound('b1', { groupId: group.id })).lease.accountId).toBe(teamB.id);
+    // With pool fallback, a bound key whose account cannot serve falls back to the shared pool only.
+    await services.accounts.setSchedulable(teamA.id, false);
+    await expect
+      .poll(async () => (await bound(`a2-${Math.random()}`, { accountId: teamA.id }, 'pool')).lease.accountId)
+      .toBe(shared.id);
+    await services.accounts.setSchedulable(shared.id, false);
+    await expect
+      .poll(() =>
+        bound(`a3-${Math.random()}`, { accountId: teamA.id }, 'pool').then(
+          () => 'served',
+          (error: { code?: string }) => error.code,
+        ),
+      )
+      .toBe('no_account_available');
+  });
+
   it('tries accounts nearly out of rate-limit headroom last, and gives heavier weights more load', async () => {
     const a = await account('a');
     const b = await account('b');

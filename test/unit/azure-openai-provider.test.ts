@@ -39,6 +39,7 @@ function runtime(overrides: Partial<StoredAccount> = {}): AccountRuntime {
     weight: 1,
     maxConcurrency: 0,
     schedulable: true,
+    dedicated: false,
     modelMapping: {},
     supportedModels: [],
     state: { kind: 'active' },

@@ -17,6 +17,7 @@ const account: StoredAccount = {
   weight: 1,
   maxConcurrency: 0,
   schedulable: true,
+  dedicated: false,
   modelMapping: {},
   supportedModels: [],
   state: { kind: 'active' },

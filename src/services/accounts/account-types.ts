@@ -300,6 +300,11 @@ const configFields = {
   /** 0 means no limit. */
   maxConcurrency: z.number().int().min(0).max(10_000),
   schedulable: z.boolean(),
+  /**
+   * Serves only keys bound to it (or to a group it is in), never the rest of the pool: an account one team
+   * pays for. Claude Relay Service calls these "dedicated" (and "group") accounts.
+   */
+  dedicated: z.boolean(),
   /** Model name (the client's, after its key's mapping) → upstream model name. */
   modelMapping: modelMappingSchema,
   /** Models this account serves (exact or `prefix*`); empty means any. Mapped names count as supported. */
@@ -314,6 +319,7 @@ export const createAccountInputSchema = z.object({
   weight: configFields.weight.default(1),
   maxConcurrency: configFields.maxConcurrency.default(0),
   schedulable: configFields.schedulable.default(true),
+  dedicated: configFields.dedicated.default(false),
   modelMapping: configFields.modelMapping.default({}),
   supportedModels: configFields.supportedModels.default([]),
   credentials: accountSecretsSchema,
@@ -331,6 +337,8 @@ export const storedAccountSchema = z.object({
   type: z.enum(ACCOUNT_TYPES),
   platform: z.string(),
   baseUrl: httpUrl,
+  // Accounts stored before accounts could be dedicated serve the whole pool.
+  dedicated: configFields.dedicated.default(false),
   state: accountStateSchema,
   /** `SecretBox` output holding `AccountSecrets` as JSON. */
   sealedSecrets: z.string(),

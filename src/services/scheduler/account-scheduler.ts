@@ -139,7 +139,8 @@ export class AccountScheduler {
   /** Bound accounts first; with fallback `fail`, only them. */
   private async tiered(eligible: AccountRuntime[], binding: KeyBinding | undefined): Promise<Candidate[]> {
     if (!binding || (binding.accountId === undefined && binding.groupId === undefined)) {
-      return eligible.map((runtime) => ({ runtime, tier: 0 }));
+      // A dedicated account serves only the keys bound to it.
+      return eligible.flatMap((runtime) => (runtime.account.dedicated ? [] : [{ runtime, tier: 0 }]));
     }
     const bound: ReadonlySet<string> =
       binding.accountId !== undefined
@@ -148,7 +149,9 @@ export class AccountScheduler {
     const candidates: Candidate[] = [];
     for (const runtime of eligible) {
       const isBound = bound.has(runtime.account.id);
-      if (isBound || binding.fallback === 'pool') candidates.push({ runtime, tier: isBound ? 0 : 1 });
+      if (isBound) candidates.push({ runtime, tier: 0 });
+      else if (binding.fallback === 'pool' && !runtime.account.dedicated)
+        candidates.push({ runtime, tier: 1 });
     }
     return candidates;
   }

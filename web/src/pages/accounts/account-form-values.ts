@@ -46,6 +46,7 @@ export interface SettingsValues {
   weight: number | '';
   maxConcurrency: number | '';
   schedulable: boolean;
+  dedicated: boolean;
   supportedModels: string[];
   modelMapping: PairRow[];
   deployments: PairRow[];
@@ -83,6 +84,7 @@ export function emptySettings(): SettingsValues {
     weight: 1,
     maxConcurrency: 0,
     schedulable: true,
+    dedicated: false,
     supportedModels: [],
     modelMapping: [],
     deployments: [],
@@ -104,6 +106,7 @@ export function settingsOf(account: AccountsPageSettingsFragment): SettingsValue
     weight: account.weight,
     maxConcurrency: account.maxConcurrency,
     schedulable: account.schedulable,
+    dedicated: account.dedicated,
     supportedModels: [...account.supportedModels],
     modelMapping: account.modelMapping.map((pair) => newRow(pair.from, pair.to)),
     deployments: account.deployments.map((pair) => newRow(pair.model, pair.deployment)),
@@ -179,6 +182,7 @@ function sharedSettings(values: SettingsValues) {
     weight: number(values.weight),
     maxConcurrency: number(values.maxConcurrency),
     schedulable: values.schedulable,
+    dedicated: values.dedicated,
     supportedModels: values.supportedModels,
     modelMapping: mappingOf(values.modelMapping),
     proxy: proxyOf(values.proxy),
@@ -232,6 +236,7 @@ export function updateInputOf(
     if (changed(key)) input[key] = number(after[key]) ?? null;
   }
   if (changed('schedulable')) input.schedulable = after.schedulable;
+  if (changed('dedicated')) input.dedicated = after.dedicated;
   if (changed('supportedModels')) input.supportedModels = after.supportedModels;
   if (!same(mappingOf(before.modelMapping), mappingOf(after.modelMapping))) {
     input.modelMapping = mappingOf(after.modelMapping);

@@ -65,6 +65,7 @@ export function AccountSettingsView(props: { account: AccountsPageSettingsFragme
             {account.maxConcurrency === 0 ? 'no limit' : account.maxConcurrency}
           </Row>
           <Row label="Schedulable">{account.schedulable ? 'yes' : 'no: no new requests are sent to it'}</Row>
+          <Row label="Dedicated">{account.dedicated ? 'yes: serves only keys bound to it' : 'no'}</Row>
           <Row label="Supported models">
             {account.supportedModels.length === 0 ? (
               <Text size="sm">any model of its pool</Text>

@@ -99,6 +99,12 @@ export function SettingsFields(props: Props) {
             onChange={(event) => set({ schedulable: event.currentTarget.checked })}
             error={fieldErrors.schedulable}
           />
+          <Switch
+            label="Dedicated (serves only keys bound to it or to a group it is in)"
+            checked={values.dedicated}
+            onChange={(event) => set({ dedicated: event.currentTarget.checked })}
+            error={fieldErrors.dedicated}
+          />
         </Stack>
       </Fieldset>
       <TagsInput

@@ -41,7 +41,7 @@ export interface CrsAccountKind {
 
 export type CommonFields = Pick<
   CreateAccountInput,
-  'name' | 'description' | 'proxy' | 'priority' | 'schedulable'
+  'name' | 'description' | 'proxy' | 'priority' | 'schedulable' | 'dedicated'
 >;
 
 export function commonFields(source: AccountSource): { fields: CommonFields; proxyPassword?: string } {
@@ -57,6 +57,8 @@ export function commonFields(source: AccountSource): { fields: CommonFields; pro
       // CRS also turns schedulable off while an account is rate-limited or paused on its own; that is not an
       // operator's choice, and here health tracking does the same job.
       schedulable: crsBool(raw.schedulable, true) || pausedByCrs(raw),
+      // CRS's dedicated accounts serve only keys bound to them; its group accounts only keys bound to their group.
+      dedicated: raw.accountType === 'dedicated' || raw.accountType === 'group',
     },
     ...(proxy?.password ? { proxyPassword: proxy.password } : {}),
   };

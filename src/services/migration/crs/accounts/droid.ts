@@ -51,6 +51,8 @@ export const DROID_KIND: CrsAccountKind = {
         ...common.fields,
         // Droid's scheduler requires schedulable to be exactly 'true'.
         schedulable: raw.schedulable === 'true',
+        // CRS's Droid pool ignores accountType: every Droid account served every key there.
+        dedicated: false,
         credentials: credentials(
           { apiKey, refreshToken, accessToken, ...(expiresAt === undefined ? {} : { expiresAt }) },
           common.proxyPassword,

@@ -1,5 +1,5 @@
 // Runs the real admin CLI (`src/cli/main.ts`) as a child process and collects its exit code and output.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,27 +24,32 @@ export type CliEnv = Record<string, string | undefined>;
 // Secrets set in the outer environment would bypass DATA_DIR/secrets.json, which the tests read back.
 const CLEARED = ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_ID', 'TOKEN_SIGNING_KEY', 'REDIS_URL', 'REDIS_KEY_PREFIX'];
 
-export async function runCli(args: readonly string[], env: CliEnv, stdin?: string): Promise<CliResult> {
+/** Starts the CLI and leaves it running: for tests that stop it midway (an interrupted import). */
+export function spawnCli(args: readonly string[], env: CliEnv, stdin?: string): ChildProcess {
   const merged: CliEnv = { ...process.env, LOG_LEVEL: 'warn' };
   for (const name of CLEARED) delete merged[name];
   Object.assign(merged, env);
   const cleanEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries(merged)) if (value !== undefined) cleanEnv[name] = value;
-
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     env: cleanEnv,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin?.end(stdin ?? '');
+  return child;
+}
+
+export async function runCli(args: readonly string[], env: CliEnv, stdin?: string): Promise<CliResult> {
+  const child = spawnCli(args, env, stdin);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  child.stdin.end(stdin ?? '');
   const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
 }

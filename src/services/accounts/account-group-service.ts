@@ -44,9 +44,10 @@ export class AccountGroupService {
   /** Writes a group brought from elsewhere under the id the import chose, unless it exists; says if it wrote. */
   async importGroup(id: string, input: CreateGroupInput): Promise<boolean> {
     const group = await this.build(id, input);
-    if ((await this.context.redis.exists(this.context.keys.accountGroup(id))) === 1) return false;
-    await this.insert(group);
-    return true;
+    const existing = await this.get(id);
+    // Written before: its index entry is put back from the record as it is (a run may have stopped there).
+    await this.insert(existing ?? group, existing === undefined);
+    return existing === undefined;
   }
 
   private async build(id: string, input: CreateGroupInput): Promise<AccountGroup> {
@@ -64,14 +65,13 @@ export class AccountGroupService {
     };
   }
 
-  private async insert(group: AccountGroup): Promise<void> {
+  /** Writes the group (unless `withRecord` is false: only its index entry). */
+  private async insert(group: AccountGroup, withRecord = true): Promise<void> {
     const { redis, keys } = this.context;
-    await execOrThrow(
-      redis
-        .pipeline()
-        .set(keys.accountGroup(group.id), JSON.stringify(group))
-        .zadd(keys.accountGroupsIndex(), group.createdAt, group.id),
-    );
+    const pipeline = redis.pipeline();
+    if (withRecord) pipeline.set(keys.accountGroup(group.id), JSON.stringify(group));
+    pipeline.zadd(keys.accountGroupsIndex(), 'NX', group.createdAt, group.id);
+    await execOrThrow(pipeline);
     await this.bus.publish(ACCOUNT_GROUPS_TOPIC, group.id);
   }
 

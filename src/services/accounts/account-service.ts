@@ -77,9 +77,10 @@ export class AccountService {
    */
   async importAccount(id: string, input: CreateAccountInput, state: AccountState): Promise<boolean> {
     const stored = this.build(id, input, state);
-    if ((await this.redis.exists(this.keys.account(id))) === 1) return false;
-    await this.insert(stored);
-    return true;
+    const existing = await this.getStored(id);
+    // Written before: its index entries are put back from the record as it is (a run may have stopped there).
+    await this.insert(existing ?? stored, existing === undefined);
+    return existing === undefined;
   }
 
   /** Throws what `create` would throw for these settings, writing nothing: a dry run's check. */
@@ -119,14 +120,14 @@ export class AccountService {
     };
   }
 
-  private async insert(stored: StoredAccount): Promise<void> {
-    await execOrThrow(
-      this.redis
-        .pipeline()
-        .set(this.keys.account(stored.id), JSON.stringify(stored))
-        .zadd(this.keys.accountsIndex(), stored.createdAt, stored.id)
-        .sadd(this.keys.poolMembers(stored.platform), stored.id),
-    );
+  /** Writes the record (unless `withRecord` is false: only its index entries) in one pipeline. */
+  private async insert(stored: StoredAccount, withRecord = true): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    if (withRecord) pipeline.set(this.keys.account(stored.id), JSON.stringify(stored));
+    pipeline
+      .zadd(this.keys.accountsIndex(), 'NX', stored.createdAt, stored.id)
+      .sadd(this.keys.poolMembers(stored.platform), stored.id);
+    await execOrThrow(pipeline);
     await this.bus.publish(ACCOUNTS_TOPIC, stored.id);
   }
 

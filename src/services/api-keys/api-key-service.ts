@@ -226,14 +226,21 @@ export class ApiKeyService {
       createdAt: imported.createdAt,
       updatedAt: this.now(),
     });
-    const written = await this.redis.set(this.keys.apiKey(stored.id), JSON.stringify(stored), 'NX');
-    if (written !== 'OK') return false;
-    const pipeline = this.redis.pipeline().zadd(this.keys.apiKeysIndex(), stored.createdAt, stored.id);
-    if (stored.ownerId) pipeline.zadd(this.keys.apiKeysByOwner(stored.ownerId), stored.createdAt, stored.id);
-    pipeline.hset(this.keys.apiKeysByHash(), stored.hash, stored.id);
+    const written =
+      (await this.redis.set(this.keys.apiKey(stored.id), JSON.stringify(stored), 'NX')) === 'OK';
+    // A run stopped between the record and its lookup entries left the record alone: the entries are added
+    // again from the record as it is now (which may have been upgraded or edited since).
+    const current = written ? stored : await this.getStored(stored.id);
+    if (!current) return false;
+    const pipeline = this.redis
+      .pipeline()
+      .zadd(this.keys.apiKeysIndex(), 'NX', current.createdAt, current.id);
+    if (current.ownerId)
+      pipeline.zadd(this.keys.apiKeysByOwner(current.ownerId), 'NX', current.createdAt, current.id);
+    pipeline.hset(this.keys.apiKeysByHash(), current.hash, current.id);
     await execOrThrow(pipeline);
-    await this.bus.publish(API_KEYS_TOPIC, stored.hash);
-    return true;
+    await this.bus.publish(API_KEYS_TOPIC, current.hash);
+    return written;
   }
 
   /**

@@ -76,7 +76,8 @@ export function mapCrsKey(raw: CrsFields): KeyMapping {
   }
   const notes: string[] = [];
   const name = (raw.name ?? '').trim().slice(0, 100) || 'Imported key';
-  const platforms = permissionsOf(raw.permissions, notes);
+  const permitted = permissionsOf(raw.permissions, notes);
+  if (permitted === undefined) notes.push('its permissions let it use no service in CRS: imported disabled');
   const bindings = bindingsOf(raw, notes);
   const expiry = expiryOf(raw, notes);
   const clients = crsBool(raw.enableClientRestriction) ? clientsOf(raw.allowedClients, notes) : [];
@@ -94,9 +95,9 @@ export function mapCrsKey(raw: CrsFields): KeyMapping {
       input: {
         name,
         ...(description ? { description } : {}),
-        enabled: raw.isActive !== 'false',
+        enabled: raw.isActive !== 'false' && permitted !== undefined,
         expiry: expiry.expiry,
-        platforms,
+        platforms: permitted ?? [],
         modelDeny,
         clients,
         limits,
@@ -117,20 +118,29 @@ export function mapCrsKey(raw: CrsFields): KeyMapping {
   };
 }
 
-function permissionsOf(value: string | undefined, notes: string[]): Platform[] {
-  let services: unknown = [];
-  if (value && value !== 'all') {
-    // normalizePermissions: a JSON array, or an old comma-separated or single-service string.
-    services = value.startsWith('[') ? crsJson(value, notes, 'permissions') : value.split(',');
+/**
+ * normalizePermissions: a JSON array, or an old comma-separated or single-service string ([] or 'all': every
+ * service). A value it cannot read becomes one unknown service there, which permits nothing: `undefined` here.
+ */
+function permissionsOf(value: string | undefined, notes: string[]): Platform[] | undefined {
+  if (!value || value === 'all') return [];
+  let services: unknown[] = value.split(',');
+  if (value.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      services = Array.isArray(parsed) ? parsed : [value];
+    } catch {
+      services = [value];
+    }
   }
-  if (!Array.isArray(services) || services.length === 0) return [];
+  if (services.length === 0) return [];
   const platforms = new Set<Platform>();
   for (const service of services) {
     const mapped = PERMISSIONS[String(service).trim()];
     if (mapped) for (const platform of mapped) platforms.add(platform);
-    else notes.push(`permission "${String(service)}" has no pool here and was left out`);
+    else notes.push(`permission "${String(service)}" names no service; left out`);
   }
-  return [...platforms];
+  return platforms.size > 0 ? [...platforms] : undefined;
 }
 
 function bindingsOf(raw: CrsFields, notes: string[]): Partial<Record<Platform, CrsBindingTarget>> {

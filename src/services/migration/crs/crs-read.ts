@@ -74,7 +74,12 @@ function planAccount(
   secrets: CrsSecrets,
 ): PlannedAccount {
   const notes: string[] = [];
-  const fields = recordFields(value, kind.storage);
+  let fields: CrsFields | undefined;
+  try {
+    fields = recordFields(value, kind.storage);
+  } catch {
+    return plannedSkip(kind, crsId, 'unreadable record: not valid JSON', notes);
+  }
   if (!fields) {
     const found = value?.type === 'other' ? value.redisType : (value?.type ?? 'none');
     const expected = kind.storage === 'json' ? 'a JSON string' : 'a hash';

@@ -53,12 +53,14 @@ export async function writeAccounts(
     const { input, state } = account.mapping;
     const ref = accountRef(account.kind.kind, account.crsId);
     try {
-      const existing = await context.ids.find(ref);
-      if (existing && (await context.deps.accounts.get(existing))) {
-        Object.assign(item, { outcome: 'unchanged', targetId: existing });
-      } else if (context.dryRun) {
-        context.deps.accounts.check(input);
-        item.outcome = 'imported';
+      if (context.dryRun) {
+        const existing = await context.ids.find(ref);
+        const known = existing !== undefined && (await context.deps.accounts.get(existing)) !== undefined;
+        if (!known) context.deps.accounts.check(input);
+        Object.assign(item, {
+          outcome: known ? 'unchanged' : 'imported',
+          ...(known ? { targetId: existing } : {}),
+        });
       } else {
         const id = await context.ids.claim(ref, 'acc');
         const written = await context.deps.accounts.importAccount(id, input, state);
@@ -105,11 +107,13 @@ export async function writeGroups(
     }
     const ref = groupRef(group.crsId);
     try {
-      const existing = await context.ids.find(ref);
-      if (existing && (await context.deps.groups.get(existing))) {
-        Object.assign(item, { outcome: 'unchanged', targetId: existing });
-      } else if (context.dryRun) {
-        item.outcome = 'imported';
+      if (context.dryRun) {
+        const existing = await context.ids.find(ref);
+        const known = existing !== undefined && (await context.deps.groups.get(existing)) !== undefined;
+        Object.assign(item, {
+          outcome: known ? 'unchanged' : 'imported',
+          ...(known ? { targetId: existing } : {}),
+        });
       } else {
         const id = await context.ids.claim(ref, 'grp');
         const input = {
@@ -216,7 +220,7 @@ export async function writeKeys(
     try {
       const ref = keyRef(planned.crsId);
       const existing = await context.ids.find(ref);
-      if (existing && (await context.deps.apiKeys.get(existing))) {
+      if (context.dryRun && existing !== undefined && (await context.deps.apiKeys.get(existing))) {
         Object.assign(item, { outcome: 'unchanged', targetId: existing });
         continue;
       }
@@ -230,8 +234,8 @@ export async function writeKeys(
         continue;
       }
       const id = await context.ids.claim(ref, 'key');
-      // Counters first: a key record that exists always has its spend beside it (a re-run skips the key).
-      await writeSpend(context, id, planned, key.input.expiry);
+      // Counters first, and only while the key is not there: a key record that exists has its spend beside it.
+      if (!(await context.deps.apiKeys.get(id))) await writeSpend(context, id, planned, key.input.expiry);
       const written = await context.deps.apiKeys.importKey({
         id,
         fields: { ...key.input, bindings, ...(ownerId ? { ownerId } : {}) },

@@ -15,6 +15,7 @@ import type { UpstreamDispatchers } from './accounts/upstream-dispatchers.js';
 import type { AdmissionService } from './admission/admission-service.js';
 import type { Reconciler } from './admission/reconciler.js';
 import type { ApiKeyService } from './api-keys/api-key-service.js';
+import type { LegacyKeyHashes } from './api-keys/legacy-key-hashes.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { AuthService } from './auth/auth-service.js';
 import type { LoginLimits } from './auth/login-limiter.js';
@@ -127,6 +128,8 @@ export interface Services {
   auth: AuthService;
   audit: AuditLog;
   apiKeys: ApiKeyService;
+  /** Peppers of the key hashes imported from another relay (Claude Relay Service). */
+  legacyKeyHashes: LegacyKeyHashes;
   apiKeyAdmin: ApiKeyAdmin;
   control: ControlPlane;
   accounts: AccountService;

@@ -30,6 +30,7 @@ import type { JobStatus } from './jobs/job-status.js';
 import { LeaseKeeper } from './leases/lease-keeper.js';
 import { DEFAULT_LIVE_FEED_OPTIONS, LiveFeed } from './live/live-feed.js';
 import { ManagedSettingsService } from './managed-settings/managed-settings-service.js';
+import { BundleService } from './migration/bundle/bundle-service.js';
 import { CrsImport } from './migration/crs/crs-import.js';
 import { ModelDirectory } from './models/model-directory.js';
 import { createOperatorServices } from './operator-services.js';
@@ -230,8 +231,21 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       users,
       calendar,
     });
+    const bundles = new BundleService({
+      context,
+      accounts,
+      groups,
+      users,
+      apiKeys,
+      legacyKeyHashes,
+      operator,
+      pricing,
+      spendLimits,
+      managedSettings,
+    });
     const control = createControlPlane({
       crsImport,
+      bundles,
       users,
       audit,
       apiKeys,
@@ -283,6 +297,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
       auth,
       audit,
       apiKeys,
+      legacyKeyHashes,
       apiKeyAdmin,
       control,
       accounts,

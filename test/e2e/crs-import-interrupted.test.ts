@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services/container.js';
-import type { ImportReport } from '../../src/services/migration/crs/crs-report.js';
+import type { ImportReport } from '../../src/services/migration/import-report.js';
 import { createCrsClaudeConsoleAccount } from '../fixtures/crs/accounts/claude-console.js';
 import { createCrsApiKey } from '../fixtures/crs/crs-api-keys.js';
 import { crsHashApiKey, crsNewApiKey } from '../fixtures/crs/crs-crypto.js';

@@ -9,7 +9,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportReport } from '../../src/services/migration/crs/crs-report.js';
+import type { ImportReport } from '../../src/services/migration/import-report.js';
 import { createCrsClaudeConsoleAccount } from '../fixtures/crs/accounts/claude-console.js';
 import { createCrsGeminiApiAccount } from '../fixtures/crs/accounts/gemini-api.js';
 import { createCrsOpenAiResponsesAccount } from '../fixtures/crs/accounts/openai-responses.js';

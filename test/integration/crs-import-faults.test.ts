@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPrincipal } from '../../src/cli/cli-principal.js';
 import type { Services } from '../../src/services/container.js';
-import type { ImportReport } from '../../src/services/migration/crs/crs-report.js';
+import type { ImportReport } from '../../src/services/migration/import-report.js';
 import { createCrsBedrockAccount } from '../fixtures/crs/accounts/bedrock.js';
 import { createCrsClaudeConsoleAccount } from '../fixtures/crs/accounts/claude-console.js';
 import { createCrsGeminiApiAccount } from '../fixtures/crs/accounts/gemini-api.js';

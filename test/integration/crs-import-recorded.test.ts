@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPrincipal } from '../../src/cli/cli-principal.js';
 import type { Services } from '../../src/services/container.js';
-import type { ImportReport } from '../../src/services/migration/crs/crs-report.js';
+import type { ImportReport } from '../../src/services/migration/import-report.js';
 import {
   type CrsRecording,
   type CrsRedis,

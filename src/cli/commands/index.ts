@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { ACCOUNT_COMMANDS } from './accounts.js';
 import { ALERT_COMMANDS } from './alerts.js';
+import { BUNDLE_COMMANDS } from './bundle.js';
 import { CHANNEL_COMMANDS } from './channels.js';
 import { DEVICE_COMMANDS } from './devices.js';
 import { GROUP_COMMANDS } from './groups.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   ...USER_COMMANDS,
   ...DEVICE_COMMANDS,
   ...MIGRATION_COMMANDS,
+  ...BUNDLE_COMMANDS,
 ];

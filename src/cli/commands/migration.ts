@@ -1,11 +1,10 @@
 // `import crs`: brings a running Claude Relay Service's accounts, groups, users and API keys over from its
 // Redis, which is only read. Through the control plane like every command (admins only, audited).
 import { Redis } from 'ioredis';
-import type { ImportReport, ReportItem } from '../../services/migration/crs/crs-report.js';
+import { AppError } from '../../errors/app-error.js';
 import { flag, integer, requiredText, text, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { CliError } from '../open-services.js';
-import { table } from '../output.js';
+import { reportText } from '../import-report-text.js';
 import { readSecret } from '../read-secret.js';
 
 const TOPIC = 'import crs';
@@ -52,7 +51,8 @@ export const MIGRATION_COMMANDS: readonly Command[] = [
       const dryRun = flag(args, 'dry-run');
       return async (services, { actor }) => {
         const encryptionKey = await readSecret(process.stdin, '--encryption-key');
-        if (!encryptionKey) throw new CliError('--encryption-key: nothing was read from stdin');
+        if (!encryptionKey)
+          throw new AppError('invalid_request', '--encryption-key: nothing was read from stdin');
         const source = new Redis(url, {
           lazyConnect: true,
           maxRetriesPerRequest: 1,
@@ -60,7 +60,10 @@ export const MIGRATION_COMMANDS: readonly Command[] = [
         });
         try {
           await source.connect().catch((error: unknown) => {
-            throw new CliError(`cannot reach the CRS Redis at ${withoutPassword(url)}: ${String(error)}`);
+            throw new AppError(
+              'invalid_request',
+              `cannot reach the CRS Redis at ${withoutPassword(url)}: ${String(error)}`,
+            );
           });
           const report = await services.control.migration.importCrs(actor, source, {
             encryptionKey,
@@ -83,36 +86,4 @@ function withoutPassword(url: string): string {
   const parsed = new URL(url);
   if (parsed.password !== '') parsed.password = '***';
   return parsed.toString();
-}
-
-export function reportText(report: ImportReport): string {
-  const lines = [
-    report.dryRun
-      ? `Dry run of an import from ${report.source}: nothing was written.`
-      : `Imported from ${report.source}.`,
-    '',
-    table(
-      ['', 'imported', 'unchanged', 'skipped'],
-      Object.entries(report.totals).map(([entity, counts]) => [
-        entity,
-        String(counts.imported),
-        String(counts.unchanged),
-        String(counts.skipped),
-      ]),
-    ),
-  ];
-  for (const warning of report.warnings) lines.push('', `! ${warning}`);
-  const detailed = report.items.filter((item) => item.outcome === 'skipped' || item.notes.length > 0);
-  if (detailed.length > 0) lines.push('', 'Details:');
-  for (const item of detailed) lines.push(...describe(item));
-  return lines.join('\n');
-}
-
-function describe(item: ReportItem): string[] {
-  const what = `${item.entity}${item.kind ? ` ${item.kind}` : ''} ${item.name ? `"${item.name}" ` : ''}(CRS ${item.sourceId})`;
-  const head =
-    item.outcome === 'skipped'
-      ? `- ${what}: skipped, ${item.reason ?? 'no reason given'}`
-      : `- ${what}: ${item.outcome}${item.targetId ? ` as ${item.targetId}` : ''}`;
-  return [head, ...item.notes.map((note) => `    ${note}`)];
 }

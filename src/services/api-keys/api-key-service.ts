@@ -216,7 +216,7 @@ export class ApiKeyService {
    */
   async importKey(imported: ImportedKey): Promise<boolean> {
     const fields = parseInput(createApiKeyInputSchema, imported.fields);
-    const stored: StoredApiKey = storedApiKeySchema.parse({
+    return this.restoreKey({
       ...fields,
       id: imported.id,
       hash: imported.legacyHash,
@@ -226,10 +226,17 @@ export class ApiKeyService {
       createdAt: imported.createdAt,
       updatedAt: this.now(),
     });
+  }
+
+  /**
+   * Writes a key record as given (from an import or a bundle) unless its id exists, then its lookup entries.
+   * A run stopped between the record and its entries left the record alone: the entries are added again from
+   * the record as it is now (which may have been upgraded or edited since). Returns whether it was written.
+   */
+  async restoreKey(record: StoredApiKey): Promise<boolean> {
+    const stored = storedApiKeySchema.parse(record);
     const written =
       (await this.redis.set(this.keys.apiKey(stored.id), JSON.stringify(stored), 'NX')) === 'OK';
-    // A run stopped between the record and its lookup entries left the record alone: the entries are added
-    // again from the record as it is now (which may have been upgraded or edited since).
     const current = written ? stored : await this.getStored(stored.id);
     if (!current) return false;
     const pipeline = this.redis
@@ -241,6 +248,13 @@ export class ApiKeyService {
     await execOrThrow(pipeline);
     await this.bus.publish(API_KEYS_TOPIC, current.hash);
     return written;
+  }
+
+  /** Every key as stored (hashes included): for an encrypted bundle only. */
+  async exportAll(): Promise<StoredApiKey[]> {
+    const ids = await this.redis.zrange(this.keys.apiKeysIndex(), 0, -1);
+    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.apiKey(id))) : [];
+    return raws.flatMap((raw) => (raw ? [parseStored(raw)] : []));
   }
 
   /**

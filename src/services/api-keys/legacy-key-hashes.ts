@@ -58,6 +58,18 @@ export class LegacyKeyHashes {
     return id;
   }
 
+  /** Every pepper with its id, opened: for an encrypted bundle only. */
+  async exportAll(): Promise<Array<{ id: string; prefix: string; pepper: string }>> {
+    return (await this.all()).map(({ id, prefix, pepper }) => ({ id, prefix, pepper }));
+  }
+
+  /** Stores a pepper from a bundle under its own id (keys name it), sealed with this relay's key. */
+  async restore(id: string, prefix: string, pepper: string): Promise<void> {
+    const sealed = this.secretBox.seal(JSON.stringify({ prefix, pepper }), id);
+    await this.context.redis.hset(this.context.keys.apiKeyPeppers(), id, sealed);
+    await this.bus.publish(KEY_PEPPERS_TOPIC, '*');
+  }
+
   /**
    * The legacy hashes a presented secret could be stored under. Empty (no hashing at all) when nothing was
    * imported, or the secret lacks every imported relay's key prefix.

@@ -12,6 +12,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { GatewayService } from '../gateway/gateway-service.js';
 import type { LiveFeed } from '../live/live-feed.js';
 import type { ManagedSettingsService } from '../managed-settings/managed-settings-service.js';
+import type { BundleService } from '../migration/bundle/bundle-service.js';
 import type { CrsImport } from '../migration/crs/crs-import.js';
 import type { OperatorServices } from '../operator-services.js';
 import type { PricingService } from '../pricing/pricing-service.js';
@@ -93,6 +94,7 @@ export interface ControlPlaneParts {
   userSpend: UserSpend;
   managedSettings: ManagedSettingsService;
   crsImport: CrsImport;
+  bundles: BundleService;
 }
 
 export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
@@ -125,6 +127,6 @@ export function createControlPlane(parts: ControlPlaneParts): ControlPlane {
     gateway: new GatewayAdmin(parts.gateway, parts.users, audit),
     spendLimits: new SpendLimitAdmin(parts.spendLimits, parts.userSpend, parts.users, audit),
     managedSettings: new ManagedSettingsAdmin(parts.managedSettings, users, audit),
-    migration: new MigrationAdmin(parts.crsImport, audit),
+    migration: new MigrationAdmin(parts.crsImport, parts.bundles, audit),
   };
 }

@@ -181,6 +181,37 @@ export class UserService {
     return next;
   }
 
+  /** Every user as stored, password hashes included: for an encrypted bundle only. */
+  async exportAll(): Promise<StoredUser[]> {
+    const ids = await this.redis.zrange(this.keys.usersIndex(), 0, -1);
+    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.user(id))) : [];
+    return raws.flatMap((raw) => (raw ? [storedUserSchema.parse(JSON.parse(raw))] : []));
+  }
+
+  /**
+   * Writes a user from a bundle under its own id, unless that id exists (`exists`) or another user has the
+   * name (`name-taken`): the name is claimed first, as `create` does.
+   */
+  async restore(user: StoredUser): Promise<'written' | 'exists' | 'name-taken'> {
+    const stored = storedUserSchema.parse(user);
+    if (await this.getStored(stored.id)) return 'exists';
+    const claimed = await this.redis.hsetnx(
+      this.keys.usersByName(),
+      stored.username.toLowerCase(),
+      stored.id,
+    );
+    if (claimed === 0) {
+      const owner = await this.redis.hget(this.keys.usersByName(), stored.username.toLowerCase());
+      if (owner !== stored.id) return 'name-taken';
+    }
+    await this.redis
+      .multi()
+      .set(this.keys.user(stored.id), JSON.stringify(stored))
+      .zadd(this.keys.usersIndex(), stored.createdAt, stored.id)
+      .exec();
+    return 'written';
+  }
+
   private async findStoredByUsername(username: string): Promise<StoredUser | undefined> {
     const id = await this.redis.hget(this.keys.usersByName(), username.toLowerCase());
     return id ? this.getStored(id) : undefined;

@@ -11,7 +11,8 @@ import type { ApiKeyService } from '../../api-keys/api-key-service.js';
 import type { LegacyKeyHashes } from '../../api-keys/legacy-key-hashes.js';
 import type { RedisContext } from '../../redis/record-store.js';
 import type { UserService } from '../../users/user-service.js';
-import { CrsIdMap } from './crs-id-map.js';
+import { type ImportReport, totalsOf } from '../import-report.js';
+import { ImportedIds } from '../imported-ids.js';
 import {
   type CrsPlan,
   readAccounts,
@@ -20,7 +21,6 @@ import {
   readUsers,
   unknownAccountKinds,
 } from './crs-read.js';
-import { type ImportReport, totalsOf } from './crs-report.js';
 import { CrsSecrets } from './crs-secrets.js';
 import { CrsSource } from './crs-source.js';
 import { writeAccounts, writeGroups, writeKeys, writeUsers } from './crs-write.js';
@@ -64,7 +64,7 @@ export class CrsImport {
       warnings: await unknownAccountKinds(source),
     };
     refuseWrongKey(secrets, plan);
-    const ids = new CrsIdMap(this.deps.context);
+    const ids = new ImportedIds(this.deps.context, 'crs');
     const context = { deps: this.deps, ids, dryRun: options.dryRun, now };
     const items = [
       ...(await writeAccounts(context, plan.accounts)),

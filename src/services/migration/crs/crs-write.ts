@@ -4,15 +4,15 @@ import { AppError } from '../../../errors/app-error.js';
 import { spendCounters } from '../../admission/spend-counters.js';
 import type { Platform } from '../../domain/platforms.js';
 import { usernameSchema } from '../../users/user-types.js';
+import type { ReportItem } from '../import-report.js';
+import { accountRef, groupRef, type ImportedIds, keyRef, userRef } from '../imported-ids.js';
 import type { CrsBindingTarget } from './crs-fields.js';
-import { accountRef, type CrsIdMap, groupRef, keyRef, userRef } from './crs-id-map.js';
 import type { CrsImportDeps } from './crs-import.js';
 import type { PlannedAccount, PlannedGroup, PlannedKey, PlannedUser } from './crs-read.js';
-import type { ReportItem } from './crs-report.js';
 
 export interface WriteContext {
   deps: CrsImportDeps;
-  ids: CrsIdMap;
+  ids: ImportedIds;
   dryRun: boolean;
   now: number;
 }

@@ -1,6 +1,17 @@
-// What an import did, record by record, for people (text) and tools (--json).
+// What an import (of a Claude Relay Service, or of a bundle) did, record by record, for people and tools.
 
-export const REPORT_ENTITIES = ['account', 'group', 'user', 'api-key'] as const;
+export const REPORT_ENTITIES = [
+  'account',
+  'group',
+  'user',
+  'api-key',
+  'key-pepper',
+  'channel',
+  'alert-rule',
+  'price',
+  'spend-limit',
+  'managed-settings',
+] as const;
 export type ReportEntity = (typeof REPORT_ENTITIES)[number];
 
 /**
@@ -11,7 +22,7 @@ export type ReportOutcome = 'imported' | 'unchanged' | 'skipped';
 
 export interface ReportItem {
   entity: ReportEntity;
-  /** The CRS kind (accounts) or platform (groups). */
+  /** The CRS kind (accounts), the platform (groups), or what else says what it is. */
   kind?: string;
   sourceId: string;
   name?: string;

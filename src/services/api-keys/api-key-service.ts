@@ -258,16 +258,23 @@ export class ApiKeyService {
   }
 
   /**
-   * Our hash first; then, for a secret we do not know, the hashes of imported relays' keys (one SHA-256 per
-   * imported pepper with the secret's prefix). An imported key found that way is upgraded to our hash at once,
-   * so it is looked up like any other from then on.
+   * Our hash and, when keys were imported from another relay, that relay's peppered hash of the secret (one
+   * SHA-256 per imported pepper with the secret's prefix), asked for in the same round trip. An imported key
+   * found by its old hash is upgraded to ours at once, so it is looked up like any other from then on.
    */
   private async loadBySecret(secret: string, hash: string): Promise<StoredApiKey | null> {
-    const own = await this.loadByHash(hash);
-    if (own || !this.options.legacy) return own;
-    for (const candidate of await this.options.legacy.candidates(secret)) {
-      const legacy = await this.loadByHash(candidate.hash);
-      if (legacy?.hashScheme === 'peppered-sha256' && legacy.pepperId === candidate.pepperId) {
+    const candidates = this.options.legacy ? await this.options.legacy.candidates(secret) : [];
+    if (candidates.length === 0) return this.loadByHash(hash);
+    const ids = await this.redis.hmget(
+      this.keys.apiKeysByHash(),
+      hash,
+      ...candidates.map((item) => item.hash),
+    );
+    if (ids[0]) return (await this.getStored(ids[0])) ?? null;
+    for (const [index, candidate] of candidates.entries()) {
+      const id = ids[index + 1];
+      const legacy = id ? await this.getStored(id) : undefined;
+      if (legacy?.hashScheme === 'peppered-sha256' && legacy.hash === candidate.hash) {
         return this.upgrade(legacy, secret, hash, candidate.prefix);
       }
     }

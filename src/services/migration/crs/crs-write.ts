@@ -170,7 +170,7 @@ export async function writeUsers(
       }
       if (user.role === 'admin') item.notes.push('an admin in CRS; imported as a member');
       item.notes.push(
-        'no password yet (CRS signed users in through LDAP): set one with `users set-password`',
+        'no password yet (CRS signed users in through LDAP): set one with `users reset-password`',
       );
       if (context.dryRun) {
         item.outcome = 'imported';

@@ -67,6 +67,9 @@ export async function writeAccounts(
         Object.assign(item, { outcome: written ? 'imported' : 'unchanged', targetId: id });
       }
       if (state.kind === 'disabled') item.notes.push(`imported disabled: ${state.reason ?? 'disabled'}`);
+      if (input.dedicated) {
+        item.notes.push(`${account.accountType} in CRS: serves only keys bound to it or to a group it is in`);
+      }
     } catch (error) {
       item.reason = failure(error);
     }

@@ -6,11 +6,10 @@ import { crsJson, crsNumber } from '../crs-fields.js';
 import { baseUrlOf } from './api-url.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_API_KEY,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export const AZURE_OPENAI_KIND: CrsAccountKind = {
@@ -22,7 +21,7 @@ export const AZURE_OPENAI_KIND: CrsAccountKind = {
   map(source: AccountSource) {
     const { fields: raw, notes } = source;
     const apiKey = secret(source, raw.apiKey, 'apiKey');
-    if (!apiKey) return { ok: false, reason: 'no API key (missing, or it could not be decrypted)' };
+    if (!apiKey) return NO_API_KEY;
     const baseUrl = baseUrlOf(raw.azureEndpoint, /\/openai$/);
     if (!baseUrl) return { ok: false, reason: 'no azureEndpoint' };
     const deployment = raw.deploymentName?.trim() || 'default';
@@ -34,14 +33,11 @@ export const AZURE_OPENAI_KIND: CrsAccountKind = {
     const validVersion = /^(v1|preview|latest|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(apiVersion);
     if (!validVersion)
       notes.push(`apiVersion "${apiVersion}" is not an Azure api-version; left out (v1 API used)`);
-    const common = commonFields(source);
     const priority = crsNumber(raw.priority) || 50;
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'azure-openai',
-        ...common.fields,
+    return accountOf(
+      source,
+      'azure-openai',
+      {
         // CRS prefers the larger number here; 101 - p keeps the order among Azure accounts, lower first.
         priority: Math.min(Math.max(101 - Math.round(priority), 1), 1000),
         // CRS's Azure pool takes an account only when schedulable is exactly 'true'.
@@ -51,8 +47,8 @@ export const AZURE_OPENAI_KIND: CrsAccountKind = {
         // Every model CRS listed goes to the one deployment, as CRS sent them.
         deployments: Object.fromEntries(models.map((model) => [model, deployment])),
         supportedModels: models,
-        credentials: credentials({ apiKey }, common.proxyPassword),
       },
-    };
+      { apiKey },
+    );
   },
 };

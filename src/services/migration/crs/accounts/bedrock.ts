@@ -3,13 +3,7 @@
 // `{accessKeyId, secretAccessKey, sessionToken?}`, or a Bedrock API key as JSON `{token}`.
 import { crsJson } from '../crs-fields.js';
 import type { OpenedSecret } from '../crs-secrets.js';
-import {
-  type AccountSource,
-  type CrsAccountKind,
-  commonFields,
-  credentials,
-  stateOf,
-} from './crs-account-common.js';
+import { type AccountSource, accountOf, type CrsAccountKind } from './crs-account-common.js';
 
 const DERIVATION = { kind: 'sha256' } as const;
 
@@ -39,27 +33,19 @@ export const BEDROCK_KIND: CrsAccountKind = {
         `defaultModel ${raw.defaultModel} not imported: CRS sent every request as that model; here a request is sent as the model it names`,
       );
     }
-    const common = commonFields(source);
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'bedrock',
-        ...common.fields,
-        region,
-        credentials: credentials(
-          raw.credentialType === 'bearer_token' && apiKey
-            ? { apiKey }
-            : {
-                apiKey,
-                awsAccessKeyId: accessKeyId,
-                awsSecretAccessKey: secretAccessKey,
-                awsSessionToken: sessionToken,
-              },
-          undefined,
-        ),
-      },
-    };
+    return accountOf(
+      source,
+      'bedrock',
+      { region },
+      raw.credentialType === 'bearer_token' && apiKey
+        ? { apiKey }
+        : {
+            apiKey,
+            awsAccessKeyId: accessKeyId,
+            awsSecretAccessKey: secretAccessKey,
+            awsSessionToken: sessionToken,
+          },
+    );
   },
 };
 

@@ -5,36 +5,28 @@ import { crsNumber } from '../crs-fields.js';
 import { baseUrlOf, mappedModels, noteUnmatched } from './api-url.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_API_KEY,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export function anthropicCompatible(type: 'claude-console' | 'ccr') {
   return (source: AccountSource) => {
     const { fields: raw, notes } = source;
     const apiKey = secret(source, raw.apiKey, 'apiKey');
-    if (!apiKey) return { ok: false as const, reason: 'no API key (missing, or it could not be decrypted)' };
+    if (!apiKey) return NO_API_KEY;
     const baseUrl = baseUrlOf(raw.apiUrl, /\/v1\/messages$/);
     if (!baseUrl) return { ok: false as const, reason: 'no apiUrl' };
-    const common = commonFields(source);
     const maxConcurrency = crsNumber(raw.maxConcurrentTasks) ?? 0;
     noteUnmatched(raw, notes);
-    return {
-      ok: true as const,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type,
-        ...common.fields,
-        baseUrl,
-        authHeader: apiKey.startsWith('sk-ant-') ? ('x-api-key' as const) : ('bearer' as const),
-        maxConcurrency: Math.min(Math.max(Math.round(maxConcurrency), 0), 10_000),
-        ...mappedModels(raw, notes),
-        credentials: credentials({ apiKey }, common.proxyPassword),
-      },
+    const settings = {
+      baseUrl,
+      authHeader: apiKey.startsWith('sk-ant-') ? ('x-api-key' as const) : ('bearer' as const),
+      maxConcurrency: Math.min(Math.max(Math.round(maxConcurrency), 0), 10_000),
+      ...mappedModels(raw, notes),
     };
+    return accountOf(source, type, settings, { apiKey });
   };
 }
 

@@ -4,11 +4,11 @@
 import { crsJson, crsNumber } from '../crs-fields.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_REFRESH_TOKEN,
+  oauthTokens,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export const CLAUDE_KIND: CrsAccountKind = {
@@ -19,11 +19,11 @@ export const CLAUDE_KIND: CrsAccountKind = {
   derivation: { kind: 'scrypt', salt: 'salt' },
   map(source: AccountSource) {
     const { fields: raw, notes } = source;
-    const common = commonFields(source);
     let accessToken = secret(source, raw.accessToken, 'accessToken');
     let refreshToken = secret(source, raw.refreshToken, 'refreshToken');
     let expiresAt = crsNumber(raw.expiresAt);
     if (!accessToken || !refreshToken) {
+      // The blob is a snapshot from the sign-in, never refreshed: only a fallback.
       const oauth = crsJson(secret(source, raw.claudeAiOauth, 'claudeAiOauth'), notes, 'claudeAiOauth');
       if (oauth && typeof oauth === 'object') {
         const tokens = oauth as Record<string, unknown>;
@@ -32,29 +32,12 @@ export const CLAUDE_KIND: CrsAccountKind = {
         expiresAt ??= typeof tokens.expiresAt === 'number' ? tokens.expiresAt : undefined;
       }
     }
-    if (!refreshToken)
-      return { ok: false, reason: 'no refresh token (never signed in, or it could not be decrypted)' };
+    if (!refreshToken) return NO_REFRESH_TOKEN;
     if (crsNumber(raw.maxConcurrency)) {
       notes.push(
         'maxConcurrency (CRS’s per-account serial queue of user messages) has no equivalent; left out',
       );
     }
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'claude-oauth',
-        ...common.fields,
-        credentials: credentials(
-          // Without an access token the first request refreshes one, as for an expired token.
-          {
-            accessToken: accessToken ?? 'expired',
-            refreshToken,
-            expiresAt: accessToken ? (expiresAt ?? 0) : 0,
-          },
-          common.proxyPassword,
-        ),
-      },
-    };
+    return accountOf(source, 'claude-oauth', {}, oauthTokens(refreshToken, accessToken, expiresAt));
   },
 };

@@ -107,6 +107,48 @@ export function secret(source: AccountSource, stored: string | undefined, field:
   return undefined;
 }
 
+export const NO_API_KEY: AccountMapping = {
+  ok: false,
+  reason: 'no API key (missing, or it could not be decrypted)',
+};
+export const NO_REFRESH_TOKEN: AccountMapping = {
+  ok: false,
+  reason: 'no refresh token (never signed in, or it could not be decrypted)',
+};
+
+/**
+ * A readable record as one of ours: the settings every kind shares (name, proxy, priority…) under the kind's
+ * own, its state from CRS (unless the kind reads it its own way), its secrets with the proxy's password.
+ */
+export function accountOf(
+  source: AccountSource,
+  type: CreateAccountInput['type'],
+  settings: Omit<Partial<CreateAccountInput>, 'type' | 'credentials'>,
+  secrets: AccountSecrets,
+  state: AccountState = stateOf(source.fields, Date.now()),
+): AccountMapping {
+  const common = commonFields(source);
+  return {
+    ok: true,
+    state,
+    input: { type, ...common.fields, ...settings, credentials: credentials(secrets, common.proxyPassword) },
+  };
+}
+
+/**
+ * OAuth tokens as this relay keeps them. Without an access token (or with one of no known expiry, when
+ * `unknownExpiry` is 0) the first request refreshes one, as for an expired token.
+ */
+export function oauthTokens(
+  refreshToken: string,
+  accessToken: string | undefined,
+  expiresAt: number | undefined,
+  unknownExpiry = 0,
+): Pick<AccountSecrets, 'accessToken' | 'refreshToken' | 'expiresAt'> {
+  if (!accessToken) return { accessToken: 'expired', refreshToken, expiresAt: 0 };
+  return { accessToken, refreshToken, expiresAt: expiresAt ?? unknownExpiry };
+}
+
 /** Credentials with the proxy's password beside them, undefined fields dropped. */
 export function credentials(values: AccountSecrets, proxyPassword: string | undefined): AccountSecrets {
   const all: AccountSecrets = { ...values, ...(proxyPassword ? { proxyPassword } : {}) };

@@ -2,14 +2,7 @@
 // 'droid-account-salt': either Factory API keys (`apiKeys`, a JSON list of entries each with a sealed
 // `encryptedKey`), or WorkOS tokens (`accessToken`/`refreshToken` sealed, `expiresAt` an ISO date).
 import { crsJson, crsTime } from '../crs-fields.js';
-import {
-  type AccountSource,
-  type CrsAccountKind,
-  commonFields,
-  credentials,
-  secret,
-  stateOf,
-} from './crs-account-common.js';
+import { type AccountSource, accountOf, type CrsAccountKind, secret, stateOf } from './crs-account-common.js';
 
 export const DROID_KIND: CrsAccountKind = {
   kind: 'droid',
@@ -36,29 +29,19 @@ export const DROID_KIND: CrsAccountKind = {
         `endpointType ${raw.endpointType}: here a Droid account serves each request on the endpoint of its format`,
       );
     }
-    const common = commonFields(source);
     const expiresAt = accessToken ? crsTime(raw.expiresAt) : undefined;
-    // CRS schedules a Droid account only when its status is active ('created' accounts never serve).
-    const state =
+    return accountOf(
+      source,
+      'droid',
+      // Droid's scheduler requires schedulable to be exactly 'true', and ignores accountType: every Droid
+      // account served every key there.
+      { schedulable: raw.schedulable === 'true', dedicated: false },
+      { apiKey, refreshToken, accessToken, ...(expiresAt === undefined ? {} : { expiresAt }) },
+      // CRS schedules a Droid account only when its status is active ('created' accounts never serve).
       raw.status === 'created'
-        ? { kind: 'disabled' as const, since: Date.now(), reason: 'never activated in Claude Relay Service' }
-        : stateOf(raw, Date.now());
-    return {
-      ok: true,
-      state,
-      input: {
-        type: 'droid',
-        ...common.fields,
-        // Droid's scheduler requires schedulable to be exactly 'true'.
-        schedulable: raw.schedulable === 'true',
-        // CRS's Droid pool ignores accountType: every Droid account served every key there.
-        dedicated: false,
-        credentials: credentials(
-          { apiKey, refreshToken, accessToken, ...(expiresAt === undefined ? {} : { expiresAt }) },
-          common.proxyPassword,
-        ),
-      },
-    };
+        ? { kind: 'disabled', since: Date.now(), reason: 'never activated in Claude Relay Service' }
+        : stateOf(raw, Date.now()),
+    );
   },
 };
 

@@ -5,11 +5,10 @@ import { crsJson } from '../crs-fields.js';
 import { baseUrlOf } from './api-url.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_API_KEY,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export const GEMINI_API_KIND: CrsAccountKind = {
@@ -21,7 +20,7 @@ export const GEMINI_API_KIND: CrsAccountKind = {
   map(source: AccountSource) {
     const { fields: raw, notes } = source;
     const apiKey = secret(source, raw.apiKey, 'apiKey');
-    if (!apiKey) return { ok: false, reason: 'no API key (missing, or it could not be decrypted)' };
+    if (!apiKey) return NO_API_KEY;
     if (raw.baseUrl?.includes('{model}')) {
       return {
         ok: false,
@@ -33,17 +32,6 @@ export const GEMINI_API_KIND: CrsAccountKind = {
     const supportedModels = Array.isArray(listed)
       ? listed.map(String).filter((model) => /^[A-Za-z0-9._:/@-]+\*?$/.test(model))
       : [];
-    const common = commonFields(source);
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'gemini-api',
-        ...common.fields,
-        ...(baseUrl ? { baseUrl } : {}),
-        supportedModels,
-        credentials: credentials({ apiKey }, common.proxyPassword),
-      },
-    };
+    return accountOf(source, 'gemini-api', { ...(baseUrl ? { baseUrl } : {}), supportedModels }, { apiKey });
   },
 };

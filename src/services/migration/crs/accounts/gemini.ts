@@ -4,11 +4,11 @@
 import { crsTime } from '../crs-fields.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_REFRESH_TOKEN,
+  oauthTokens,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export const GEMINI_KIND: CrsAccountKind = {
@@ -26,37 +26,24 @@ export const GEMINI_KIND: CrsAccountKind = {
       };
     }
     const refreshToken = secret(source, raw.refreshToken, 'refreshToken');
-    if (!refreshToken)
-      return { ok: false, reason: 'no refresh token (never signed in, or it could not be decrypted)' };
+    if (!refreshToken) return NO_REFRESH_TOKEN;
     const accessToken = secret(source, raw.accessToken, 'accessToken');
     const projectId = raw.projectId?.trim();
     const validProject =
       projectId && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(projectId) ? projectId : undefined;
     if (projectId && !validProject)
       notes.push(`projectId "${projectId}" is not a Google Cloud project id; left out`);
+    // Stored comma-joined (createAccount hsets the raw array), '' for every model.
     const supportedModels = (raw.supportedModels ?? '')
       .split(',')
       .map((model) => model.trim())
       .filter((model) => /^[A-Za-z0-9._:/@-]+\*?$/.test(model));
-    const common = commonFields(source);
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'gemini-oauth',
-        ...common.fields,
-        ...(validProject ? { projectId: validProject } : {}),
-        supportedModels,
-        credentials: credentials(
-          // An empty expiry is how CRS asks for a refresh before the next use; 0 does the same here.
-          {
-            accessToken: accessToken ?? 'expired',
-            refreshToken,
-            expiresAt: accessToken ? (crsTime(raw.expiresAt) ?? 0) : 0,
-          },
-          common.proxyPassword,
-        ),
-      },
-    };
+    return accountOf(
+      source,
+      'gemini-oauth',
+      { ...(validProject ? { projectId: validProject } : {}), supportedModels },
+      // An empty expiry is how CRS asks for a refresh before the next use; 0 does the same here.
+      oauthTokens(refreshToken, accessToken, crsTime(raw.expiresAt)),
+    );
   },
 };

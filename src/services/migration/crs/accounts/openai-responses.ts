@@ -4,11 +4,10 @@
 import { baseUrlOf, noteUnmatched } from './api-url.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_API_KEY,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export const OPENAI_RESPONSES_KIND: CrsAccountKind = {
@@ -20,27 +19,21 @@ export const OPENAI_RESPONSES_KIND: CrsAccountKind = {
   map(source: AccountSource) {
     const { fields: raw, notes } = source;
     const apiKey = secret(source, raw.apiKey, 'apiKey');
-    if (!apiKey) return { ok: false, reason: 'no API key (missing, or it could not be decrypted)' };
+    if (!apiKey) return NO_API_KEY;
     const base = baseUrlOf(raw.baseApi, /\/v1\/responses$|\/responses$/);
     if (!base) return { ok: false, reason: 'no baseApi' };
-    // Our OpenAI bases end where /responses is appended.
-    const baseUrl = base.endsWith('/v1') ? base : `${base}/v1`;
     if (raw.providerEndpoint === 'auto') {
       notes.push(
         'providerEndpoint auto: here Chat Completions clients are served through /responses, as with "responses"',
       );
     }
     noteUnmatched(raw, notes);
-    const common = commonFields(source);
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'openai-api',
-        ...common.fields,
-        baseUrl,
-        credentials: credentials({ apiKey }, common.proxyPassword),
-      },
-    };
+    // Our OpenAI bases end where /responses is appended.
+    return accountOf(
+      source,
+      'openai-api',
+      { baseUrl: base.endsWith('/v1') ? base : `${base}/v1` },
+      { apiKey },
+    );
   },
 };

@@ -4,11 +4,11 @@
 import { crsTime } from '../crs-fields.js';
 import {
   type AccountSource,
+  accountOf,
   type CrsAccountKind,
-  commonFields,
-  credentials,
+  NO_REFRESH_TOKEN,
+  oauthTokens,
   secret,
-  stateOf,
 } from './crs-account-common.js';
 
 export const OPENAI_KIND: CrsAccountKind = {
@@ -20,32 +20,15 @@ export const OPENAI_KIND: CrsAccountKind = {
   map(source: AccountSource) {
     const { fields: raw } = source;
     const refreshToken = secret(source, raw.refreshToken, 'refreshToken');
-    if (!refreshToken)
-      return { ok: false, reason: 'no refresh token (missing, or it could not be decrypted)' };
+    if (!refreshToken) return NO_REFRESH_TOKEN;
     const accessToken = secret(source, raw.accessToken, 'accessToken');
     const chatgptAccountId =
       raw.accountId?.trim() || chatgptAccountOf(secret(source, raw.idToken, 'idToken'));
     if (!chatgptAccountId)
       return { ok: false, reason: 'no ChatGPT account id (accountId, or the id token’s claim)' };
-    const common = commonFields(source);
-    return {
-      ok: true,
-      state: stateOf(raw, Date.now()),
-      input: {
-        type: 'openai-oauth',
-        ...common.fields,
-        credentials: credentials(
-          {
-            accessToken: accessToken ?? 'expired',
-            refreshToken,
-            // Without an expiry CRS never refreshes; here the token is refreshed when upstream first refuses it.
-            expiresAt: accessToken ? (crsTime(raw.expiresAt) ?? Date.now() + 3_600_000) : 0,
-            chatgptAccountId,
-          },
-          common.proxyPassword,
-        ),
-      },
-    };
+    // Without an expiry CRS never refreshes; here the token is refreshed when upstream first refuses it.
+    const tokens = oauthTokens(refreshToken, accessToken, crsTime(raw.expiresAt), Date.now() + 3_600_000);
+    return accountOf(source, 'openai-oauth', {}, { ...tokens, chatgptAccountId });
   },
 };
 

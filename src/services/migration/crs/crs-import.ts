@@ -74,7 +74,9 @@ export class CrsImport {
     const pepperId = options.dryRun
       ? undefined
       : await this.deps.legacyKeyHashes.add(options.keyPrefix, options.encryptionKey);
-    items.push(...(await writeKeys(context, plan.keys, { pepperId, keyPrefix: options.keyPrefix })));
+    items.push(
+      ...(await writeKeys(context, plan.keys, { pepperId, keyPrefix: options.keyPrefix, users: plan.users })),
+    );
     return {
       dryRun: options.dryRun,
       source: options.sourceLabel,

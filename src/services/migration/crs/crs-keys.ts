@@ -101,7 +101,7 @@ export function mapCrsKey(raw: CrsFields): KeyMapping {
         modelDeny,
         clients,
         limits,
-        bindingFallback: 'fail',
+        bindingFallback: fallbackOf(bindings, notes),
         tags: Array.isArray(tags)
           ? tags
               .filter((tag): tag is string => typeof tag === 'string' && tag.trim() !== '')
@@ -163,6 +163,21 @@ function bindingsOf(raw: CrsFields, notes: string[]): Partial<Record<Platform, C
     bindings[platform] = target;
   }
   return bindings;
+}
+
+/**
+ * The account kinds CRS falls back to its shared pool for when a bound account cannot serve (its schedulers
+ * log and go on); for the others (Claude and OpenAI sign-ins, groups) it refuses the request. The setting here
+ * is per key, so the pool is taken only when every binding of the key is of a kind CRS falls back for.
+ */
+const POOL_FALLBACK_KINDS = new Set(['claude-console', 'bedrock', 'gemini', 'gemini-api', 'droid']);
+
+function fallbackOf(bindings: Partial<Record<Platform, CrsBindingTarget>>, notes: string[]): 'fail' | 'pool' {
+  const targets = Object.values(bindings);
+  if (targets.length === 0) return 'fail';
+  const pool = targets.every((target) => 'kind' in target && POOL_FALLBACK_KINDS.has(target.kind));
+  if (pool) notes.push('its bound account falls back to the shared pool when it cannot serve, as in CRS');
+  return pool ? 'pool' : 'fail';
 }
 
 function expiryOf(

@@ -197,7 +197,7 @@ export async function writeUsers(
 export async function writeKeys(
   context: WriteContext,
   keys: readonly PlannedKey[],
-  options: { pepperId: string | undefined; keyPrefix: string },
+  options: { pepperId: string | undefined; keyPrefix: string; users: readonly PlannedUser[] },
 ): Promise<ReportItem[]> {
   const items: ReportItem[] = [];
   for (const planned of keys) {
@@ -215,6 +215,14 @@ export async function writeKeys(
     }
     const key = planned.mapping.key;
     const spend = planned.spend;
+    // CRS refuses a key whose owner is disabled, deleted or gone, whatever the key's own switch says.
+    const owner = options.users.find((user) => user.crsId === planned.ownerCrsId);
+    const ownerRefuses = planned.ownerCrsId !== undefined && (!owner || !owner.active || owner.deleted);
+    if (ownerRefuses && key.input.enabled !== false) {
+      item.notes.push(
+        'its owner in CRS is disabled, deleted or missing, so CRS refused it: imported disabled',
+      );
+    }
     if (spend && spend.totalMicros > 0) {
       item.notes.push(
         `spend carried over: $${dollars(spend.totalMicros)} in all, $${dollars(spend.todayMicros)} today, $${dollars(spend.monthMicros)} this month (${spend.requests} requests in CRS)`,
@@ -241,7 +249,12 @@ export async function writeKeys(
       if (!(await context.deps.apiKeys.get(id))) await writeSpend(context, id, planned, key.input.expiry);
       const written = await context.deps.apiKeys.importKey({
         id,
-        fields: { ...key.input, bindings, ...(ownerId ? { ownerId } : {}) },
+        fields: {
+          ...key.input,
+          ...(ownerRefuses ? { enabled: false } : {}),
+          bindings,
+          ...(ownerId ? { ownerId } : {}),
+        },
         legacyHash: key.legacyHash,
         pepperId: options.pepperId,
         hint: `${options.keyPrefix}… (from CRS)`,

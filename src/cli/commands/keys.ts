@@ -16,14 +16,8 @@ import {
   UsageError,
 } from '../args.js';
 import type { Command, CommandOutput } from '../command.js';
-import {
-  applyLimitChanges,
-  CREATE_SETTING_OPTIONS,
-  type KeyChanges,
-  parseKeyChanges,
-  UPDATE_SETTING_OPTIONS,
-  withClaudeBinding,
-} from '../key-options.js';
+import { CREATE_SETTING_OPTIONS, UPDATE_SETTING_OPTIONS } from '../key-option-table.js';
+import { applyLimitChanges, type KeyChanges, parseKeyChanges, withClaudeBinding } from '../key-options.js';
 import { describeKey, keyStatus, renderKeyUsage } from '../key-text.js';
 import { compact, formatTime, table, withUsdStrings } from '../output.js';
 import { keyIdOf } from '../relay-key-argument.js';

@@ -70,7 +70,11 @@ describe('an interrupted import', () => {
     const { imported, unchanged, skipped } = report.totals['api-key'];
     expect(skipped).toBe(0);
     expect(imported + unchanged).toBe(KEYS);
-    expect(imported).toBe(KEYS - written);
+    // Keys run one at a time: the kill may land after a key's record and before its index entries, when the
+    // listing above misses that one key; the second run finds its record, puts its entries back and counts it
+    // as unchanged.
+    expect(KEYS - written - imported).toBeGreaterThanOrEqual(0);
+    expect(KEYS - written - imported).toBeLessThanOrEqual(1);
     expect(report.totals.account.imported + report.totals.account.unchanged).toBe(1);
 
     const all = await allKeys();

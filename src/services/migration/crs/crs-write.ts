@@ -217,7 +217,7 @@ export async function writeKeys(
     const spend = planned.spend;
     // CRS refuses a key whose owner is disabled, deleted or gone, whatever the key's own switch says.
     const owner = options.users.find((user) => user.crsId === planned.ownerCrsId);
-    const ownerRefuses = planned.ownerCrsId !== undefined && (!owner || !owner.active || owner.deleted);
+    const ownerRefuses = planned.ownerCrsId !== undefined && (!owner?.active || owner.deleted);
     if (ownerRefuses && key.input.enabled !== false) {
       item.notes.push(
         'its owner in CRS is disabled, deleted or missing, so CRS refused it: imported disabled',

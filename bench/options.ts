@@ -4,7 +4,7 @@ import { MODES, type Mode } from './load.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
-                        [--workers auto|N] [--metrics] [--caller key|owned-key|device]`;
+                        [--workers auto|N] [--metrics] [--caller key|owned-key|device] [--source]`;
 
 /** Who sends the load: a key with no owner, a person's key under a spend cap, or a signed-in device. */
 export const CALLERS = ['key', 'owned-key', 'device'] as const;
@@ -25,6 +25,7 @@ export function readOptions() {
       workers: { type: 'string' },
       metrics: { type: 'boolean', default: false },
       caller: { type: 'string', default: 'key' },
+      source: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -50,6 +51,8 @@ export function readOptions() {
   if (!caller) throw new Error(`--caller must be one of ${CALLERS.join(', ')}\n${USAGE}`);
   return {
     caller,
+    /** Run the relay from its TypeScript sources through tsx instead of the compiled dist/. */
+    fromSource: values.source,
     durationSec,
     warmupSec: seconds(values.warmup, values.quick ? 1 : 2),
     logLevel: values['log-level'],

@@ -1,5 +1,5 @@
 // Child processes of the bench: the fake upstream and the relay (started like `npm start`), plus their RSS.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -89,6 +89,8 @@ export interface RelayOptions {
   env?: Record<string, string>;
   /** Open files the relay may hold (`ulimit -n`), e.g. a small host's 1,024. */
   fileLimit?: number;
+  /** Run the TypeScript sources through tsx (as before compiling), not the compiled `dist/` `npm start` runs. */
+  fromSource?: boolean;
 }
 
 export interface RelayProcess {
@@ -122,7 +124,12 @@ export async function startRelayProcess(options: RelayOptions): Promise<RelayPro
     ...options.env,
   });
   const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-  const args = ['--import', 'tsx', ...profile, 'src/main.ts'];
+  // As `npm start` does: compile first (under a second), then run plain JavaScript.
+  if (!options.fromSource)
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const args = options.fromSource
+    ? ['--import', 'tsx', ...profile, 'src/main.ts']
+    : [...profile, 'dist/main.js'];
   // The shell sets the limit and then becomes node (exec), so the pid is still the relay's.
   const command = options.fileLimit
     ? spawn('sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, process.execPath, ...args], {

@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(profileDir ? { profileDir } : {}),
     ...(options.metrics ? { env: { METRICS_TOKEN: 'bench-scrape-token-0123456789' } } : {}),
+    fromSource: options.fromSource,
   });
   cleanups.push({ name: 'relay', run: () => relay.stop() });
   watchdog.watch(relay.pid);
@@ -121,13 +122,14 @@ async function main(): Promise<void> {
     logLevel: options.logLevel,
     adminPassword,
     workers: 1,
+    fromSource: options.fromSource,
   });
   // Registered after the trip counter, so it stops first: the relay settles through the proxy on shutdown.
   cleanups.push({ name: 'counting relay', run: () => countingRelay.stop() });
   watchdog.watch(countingRelay.pid);
   log(
     `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'},` +
-      ` caller ${options.caller});` +
+      ` caller ${options.caller}, ${options.fromSource ? 'from source through tsx' : 'compiled dist/'});` +
       ` fake upstream at ${fake.url}`,
   );
 

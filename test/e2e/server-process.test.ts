@@ -290,7 +290,7 @@ describe('a server that loses its Redis or is killed', () => {
     60_000,
   );
 
-  it('stops the server and its embedded Redis when `npm start` gets SIGTERM', async () => {
+  it('`npm start` runs the compiled server, and stops it and its embedded Redis on SIGTERM', async () => {
     const npm = track(
       spawnNpmStart({
         REDIS_URL: undefined,
@@ -308,7 +308,11 @@ describe('a server that loses its Redis or is killed', () => {
     const { url } = (await npm.waitForLog(listening)) as { url: string };
     // npm runs the server through `sh -c`: npm, a shell, then node.
     expect(serverPid).not.toBe(npm.child.pid);
-    expect(commandLine(serverPid)).toContain('src/main.ts');
+    // Compiled JavaScript, with no TypeScript loader and no esbuild service process beside it.
+    expect(commandLine(serverPid)).toMatch(/^node dist\/main\.js/);
+    expect(commandLine(serverPid)).not.toContain('tsx');
+    const helpers = childProcesses(serverPid).map(commandLine);
+    expect(helpers.filter((command) => command.includes('esbuild'))).toEqual([]);
 
     npm.child.kill('SIGTERM');
     await npm.exited;

@@ -9,6 +9,7 @@ import { serviceOptionsFromConfig } from '../service-options.js';
 import { createServices, type Services } from '../services/container.js';
 import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
 import { readEmbeddedEndpoint } from '../services/redis/embedded-redis.js';
+import { withoutPassword } from './redis-url.js';
 
 /** A failure the CLI explains in plain words (exit 1), as opposed to a usage mistake. */
 export class CliError extends Error {
@@ -66,10 +67,4 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError(`cannot use Redis at ${withoutPassword(redisUrl)}: ${reason}`);
   }
-}
-
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString();
 }

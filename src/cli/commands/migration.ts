@@ -6,6 +6,7 @@ import { flag, integer, requiredText, text, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { reportText } from '../import-report-text.js';
 import { readSecret } from '../read-secret.js';
+import { withoutPassword } from '../redis-url.js';
 
 const TOPIC = 'import crs';
 
@@ -81,9 +82,3 @@ export const MIGRATION_COMMANDS: readonly Command[] = [
     },
   },
 ];
-
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString();
-}

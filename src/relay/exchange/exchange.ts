@@ -4,11 +4,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../../errors/app-error.js';
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
-import { ZERO_USAGE } from '../../services/usage/usage-types.js';
 import { responseEncoding } from '../upstream/encoding.js';
 import type { UpstreamControl, UpstreamReceiver } from '../upstream/transport.js';
 import { upstreamTransportError } from '../upstream/upstream-errors.js';
-import { decodeErrorBody, forwardedResponseHeaders, writeCompleteAnswer } from './complete-answer.js';
+import { decodeErrorBody } from './complete-answer.js';
 import {
   answerError,
   type ExchangeRequest,
@@ -16,9 +15,9 @@ import {
   errorAnswerSignal,
   heldFailure,
 } from './exchange-result.js';
-import { readCompleteAnswer } from './read-complete-answer.js';
+import { answerComplete } from './read-complete-answer.js';
+import { clientAborted, isStreamAnswer, streamEnded, streamFailed, streamHeaders } from './stream-answer.js';
 import { StreamPipe } from './stream-pipe.js';
-import { endTap } from './stream-tap.js';
 
 export type { ExchangeRequest, ExchangeResult } from './exchange-result.js';
 export { failedBeforeCall } from './exchange-result.js';
@@ -105,7 +104,8 @@ class Exchange implements UpstreamReceiver {
     this.headers = headers;
     const limits = this.request.readLimits?.(headers, Date.now());
     this.signal = { kind: 'answered', status: statusCode, headers, ...(limits ? { limits } : {}) };
-    const streaming = this.request.stream && this.isStream(String(headers['content-type'] ?? ''));
+    const streaming =
+      this.request.stream && isStreamAnswer(this.request, String(headers['content-type'] ?? ''));
     if (this.clientGone && (statusCode >= 400 || !streaming)) {
       // Waiting for a stream's input usage, the answer is an error or not a stream: nothing to bill or tell.
       this.releaseUpstream();
@@ -164,7 +164,8 @@ class Exchange implements UpstreamReceiver {
           this.headers,
         );
         const signal = errorAnswerSignal(this.answered(), error, Date.now());
-        if (!this.hold(signal, () => this.answerError(error, signal), error.code)) this.fail(error, signal);
+        if (!this.hold(signal, () => answerError(this.request, error, signal), error.code))
+          this.fail(error, signal);
         return;
       }
       default:
@@ -189,7 +190,7 @@ class Exchange implements UpstreamReceiver {
       error instanceof AppError
         ? undefined
         : { kind: 'transport', timeout: failure.code === 'upstream_timeout' };
-    if (signal && this.hold(signal, () => this.answerError(failure, signal), failure.code)) return;
+    if (signal && this.hold(signal, () => answerError(this.request, failure, signal), failure.code)) return;
     this.fail(failure, signal ?? this.signal);
   }
 
@@ -264,23 +265,10 @@ class Exchange implements UpstreamReceiver {
     else this.commitStream();
   }
 
-  private isStream(contentType: string): boolean {
-    const { translation, format, stream } = this.request;
-    if (translation) return contentType.includes(translation.streamContentType);
-    if (contentType.includes('text/event-stream')) return true;
-    return stream && format.streamsAsJson === true && contentType.includes('application/json');
-  }
-
   /** Sends the stream's status and headers, then anything held back: from here on, no failover. */
   private commitStream(): void {
     const { res } = this.request;
-    const headers = forwardedResponseHeaders(this.headers);
-    const contentType = this.pipe?.clientContentType();
-    if (contentType) headers['content-type'] = contentType;
-    headers['cache-control'] = 'no-cache';
-    // Proxies such as nginx would otherwise buffer the stream and break incremental delivery.
-    headers['x-accel-buffering'] = 'no';
-    res.writeHead(this.status, headers);
+    res.writeHead(this.status, streamHeaders(this.headers, this.pipe?.clientContentType()));
     const held = this.held;
     this.held = undefined;
     if (held && held.length > 0) {
@@ -326,20 +314,10 @@ class Exchange implements UpstreamReceiver {
   }
 
   private endStreamResult(): ExchangeResult {
-    const tap = this.pipe?.tap;
-    const final = endTap(tap, true);
+    const result = streamEnded(this.status, this.pipe?.tap, this.ttftMs, this.signal);
     const rest = this.pipe?.rest();
     this.request.res.end(rest && rest.length > 0 ? rest : undefined);
-    return {
-      status: this.status,
-      outcome: tap?.error ? 'upstream_error' : 'ok',
-      usage: final.usage,
-      estimated: final.estimated,
-      ttftMs: this.ttftMs,
-      errorCode: tap?.error?.type,
-      errorMessage: tap?.error?.message,
-      signal: tap?.error ? { kind: 'stream-error', ...tap.error } : this.signal,
-    };
+    return result;
   }
 
   /** The upstream's error answer as the client reads it (in its own vocabulary where it speaks another format). */
@@ -369,61 +347,24 @@ class Exchange implements UpstreamReceiver {
 
   private answerStreamFailure(error: AppError, signal: UpstreamSignal): ExchangeResult {
     if (this.held) this.commitStream();
-    const final = endTap(this.pipe?.tap, true);
+    const result = streamFailed(this.status, this.pipe?.tap, this.ttftMs, error, signal);
     this.request.res.end(
       this.pipe ? this.pipe.failFrame(error) : this.request.errors.streamFrame(error, this.request.requestId),
     );
-    return {
-      status: this.status,
-      outcome: 'upstream_error',
-      usage: final.usage,
-      estimated: final.estimated,
-      ttftMs: this.ttftMs,
-      errorCode: error.code,
-      errorMessage: error.message,
-      signal,
-    };
+    return result;
   }
 
   private endJson(): void {
     const raw =
       this.chunks.length === 1 && this.chunks[0] ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    const answer = readCompleteAnswer(this.request, raw, this.headers['content-encoding']);
-    if (answer instanceof AppError) {
-      this.fail(answer);
-      return;
-    }
-    const { usage } = answer;
-    const counted = { usage: usage ?? { ...ZERO_USAGE }, estimated: usage === undefined };
-    if (answer.body instanceof AppError) {
-      // Billed by the upstream all the same: the failure keeps the usage it reported.
-      this.finish({ ...this.answerError(answer.body, this.signal), ...counted });
-      return;
-    }
-    writeCompleteAnswer(
-      this.request.res,
-      this.status,
-      this.headers,
-      answer.body,
-      this.request.clientAcceptEncoding,
-    );
-    this.finish({
-      status: this.status,
-      outcome: 'ok',
-      ...counted,
-      ttftMs: performance.now() - this.request.startedAt,
-      errorCode: undefined,
-      signal: this.signal,
-    });
+    const result = answerComplete(this.request, this.status, this.headers, raw, this.signal);
+    if (result instanceof AppError) this.fail(result);
+    else this.finish(result);
   }
 
   private fail(error: AppError, signal?: UpstreamSignal): void {
     if (this.phase === 'done') return;
-    this.finish(this.answerError(error, signal));
-  }
-
-  private answerError(error: AppError, signal: UpstreamSignal | undefined): ExchangeResult {
-    return answerError(this.request, error, signal);
+    this.finish(answerError(this.request, error, signal));
   }
 
   /**
@@ -442,17 +383,7 @@ class Exchange implements UpstreamReceiver {
   }
 
   private finishAborted(): void {
-    // Without a tap nothing was streamed: what is known (nothing) is exact.
-    const final = endTap(this.pipe?.tap, false);
-    this.finish({
-      status: 499,
-      outcome: 'client_aborted',
-      usage: final.usage,
-      estimated: final.estimated,
-      ttftMs: this.ttftMs,
-      errorCode: undefined,
-      signal: this.signal,
-    });
+    this.finish(clientAborted(this.pipe?.tap, this.ttftMs, this.signal));
   }
 
   private finish(result: ExchangeResult): void {

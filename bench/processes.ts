@@ -55,9 +55,19 @@ export interface FakeUpstreamProcess {
   stop(): Promise<void>;
 }
 
-export async function startFakeUpstreamProcess(): Promise<FakeUpstreamProcess> {
+export function startFakeUpstreamProcess(): Promise<FakeUpstreamProcess> {
+  return startAnnouncingChild(['--import', 'tsx', 'bench/fake-upstream-process.ts']);
+}
+
+/** The bare node:http proxy to `targetUrl` the relay is compared with in the same run. */
+export function startBareProxyProcess(targetUrl: string): Promise<FakeUpstreamProcess> {
+  return startAnnouncingChild(['bench/bare-proxy-process.mjs', targetUrl]);
+}
+
+/** A node child that prints `{ "url": … }` as its first line once it listens. */
+async function startAnnouncingChild(args: string[]): Promise<FakeUpstreamProcess> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'bench/fake-upstream-process.ts'], {
+    spawn(process.execPath, args, {
       cwd: ROOT,
       // stdin stays open as a lifeline: the child exits when it closes, even if the bench is killed.
       stdio: ['pipe', 'pipe', 'pipe'],

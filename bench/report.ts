@@ -41,32 +41,40 @@ export function formatTable(results: ScenarioResult[]): string {
     'mode',
     'conns',
     'direct req/s',
+    'proxy req/s',
     'relay req/s',
     'relay/direct',
+    'relay/proxy',
     'direct p50/p99 ms',
     'relay p50/p99 ms',
     'Δp50 c=1 ms',
+    'proxy CPU µs/req',
     'relay CPU',
     'relay RSS MB',
     'Redis cmds/req',
     'Redis RT/req',
     'direct non-2xx/err',
+    'proxy non-2xx/err',
     'relay non-2xx/err',
   ];
   const rows = results.map((r) => [
     r.mode,
     String(r.connections),
     thousands(r.direct.reqPerSec),
+    thousands(r.proxy.reqPerSec),
     thousands(r.relay.reqPerSec),
     `${fixed((100 * r.relay.reqPerSec) / r.direct.reqPerSec, 1)}%`,
+    `${fixed((100 * r.relay.reqPerSec) / r.proxy.reqPerSec, 1)}%`,
     `${fixed(r.direct.latencyMs.p50, 2)} / ${fixed(r.direct.latencyMs.p99, 2)}`,
     `${fixed(r.relay.latencyMs.p50, 2)} / ${fixed(r.relay.latencyMs.p99, 2)}`,
     r.connections === 1 ? fixed(r.relay.latencyMs.p50 - r.direct.latencyMs.p50, 2) : '',
+    fixed(r.proxyCpuUsPerRequest, 0),
     `${fixed(r.cpu.relay.relay, 0)}% ${fixed(r.relayCpuUsPerRequest, 0)}µs/req`,
     fixed(r.relayRssMb, 0),
     fixed(r.redis.commands, 2),
     r.connections === 1 ? fixed(r.redis.roundTrips, 2) : 'N/A',
     problems(r.direct),
+    problems(r.proxy),
     problems(r.relay),
   ]);
   const widths = header.map((title, column) =>
@@ -83,7 +91,7 @@ export function formatTable(results: ScenarioResult[]): string {
 
 /** Where the machine's cores went in each run: tells a relay-bound result from a starved one. */
 export function formatCpuTable(results: ScenarioResult[]): string {
-  const roles = ['relay', 'fake', 'redis', 'bench'];
+  const roles = ['relay', 'proxy', 'fake', 'redis', 'bench'];
   const cell = (percent: Record<string, number>) =>
     roles
       .filter((role) => percent[role] !== undefined)
@@ -93,7 +101,7 @@ export function formatCpuTable(results: ScenarioResult[]): string {
     .map(
       (r) =>
         `  ${r.mode} c=${r.connections} (load avg ${r.loadAverage.toFixed(2)}): ` +
-        `direct [${cell(r.cpu.direct)}]; relay [${cell(r.cpu.relay)}]`,
+        `direct [${cell(r.cpu.direct)}]; proxy [${cell(r.cpu.proxy)}]; relay [${cell(r.cpu.relay)}]`,
     )
     .join('\n');
 }
@@ -125,6 +133,22 @@ export function checkTargets(results: ScenarioResult[]): TargetCheck[] {
     measured: share === undefined ? 'not run' : `${(100 * share).toFixed(1)}%`,
     met: share === undefined ? undefined : share >= 0.2,
   });
+  // Issue 20: against a bare node:http proxy measured in the same run, CPU per request of a fully limited key.
+  const cpu = busy?.relayCpuUsPerRequest;
+  checks.push({
+    target: 'relay non-stream c=50 ≤ 115 µs CPU per request',
+    measured:
+      cpu === undefined
+        ? 'not run'
+        : `${cpu.toFixed(0)} µs (bare proxy ${fixed(busy?.proxyCpuUsPerRequest, 0)} µs)`,
+    met: cpu === undefined ? undefined : cpu <= 115,
+  });
+  const ofProxy = busy ? busy.relay.reqPerSec / busy.proxy.reqPerSec : undefined;
+  checks.push({
+    target: 'relay non-stream c=50 ≥ 60% of the bare proxy',
+    measured: ofProxy === undefined ? 'not run' : `${(100 * ofProxy).toFixed(1)}%`,
+    met: ofProxy === undefined ? undefined : ofProxy >= 0.6,
+  });
   for (const mode of ['non-stream', 'sse']) {
     const single = find(mode, 1);
     const added = single ? single.relay.latencyMs.p50 - single.direct.latencyMs.p50 : undefined;
@@ -153,6 +177,7 @@ export function formatProblems(results: ScenarioResult[]): string | undefined {
   for (const r of results) {
     for (const [side, load] of [
       ['direct', r.direct],
+      ['proxy', r.proxy],
       ['relay', r.relay],
     ] as const) {
       if (load.non2xx + load.errors + load.timeouts === 0) continue;

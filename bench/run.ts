@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
 import { createKeys } from '../src/services/redis/keys.js';
 import { readOptions } from './options.js';
-import { ROOT, startFakeUpstreamProcess, startRelayProcess } from './processes.js';
+import { ROOT, startBareProxyProcess, startFakeUpstreamProcess, startRelayProcess } from './processes.js';
 import { formatProfile, type ProfileSummary, summariseProfile } from './profile-summary.js';
 import { startTripCounter } from './redis-trip-counter.js';
 import {
@@ -80,6 +80,9 @@ async function main(): Promise<void> {
   const fake = await startFakeUpstreamProcess();
   cleanups.push({ name: 'fake upstream', run: () => fake.stop() });
   watchdog.watch(fake.pid);
+  const proxy = await startBareProxyProcess(fake.url);
+  cleanups.push({ name: 'bare proxy', run: () => proxy.stop() });
+  watchdog.watch(proxy.pid);
 
   const target = new URL(redisUrl);
   // The counter reads RESP off the wire, which TLS would hide.
@@ -138,11 +141,12 @@ async function main(): Promise<void> {
 
   const ctx: BenchContext = {
     fakeUrl: fake.url,
+    proxyUrl: proxy.url,
     relayUrl: relay.url,
     countingRelayUrl: countingRelay.url,
     callerHeaders,
     relayPid: relay.pid,
-    pids: { relay: relay.pid, fake: fake.pid, redis: redisPid },
+    pids: { relay: relay.pid, proxy: proxy.pid, fake: fake.pid, redis: redisPid },
     trips,
     redis,
     durationSec: options.durationSec,

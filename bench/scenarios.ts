@@ -3,7 +3,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { type CommandCalls, diffCalls, readCommandCalls, sumCalls } from './command-stats.js';
-import { cpuPercent, sampleCpu } from './cpu.js';
+import { type CpuSample, cpuPercent, sampleCpu } from './cpu.js';
 import { type LoadResult, type Mode, runLoad } from './load.js';
 import { readRssMb } from './processes.js';
 import { monotonicUs, type Window } from './profile-summary.js';
@@ -11,6 +11,8 @@ import { diffTrips, type TripCounter, type TripSnapshot, totalTurns } from './re
 
 export interface BenchContext {
   fakeUrl: string;
+  /** A bare node:http pass-through proxy to the fake upstream: the floor the relay is compared with. */
+  proxyUrl: string;
   relayUrl: string;
   /**
    * A second, single-process relay whose Redis traffic goes through the trip counter. Only round trips are
@@ -61,10 +63,13 @@ export interface ScenarioResult {
   mode: Mode;
   connections: number;
   direct: LoadResult;
+  /** The same load through the bare node:http proxy, just before the relay's run. */
+  proxy: LoadResult;
+  proxyCpuUsPerRequest: number | undefined;
   relay: LoadResult;
   relayRssMb: number | undefined;
-  /** Percent of one core per process during each measured run; `bench` is autocannon plus the proxy. */
-  cpu: { direct: Record<string, number>; relay: Record<string, number> };
+  /** Percent of one core per process during each measured run; `bench` is autocannon plus the trip counter. */
+  cpu: { direct: Record<string, number>; proxy: Record<string, number>; relay: Record<string, number> };
   /** Relay CPU time per relayed request, in microseconds: comparable across machines, unlike req/s. */
   relayCpuUsPerRequest: number | undefined;
   /** 1-minute load average when the pair started: other work on the machine skews everything. */
@@ -112,6 +117,12 @@ export async function runScenario(
   const direct = await load(ctx.fakeUrl, ctx.durationSec, relayHeaders);
   const directCpuPercent = cpuPercent(directCpu, sampleCpu(ctx.pids));
 
+  ctx.log(`  ${mode} c=${connections}: bare node:http proxy`);
+  if (ctx.warmupSec > 0) await load(ctx.proxyUrl, ctx.warmupSec, relayHeaders);
+  const proxyCpu = sampleCpu(ctx.pids);
+  const proxy = await load(ctx.proxyUrl, ctx.durationSec, relayHeaders);
+  const proxyCpuAfter = sampleCpu(ctx.pids);
+
   ctx.log(`  ${mode} c=${connections}: relay`);
   if (ctx.warmupSec > 0) await load(ctx.relayUrl, ctx.warmupSec, relayHeaders);
   // Let the warm-up's settles and rollups finish so they are not billed to the measured run.
@@ -137,17 +148,20 @@ export async function runScenario(
     counted = { trips: diffTrips(tripsBefore, ctx.trips.snapshot()), load: countedLoad };
   }
 
-  const relayCpuMs = (relayCpuAfter.ms.relay ?? Number.NaN) - (relayCpu.ms.relay ?? Number.NaN);
   return {
     mode,
     connections,
     direct,
+    proxy,
+    proxyCpuUsPerRequest: cpuUsPerRequest(proxyCpu, proxyCpuAfter, 'proxy', proxy),
     relay,
     relayRssMb,
-    cpu: { direct: directCpuPercent, relay: cpuPercent(relayCpu, relayCpuAfter) },
-    relayCpuUsPerRequest: Number.isNaN(relayCpuMs)
-      ? undefined
-      : (1000 * relayCpuMs) / Math.max(1, relay.requests),
+    cpu: {
+      direct: directCpuPercent,
+      proxy: cpuPercent(proxyCpu, proxyCpuAfter),
+      relay: cpuPercent(relayCpu, relayCpuAfter),
+    },
+    relayCpuUsPerRequest: cpuUsPerRequest(relayCpu, relayCpuAfter, 'relay', relay),
     loadAverage,
     relayWindow,
     redis: perRequest({ calls, windowSec: callsWindowSec, requests: relay.requests }, counted, baseline),
@@ -182,6 +196,12 @@ function perRequest(
     ),
     signatures,
   };
+}
+
+/** CPU time of one process per completed request, in microseconds. */
+function cpuUsPerRequest(before: CpuSample, after: CpuSample, role: string, load: LoadResult) {
+  const ms = (after.ms[role] ?? Number.NaN) - (before.ms[role] ?? Number.NaN);
+  return Number.isNaN(ms) ? undefined : (1000 * ms) / Math.max(1, load.requests);
 }
 
 function round(value: number, digits: number): number {

@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AdmissionService } from '../../src/services/admission/admission-service.js';
+import {
+  AdmissionService,
+  type AdmissionTicket,
+  type KeySettle,
+} from '../../src/services/admission/admission-service.js';
 import { LimitCalendar } from '../../src/services/admission/limit-periods.js';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';
@@ -81,11 +85,51 @@ describe('rate windows', () => {
     const first = await attempt(key, 'a');
     if (!first.ok) throw new Error('first request refused');
     const pipeline = services.context.redis.pipeline();
-    admission.settleInto(pipeline, first.ticket, 0, 1500);
+    admission.settleInto(pipeline, [{ ticket: first.ticket, costMicros: 0, tokens: 1500 }]);
     await pipeline.exec();
     expect(await attempt(key, 'b')).toMatchObject({ ok: false, details: { limit: 'window_tokens' } });
     clock += 62_000;
     expect((await attempt(key, 'c')).ok).toBe(true);
+  });
+
+  it('settles a batch of one key in one call: each claim once, costs and tokens summed', async () => {
+    const { plaintext } = await services.apiKeys.create({
+      name: 'batched',
+      limits: { window: { seconds: 60, mode: 'fixed', tokens: 100_000 }, dailyCostMicros: 10_000_000 },
+    });
+    const key = await services.apiKeys.authenticate(plaintext);
+    const tickets = [];
+    for (const id of ['a', 'b', 'c']) {
+      const admitted = await attempt(key, id);
+      if (!admitted.ok) throw new Error(`${id} refused`);
+      tickets.push(admitted.ticket);
+    }
+    const [a, b, c] = tickets as [AdmissionTicket, AdmissionTicket, AdmissionTicket];
+    const settle = async (settles: KeySettle[]) => {
+      const pipeline = services.context.redis.pipeline();
+      admission.settleInto(pipeline, settles);
+      return (await pipeline.exec())?.[0]?.[1];
+    };
+    expect(
+      await settle([
+        { ticket: a, costMicros: 100, tokens: 300 },
+        { ticket: b, costMicros: 200, tokens: 400 },
+      ]),
+    ).toBe(2);
+    // b again (a retried settle) changes nothing; c is charged.
+    expect(
+      await settle([
+        { ticket: b, costMicros: 999, tokens: 999 },
+        { ticket: c, costMicros: 50, tokens: 60 },
+      ]),
+    ).toBe(1);
+    const usage = await admission.usage(key);
+    expect(usage.window).toMatchObject({ requests: 3, tokens: 760, costMicros: 350 });
+    expect(usage.costs.find((cost) => cost.name === 'daily')).toMatchObject({
+      spentMicros: 350,
+      reservedMicros: 0,
+    });
+    expect(usage.concurrency.inFlight).toBe(0);
   });
 
   it('fixes: the count starts over exactly at the next window boundary', async () => {

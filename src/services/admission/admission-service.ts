@@ -49,6 +49,13 @@ export interface AdmissionInput {
 }
 
 /** What a settle needs to give back what admission took. */
+/** What settling one admitted request charges: its real cost and the tokens its rate window counts. */
+export interface KeySettle {
+  ticket: AdmissionTicket;
+  costMicros: number;
+  tokens: number;
+}
+
 export interface AdmissionTicket {
   keyId: string;
   requestId: string;
@@ -150,32 +157,42 @@ export class AdmissionService {
     return queue ? this.queue.admit(input.key.id, queue, input.signal, attempt) : attempt();
   }
 
-  /** Adds the settle of an admitted request to a settle pipeline; the caller executes it. */
-  settleInto(
-    pipeline: ChainableCommander,
-    ticket: AdmissionTicket,
-    costMicros: number,
-    tokens: number,
-  ): void {
+  /**
+   * Adds the settles of admitted requests to a settle pipeline; the caller executes it. One script call per key
+   * (and rate window) for the whole batch: at c=50 most of a turn's settles are of the same busy key.
+   */
+  settleInto(pipeline: ChainableCommander, settles: readonly KeySettle[]): void {
     const { keys, scripts } = this.context;
-    const counterArgs: Array<string | number> = [ticket.counters.length];
-    for (const counter of ticket.counters) counterArgs.push(counter.suffix, counter.ttlSeconds);
-    scripts.queue(
-      pipeline,
-      'key-settle',
-      [keys.keyLeases(ticket.keyId)],
-      [
-        keys.apiKeySlotPrefix(ticket.keyId),
-        this.now(),
-        ticket.requestId,
-        costMicros,
-        tokens,
-        ticket.window?.ms ?? 0,
-        ticket.window?.mode ?? 'sliding',
-        ...counterArgs,
-      ],
-    );
-    if (ticket.wakesQueue) pipeline.publish(keys.channel(KEY_FREE_TOPIC), ticket.keyId);
+    const byKey = new Map<string, { ticket: AdmissionTicket; args: Array<string | number>; count: number }>();
+    for (const { ticket, costMicros, tokens } of settles) {
+      // A key whose window changed between two admissions settles each under its own ticket's window.
+      const group = `${ticket.keyId}|${ticket.window?.ms ?? 0}|${ticket.window?.mode ?? ''}`;
+      let held = byKey.get(group);
+      if (!held) {
+        held = { ticket, args: [], count: 0 };
+        byKey.set(group, held);
+      }
+      held.count += 1;
+      held.args.push(ticket.requestId, costMicros, tokens, ticket.counters.length);
+      for (const counter of ticket.counters) held.args.push(counter.suffix, counter.ttlSeconds);
+    }
+    const now = this.now();
+    for (const { ticket, args, count } of byKey.values()) {
+      scripts.queue(
+        pipeline,
+        'key-settle',
+        [keys.keyLeases(ticket.keyId)],
+        [
+          keys.apiKeySlotPrefix(ticket.keyId),
+          now,
+          ticket.window?.ms ?? 0,
+          ticket.window?.mode ?? 'sliding',
+          count,
+          ...args,
+        ],
+      );
+      if (ticket.wakesQueue) pipeline.publish(keys.channel(KEY_FREE_TOPIC), ticket.keyId);
+    }
   }
 
   /** Current spend against each of the key's limits, with reset times. */
@@ -196,7 +213,10 @@ export class AdmissionService {
   /** Ends the claims (charging nothing) and the pending ledger listings of requests that will not run. */
   private async writeReleases(tickets: AdmissionTicket[]): Promise<WriteOutcome> {
     const pipeline = this.context.redis.pipeline();
-    for (const ticket of tickets) this.settleInto(pipeline, ticket, 0, 0);
+    this.settleInto(
+      pipeline,
+      tickets.map((ticket) => ({ ticket, costMicros: 0, tokens: 0 })),
+    );
     pipeline.zrem(this.context.keys.ledgerPending(), ...tickets.map((ticket) => ticket.requestId));
     if ((await execWrites(pipeline)) === 'unavailable') return 'unavailable';
     for (const ticket of tickets) ticket.untrack();
@@ -267,13 +287,18 @@ export class AdmissionService {
   private async flush(items: Pending[]): Promise<void> {
     const { keys, scripts, redis } = this.context;
     const pipeline = redis.pipeline();
+    // In the same round trip, one command each for the whole turn: the reconciler's index of keys with claims
+    // to watch, and the ledger's list of requests whose entry is still to be written (what makes appending it
+    // happen once). Per request they were two more commands for ioredis and Redis to handle.
+    const watched: Array<string | number> = [];
+    const pending: Array<string | number> = [];
     for (const item of items) {
       scripts.queue(pipeline, 'admission', [keys.keyLeases(item.ticket.keyId)], item.args);
-      // In the same round trip: the reconciler's index of keys with claims to watch, and the ledger's list of
-      // requests whose entry is still to be written (what makes appending it happen once).
-      pipeline.zadd(keys.reconcileIndex(), 'GT', item.expiresAt, item.ticket.keyId);
-      pipeline.zadd(keys.ledgerPending(), item.at, item.ticket.requestId);
+      watched.push(item.expiresAt, item.ticket.keyId);
+      pending.push(item.at, item.ticket.requestId);
     }
+    pipeline.zadd(keys.reconcileIndex(), 'GT', ...watched);
+    pipeline.zadd(keys.ledgerPending(), ...pending);
     let results: Array<[Error | null, unknown]>;
     try {
       results = (await pipeline.exec()) ?? [];
@@ -286,7 +311,7 @@ export class AdmissionService {
     items.forEach((item, index) => {
       let outcome: unknown;
       try {
-        outcome = pipelineResult(results[index * 3]);
+        outcome = pipelineResult(results[index]);
       } catch (error) {
         if (isStoreUnavailable(error)) failed.push({ item, error });
         else {

@@ -4,7 +4,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
-import type { AdmissionService, AdmissionTicket } from '../admission/admission-service.js';
+import type { AdmissionService, AdmissionTicket, KeySettle } from '../admission/admission-service.js';
 import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue } from '../redis/retry-queue.js';
@@ -194,9 +194,11 @@ export class UsageSettler {
     appendLedgerInto(this.context, pipeline, batch, this.options.ledgerMaxEntries);
     this.releaseLeases(pipeline, batch);
     // The key's side (lease, claim → real cost, rate window) travels in the same round trip.
+    const settles: KeySettle[] = [];
     for (const { ticket, entry } of batch) {
-      if (ticket) this.admission.settleInto(pipeline, ticket, entry.costMicros, totalTokens(entry.usage));
+      if (ticket) settles.push({ ticket, costMicros: entry.costMicros, tokens: totalTokens(entry.usage) });
     }
+    if (settles.length > 0) this.admission.settleInto(pipeline, settles);
     const capture = this.options.bodyCapture;
     if (capture) for (const { bodies } of batch) if (bodies) capture.writeInto(pipeline, bodies);
     // Live subscribers on every instance hear of the batch in the same round trip, as one message built from

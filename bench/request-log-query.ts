@@ -6,14 +6,11 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { createLogger } from '../src/lib/logger.js';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
-import {
-  createArchivePool,
-  inTransaction,
-  migrateArchive,
-} from '../src/services/request-log/archive/archive-db.js';
+import { createArchivePool, migrateArchive } from '../src/services/request-log/archive/archive-db.js';
 import { RequestLogArchiver } from '../src/services/request-log/archive/archive-job.js';
 import { RequestLogArchive } from '../src/services/request-log/archive/archive-query.js';
 import { INSERT_ROWS_SQL, rowArrays } from '../src/services/request-log/archive/archive-rows.js';
+import { inTransaction } from '../src/services/request-log/archive/archive-transaction.js';
 import type { RequestLogFilter } from '../src/services/request-log/request-log-filter.js';
 import { RequestLogService } from '../src/services/request-log/request-log-service.js';
 import type { StoredLedgerEntry } from '../src/services/usage/ledger-entry.js';

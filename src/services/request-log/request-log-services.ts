@@ -4,7 +4,6 @@ import type pg from 'pg';
 import type { Logger } from '../../lib/logger.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import type { RedisContext } from '../redis/record-store.js';
-import { createArchivePool, migrateArchive } from './archive/archive-db.js';
 import { RequestLogArchiver } from './archive/archive-job.js';
 import { RequestLogArchive } from './archive/archive-query.js';
 import { BODY_CAPTURE_OFF, BodyCapture, type BodyCaptureSettings } from './body-capture.js';
@@ -44,8 +43,11 @@ export async function createRequestLog(
     // Every instance may migrate; node-pg-migrate's lock lets one apply and the others find it done. A database
     // that is down at boot does not stop the relay: migrating is retried until it works, and until then the
     // archive's job reports its failures (system status, /ready) and queries past the Redis window answer 503.
-    migrating = migrateUntilDone(settings.archive.databaseUrl, logger);
-    pool = createArchivePool(settings.archive.databaseUrl, logger);
+    // Loaded only here: pg and node-pg-migrate add ~27 MB to a process, and most deployments run no archive.
+    const { createArchivePool, migrateArchive } = await import('./archive/archive-db.js');
+    const { databaseUrl } = settings.archive;
+    migrating = migrateUntilDone(() => migrateArchive(databaseUrl, logger), logger);
+    pool = createArchivePool(databaseUrl, logger);
     archive = new RequestLogArchive(pool);
     archiver = new RequestLogArchiver(context, pool, logger, {
       retentionDays: settings.archive.retentionDays,
@@ -84,11 +86,11 @@ export async function createRequestLog(
 const MIGRATE_RETRY_MS = 30_000;
 
 /** Migrates now, and again every half minute while it fails; `stop` ends the retries. */
-function migrateUntilDone(url: string, logger: Logger): { stop(): void } {
+function migrateUntilDone(migrate: () => Promise<unknown>, logger: Logger): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const attempt = () => {
-    migrateArchive(url, logger).catch((error: unknown) => {
+    migrate().catch((error: unknown) => {
       logger.error({ err: error }, 'request log archive: migrating PostgreSQL failed; retrying');
       if (!stopped) timer = setTimeout(attempt, MIGRATE_RETRY_MS).unref();
     });

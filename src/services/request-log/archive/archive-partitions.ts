@@ -1,6 +1,6 @@
 // The archive's day partitions: created before a batch needs them, dropped when older than the retention.
 import type pg from 'pg';
-import { inTransaction } from './archive-db.js';
+import { inTransaction } from './archive-transaction.js';
 
 export const DAY_MS = 86_400_000;
 

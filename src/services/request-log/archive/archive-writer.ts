@@ -4,9 +4,9 @@
 import type pg from 'pg';
 import type { StoredLedgerEntry } from '../../usage/ledger-entry.js';
 import { parseStreamId } from '../stream-ids.js';
-import { inTransaction } from './archive-db.js';
 import { type ArchivePartitions, DAY_MS } from './archive-partitions.js';
 import { INSERT_ROWS_SQL, rowArrays } from './archive-rows.js';
+import { inTransaction } from './archive-transaction.js';
 
 export interface ArchiveBatch {
   /** The cursor the batch was read after ('' for the start of the stream). */

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import { resolveSecrets } from './config/secrets.js';
+import { loadControlPlaneHttp } from './control-plane-http.js';
 import { type App, buildApp } from './http/app.js';
-import { mountDashboard } from './http/dashboard-assets.js';
 import type { Logger } from './lib/logger.js';
 import { answerScrape, METRICS_PATH, startMetricsServer } from './observability/metrics-endpoint.js';
 import { startOtelExport } from './observability/otel/otel-export.js';
@@ -15,15 +15,12 @@ import { addSpendLimitRoutes } from './relay/gateway/spend-limits-api.js';
 import type { RelayDeps } from './relay/relay-deps.js';
 import { buildRelayRoutes, relayErrorShapeFor } from './relay/routes.js';
 import { TransportRegistry } from './relay/upstream/transports.js';
-import { GRAPHQL_PATH, mountGraphQL } from './schema/graphql-endpoint.js';
-import { attachGraphQLWs } from './schema/graphql-ws.js';
 import { serviceOptionsFromConfig } from './service-options.js';
 import { createServices, type Services } from './services/container.js';
 import { PLATFORMS } from './services/domain/platforms.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
 import type { LedgerEntry } from './services/usage/ledger-entry.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
-import { mountTrpc, TRPC_PATH } from './trpc/trpc-endpoint.js';
 import { SERVER_VERSION } from './version.js';
 
 /** Control-plane requests are small: a GraphQL document with variables, a batch of tRPC calls. */
@@ -158,6 +155,22 @@ export async function startServer(
       });
       metrics.operations.instrumentRedis(services.context.redis, 'main');
     }
+    // A relay-only instance leaves the control plane's code unloaded; its paths answer 404 there.
+    const controlPlane =
+      config.role === 'all'
+        ? await loadControlPlaneHttp({
+            services,
+            logger,
+            dashboardDir: DASHBOARD_DIR,
+            bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
+            graphiql: config.env === 'development',
+            introspection: config.graphql.introspection,
+            corsOrigins: config.graphql.corsOrigins,
+            trustProxy: config.http.trustProxy,
+            production: config.env === 'production',
+            liveMaxConnections: config.usage.liveMaxConnections,
+          })
+        : undefined;
     const scrapeToken = config.metrics?.token;
     const redis = services.context.redis;
     const app = buildApp({
@@ -189,16 +202,7 @@ export async function startServer(
       ),
       errorShapeFor: relayErrorShapeFor,
       mount: (express) => {
-        mountGraphQL(express, {
-          services,
-          logger,
-          graphiql: config.env === 'development',
-          introspection: config.graphql.introspection,
-          corsOrigins: config.graphql.corsOrigins,
-          bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT,
-        });
-        mountTrpc(express, { services, logger, bodyLimitBytes: CONTROL_PLANE_BODY_LIMIT });
-        mountDashboard(express, DASHBOARD_DIR);
+        controlPlane?.mount(express);
         // On the relay's own port only for scrapers with the token; a port of its own may serve it without.
         const served = metrics;
         if (served && scrapeToken !== undefined) {
@@ -207,23 +211,16 @@ export async function startServer(
           });
         }
       },
-      ownBodyPaths: [GRAPHQL_PATH, TRPC_PATH],
+      ownBodyPaths: controlPlane?.ownBodyPaths ?? [],
     });
-    const subscriptions = attachGraphQLWs(app.server, {
-      services,
-      logger,
-      trustProxy: config.http.trustProxy,
-      production: config.env === 'production',
-      introspection: config.graphql.introspection,
-      maxConnections: config.usage.liveMaxConnections,
-    });
+    const subscriptions = controlPlane?.attach(app.server);
     const { port, url } = await app.start(config.http.port, config.http.host);
     // A second start on the same DATA_DIR names this address when it refuses to take over the embedded Redis.
     embedded?.recordServerUrl(url);
     // Stopping runs in reverse: WebSocket subscribers are closed first (an upgraded socket would hold the
     // HTTP server open), then the app drains, then services settle and close, then Redis stops.
     cleanups.push(() => app.stop());
-    cleanups.push(() => subscriptions.stop());
+    if (subscriptions) cleanups.push(() => subscriptions.stop());
     let metricsUrl: string | undefined;
     if (metrics && config.metrics?.port !== undefined) {
       const own = await startMetricsServer(metrics, { ...config.metrics, port: config.metrics.port });

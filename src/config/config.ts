@@ -27,6 +27,8 @@ export interface OAuthClientConfig extends TokenClientConfig {
 
 export interface Config {
   env: ParsedEnv['NODE_ENV'];
+  /** `relay`: the relay API only; the control plane is neither served nor loaded (SERVER_ROLE). */
+  role: 'all' | 'relay';
   http: {
     host: string;
     port: number;
@@ -182,6 +184,7 @@ function describeIssues(error: z.ZodError, env: Env): string[] {
 function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
   return {
     env: parsed.NODE_ENV,
+    role: parsed.SERVER_ROLE,
     http: {
       host: parsed.HOST,
       port: parsed.PORT,

@@ -119,6 +119,13 @@ export const envSchema = z.object({
     .pipe(z.number().int().min(0).max(64, { error: 'must be at most 64' }))
     .default(1),
 
+  /**
+   * What this process serves. `all`: the relay API and the control plane (GraphQL, tRPC, live subscriptions,
+   * dashboard). `relay`: the relay API only (with /metrics and the health checks), for large deployments that
+   * run the control plane on instances of their own; the control plane's code is then never loaded.
+   */
+  SERVER_ROLE: z.enum(['all', 'relay'], { error: 'must be all or relay' }).default('all'),
+
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .optional()

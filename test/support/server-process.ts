@@ -15,8 +15,9 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnServer(env: Record<string, string | undefined>): ServerProcess {
-  return follow(process.execPath, ['--import', 'tsx', 'src/main.ts'], env);
+/** `nodeArgs` go before the entry point, e.g. another `--import`. */
+export function spawnServer(env: Record<string, string | undefined>, nodeArgs: string[] = []): ServerProcess {
+  return follow(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], env);
 }
 
 /**

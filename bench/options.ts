@@ -4,7 +4,8 @@ import { MODES, type Mode } from './load.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
-                        [--workers auto|N] [--metrics] [--caller key|owned-key|device] [--source]`;
+                        [--workers auto|N] [--metrics] [--caller key|owned-key|device] [--source]
+                        [--role all|relay]`;
 
 /** Who sends the load: a key with no owner, a person's key under a spend cap, or a signed-in device. */
 export const CALLERS = ['key', 'owned-key', 'device'] as const;
@@ -26,6 +27,7 @@ export function readOptions() {
       metrics: { type: 'boolean', default: false },
       caller: { type: 'string', default: 'key' },
       source: { type: 'boolean', default: false },
+      role: { type: 'string', default: 'all' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -49,8 +51,12 @@ export function readOptions() {
   if (durationSec === 0) throw new Error(`--duration must be more than 0\n${USAGE}`);
   const caller = CALLERS.find((name) => name === values.caller);
   if (!caller) throw new Error(`--caller must be one of ${CALLERS.join(', ')}\n${USAGE}`);
+  if (values.role !== 'all' && values.role !== 'relay')
+    throw new Error(`--role must be all or relay\n${USAGE}`);
   return {
     caller,
+    /** The measured relay's SERVER_ROLE: `relay` leaves the control plane unloaded. */
+    role: values.role,
     /** Run the relay from its TypeScript sources through tsx instead of the compiled dist/. */
     fromSource: values.source,
     durationSec,

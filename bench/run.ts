@@ -112,7 +112,10 @@ async function main(): Promise<void> {
     adminPassword,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(profileDir ? { profileDir } : {}),
-    ...(options.metrics ? { env: { METRICS_TOKEN: 'bench-scrape-token-0123456789' } } : {}),
+    env: {
+      SERVER_ROLE: options.role,
+      ...(options.metrics ? { METRICS_TOKEN: 'bench-scrape-token-0123456789' } : {}),
+    },
     fromSource: options.fromSource,
   });
   cleanups.push({ name: 'relay', run: () => relay.stop() });
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   watchdog.watch(countingRelay.pid);
   log(
     `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'},` +
-      ` caller ${options.caller}, ${options.fromSource ? 'from source through tsx' : 'compiled dist/'});` +
+      ` caller ${options.caller}, role ${options.role}, ${options.fromSource ? 'from source through tsx' : 'compiled dist/'});` +
       ` fake upstream at ${fake.url}`,
   );
 

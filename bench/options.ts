@@ -5,7 +5,7 @@ import { MODES, type Mode } from './load.js';
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
                         [--workers auto|N] [--metrics] [--caller key|owned-key|device] [--source]
-                        [--role all|relay]`;
+                        [--role all|relay] [--relay-node-options '<flags>']`;
 
 /** Who sends the load: a key with no owner, a person's key under a spend cap, or a signed-in device. */
 export const CALLERS = ['key', 'owned-key', 'device'] as const;
@@ -28,6 +28,7 @@ export function readOptions() {
       caller: { type: 'string', default: 'key' },
       source: { type: 'boolean', default: false },
       role: { type: 'string', default: 'all' },
+      'relay-node-options': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -57,6 +58,8 @@ export function readOptions() {
     caller,
     /** The measured relay's SERVER_ROLE: `relay` leaves the control plane unloaded. */
     role: values.role,
+    /** NODE_OPTIONS for the measured relay only (V8 heap flags, say), not for the bench's other processes. */
+    relayNodeOptions: values['relay-node-options'],
     /** Run the relay from its TypeScript sources through tsx instead of the compiled dist/. */
     fromSource: values.source,
     durationSec,

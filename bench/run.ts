@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     ...(profileDir ? { profileDir } : {}),
     env: {
       SERVER_ROLE: options.role,
+      ...(options.relayNodeOptions ? { NODE_OPTIONS: options.relayNodeOptions } : {}),
       ...(options.metrics ? { METRICS_TOKEN: 'bench-scrape-token-0123456789' } : {}),
     },
     fromSource: options.fromSource,
@@ -135,7 +136,8 @@ async function main(): Promise<void> {
   watchdog.watch(countingRelay.pid);
   log(
     `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'},` +
-      ` caller ${options.caller}, role ${options.role}, ${options.fromSource ? 'from source through tsx' : 'compiled dist/'});` +
+      ` caller ${options.caller}, role ${options.role},` +
+      `${options.relayNodeOptions ? ` NODE_OPTIONS ${options.relayNodeOptions},` : ''} ${options.fromSource ? 'from source through tsx' : 'compiled dist/'});` +
       ` fake upstream at ${fake.url}`,
   );
 

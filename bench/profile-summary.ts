@@ -172,7 +172,7 @@ export function formatProfile(summary: ProfileSummary): string {
   return lines.join('\n');
 }
 
-function shortUrl(url: string): string {
+export function shortUrl(url: string): string {
   const local = url.replace(/^file:\/\//, '');
   const modules = local.lastIndexOf('/node_modules/');
   if (modules !== -1) return local.slice(modules + '/node_modules/'.length);
@@ -180,7 +180,7 @@ function shortUrl(url: string): string {
 }
 
 /** `src/<folder>`, an npm package, Node's own code, or V8's pseudo-entries (GC, program). */
-function areaOf(url: string, name: string): string {
+export function areaOf(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native)';
   if (url.startsWith('node:')) return 'node: built-ins';
   // Node's own HTTP parser is native; the only WebAssembly in the relay is undici's llhttp.

@@ -5,7 +5,7 @@ import { MODES, type Mode } from './load.js';
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
                         [--workers auto|N] [--metrics] [--caller key|owned-key|device] [--source]
-                        [--role all|relay] [--relay-node-options '<flags>']`;
+                        [--role all|relay] [--relay-node-options '<flags>'] [--alloc-profile]`;
 
 /** Who sends the load: a key with no owner, a person's key under a spend cap, or a signed-in device. */
 export const CALLERS = ['key', 'owned-key', 'device'] as const;
@@ -29,6 +29,7 @@ export function readOptions() {
       source: { type: 'boolean', default: false },
       role: { type: 'string', default: 'all' },
       'relay-node-options': { type: 'string' },
+      'alloc-profile': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +69,8 @@ export function readOptions() {
     modes: modes as Mode[],
     connections,
     profile: values.profile,
+    /** Samples every allocation of each measured relay run over the inspector and prints where they come from. */
+    allocProfile: values['alloc-profile'],
     workers: parseWorkers(values.workers),
     /** The relay keeps Prometheus metrics (a scrape token is set), as a deployment that scrapes it would. */
     metrics: values.metrics,

@@ -101,6 +101,8 @@ export interface RelayOptions {
   fileLimit?: number;
   /** Run the TypeScript sources through tsx (as before compiling), not the compiled `dist/` `npm start` runs. */
   fromSource?: boolean;
+  /** Open the inspector on a free loopback port (for allocation profiling); its URL is in `stderr()`. */
+  inspect?: boolean;
 }
 
 export interface RelayProcess {
@@ -110,6 +112,8 @@ export interface RelayProcess {
   stop(): Promise<void>;
   /** SIGKILL: the instance dies mid-whatever, as in a crash or an OOM kill. */
   kill(): Promise<void>;
+  /** The last 8 KB the relay wrote to stderr. */
+  stderr(): string;
 }
 
 export async function startRelayProcess(options: RelayOptions): Promise<RelayProcess> {
@@ -133,7 +137,10 @@ export async function startRelayProcess(options: RelayOptions): Promise<RelayPro
     ...(options.workers === undefined ? {} : { WORKERS: String(options.workers) }),
     ...options.env,
   });
-  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const profile = [
+    ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+    ...(options.inspect ? ['--inspect=127.0.0.1:0'] : []),
+  ];
   // As `npm start` does: compile first (under a second), then run plain JavaScript.
   if (!options.fromSource)
     execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -168,7 +175,14 @@ export async function startRelayProcess(options: RelayOptions): Promise<RelayPro
     // readline paused the stream when it closed; without this the pipe fills and the relay blocks on logging.
     child.stdout?.resume();
     if (!announces) await waitUntilServing(url, child, stderr, 60_000);
-    return { url, pid: child.pid ?? 0, logs, stop, kill: () => stopChild(child, 5000, 'SIGKILL') };
+    return {
+      url,
+      pid: child.pid ?? 0,
+      logs,
+      stop,
+      kill: () => stopChild(child, 5000, 'SIGKILL'),
+      stderr,
+    };
   } catch (error) {
     await stop();
     throw error;

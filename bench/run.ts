@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
 import { createKeys } from '../src/services/redis/keys.js';
+import { connectAllocationProfiler, inspectorUrl } from './alloc-profiler.js';
 import { readOptions } from './options.js';
 import { ROOT, startBareProxyProcess, startFakeUpstreamProcess, startRelayProcess } from './processes.js';
 import { formatProfile, type ProfileSummary, summariseProfile } from './profile-summary.js';
@@ -118,8 +119,11 @@ async function main(): Promise<void> {
       ...(options.metrics ? { METRICS_TOKEN: 'bench-scrape-token-0123456789' } : {}),
     },
     fromSource: options.fromSource,
+    inspect: options.allocProfile,
   });
   cleanups.push({ name: 'relay', run: () => relay.stop() });
+  const allocations = options.allocProfile ? await openAllocationProfiler(relay.stderr()) : undefined;
+  if (allocations) cleanups.push({ name: 'allocation profiler', run: async () => allocations.close() });
   watchdog.watch(relay.pid);
   // A one-process relay behind the trip counter, used only to count round trips per request.
   const countingRelay = await startRelayProcess({
@@ -156,6 +160,7 @@ async function main(): Promise<void> {
     redis,
     durationSec: options.durationSec,
     warmupSec: options.warmupSec,
+    ...(allocations ? { allocations } : {}),
     settleMs: 1000,
     log,
   };
@@ -174,6 +179,10 @@ async function main(): Promise<void> {
   const targets = checkTargets(results);
   log('\ntargets (from the issue):');
   log(formatTargets(targets));
+  for (const result of results) {
+    if (result.allocations)
+      log(`\nallocations of the relay, ${result.mode} c=${result.connections}:\n${result.allocations}`);
+  }
   const problems = formatProblems(results);
   log(problems ? `\nNON-2XX RESPONSES OR ERRORS:\n${problems}` : '\nall responses 2xx, no connection errors');
   log(`relay log: ${relay.logs.lines} lines, ${relay.logs.warnings} warnings, ${relay.logs.errors} errors`);
@@ -213,6 +222,13 @@ async function main(): Promise<void> {
     profile,
   });
   log(`\nraw results: ${path.relative(ROOT, output)}`);
+}
+
+/** The inspector prints its URL as it opens, before the relay logs that it listens. */
+async function openAllocationProfiler(stderr: string) {
+  const url = inspectorUrl(stderr);
+  if (!url) throw new Error(`the relay did not open its inspector; stderr:\n${stderr}`);
+  return connectAllocationProfiler(url);
 }
 
 process.on('uncaughtException', (error) => {

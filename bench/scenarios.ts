@@ -1,9 +1,11 @@
-// Runs one (mode, connections) pair: direct to the fake upstream, then through the relay with Redis accounting.
+// Runs one (mode, connections) pair: direct to the fake upstream, through a bare proxy, then through the relay.
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { AllocationProfiler } from './alloc-profiler.js';
 import { type CommandCalls, diffCalls, readCommandCalls, sumCalls } from './command-stats.js';
 import { type CpuSample, cpuPercent, sampleCpu } from './cpu.js';
+import { formatHeapProfile } from './heap-profile-summary.js';
 import { type LoadResult, type Mode, runLoad } from './load.js';
 import { readRssMb } from './processes.js';
 import { monotonicUs, type Window } from './profile-summary.js';
@@ -29,6 +31,8 @@ export interface BenchContext {
   redis: Redis;
   durationSec: number;
   warmupSec: number;
+  /** With `--alloc-profile`: samples the measured relay's allocations during each measured run. */
+  allocations?: AllocationProfiler;
   /** Pause after a run so its settles and rollups land inside the measured window. */
   settleMs: number;
   log: (line: string) => void;
@@ -77,6 +81,8 @@ export interface ScenarioResult {
   /** When the measured relay run ran, to pick its samples out of a CPU profile. */
   relayWindow: Window;
   redis: RedisPerRequest;
+  /** With `--alloc-profile`: where the relay allocated during the measured run, per request. */
+  allocations?: string;
 }
 
 export async function measureBaseline(ctx: BenchContext): Promise<Baseline> {
@@ -129,9 +135,11 @@ export async function runScenario(
   await sleep(ctx.settleMs);
   const callsBefore = await readCommandCalls(ctx.redis);
   const relayCpu = sampleCpu(ctx.pids);
+  await ctx.allocations?.start();
   const startUs = monotonicUs();
   const relay = await load(ctx.relayUrl, ctx.durationSec, relayHeaders);
   const relayWindow = { startUs, endUs: monotonicUs() };
+  const allocated = await ctx.allocations?.stop();
   const relayCpuAfter = sampleCpu(ctx.pids);
   const relayRssMb = readRssMb(ctx.relayPid);
   await sleep(ctx.settleMs);
@@ -165,6 +173,7 @@ export async function runScenario(
     loadAverage,
     relayWindow,
     redis: perRequest({ calls, windowSec: callsWindowSec, requests: relay.requests }, counted, baseline),
+    ...(allocated ? { allocations: formatHeapProfile(allocated.head, relay.requests) } : {}),
   };
 }
 

@@ -55,9 +55,16 @@ export interface FakeUpstreamProcess {
   stop(): Promise<void>;
 }
 
-export async function startFakeUpstreamProcess(): Promise<FakeUpstreamProcess> {
+/** Every answer streamed slowly, like a real model's: `chunks` text deltas, each event `eventDelayMs` apart. */
+export interface SlowAnswer {
+  chunks: number;
+  eventDelayMs: number;
+}
+
+export async function startFakeUpstreamProcess(slow?: SlowAnswer): Promise<FakeUpstreamProcess> {
+  const flags = slow ? ['--chunks', String(slow.chunks), '--event-delay-ms', String(slow.eventDelayMs)] : [];
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'bench/fake-upstream-process.ts'], {
+    spawn(process.execPath, ['--import', 'tsx', 'bench/fake-upstream-process.ts', ...flags], {
       cwd: ROOT,
       // stdin stays open as a lifeline: the child exits when it closes, even if the bench is killed.
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -121,6 +121,17 @@ function run(spec: LoadSpec): void {
         else if (event === 'error') errorEvent = data.slice(0, 300);
       });
       res.on('data', (chunk: Buffer) => parser.push(chunk));
+      // A stream that goes quiet is stuck, however long the run may last: given up and counted as incomplete.
+      const socket = res.socket;
+      const onStall = () =>
+        settle(() => {
+          counts.incomplete += 1;
+          note('stalled', `nothing for ${spec.stallMs} ms after ${deltas}/${spec.deltas} deltas`);
+          req.destroy();
+        });
+      socket?.setTimeout(spec.stallMs, onStall);
+      // The socket may carry the next request (keep-alive), which must not inherit this stream's timer.
+      res.once('close', () => socket?.setTimeout(0, onStall));
       res.on('end', () => {
         parser.end();
         settle(() => {

@@ -16,6 +16,8 @@ export const loadSpecSchema = z.object({
   deltas: z.number().int().min(1),
   /** A stream still open this long after the first request started is given up and counted as timed out. */
   deadlineMs: z.number().int().min(1),
+  /** An answered stream silent this long is stuck: given up and counted as incomplete. */
+  stallMs: z.number().int().min(1),
   /** Prefix of each request's x-request-id, so the ledger entries of this run can be told apart. */
   runId: z.string(),
 });

@@ -124,8 +124,10 @@ async function main(): Promise<void> {
       streams: options.streams,
       rampMs: options.rampMs,
       deltas: options.deltas,
-      // Generous: a stream that has not ended a minute after it should have never will.
-      deadlineMs: options.rampMs + options.streamMs + 60_000,
+      // Only a backstop: on a machine shared with other work, opening can take minutes without anything being
+      // stuck, while a stream that does get stuck is caught by its silence.
+      deadlineMs: options.rampMs + 2 * options.streamMs + 300_000,
+      stallMs: Math.max(30_000, 10 * options.intervalMs),
       runId,
     },
     (counts) => {

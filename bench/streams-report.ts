@@ -25,8 +25,9 @@ export interface StreamSample {
 export interface MemoryFigures {
   idleRssMb: number | undefined;
   peakRssMb: number | undefined;
-  /** The first sample in which every stream was open at once. */
-  allOpenRssMb: number | undefined;
+  /** The first sample with the most streams open (all of them, in a run that passes), and that count. */
+  mostOpenRssMb: number | undefined;
+  mostOpenInSample: number;
   afterRssMb: number | undefined;
   /** The most open files any one relay process held. */
   peakOpenFilesPerProcess: number | undefined;
@@ -77,6 +78,32 @@ export function formatSample(sample: StreamSample): string {
   );
 }
 
+/**
+ * Mean CPU over the samples, per process role (percent of one core) and for the whole machine (percent of all
+ * cores): on a shared machine, a slow run with the machine at 100% and this bench's roles well under it was
+ * starved by other work.
+ */
+export function formatMeanCpu(samples: StreamSample[]): string {
+  const sums = new Map<string, { total: number; count: number }>();
+  const add = (role: string, value: number | undefined) => {
+    if (value === undefined) return;
+    const sum = sums.get(role) ?? { total: 0, count: 0 };
+    sum.total += value;
+    sum.count += 1;
+    sums.set(role, sum);
+  };
+  for (const sample of samples) {
+    for (const [role, percent] of Object.entries(sample.cpuPercent)) add(role, percent);
+    add('machine', sample.machineBusyPercent);
+  }
+  const mean = (role: string) => {
+    const sum = sums.get(role);
+    return sum === undefined || sum.count === 0 ? 'N/A' : `${Math.round(sum.total / sum.count)}%`;
+  };
+  const roles = [...sums.keys()].filter((role) => role !== 'machine' && role !== 'bench');
+  return `${roles.map((role) => `${role} ${mean(role)}`).join(', ')}; machine ${mean('machine')} of all cores`;
+}
+
 export interface SummaryInput {
   streams: number;
   workers: number;
@@ -84,18 +111,12 @@ export interface SummaryInput {
   memory: MemoryFigures;
   ledger: LedgerTally;
   tcp: TcpCounters | undefined;
+  samples: StreamSample[];
   verdict: Verdict;
 }
 
-export function formatSummary({
-  streams,
-  workers,
-  load,
-  memory,
-  ledger,
-  tcp,
-  verdict,
-}: SummaryInput): string {
+export function formatSummary(input: SummaryInput): string {
+  const { streams, workers, load, memory, ledger, tcp, samples, verdict } = input;
   const { counts } = load;
   const rows: Array<[string, string]> = [
     ['streams asked / relay workers', `${count(streams)} / ${workers}`],
@@ -119,8 +140,9 @@ export function formatSummary({
       'accept-queue overflows / SYN retries',
       tcp === undefined ? 'N/A' : `${count(tcp.listenOverflows)} / ${count(tcp.synRetransmits)}`,
     ],
+    ['mean CPU, % of one core', formatMeanCpu(samples)],
     ['relay RSS idle', mb(memory.idleRssMb)],
-    ['relay RSS, all streams open', mb(memory.allOpenRssMb)],
+    [`relay RSS with ${count(memory.mostOpenInSample)} streams open`, mb(memory.mostOpenRssMb)],
     ['relay RSS peak', mb(memory.peakRssMb)],
     ['relay RSS after (idle upstream sockets kept)', mb(memory.afterRssMb)],
     ['most open files in one relay process', memory.peakOpenFilesPerProcess?.toString() ?? 'N/A'],

@@ -167,11 +167,13 @@ async function main(): Promise<void> {
   const defined = (values: Array<number | undefined>) => values.filter((value) => value !== undefined);
   const rss = defined(samples.map((sample) => sample.relayRssMb));
   const files = defined(samples.flatMap((sample) => sample.relayProcesses.map((member) => member.openFiles)));
-  const allOpen = samples.find((sample) => sample.open === options.streams);
+  const mostOpenInSample = Math.max(0, ...samples.map((sample) => sample.open));
+  const mostOpen = samples.find((sample) => sample.open === mostOpenInSample);
   const memory = {
     idleRssMb,
     peakRssMb: rss.length > 0 ? Math.max(...rss) : undefined,
-    allOpenRssMb: allOpen?.relayRssMb,
+    mostOpenRssMb: mostOpen?.relayRssMb,
+    mostOpenInSample,
     afterRssMb,
     peakOpenFilesPerProcess: files.length > 0 ? Math.max(...files) : undefined,
   };
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
       memory,
       ledger,
       tcp,
+      samples,
       verdict,
     }),
   );

@@ -39,14 +39,20 @@ export async function stopChild(child: ChildProcess, timeoutMs = 10_000, signal:
 export function readRssMb(pid: number): number | undefined {
   let total: number | undefined;
   for (const member of processTree(pid)) {
-    try {
-      const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
-      if (match?.[1] !== undefined) total = (total ?? 0) + Number(match[1]) / 1024;
-    } catch {
-      // The process ended while we looked.
-    }
+    const rss = readOwnRssMb(member);
+    if (rss !== undefined) total = (total ?? 0) + rss;
   }
   return total;
+}
+
+/** Resident set size in MB of one process, without its descendants; undefined once it has ended. */
+export function readOwnRssMb(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined; // The process ended while we looked.
+  }
 }
 
 export interface FakeUpstreamProcess {
@@ -55,8 +61,15 @@ export interface FakeUpstreamProcess {
   stop(): Promise<void>;
 }
 
-export function startFakeUpstreamProcess(): Promise<FakeUpstreamProcess> {
-  return startAnnouncingChild(['--import', 'tsx', 'bench/fake-upstream-process.ts']);
+/** Every answer streamed slowly, like a real model's: `chunks` text deltas, each event `eventDelayMs` apart. */
+export interface SlowAnswer {
+  chunks: number;
+  eventDelayMs: number;
+}
+
+export function startFakeUpstreamProcess(slow?: SlowAnswer): Promise<FakeUpstreamProcess> {
+  const flags = slow ? ['--chunks', String(slow.chunks), '--event-delay-ms', String(slow.eventDelayMs)] : [];
+  return startAnnouncingChild(['--import', 'tsx', 'bench/fake-upstream-process.ts', ...flags]);
 }
 
 /** The bare node:http proxy to `targetUrl` the relay is compared with in the same run. */

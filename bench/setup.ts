@@ -14,6 +14,8 @@ export async function provision(
   dataDir: string,
   fakeUrl: string,
   caller: Caller,
+  /** The key's concurrency limit: the most requests the bench keeps in flight at once (a key takes at most 10,000). */
+  concurrency = 10_000,
 ): Promise<Record<string, string>> {
   const secrets = JSON.parse(readFileSync(path.join(dataDir, SECRETS_FILE), 'utf8')) as {
     encryptionKey: string;
@@ -54,7 +56,7 @@ export async function provision(
       name: 'bench',
       ...(owner ? { ownerId: owner.id } : {}),
       limits: {
-        concurrency: 10_000,
+        concurrency,
         window: { seconds: 60, mode: 'sliding', requests: 1_000_000_000 },
         dailyCostMicros: 1_000_000_000_000,
       },

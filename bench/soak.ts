@@ -25,10 +25,10 @@ import { workerScraper } from './worker-metrics.js';
 
 /**
  * One sample a second: sixty in a minute window. Under this load a worker's heap climbs by about 150 MB
- * between two full collections (every 10 s or so), so a window's lowest sample (see WindowMemory) is only
- * near the floor when samples are dense. In a 5-minute trial the lowest of 30 one-second samples per
- * half-minute read 50–61 MB; the lowest of 3 ten-second samples read 52–162 MB, useless against a 5% bound.
- * A scrape costs the relay about 4 ms of CPU per worker (prom-client collecting), 0.4% of a core at this rate.
+ * between two full collections (every 10 s or so), so a window's figure (a mean, see WindowMemory) needs
+ * samples dense enough to cover each cycle: in a 5-minute trial the means of three 10-second samples per
+ * half-minute ranged 100–159 MB, those of thirty 1-second samples 115–134 MB. A scrape costs the relay about
+ * 4 ms of CPU per worker (prom-client collecting), 0.4% of a core at this rate.
  */
 const SAMPLE_SEC = 1;
 /** The smallest warm-up: the load's connections, the relay's pools and its JIT are settled after this. */

@@ -5,7 +5,8 @@ import { MODES, type Mode } from './load.js';
 const USAGE = `usage: npm run bench -- [--quick] [--duration 8] [--warmup 2] [--log-level info]
                         [--modes non-stream,sse] [--connections 1,10,50] [--profile]
                         [--workers auto|N] [--metrics] [--caller key|owned-key|device] [--source]
-                        [--role all|relay] [--relay-node-options '<flags>'] [--alloc-profile]`;
+                        [--role all|relay] [--relay-node-options '<flags>'] [--alloc-profile]
+                        [--soak 600]   (seconds of mixed load at c=50 instead of the scenarios)`;
 
 /** Who sends the load: a key with no owner, a person's key under a spend cap, or a signed-in device. */
 export const CALLERS = ['key', 'owned-key', 'device'] as const;
@@ -30,6 +31,7 @@ export function readOptions() {
       role: { type: 'string', default: 'all' },
       'relay-node-options': { type: 'string' },
       'alloc-profile': { type: 'boolean', default: false },
+      soak: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -51,6 +53,7 @@ export function readOptions() {
   const durationSec = seconds(values.duration, values.quick ? 3 : 8);
   // autocannon reads a zero duration as "no limit".
   if (durationSec === 0) throw new Error(`--duration must be more than 0\n${USAGE}`);
+  const soakSec = parseSoak(values.soak);
   const caller = CALLERS.find((name) => name === values.caller);
   if (!caller) throw new Error(`--caller must be one of ${CALLERS.join(', ')}\n${USAGE}`);
   if (values.role !== 'all' && values.role !== 'relay')
@@ -73,8 +76,19 @@ export function readOptions() {
     allocProfile: values['alloc-profile'],
     workers: parseWorkers(values.workers),
     /** The relay keeps Prometheus metrics (a scrape token is set), as a deployment that scrapes it would. */
-    metrics: values.metrics,
+    metrics: values.metrics || soakSec !== undefined,
+    /** Seconds of soak (bench/soak.ts) instead of the scenarios; it reads the relay's heap from its metrics. */
+    soakSec,
   };
+}
+
+/** A soak's minute windows need whole minutes from ten minutes on; shorter soaks use tenths. */
+function parseSoak(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 60 || (seconds > 600 && seconds % 60 !== 0))
+    throw new Error(`--soak takes whole seconds, at least 60, and whole minutes above 600\n${USAGE}`);
+  return seconds;
 }
 
 function parseWorkers(value: string | undefined): number | 'auto' | undefined {

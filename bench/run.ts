@@ -24,9 +24,11 @@ import {
 import { createCommandLabeler } from './resp-commands.js';
 import { type BenchContext, measureBaseline, runScenario, type ScenarioResult } from './scenarios.js';
 import { checkOnce, deletePrefixed, provision } from './setup.js';
+import { runSoak } from './soak.js';
 import { startWatchdog } from './watchdog.js';
 
 const KEY_PREFIX = 'bench:';
+const METRICS_TOKEN = 'bench-scrape-token-0123456789';
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
 
 /** Everything started is registered here and stopped in reverse order, also on Ctrl-C and on errors. */
@@ -85,18 +87,6 @@ async function main(): Promise<void> {
   cleanups.push({ name: 'bare proxy', run: () => proxy.stop() });
   watchdog.watch(proxy.pid);
 
-  const target = new URL(redisUrl);
-  // The counter reads RESP off the wire, which TLS would hide.
-  if (target.protocol !== 'redis:') throw new Error('REDIS_URL must be redis:// for the trip counter');
-  const trips = await startTripCounter({
-    target: { host: target.hostname, port: Number(target.port || 6379) },
-    label: createCommandLabeler(createKeys(KEY_PREFIX)),
-  });
-  cleanups.push({ name: 'trip counter', run: () => trips.close() });
-  // Same credentials and database as REDIS_URL, only the address changes to the counter's.
-  const relayRedisUrl = new URL(redisUrl);
-  relayRedisUrl.host = new URL(trips.url).host;
-
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-'));
   cleanups.push({ name: 'data dir', run: async () => rmSync(dataDir, { recursive: true, force: true }) });
   const profileDir = options.profile
@@ -116,7 +106,7 @@ async function main(): Promise<void> {
     env: {
       SERVER_ROLE: options.role,
       ...(options.relayNodeOptions ? { NODE_OPTIONS: options.relayNodeOptions } : {}),
-      ...(options.metrics ? { METRICS_TOKEN: 'bench-scrape-token-0123456789' } : {}),
+      ...(options.metrics ? { METRICS_TOKEN } : {}),
     },
     fromSource: options.fromSource,
     inspect: options.allocProfile,
@@ -125,6 +115,52 @@ async function main(): Promise<void> {
   const allocations = options.allocProfile ? await openAllocationProfiler(relay.stderr()) : undefined;
   if (allocations) cleanups.push({ name: 'allocation profiler', run: async () => allocations.close() });
   watchdog.watch(relay.pid);
+  log(
+    `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? '1 (default)'},` +
+      ` caller ${options.caller}, role ${options.role},` +
+      `${options.relayNodeOptions ? ` NODE_OPTIONS ${options.relayNodeOptions},` : ''}` +
+      ` ${options.fromSource ? 'from source through tsx' : 'compiled dist/'}); fake upstream at ${fake.url}`,
+  );
+
+  const callerHeaders = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url, options.caller);
+  await checkOnce(relay.url, callerHeaders);
+  if (options.soakSec !== undefined) {
+    await runSoak({
+      relayUrl: relay.url,
+      relayPid: relay.pid,
+      relayLogs: relay.logs,
+      pids: { relay: relay.pid, fake: fake.pid, redis: redisPid },
+      callerHeaders,
+      metricsToken: METRICS_TOKEN,
+      redis,
+      keyPrefix: KEY_PREFIX,
+      soakSec: options.soakSec,
+      warmupSec: options.warmupSec,
+      resultsFile: path.join(RESULTS_DIR, 'soak-latest.json'),
+      about: {
+        startedAt,
+        machine,
+        options: { ...options, redis: external ? 'REDIS_URL' : 'throwaway redis-server' },
+      },
+      log,
+    });
+    return;
+  }
+
+  // Started only for the scenarios: a second relay on the same Redis would take a share of the soaked relay's
+  // background jobs, and its traffic would run through the trip counter in this process.
+  const target = new URL(redisUrl);
+  // The counter reads RESP off the wire, which TLS would hide.
+  if (target.protocol !== 'redis:') throw new Error('REDIS_URL must be redis:// for the trip counter');
+  const trips = await startTripCounter({
+    target: { host: target.hostname, port: Number(target.port || 6379) },
+    label: createCommandLabeler(createKeys(KEY_PREFIX)),
+  });
+  cleanups.push({ name: 'trip counter', run: () => trips.close() });
+  // Same credentials and database as REDIS_URL, only the address changes to the counter's.
+  const relayRedisUrl = new URL(redisUrl);
+  relayRedisUrl.host = new URL(trips.url).host;
+
   // A one-process relay behind the trip counter, used only to count round trips per request.
   const countingRelay = await startRelayProcess({
     redisUrl: relayRedisUrl.toString(),
@@ -138,15 +174,6 @@ async function main(): Promise<void> {
   // Registered after the trip counter, so it stops first: the relay settles through the proxy on shutdown.
   cleanups.push({ name: 'counting relay', run: () => countingRelay.stop() });
   watchdog.watch(countingRelay.pid);
-  log(
-    `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? 'auto'},` +
-      ` caller ${options.caller}, role ${options.role},` +
-      `${options.relayNodeOptions ? ` NODE_OPTIONS ${options.relayNodeOptions},` : ''} ${options.fromSource ? 'from source through tsx' : 'compiled dist/'});` +
-      ` fake upstream at ${fake.url}`,
-  );
-
-  const callerHeaders = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url, options.caller);
-  await checkOnce(relay.url, callerHeaders);
 
   const ctx: BenchContext = {
     fakeUrl: fake.url,

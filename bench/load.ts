@@ -57,28 +57,30 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
+/** One mode's requests on `connections` connections for `durationSec`, as every bench run sends them. */
+export function autocannonOptions(spec: LoadSpec): autocannon.Options {
+  return {
+    url: `${spec.baseUrl}${requestPath(spec.mode)}`,
+    method: 'POST',
+    connections: spec.connections,
+    duration: spec.durationSec,
+    timeout: 10,
+    body: requestBody(spec.mode),
+    headers: {
+      'content-type': 'application/json',
+      'anthropic-version': '2023-06-01',
+      ...spec.headers,
+    },
+  };
+}
+
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${spec.baseUrl}${requestPath(spec.mode)}`,
-        method: 'POST',
-        connections: spec.connections,
-        duration: spec.durationSec,
-        timeout: 10,
-        body: requestBody(spec.mode),
-        headers: {
-          'content-type': 'application/json',
-          'anthropic-version': '2023-06-01',
-          ...spec.headers,
-        },
-      },
-      (error: unknown, result) => {
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve(summarise(result, latencies));
-      },
-    );
+    const instance = autocannon(autocannonOptions(spec), (error: unknown, result) => {
+      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      else resolve(summarise(result, latencies));
+    });
     instance.on('response', (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
     });

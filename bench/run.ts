@@ -1,4 +1,5 @@
 // `npm run bench`: relay vs direct throughput, latency, RSS and Redis cost per request, on throwaway services.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -7,6 +8,7 @@ import { Redis } from 'ioredis';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
 import { createKeys } from '../src/services/redis/keys.js';
 import { connectAllocationProfiler, inspectorUrl } from './alloc-profiler.js';
+import { onCleanup, runBench } from './bench-process.js';
 import { readOptions } from './options.js';
 import { ROOT, startBareProxyProcess, startFakeUpstreamProcess, startRelayProcess } from './processes.js';
 import { formatProfile, type ProfileSummary, summariseProfile } from './profile-summary.js';
@@ -31,22 +33,6 @@ const KEY_PREFIX = 'bench:';
 const METRICS_TOKEN = 'bench-scrape-token-0123456789';
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
 
-/** Everything started is registered here and stopped in reverse order, also on Ctrl-C and on errors. */
-const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const { name, run } of cleanups.splice(0).reverse()) {
-      try {
-        await run();
-      } catch (error) {
-        process.stderr.write(`cleanup of ${name} failed: ${String(error)}\n`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -54,41 +40,41 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
 
   const watchdog = startWatchdog();
-  cleanups.push({ name: 'watchdog', run: async () => watchdog.dismiss() });
+  onCleanup('watchdog', async () => watchdog.dismiss());
 
   const external = process.env.REDIS_URL;
   let redisUrl = external ?? '';
   let redisPid: number | undefined;
   if (!external) {
     const embedded = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
-    cleanups.push({ name: 'redis-server', run: () => embedded.stop() });
+    onCleanup('redis-server', () => embedded.stop());
     redisUrl = embedded.url;
     redisPid = embedded.pid;
     watchdog.watch(embedded.pid);
   }
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: 'bench' });
   await redis.connect();
-  cleanups.push({ name: 'bench redis client', run: async () => void redis.disconnect() });
+  onCleanup('bench redis client', async () => void redis.disconnect());
   if (external) {
     log(
       `using REDIS_URL; deleting ${KEY_PREFIX}* keys before and after (commandstats include other clients)`,
     );
     await deletePrefixed(redis, KEY_PREFIX);
-    cleanups.push({ name: 'bench keys', run: () => deletePrefixed(redis, KEY_PREFIX) });
+    onCleanup('bench keys', () => deletePrefixed(redis, KEY_PREFIX));
   }
   const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
   const machine = machineInfo(redisVersion);
   log(formatMachine(machine));
 
   const fake = await startFakeUpstreamProcess();
-  cleanups.push({ name: 'fake upstream', run: () => fake.stop() });
+  onCleanup('fake upstream', () => fake.stop());
   watchdog.watch(fake.pid);
   const proxy = await startBareProxyProcess(fake.url);
-  cleanups.push({ name: 'bare proxy', run: () => proxy.stop() });
+  onCleanup('bare proxy', () => proxy.stop());
   watchdog.watch(proxy.pid);
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-'));
-  cleanups.push({ name: 'data dir', run: async () => rmSync(dataDir, { recursive: true, force: true }) });
+  onCleanup('data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
   const profileDir = options.profile
     ? path.join(RESULTS_DIR, 'profiles', startedAt.replace(/[:.]/g, '-'))
     : undefined;
@@ -111,9 +97,9 @@ async function main(): Promise<void> {
     fromSource: options.fromSource,
     inspect: options.allocProfile,
   });
-  cleanups.push({ name: 'relay', run: () => relay.stop() });
+  onCleanup('relay', () => relay.stop());
   const allocations = options.allocProfile ? await openAllocationProfiler(relay.stderr()) : undefined;
-  if (allocations) cleanups.push({ name: 'allocation profiler', run: async () => allocations.close() });
+  if (allocations) onCleanup('allocation profiler', async () => allocations.close());
   watchdog.watch(relay.pid);
   log(
     `relay pid ${relay.pid} at ${relay.url} (LOG_LEVEL=${options.logLevel}, WORKERS=${options.workers ?? '1 (default)'},` +
@@ -156,7 +142,7 @@ async function main(): Promise<void> {
     target: { host: target.hostname, port: Number(target.port || 6379) },
     label: createCommandLabeler(createKeys(KEY_PREFIX)),
   });
-  cleanups.push({ name: 'trip counter', run: () => trips.close() });
+  onCleanup('trip counter', () => trips.close());
   // Same credentials and database as REDIS_URL, only the address changes to the counter's.
   const relayRedisUrl = new URL(redisUrl);
   relayRedisUrl.host = new URL(trips.url).host;
@@ -172,7 +158,7 @@ async function main(): Promise<void> {
     fromSource: options.fromSource,
   });
   // Registered after the trip counter, so it stops first: the relay settles through the proxy on shutdown.
-  cleanups.push({ name: 'counting relay', run: () => countingRelay.stop() });
+  onCleanup('counting relay', () => countingRelay.stop());
   watchdog.watch(countingRelay.pid);
 
   const ctx: BenchContext = {
@@ -258,30 +244,4 @@ async function openAllocationProfiler(stderr: string) {
   return connectAllocationProfiler(url);
 }
 
-process.on('uncaughtException', (error) => {
-  process.stderr.write(`bench crashed: ${error.stack ?? error.message}\n`);
-  cleanUp().finally(() => process.exit(1));
-});
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal}: stopping child processes…\n`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(cleanUp)
-  .then(
-    () => process.exit(0),
-    async (error: unknown) => {
-      process.stderr.write(
-        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      await cleanUp();
-      process.exit(1);
-    },
-  );
+runBench(main);

@@ -1,6 +1,6 @@
 // The soak's load: the bench's four modes at once, one autocannon instance each, sharing the connections.
 import autocannon from 'autocannon';
-import { MODES, type Mode, requestBody, requestPath } from './load.js';
+import { autocannonOptions, MODES, type Mode } from './load.js';
 
 /** Responses and failures one mode has seen since its load started. */
 export interface ModeCounts {
@@ -62,19 +62,7 @@ export function startMixedLoad(spec: {
     const mine = counts[mode];
     return new Promise<[Mode, ModeTotals]>((resolve, reject) => {
       const instance = autocannon(
-        {
-          url: `${spec.baseUrl}${requestPath(mode)}`,
-          method: 'POST',
-          connections,
-          duration: spec.durationSec,
-          timeout: 10,
-          body: requestBody(mode),
-          headers: {
-            'content-type': 'application/json',
-            'anthropic-version': '2023-06-01',
-            ...spec.headers,
-          },
-        },
+        autocannonOptions({ ...spec, mode, connections }),
         (error: unknown, result) => {
           if (error) reject(error instanceof Error ? error : new Error(String(error)));
           else resolve([mode, totals(result, connections)]);

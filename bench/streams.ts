@@ -1,5 +1,6 @@
 // `npm run bench:streams -- --streams 10000`: N slow streams (a real model's pace) held open through the relay at
 // once, on throwaway services; proves none fails and none goes unrecorded, and states the relay's memory.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
 import { createKeys } from '../src/services/redis/keys.js';
+import { onCleanup, runBench } from './bench-process.js';
 import { cpuPercent, sampleCpu } from './cpu.js';
 import { ledgerMark, tallyLedger, waitForSettles } from './ledger-count.js';
 import { machineBusyPercent, readCpuTicks, readTcpCounters, tcpDelta } from './machine-counters.js';
@@ -27,22 +29,6 @@ const OUTPUT = path.join(RESULTS_DIR, 'streams-latest.json');
 /** Settles are batched after each stream ends; this is ample for all of them to reach Redis. */
 const SETTLE_WAIT_MS = 60_000;
 
-/** Everything started is stopped in reverse order, also on Ctrl-C and on errors. */
-const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const { name, run } of cleanups.splice(0).reverse()) {
-      try {
-        await run();
-      } catch (error) {
-        process.stderr.write(`cleanup of ${name} failed: ${String(error)}\n`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -50,10 +36,10 @@ async function main(): Promise<void> {
   const options = readStreamsOptions(fileLimit);
   const startedAt = new Date().toISOString();
   const watchdog = startWatchdog();
-  cleanups.push({ name: 'watchdog', run: async () => watchdog.dismiss() });
+  onCleanup('watchdog', async () => watchdog.dismiss());
 
   const embedded = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
-  cleanups.push({ name: 'redis-server', run: () => embedded.stop() });
+  onCleanup('redis-server', () => embedded.stop());
   watchdog.watch(embedded.pid);
   const redis = new Redis(embedded.url, {
     lazyConnect: true,
@@ -61,15 +47,15 @@ async function main(): Promise<void> {
     connectionName: 'bench',
   });
   await redis.connect();
-  cleanups.push({ name: 'bench redis client', run: async () => void redis.disconnect() });
+  onCleanup('bench redis client', async () => void redis.disconnect());
   const machine = machineInfo(/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown');
   log(formatMachine(machine));
 
   const fake = await startFakeUpstreamProcess({ chunks: options.deltas, eventDelayMs: options.intervalMs });
-  cleanups.push({ name: 'fake upstream', run: () => fake.stop() });
+  onCleanup('fake upstream', () => fake.stop());
   watchdog.watch(fake.pid);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relay-streams-'));
-  cleanups.push({ name: 'data dir', run: async () => rmSync(dataDir, { recursive: true, force: true }) });
+  onCleanup('data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
   const profileDir = options.profile
     ? path.join(RESULTS_DIR, 'profiles', `streams-${startedAt.replace(/[:.]/g, '-')}`)
     : undefined;
@@ -83,7 +69,7 @@ async function main(): Promise<void> {
     workers: options.workers,
     ...(profileDir ? { profileDir } : {}),
   });
-  cleanups.push({ name: 'relay', run: () => relay.stop() });
+  onCleanup('relay', () => relay.stop());
   watchdog.watch(relay.pid);
   log(
     `relay pid ${relay.pid} at ${relay.url}, WORKERS=${options.workers}; fake upstream at ${fake.url}: ` +
@@ -151,7 +137,7 @@ async function main(): Promise<void> {
       log(formatSample(sample));
     },
   );
-  cleanups.push({ name: 'load generator', run: () => load.stop() });
+  onCleanup('load generator', () => load.stop());
   pids.load = load.pid;
   const result = await load.done;
   window.endUs = monotonicUs();
@@ -218,29 +204,4 @@ async function main(): Promise<void> {
   if (!verdict.passed) process.exitCode = 1;
 }
 
-process.on('uncaughtException', (error) => {
-  process.stderr.write(`bench crashed: ${error.stack ?? error.message}\n`);
-  cleanUp().finally(() => process.exit(1));
-});
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal}: stopping child processes…\n`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .then(cleanUp)
-  .then(
-    () => process.exit(process.exitCode ?? 0),
-    async (error: unknown) => {
-      process.stderr.write(
-        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      await cleanUp();
-      process.exit(1);
-    },
-  );
+runBench(main);

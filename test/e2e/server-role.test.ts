@@ -111,6 +111,11 @@ describe('SERVER_ROLE', () => {
     // The trace works: the relay's own routes are in it.
     expect(loaded.some((module) => module.endsWith('/src/relay/routes.ts'))).toBe(true);
     expect(ofControlPlane(loaded)).toEqual([]);
+    // Libraries only some deployments use load when first needed: the AWS signer and event-stream codec with
+    // the first Bedrock call, PostgreSQL and its migrations with a configured archive.
+    expect(
+      loaded.filter((url) => /@smithy|@aws-crypto|node-pg-migrate|node_modules\/pg\//.test(url)),
+    ).toEqual([]);
   });
 
   it('all (the default): the same process serves GraphQL, tRPC, the dashboard and subscriptions', async () => {

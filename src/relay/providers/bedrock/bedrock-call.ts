@@ -6,9 +6,24 @@ import type { AccountRuntime } from '../../../services/accounts/account-types.js
 import type { ResponseTranslation } from '../../exchange/stream-tap.js';
 import { upstreamTarget } from '../../upstream/target.js';
 import { bedrockHttpError } from './errors.js';
-import { BedrockStreamConverter } from './event-stream.js';
+import type { BedrockStreamConverter } from './event-stream.js';
 import { bedrockModelId, toBedrockInvoke } from './request.js';
-import { type BedrockAuth, bedrockAuthHeaders } from './sign.js';
+import type { BedrockAuth } from './sign.js';
+
+/**
+ * The AWS request signer and event-stream codec (@smithy and @aws-crypto, about 10 MB of memory and 100 ms to
+ * load) are imported by the first Bedrock call, not by every relay process: most deployments have no Bedrock
+ * account. A response is only ever read after its call was prepared, so the converter is there by then.
+ */
+let awsParts: Promise<typeof import('./sign.js')> | undefined;
+let Converter: typeof BedrockStreamConverter | undefined;
+function loadAwsParts(): Promise<typeof import('./sign.js')> {
+  awsParts ??= Promise.all([import('./sign.js'), import('./event-stream.js')]).then(([sign, events]) => {
+    Converter = events.BedrockStreamConverter;
+    return sign;
+  });
+  return awsParts;
+}
 
 /**
  * Betas Bedrock's Claude models accept in `anthropic_beta`; any other (Claude Code sends several, and
@@ -53,6 +68,7 @@ export async function bedrockCall(
     'content-type': 'application/json',
     accept: options.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
   };
+  const { bedrockAuthHeaders } = await loadAwsParts();
   const signed = await bedrockAuthHeaders(
     { method: 'POST', url: new URL(`${target.origin}${path}`), headers, body: invoke.body },
     bedrockAuth(runtime),
@@ -84,7 +100,10 @@ function bedrockAuth(runtime: AccountRuntime): BedrockAuth {
 /** How the pass-through reads Bedrock's answers. */
 export const bedrockTranslation: ResponseTranslation = {
   streamContentType: 'application/vnd.amazon.eventstream',
-  createStreamConverter: () => new BedrockStreamConverter(),
+  createStreamConverter: () => {
+    if (!Converter) throw new AppError('internal', 'a Bedrock stream was read before its call was prepared');
+    return new Converter();
+  },
   httpError(status, body, headers) {
     const mapped = bedrockHttpError(status, headers, body);
     if (mapped.type === 'authentication_error') {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { createKeys } from '../src/services/redis/keys.js';
 import { periodOf } from '../src/services/usage/periods.js';
 import { GLOBAL_ENTITY } from '../src/services/usage/rollup-batch.js';
+import { waitForSettles } from './ledger-count.js';
 
 export interface UsageSnapshot {
   /**
@@ -37,18 +38,18 @@ export function usageReader(redis: Redis, keyPrefix: string, months: readonly st
   return {
     async settled(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
+      if (!(await waitForSettles(redis, keys, timeoutMs))) {
+        const pending = await redis.zcard(keys.ledgerPending());
+        throw new Error(
+          `the relay did not settle within ${timeoutMs / 1000} s: ${pending} admitted requests without a ledger entry`,
+        );
+      }
+      // Every entry is in the ledger now; the rollups catch up with its last one.
       for (;;) {
-        const [pending, info, cursor] = await Promise.all([
-          redis.zcard(keys.ledgerPending()),
-          streamInfo(),
-          redis.get(keys.usageCursor()),
-        ]);
-        if (pending === 0 && (cursor ?? '0-0') === info.lastId) return;
+        const [info, cursor] = await Promise.all([streamInfo(), redis.get(keys.usageCursor())]);
+        if ((cursor ?? '0-0') === info.lastId) return;
         if (Date.now() > deadline)
-          throw new Error(
-            `the relay did not settle within ${timeoutMs / 1000} s: ${pending} admitted requests without a` +
-              ` ledger entry, rollups at ${cursor ?? 'nothing'} of ledger ${info.lastId}`,
-          );
+          throw new Error(`the rollups did not catch up: at ${cursor ?? 'nothing'} of ledger ${info.lastId}`);
         await sleep(250);
       }
     },

@@ -17,6 +17,7 @@ import { pipelineResult } from '../redis/scripts.js';
 import type { EffectiveSpendLimit } from '../spend-limits/spend-limit-types.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
+import { groupSettlesByKey } from './key-settle-groups.js';
 import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
 import type { LostRequestInfo } from './lost-request.js';
@@ -48,7 +49,6 @@ export interface AdmissionInput {
   signal?: AbortSignal;
 }
 
-/** What a settle needs to give back what admission took. */
 /** What settling one admitted request charges: its real cost and the tokens its rate window counts. */
 export interface KeySettle {
   ticket: AdmissionTicket;
@@ -56,6 +56,7 @@ export interface KeySettle {
   tokens: number;
 }
 
+/** What a settle needs to give back what admission took. */
 export interface AdmissionTicket {
   keyId: string;
   requestId: string;
@@ -163,21 +164,8 @@ export class AdmissionService {
    */
   settleInto(pipeline: ChainableCommander, settles: readonly KeySettle[]): void {
     const { keys, scripts } = this.context;
-    const byKey = new Map<string, { ticket: AdmissionTicket; args: Array<string | number>; count: number }>();
-    for (const { ticket, costMicros, tokens } of settles) {
-      // A key whose window changed between two admissions settles each under its own ticket's window.
-      const group = `${ticket.keyId}|${ticket.window?.ms ?? 0}|${ticket.window?.mode ?? ''}`;
-      let held = byKey.get(group);
-      if (!held) {
-        held = { ticket, args: [], count: 0 };
-        byKey.set(group, held);
-      }
-      held.count += 1;
-      held.args.push(ticket.requestId, costMicros, tokens, ticket.counters.length);
-      for (const counter of ticket.counters) held.args.push(counter.suffix, counter.ttlSeconds);
-    }
     const now = this.now();
-    for (const { ticket, args, count } of byKey.values()) {
+    for (const { ticket, args, count, wakes } of groupSettlesByKey(settles)) {
       scripts.queue(
         pipeline,
         'key-settle',
@@ -191,7 +179,7 @@ export class AdmissionService {
           ...args,
         ],
       );
-      if (ticket.wakesQueue) pipeline.publish(keys.channel(KEY_FREE_TOPIC), ticket.keyId);
+      if (wakes) pipeline.publish(keys.channel(KEY_FREE_TOPIC), ticket.keyId);
     }
   }
 

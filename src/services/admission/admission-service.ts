@@ -1,7 +1,7 @@
-// Admission: the key's restrictions, then one Lua call on the key's slot for activation, concurrency lease,
-// rate window and worst-case cost reservation; settle replaces the reservation with the real cost.
+// Admission: the key's restrictions, then one Lua call per key and event-loop turn, on the key's slot, for
+// activation, concurrency lease, rate window and worst-case cost reservation of each of the turn's requests;
+// settle replaces a reservation with the real cost.
 import type { ChainableCommander } from 'ioredis';
-import type { AppError } from '../../errors/app-error.js';
 import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
@@ -16,6 +16,12 @@ import { execWrites, StoreRetryQueue, type WriteOutcome } from '../redis/retry-q
 import { pipelineResult } from '../redis/scripts.js';
 import type { EffectiveSpendLimit } from '../spend-limits/spend-limit-types.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
+import {
+  admissionArgs,
+  admissionOutcome,
+  groupAdmissionsByKey,
+  type PlannedAdmission,
+} from './key-admission-groups.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
 import { groupSettlesByKey } from './key-settle-groups.js';
 import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
@@ -81,12 +87,10 @@ export interface AdmissionOptions {
   releaseQueueMax?: number;
 }
 
-interface Pending {
+interface Pending extends PlannedAdmission {
   ticket: AdmissionTicket;
-  args: Array<string | number>;
   bound: CostBound | undefined;
   maxOutputTokens: number;
-  at: number;
   expiresAt: number;
   resolve: (ticket: AdmissionTicket) => void;
   reject: (error: unknown) => void;
@@ -232,19 +236,9 @@ export class AdmissionService {
     const maxOutputTokens = input.maxTokens ?? this.options.defaultMaxOutputTokens;
     const bound = costBound(this.pricing, input.platform, input.model, input.input, maxOutputTokens);
     const window = limits.window ? { ms: limits.window.seconds * 1000, mode: limits.window.mode } : undefined;
-    const lifetimeMs = key.expiry.kind === 'after-first-use' ? key.expiry.durationSeconds * 1000 : 0;
+    // This request's part of its key's admission call (key-admission-groups.ts adds the key's part).
     const args: Array<string | number> = [
-      this.context.keys.apiKeySlotPrefix(key.id),
-      now,
       input.requestId,
-      this.options.leaseTtlMs,
-      limits.concurrency ?? 0,
-      lifetimeMs,
-      window?.ms ?? 0,
-      window?.mode ?? 'sliding',
-      limits.window?.requests ?? 0,
-      limits.window?.tokens ?? 0,
-      limits.window?.costMicros ?? 0,
       bound?.worstMicros ?? 0,
       bound?.floorMicros ?? 0,
       claimTail(input, counters, bound, now),
@@ -262,6 +256,7 @@ export class AdmissionService {
         outputCap: undefined,
         untrack: () => {},
       },
+      key,
       args,
       bound,
       maxOutputTokens,
@@ -275,13 +270,22 @@ export class AdmissionService {
   private async flush(items: Pending[]): Promise<void> {
     const { keys, scripts, redis } = this.context;
     const pipeline = redis.pipeline();
+    // One script call per key for the whole turn: at c=50 most of a turn's requests are of the same busy key.
+    const groups = [...groupAdmissionsByKey(items)];
+    for (const group of groups) {
+      scripts.queue(
+        pipeline,
+        'admission',
+        [keys.keyLeases(group.key.id)],
+        admissionArgs(group, keys.apiKeySlotPrefix(group.key.id), this.options.leaseTtlMs),
+      );
+    }
     // In the same round trip, one command each for the whole turn: the reconciler's index of keys with claims
     // to watch, and the ledger's list of requests whose entry is still to be written (what makes appending it
     // happen once). Per request they were two more commands for ioredis and Redis to handle.
     const watched: Array<string | number> = [];
     const pending: Array<string | number> = [];
     for (const item of items) {
-      scripts.queue(pipeline, 'admission', [keys.keyLeases(item.ticket.keyId)], item.args);
       watched.push(item.expiresAt, item.ticket.keyId);
       pending.push(item.at, item.ticket.requestId);
     }
@@ -295,23 +299,28 @@ export class AdmissionService {
       return;
     }
     const refused: Pending[] = [];
-    const failed: Array<{ item: Pending; error: unknown }> = [];
-    items.forEach((item, index) => {
-      let outcome: unknown;
+    groups.forEach((group, index) => {
+      let replies: unknown;
       try {
-        outcome = pipelineResult(results[index]);
+        replies = pipelineResult(results[index]);
       } catch (error) {
-        if (isStoreUnavailable(error)) failed.push({ item, error });
+        if (isStoreUnavailable(error)) this.failed(group.items, error);
         else {
-          refused.push(item);
-          item.reject(error as AppError);
+          refused.push(...group.items);
+          for (const item of group.items) item.reject(error);
         }
         return;
       }
-      item.resolve(this.track(item, outcome));
+      group.items.forEach((item, at) => {
+        const outcome = admissionOutcome(Array.isArray(replies) ? replies[at] : undefined);
+        if (outcome.admitted) item.resolve(this.track(item, outcome.leased, outcome.reservedMicros));
+        else {
+          refused.push(item);
+          item.reject(outcome.error);
+        }
+      });
     });
     this.forgetPending(refused);
-    for (const { item, error } of failed) this.failed([item], error);
   }
 
   /**
@@ -334,20 +343,19 @@ export class AdmissionService {
   }
 
   /** Starts renewing what admission took; a crashed instance stops renewing, and the reconciler reclaims it. */
-  private track(item: Pending, outcome: unknown): AdmissionTicket {
-    const [, leased, reserved] = Array.isArray(outcome) ? outcome.map(Number) : [];
+  private track(item: Pending, leased: boolean, reservedMicros: number): AdmissionTicket {
     const { ticket } = item;
     const { keys } = this.context;
     const stops = [
       this.leases.track(keys.keyClaimExpiry(ticket.keyId), ticket.requestId),
       this.leases.track(keys.reconcileIndex(), ticket.keyId),
     ];
-    if (leased === 1) stops.push(this.leases.track(keys.keyLeases(ticket.keyId), ticket.requestId));
+    if (leased) stops.push(this.leases.track(keys.keyLeases(ticket.keyId), ticket.requestId));
     return {
       ...ticket,
       outputCap:
-        item.bound && reserved !== undefined && reserved > 0
-          ? outputCap(item.bound, reserved, item.maxOutputTokens)
+        item.bound && reservedMicros > 0
+          ? outputCap(item.bound, reservedMicros, item.maxOutputTokens)
           : undefined,
       untrack: () => {
         for (const stop of stops) stop();

@@ -1,124 +1,162 @@
 --[[
-  Admits one request for an API key, atomically on the key's slot: starts an activate-on-first-use clock,
-  takes a concurrency lease, counts the request in the rate window, reserves the request's cost against every
-  cost limit, and records the request's claim. Nothing is written unless every check passes (except the
-  activation clock, which starts with the first attempt). Settle (key-settle-1.lua) ends the claim and
-  replaces the reservation with the real cost; the reconciler (key-reconcile-1.lua) ends the claims of
-  requests whose instance died.
+  Admits the requests of one API key that reached admission in the same event-loop turn, atomically on the
+  key's slot, in one call: for each request in order, starts an activate-on-first-use clock, takes a
+  concurrency lease, counts the request in the rate window, reserves its cost against every cost limit, and
+  records its claim. Each request sees those before it in the call as if they had come alone: a refusal writes
+  nothing for that request (except the activation clock, which starts with the first attempt) and the next one
+  is still considered. Settle (key-settle-1.lua) ends a claim and replaces the reservation with the real cost;
+  the reconciler (key-reconcile-1.lua) ends the claims of requests whose instance died.
 
-  The reservation is the request's worst case when that fits under every limit. When it does not, but the
+  A reservation is the request's worst case when that fits under every limit. When it does not, but the
   request's floor (its input bound and one output token) does, the request is admitted with the room that is
   left reserved, and the caller caps its output to fit; otherwise it is refused, saying why.
 
   KEYS[1]  the key's lease set (member: request id, score: expiry ms); every other key is ARGV[1] .. suffix
   ARGV[1]  the key's slot prefix, e.g. "relay:{k:key_1}:"
   ARGV[2]  now, ms
-  ARGV[3]  request id
-  ARGV[4]  lease and claim time to live, ms
-  ARGV[5]  concurrency limit, 0 for none
-  ARGV[6]  activate-on-first-use lifetime, ms, 0 for none
-  ARGV[7]  rate window, ms, 0 for none
-  ARGV[8]  rate window mode: "sliding" or "fixed"
-  ARGV[9]  requests per window, 0 for none
-  ARGV[10] tokens per window, 0 for none
-  ARGV[11] micro-USD per window, 0 for none
-  ARGV[12] the request's worst-case cost, micro-USD
-  ARGV[13] the request's floor: the least it can be served with, micro-USD (at most ARGV[12])
-  ARGV[14] the rest of the claim record, after "<reserved>|<limited suffixes>|": see key-reconcile-1.lua
-  ARGV[15] number of cost limits n, then n quadruples: limit name, spend counter suffix, limit micro-USD,
-           period end ms. A suffix starting with "=" names a user's counter outside the key's slot (see
-           includes/spend-counter.lua)
+  ARGV[3]  lease and claim time to live, ms
+  ARGV[4]  concurrency limit, 0 for none
+  ARGV[5]  activate-on-first-use lifetime, ms, 0 for none
+  ARGV[6]  rate window, ms, 0 for none
+  ARGV[7]  rate window mode: "sliding" or "fixed"
+  ARGV[8]  requests per window, 0 for none
+  ARGV[9]  tokens per window, 0 for none
+  ARGV[10] micro-USD per window, 0 for none
+  ARGV[11] number of requests m, then for each: request id; worst-case cost, micro-USD; floor, the least it can
+           be served with, micro-USD (at most the worst case); the rest of its claim record, after
+           "<reserved>|<limited suffixes>|" (see key-reconcile-1.lua); number of cost limits n, then n
+           quadruples: limit name, spend counter suffix, limit micro-USD, period end ms. A suffix starting with
+           "=" names a user's counter outside the key's slot (see includes/spend-counter.lua)
 
-  Returns: { activated at ms or 0, 1 if a lease was taken, micro-USD reserved (0 for none) }
-  Errors:  RELAY_KEY_EXPIRED, RELAY_CONCURRENCY_LIMIT, RELAY_RATE_LIMIT, RELAY_COST_LIMIT with JSON detail; a
-           cost refusal's `reason` is "exhausted" (nothing left), "in_flight" (what is left is reserved by
-           requests still running) or "does_not_fit" (this request's floor is more than what is left)
+  Returns: one entry per request, in order: { 1, activated at ms or 0, 1 if a lease was taken, micro-USD
+           reserved (0 for none) } when admitted, or { 0, code, JSON detail } when refused. Codes: KEY_EXPIRED,
+           CONCURRENCY_LIMIT, RATE_LIMIT, COST_LIMIT; a cost refusal's `reason` is "exhausted" (nothing left),
+           "in_flight" (what is left is reserved by requests still running) or "does_not_fit" (this request's
+           floor is more than what is left)
 ]]
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
-local requestId = ARGV[3]
-local ttl = tonumber(ARGV[4])
+local ttl = tonumber(ARGV[3])
 
 -- @include rate-window
 -- @include spend-counter
 
-local function refuse(code, detail)
-  return redis.error_reply('RELAY_' .. code .. ' ' .. cjson.encode(detail))
+local function refused(code, detail)
+  return { 0, code, cjson.encode(detail) }
 end
 
 -- Activation: the first attempt starts the clock; every later one is measured against it.
 local activatedAt = 0
-local lifetime = tonumber(ARGV[6])
+local expired = nil
+local lifetime = tonumber(ARGV[5])
 if lifetime > 0 then
   redis.call('SET', prefix .. 'activated', now, 'NX')
   activatedAt = tonumber(redis.call('GET', prefix .. 'activated'))
   if now >= activatedAt + lifetime then
-    return refuse('KEY_EXPIRED', { activatedAt = activatedAt, expiredAt = activatedAt + lifetime })
+    expired = { activatedAt = activatedAt, expiredAt = activatedAt + lifetime }
   end
 end
 
--- Concurrency: leases of a dead instance expire by their score.
-local concurrency = tonumber(ARGV[5])
-if concurrency > 0 then
+-- Concurrency: leases of a dead instance expire by their score. Read once; the call's own leases add to it.
+local concurrency = tonumber(ARGV[4])
+local inFlight = 0
+if concurrency > 0 and not expired then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-  local inFlight = redis.call('ZCARD', KEYS[1])
-  if inFlight >= concurrency then
-    return refuse('CONCURRENCY_LIMIT', { limit = 'concurrency', max = concurrency, inFlight = inFlight, retryAfterSeconds = 1 })
-  end
+  inFlight = redis.call('ZCARD', KEYS[1])
 end
 
--- Rate window.
-local windowMs = tonumber(ARGV[7])
-local windowMode = ARGV[8]
-if windowMs > 0 then
-  local requests, tokens, cost, resetAt = windowRead(windowMs, windowMode, now)
-  local function limited(name, max)
-    return refuse('RATE_LIMIT', { limit = name, max = max, resetAt = resetAt, retryAfterSeconds = math.ceil((resetAt - now) / 1000) })
-  end
-  local maxRequests, maxTokens, maxCost = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-  if maxRequests > 0 and requests + 1 > maxRequests then return limited('window_requests', maxRequests) end
-  if maxTokens > 0 and tokens >= maxTokens then return limited('window_tokens', maxTokens) end
-  if maxCost > 0 and cost >= maxCost then return limited('window_cost', maxCost) end
+-- Rate window: read once; admission only adds requests to it, counted here as they are admitted.
+local windowMs = tonumber(ARGV[6])
+local windowMode = ARGV[7]
+local maxRequests, maxTokens, maxCost = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local windowRequests, windowTokens, windowCost, resetAt = 0, 0, 0, 0
+if windowMs > 0 and not expired then
+  windowRequests, windowTokens, windowCost, resetAt = windowRead(windowMs, windowMode, now)
 end
 
--- Cost limits: what is spent, plus what requests in flight may still spend, leaves the room for this one.
-local worst, floor = tonumber(ARGV[12]), tonumber(ARGV[13])
-local room = nil
-local counters = {}
-local at = 16
-for _ = 1, tonumber(ARGV[15]) do
-  local name, suffix, max, endsAt = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
-  at = at + 4
-  local spent = tonumber(redis.call('GET', counterKey(suffix)) or '0')
-  local reserved = reservedOf(suffix)
-  local left = max - spent - reserved
-  if left < floor then
-    local reason = 'does_not_fit'
-    if spent >= max then reason = 'exhausted' elseif spent + floor <= max then reason = 'in_flight' end
-    return refuse('COST_LIMIT', {
-      limit = name, reason = reason, maxMicros = max, spentMicros = spent, reservedMicros = reserved,
-      requestMicros = worst, floorMicros = floor, resetAt = endsAt,
-    })
+-- Cost limits: what each counter has spent is read once; what is reserved is read once and then follows the
+-- call's own reservations, which are added up and written once at the end.
+local spentOf, reservedNow, reserving, reservingOrder = {}, {}, {}, {}
+local function counterState(suffix)
+  if spentOf[suffix] == nil then
+    spentOf[suffix] = tonumber(redis.call('GET', counterKey(suffix)) or '0')
+    reservedNow[suffix] = reservedOf(suffix)
   end
-  if room == nil or left < room then room = left end
-  counters[#counters + 1] = suffix
-end
-local amount = 0
-if #counters > 0 then
-  amount = worst
-  if room < worst then amount = room end
+  return spentOf[suffix], reservedNow[suffix]
 end
 
--- Every check passed: record.
-if windowMs > 0 then windowAdd(windowMs, windowMode, now, { r = 1 }) end
-local leased = 0
-if concurrency > 0 then
-  redis.call('ZADD', KEYS[1], now + ttl, requestId)
-  leased = 1
+local function admitOne(at)
+  local requestId = ARGV[at]
+  local worst, floor = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
+  if expired then return refused('KEY_EXPIRED', expired) end
+  if concurrency > 0 and inFlight >= concurrency then
+    return refused('CONCURRENCY_LIMIT', { limit = 'concurrency', max = concurrency, inFlight = inFlight, retryAfterSeconds = 1 })
+  end
+  if windowMs > 0 then
+    local function limited(name, max)
+      return refused('RATE_LIMIT', { limit = name, max = max, resetAt = resetAt, retryAfterSeconds = math.ceil((resetAt - now) / 1000) })
+    end
+    if maxRequests > 0 and windowRequests + 1 > maxRequests then return limited('window_requests', maxRequests) end
+    if maxTokens > 0 and windowTokens >= maxTokens then return limited('window_tokens', maxTokens) end
+    if maxCost > 0 and windowCost >= maxCost then return limited('window_cost', maxCost) end
+  end
+  local room = nil
+  local counters = {}
+  local quad = at + 5
+  for _ = 1, tonumber(ARGV[at + 4]) do
+    local name, suffix, max, endsAt = ARGV[quad], ARGV[quad + 1], tonumber(ARGV[quad + 2]), tonumber(ARGV[quad + 3])
+    quad = quad + 4
+    local spent, reserved = counterState(suffix)
+    local left = max - spent - reserved
+    if left < floor then
+      local reason = 'does_not_fit'
+      if spent >= max then reason = 'exhausted' elseif spent + floor <= max then reason = 'in_flight' end
+      return refused('COST_LIMIT', {
+        limit = name, reason = reason, maxMicros = max, spentMicros = spent, reservedMicros = reserved,
+        requestMicros = worst, floorMicros = floor, resetAt = endsAt,
+      })
+    end
+    if room == nil or left < room then room = left end
+    counters[#counters + 1] = suffix
+  end
+  local amount = 0
+  if #counters > 0 then
+    amount = worst
+    if room < worst then amount = room end
+  end
+
+  -- Every check passed: record.
+  windowRequests = windowRequests + 1
+  local leased = 0
+  if concurrency > 0 then
+    redis.call('ZADD', KEYS[1], now + ttl, requestId)
+    inFlight = inFlight + 1
+    leased = 1
+  end
+  if amount > 0 then
+    for _, suffix in ipairs(counters) do
+      reservedNow[suffix] = reservedNow[suffix] + amount
+      if not reserving[suffix] then
+        reserving[suffix] = 0
+        reservingOrder[#reservingOrder + 1] = suffix
+      end
+      reserving[suffix] = reserving[suffix] + amount
+    end
+  end
+  redis.call('HSET', prefix .. 'claims', requestId, amount .. '|' .. table.concat(counters, ',') .. '|' .. ARGV[at + 3])
+  redis.call('ZADD', prefix .. 'claims-exp', now + ttl, requestId)
+  return { 1, activatedAt, leased, amount }
 end
-if amount > 0 then
-  for _, suffix in ipairs(counters) do reserve(suffix, amount) end
+
+local results = {}
+local admitted = 0
+local at = 12
+for index = 1, tonumber(ARGV[11]) do
+  results[index] = admitOne(at)
+  if results[index][1] == 1 then admitted = admitted + 1 end
+  at = at + 5 + 4 * tonumber(ARGV[at + 4])
 end
-redis.call('HSET', prefix .. 'claims', requestId, amount .. '|' .. table.concat(counters, ',') .. '|' .. ARGV[14])
-redis.call('ZADD', prefix .. 'claims-exp', now + ttl, requestId)
-return { activatedAt, leased, amount }
+
+for _, suffix in ipairs(reservingOrder) do reserve(suffix, reserving[suffix]) end
+if windowMs > 0 and admitted > 0 then windowAdd(windowMs, windowMode, now, { r = admitted }) end
+return results

@@ -1,0 +1,75 @@
+// The admissions of one event-loop turn, grouped into one admission script call per key: the key's limits
+// once, then each request's own arguments, in the order admission-1.lua reads them.
+import type { AppError } from '../../errors/app-error.js';
+import type { StoredApiKey } from '../api-keys/api-key-types.js';
+import { scriptErrorFromCode } from '../redis/script-errors.js';
+
+export interface PlannedAdmission {
+  key: StoredApiKey;
+  /** When the request was planned, ms: its cost periods were chosen at this time. */
+  at: number;
+  /** Request id, worst case, floor, claim tail, number of cost limits, then each limit's quadruple. */
+  args: Array<string | number>;
+}
+
+export interface KeyAdmissionGroup<T extends PlannedAdmission> {
+  key: StoredApiKey;
+  items: T[];
+}
+
+/**
+ * Groups by the key record itself: requests planned against one version of a key share its limits; a key
+ * updated between two requests of a turn (a new record) gets a call of its own, each atomic on the slot.
+ */
+export function groupAdmissionsByKey<T extends PlannedAdmission>(
+  items: readonly T[],
+): Iterable<KeyAdmissionGroup<T>> {
+  const groups = new Map<StoredApiKey, KeyAdmissionGroup<T>>();
+  for (const item of items) {
+    const group = groups.get(item.key);
+    if (group) group.items.push(item);
+    else groups.set(item.key, { key: item.key, items: [item] });
+  }
+  return groups.values();
+}
+
+/** The script's arguments for one group: the key's part, then every request's. */
+export function admissionArgs<T extends PlannedAdmission>(
+  group: KeyAdmissionGroup<T>,
+  slotPrefix: string,
+  leaseTtlMs: number,
+): Array<string | number> {
+  const { key, items } = group;
+  const { limits } = key;
+  const window = limits.window;
+  const lifetimeMs = key.expiry.kind === 'after-first-use' ? key.expiry.durationSeconds * 1000 : 0;
+  // The group's time is its first request's: the turn's requests were planned within the same millisecond or so.
+  const args: Array<string | number> = [
+    slotPrefix,
+    items[0]?.at ?? 0,
+    leaseTtlMs,
+    limits.concurrency ?? 0,
+    lifetimeMs,
+    window ? window.seconds * 1000 : 0,
+    window?.mode ?? 'sliding',
+    window?.requests ?? 0,
+    window?.tokens ?? 0,
+    window?.costMicros ?? 0,
+    items.length,
+  ];
+  for (const item of items) for (const value of item.args) args.push(value);
+  return args;
+}
+
+/** What admission-1.lua answered for one request: admitted (with activation, lease, reservation) or why not. */
+export type AdmissionOutcome =
+  | { admitted: true; leased: boolean; reservedMicros: number }
+  | { admitted: false; error: AppError | Error };
+
+export function admissionOutcome(entry: unknown): AdmissionOutcome {
+  if (!Array.isArray(entry)) return { admitted: false, error: new Error('Malformed admission reply') };
+  if (Number(entry[0]) === 1) {
+    return { admitted: true, leased: Number(entry[2]) === 1, reservedMicros: Number(entry[3]) };
+  }
+  return { admitted: false, error: scriptErrorFromCode(String(entry[1]), String(entry[2])) };
+}

@@ -4,10 +4,13 @@
 import type { Redis } from 'ioredis';
 import { storeUnavailableError } from '../../errors/app-error.js';
 import { isStoreUnavailable } from '../../errors/store-unavailable.js';
+import { Deadlines } from '../../lib/deadlines.js';
 
 export class StoreHealth {
   private failing = false;
   private probe: NodeJS.Timeout | undefined;
+  /** One timer for every step's deadline, instead of one each. */
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly redis: Redis,
@@ -18,6 +21,7 @@ export class StoreHealth {
     readonly deadlineMs: number,
     private readonly probeIntervalMs = 250,
   ) {
+    this.deadlines = new Deadlines(deadlineMs);
     // A fresh connection after an outage answered its handshake: Redis is back.
     redis.on('ready', this.recovered);
   }
@@ -32,26 +36,37 @@ export class StoreHealth {
    * `store_unavailable` if it has not finished within the deadline. Whatever a late step still obtains is
    * handed to `late`, to be given back.
    */
-  async guard<T>(start: () => Promise<T>, late?: (value: T) => void): Promise<T> {
-    if (this.down) throw storeUnavailableError();
-    const work = start();
-    let timer: NodeJS.Timeout | undefined;
-    const expired = Symbol('deadline');
-    const deadline = new Promise<typeof expired>((resolve) => {
-      timer = setTimeout(() => resolve(expired), this.deadlineMs);
-    });
+  guard<T>(start: () => Promise<T>, late?: (value: T) => void): Promise<T> {
+    if (this.down) return Promise.reject(storeUnavailableError());
+    let work: Promise<T>;
     try {
-      const first = await Promise.race([work, deadline]);
-      if (first !== expired) return first;
+      work = start();
     } catch (error) {
-      this.report(error);
-      throw error;
-    } finally {
-      clearTimeout(timer);
+      return Promise.reject(error);
     }
-    this.markDown();
-    work.then(late, (error: unknown) => this.report(error));
-    throw storeUnavailableError();
+    return new Promise<T>((resolve, reject) => {
+      let expired = false;
+      const deadline = this.deadlines.add(() => {
+        expired = true;
+        this.markDown();
+        reject(storeUnavailableError());
+      });
+      work.then(
+        (value) => {
+          if (expired) late?.(value);
+          else {
+            this.deadlines.cancel(deadline);
+            resolve(value);
+          }
+        },
+        (error: unknown) => {
+          this.report(error);
+          if (expired) return;
+          this.deadlines.cancel(deadline);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Tells the health of an error a Redis call failed with; only unavailability counts. */
@@ -70,6 +85,7 @@ export class StoreHealth {
     clearTimeout(this.probe);
     this.probe = undefined;
     this.failing = false;
+    this.deadlines.close();
     this.redis.off('ready', this.recovered);
   }
 

@@ -18,7 +18,8 @@ export async function authenticateRequest(
   // in through the gateway protocol presents its access token instead, and is served as the key it is bound to.
   const key = isGatewayToken(secret, deps.settings.apiKeyPrefix)
     ? (await deps.store.guard(() => deps.gateway.authenticate(secret))).key
-    : await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
+    : (deps.apiKeys.enabledFromCache(secret) ??
+      (await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret))));
   markAuthenticated(req.socket);
   return key;
 }
@@ -43,7 +44,9 @@ export async function authenticateHolder(
     markAuthenticated(req.socket);
     return caller;
   }
-  const key = await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret));
+  const key =
+    deps.apiKeys.enabledFromCache(secret) ??
+    (await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret)));
   markAuthenticated(req.socket);
   return { key, userId: key.ownerId };
 }

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const relay = await startRelayProcess(relayOptions(FILE_LIMIT));
   cleanups.push(() => relay.stop());
   const serviceOptions: ServiceOptions = {
-    redisUrl: redis.url,
+    redis: { url: redis.url },
     keyPrefix: PREFIX,
     encryptionKey: { id: 'env-1', key: secrets.key },
     tokenSigningKey: secrets.signing,

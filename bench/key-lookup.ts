@@ -15,7 +15,7 @@ const PEPPER = 'crs-encryption-key-for-the-bench';
 
 async function open(prefix: string): Promise<Services> {
   return createServices({
-    redisUrl: REDIS_URL,
+    redis: { url: REDIS_URL },
     keyPrefix: prefix,
     encryptionKey: { id: 'bench', key: randomBytes(32) },
     tokenSigningKey: randomBytes(32).toString('hex'),

@@ -23,7 +23,7 @@ export async function provision(
     tokenSigningKey: string;
   };
   const services = await createServices({
-    redisUrl,
+    redis: { url: redisUrl },
     keyPrefix: prefix,
     encryptionKey: { id: secrets.encryptionKeyId, key: Buffer.from(secrets.encryptionKey, 'base64') },
     tokenSigningKey: secrets.tokenSigningKey,

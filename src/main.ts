@@ -6,6 +6,7 @@ import { runPrimary } from './process/cluster-primary.js';
 import { exitWith, onShutdownSignal } from './process/exit-on-error.js';
 import { stopWhenLauncherExits } from './process/launcher-watch.js';
 import { startServer } from './server.js';
+import { describeEndpoint } from './services/redis/redis-endpoint.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -40,7 +41,10 @@ async function main(): Promise<void> {
   // In a cluster the primary announces the address once, for all workers.
   if (cluster.isPrimary) {
     logger.info(
-      { url: server.url, redis: config.redis.url ? 'external' : 'embedded' },
+      {
+        url: server.url,
+        redis: config.redis.endpoint ? describeEndpoint(config.redis.endpoint) : 'embedded',
+      },
       `listening on ${server.url}`,
     );
     // People must learn where the server listens even when they turned info logs off.

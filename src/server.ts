@@ -19,6 +19,7 @@ import { serviceOptionsFromConfig } from './service-options.js';
 import { createServices, type Services } from './services/container.js';
 import { PLATFORMS } from './services/domain/platforms.js';
 import { type EmbeddedRedis, startEmbeddedRedis } from './services/redis/embedded-redis.js';
+import type { RedisEndpoint } from './services/redis/redis-endpoint.js';
 import type { LedgerEntry } from './services/usage/ledger-entry.js';
 import { ensureFirstAdmin } from './services/users/first-admin.js';
 import { SERVER_VERSION } from './version.js';
@@ -29,7 +30,8 @@ const CONTROL_PLANE_BODY_LIMIT = 1024 * 1024;
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
-  readonly redisUrl: string;
+  /** The Redis the server uses: the one configured, or the embedded one it started. */
+  readonly redis: RedisEndpoint;
   readonly app: App;
   readonly services: Services;
   /** Connection tests of accounts; they travel the relay's own upstream transports. */
@@ -68,13 +70,13 @@ export async function startServer(
 
   try {
     const secrets = resolveSecrets(config);
-    let redisUrl = config.redis.url;
+    let endpoint = config.redis.endpoint;
     let embedded: EmbeddedRedis | undefined;
-    if (!redisUrl) {
+    if (!endpoint) {
       const owned = await startOwnedRedis(config, logger);
       cleanups.push(() => owned.stop());
       embedded = owned;
-      redisUrl = owned.url;
+      endpoint = { url: owned.url };
     }
 
     // Built before the services, which reach upstream through it too (OAuth refreshes take the account's proxy),
@@ -97,7 +99,7 @@ export async function startServer(
           }
         : undefined;
     const services = await createServices(
-      serviceOptionsFromConfig(config, secrets, redisUrl, {
+      serviceOptionsFromConfig(config, secrets, endpoint, {
         runJobs: true,
         logger,
         dispatchers: transports,
@@ -229,7 +231,7 @@ export async function startServer(
     }
 
     if (!tester) throw new Error('the services were composed without a connection tester');
-    return { url, port, redisUrl, app, services, tester, metricsUrl, stop: runCleanups };
+    return { url, port, redis: endpoint, app, services, tester, metricsUrl, stop: runCleanups };
   } catch (error) {
     await runCleanups();
     throw error;

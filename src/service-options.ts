@@ -3,11 +3,12 @@
 import type { Config } from './config/config.js';
 import type { ServerSecrets } from './config/secrets.js';
 import type { ServiceOptions } from './services/container.js';
+import type { RedisEndpoint } from './services/redis/redis-endpoint.js';
 
 export function serviceOptionsFromConfig(
   config: Config,
   secrets: ServerSecrets,
-  redisUrl: string,
+  redis: RedisEndpoint,
   extra: Pick<
     ServiceOptions,
     | 'runJobs'
@@ -24,7 +25,7 @@ export function serviceOptionsFromConfig(
   },
 ): ServiceOptions {
   return {
-    redisUrl,
+    redis,
     keyPrefix: config.redis.keyPrefix,
     encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
     tokenSigningKey: secrets.tokenSigningKey,

@@ -9,7 +9,7 @@ import { serviceOptionsFromConfig } from '../service-options.js';
 import { createServices, type Services } from '../services/container.js';
 import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
 import { readEmbeddedEndpoint } from '../services/redis/embedded-redis.js';
-import { withoutPassword } from './redis-url.js';
+import { describeEndpoint } from '../services/redis/redis-endpoint.js';
 
 /** A failure the CLI explains in plain words (exit 1), as opposed to a usage mistake. */
 export class CliError extends Error {
@@ -23,7 +23,7 @@ function missingRedisUrl(config: Config): CliError {
   return new CliError(
     [
       "No Redis to work on. The admin CLI works on the server's Redis directly: either start the server on its",
-      `embedded default with the same DATA_DIR (${config.dataDir}), or set REDIS_URL to the server's Redis, e.g.`,
+      `embedded default with the same DATA_DIR (${config.dataDir}), or set REDIS_URL (or REDIS_SENTINELS) to the server's Redis, e.g.`,
       '  REDIS_URL=redis://127.0.0.1:6379 npm run cli -- keys list',
     ].join('\n'),
   );
@@ -37,8 +37,11 @@ export function createCliLogger(config: Config): Logger {
 /** Opens the services on the server's Redis with the server's secrets, as `config` (the environment) says. */
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
   // With REDIS_URL unset the server owns an embedded Redis and records where it listens under DATA_DIR.
-  const redisUrl = config.redis.url ?? readEmbeddedEndpoint(path.join(config.dataDir, 'redis'));
-  if (!redisUrl) throw missingRedisUrl(config);
+  const embeddedUrl = config.redis.endpoint
+    ? undefined
+    : readEmbeddedEndpoint(path.join(config.dataDir, 'redis'));
+  const redis = config.redis.endpoint ?? (embeddedUrl ? { url: embeddedUrl } : undefined);
+  if (!redis) throw missingRedisUrl(config);
   // Never generate secrets here: credentials sealed with a key the server lacks would fail only later.
   const secrets = resolveSecrets(config, { generate: false });
 
@@ -46,7 +49,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   const transports = new TransportRegistry({ connectTimeoutMs: config.upstream.connectTimeoutMs });
   try {
     const services = await createServices(
-      serviceOptionsFromConfig(config, secrets, redisUrl, {
+      serviceOptionsFromConfig(config, secrets, redis, {
         runJobs: false,
         logger,
         name: 'cli',
@@ -65,6 +68,6 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     await transports.close();
     if (error instanceof EncryptionKeyMismatchError) throw new CliError(error.message);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CliError(`cannot use Redis at ${withoutPassword(redisUrl)}: ${reason}`);
+    throw new CliError(`cannot use Redis at ${describeEndpoint(redis)}: ${reason}`);
   }
 }

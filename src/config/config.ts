@@ -5,7 +5,9 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { z } from 'zod';
 import { type OtelSettings, otelOptionsFromEnv } from '../observability/otel/otel-options.js';
+import type { RedisEndpoint } from '../services/redis/redis-endpoint.js';
 import { envSchema, type ParsedEnv } from './env-schema.js';
+import { RedisEndpointError, redisEndpointFromEnv } from './redis-endpoint-config.js';
 
 export type LogLevel = ParsedEnv['LOG_LEVEL'];
 
@@ -58,8 +60,11 @@ export interface Config {
   log: { level: LogLevel };
   dataDir: string;
   redis: {
-    /** Undefined means the embedded default: the server starts and owns its own redis-server. */
-    url: string | undefined;
+    /**
+     * REDIS_URL or REDIS_SENTINELS; undefined means the embedded default: the server starts and owns its own
+     * redis-server.
+     */
+    endpoint: RedisEndpoint | undefined;
     keyPrefix: string;
     serverBin: string;
     /** Bound on every command; a frozen Redis costs a request at most this long. */
@@ -159,7 +164,14 @@ export function loadConfig(env: Env): Config {
   } catch (error) {
     throw new ConfigError([(error as Error).message]);
   }
-  const config = { ...toConfig(result.data), otel };
+  let base: Omit<Config, 'otel'>;
+  try {
+    base = toConfig(result.data);
+  } catch (error) {
+    if (error instanceof RedisEndpointError) throw new ConfigError([error.message]);
+    throw error;
+  }
+  const config = { ...base, otel };
   // Each worker keeps its own counters and would try to take the one port: that needs the primary to gather
   // them, which this build does not do yet.
   if (config.metrics?.port !== undefined && config.http.workers > 1) {
@@ -212,7 +224,7 @@ function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
     log: { level: parsed.LOG_LEVEL },
     dataDir: path.resolve(parsed.DATA_DIR),
     redis: {
-      url: parsed.REDIS_URL,
+      endpoint: redisEndpointFromEnv(parsed),
       keyPrefix: parsed.REDIS_KEY_PREFIX,
       serverBin: parsed.REDIS_SERVER_BIN,
       commandTimeoutMs: parsed.REDIS_COMMAND_TIMEOUT_MS,

@@ -37,6 +37,27 @@ const flag = z
   .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be true or false' }))
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
 
+/** A comma-separated list of host:port pairs (Redis Sentinels); IPv6 hosts in brackets. */
+const hostPortList = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const nodes: Array<{ host: string; port: number }> = [];
+    for (const item of value.split(',').map((part) => part.trim())) {
+      const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
+      const port = Number(match?.[2]);
+      if (!match?.[1] || port < 1 || port > 65_535) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be host:port pairs separated by commas; "${item}" is not`,
+        });
+        return z.NEVER;
+      }
+      nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+    }
+    return nodes;
+  });
+
 /** A comma-separated list of web origins, each exactly as browsers send it: scheme://host[:port]. */
 const originList = z
   .string()
@@ -130,6 +151,24 @@ export const envSchema = z.object({
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * A Sentinel-managed primary instead of REDIS_URL: the Sentinels as host:port, comma-separated, and the name
+   * they monitor the primary under. The client asks them for the primary on every connect, so a failover is
+   * followed without a restart.
+   */
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be 1-64 letters, digits, . _ or -' })
+    .optional(),
+  /** The Sentinels' own password (`requirepass` in sentinel.conf). */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** With REDIS_SENTINELS: the data nodes' ACL user and password (with REDIS_URL they go in the URL). */
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** With REDIS_SENTINELS: TLS to the Sentinels and the data nodes (with REDIS_URL: a rediss:// URL). */
+  REDIS_TLS: flag.default(false),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_.-]*$/, { error: 'may contain only letters, digits and : _ . -' })

@@ -22,7 +22,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   } catch (error) {
     exitWith(error);
   }
-  const redisStarting: Promise<EmbeddedRedis | undefined> = config.redis.url
+  const redisStarting: Promise<EmbeddedRedis | undefined> = config.redis.endpoint
     ? Promise.resolve(undefined)
     : startOwnedRedis(config, logger);
   // Installed before anything else starts, so a signal during start-up still stops the embedded Redis.

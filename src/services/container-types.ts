@@ -33,6 +33,7 @@ import type { ModelDirectory } from './models/model-directory.js';
 import type { OperatorOptions, OperatorServices } from './operator-services.js';
 import type { PricingService } from './pricing/pricing-service.js';
 import type { RedisContext } from './redis/record-store.js';
+import type { RedisEndpoint } from './redis/redis-endpoint.js';
 import type { StoreHealth } from './redis/store-health.js';
 import type { BodyCapture, BodyCaptureSettings } from './request-log/body-capture.js';
 import type { RequestLogService } from './request-log/request-log-service.js';
@@ -48,7 +49,8 @@ import type { UsageSettler } from './usage/usage-settler.js';
 import type { UserService } from './users/user-service.js';
 
 export interface ServiceOptions {
-  redisUrl: string;
+  /** REDIS_URL's server, or the primary REDIS_SENTINELS name. */
+  redis: RedisEndpoint;
   keyPrefix: string;
   encryptionKey: { id: string; key: Buffer };
   /** Signs control-plane access tokens (TOKEN_SIGNING_KEY). */

@@ -66,7 +66,7 @@ export async function createServices(options: ServiceOptions): Promise<Services>
   const opened: Redis[] = [];
   const open = async (factory: typeof createRedisClient, role: string) => {
     const client = await factory({
-      url: options.redisUrl,
+      endpoint: options.redis,
       name: `${name}:${role}`,
       ...(options.redisCommandTimeoutMs === undefined
         ? {}

@@ -1,6 +1,7 @@
 // Redis stopped or frozen under a running relay: requests are refused at once with a retryable 503 in the
 // client's format, service resumes when Redis does, and no settled request is lost or counted twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectBooksBalance, expectRefusedFast } from '../support/books.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { type RedisProcess, startRedisProcess } from '../support/redis-process.js';
 import { createClaudeAccount, createKey, startTestRelay, type TestRelay } from '../support/relay.js';
@@ -47,43 +48,10 @@ describe('a Redis outage', () => {
     return streams;
   }
 
-  function expectRefusedFast(responses: Array<StreamedResponse & { ms: number }>) {
-    for (const response of responses) {
-      expect(response.status).toBe(503);
-      expect(JSON.parse(response.text)).toMatchObject({
-        type: 'error',
-        error: { type: 'api_error', code: 'store_unavailable' },
-      });
-      expect(response.headers['retry-after']).toBe('1');
-      expect(response.headers['x-should-retry']).toBe('true');
-      // Bounded by the command timeout (750 ms), not by reconnect attempts; generous for a loaded machine.
-      expect(response.ms).toBeLessThan(2000);
-    }
-  }
-
   async function expectServedAgain() {
     await expect.poll(async () => (await timed()).status, { timeout: 10_000, interval: 100 }).toBe(200);
     const after = await Promise.all(Array.from({ length: 10 }, () => timed()));
     expect(after.map((response) => response.status)).toEqual(Array(10).fill(200));
-  }
-
-  /** Every request the upstream served has exactly one ledger entry, and the key was charged exactly that. */
-  async function expectBooksBalance() {
-    await relay.server.app.idle();
-    await expect.poll(() => relay.server.services.settler.status().queued, { timeout: 10_000 }).toBe(0);
-    await relay.server.services.settler.drain();
-    const served = fake.requests.filter((request) => request.path === '/v1/messages').length;
-    const entries = (await relay.server.services.requestLog.recent(10_000)).filter(
-      (entry) => entry.keyId === key.key.id,
-    );
-    expect(entries).toHaveLength(served);
-    expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(served);
-    const { redis: client, keys } = relay.server.services.context;
-    const day = new Date().toISOString().slice(0, 10);
-    const charged = Number(await client.get(`${keys.apiKeySlotPrefix(key.key.id)}spend:day:${day}`));
-    expect(charged).toBe(entries.reduce((sum, entry) => sum + entry.costMicros, 0));
-    expect(await client.hlen(keys.keyClaims(key.key.id))).toBe(0);
-    expect(await client.zcard(keys.keyLeases(key.key.id))).toBe(0);
   }
 
   it('refuses at once while Redis is stopped, and records the streams that finished meanwhile', async () => {
@@ -96,7 +64,7 @@ describe('a Redis outage', () => {
     expect(relay.server.services.settler.status().queued).toBeGreaterThan(0);
     await redis.start();
     await expectServedAgain();
-    await expectBooksBalance();
+    await expectBooksBalance(relay, fake, key.key.id);
   });
 
   it('refuses within a bound while Redis is frozen, and counts nothing twice when it thaws', async () => {
@@ -116,6 +84,6 @@ describe('a Redis outage', () => {
     // and so do their retries.
     redis.thaw();
     await expectServedAgain();
-    await expectBooksBalance();
+    await expectBooksBalance(relay, fake, key.key.id);
   });
 });

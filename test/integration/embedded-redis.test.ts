@@ -34,7 +34,7 @@ describe('embedded redis', () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'relay-redis-')), 'redis');
     const embedded = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
     expect(embedded.port).toBeGreaterThan(0);
-    const client = await createRedisClient({ url: embedded.url, name: 'test' });
+    const client = await createRedisClient({ endpoint: { url: embedded.url }, name: 'test' });
     await client.set('survives', 'restart');
     expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
     await closeRedis(client);
@@ -46,7 +46,7 @@ describe('embedded redis', () => {
 
     // Data written before the stop is there after a restart on the same directory.
     const again = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
-    const client2 = await createRedisClient({ url: again.url, name: 'test' });
+    const client2 = await createRedisClient({ endpoint: { url: again.url }, name: 'test' });
     expect(await client2.get('survives')).toBe('restart');
     await closeRedis(client2);
     await again.stop();
@@ -54,7 +54,7 @@ describe('embedded redis', () => {
 
   it('runs a throwaway server without persistence', async () => {
     const embedded = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
-    const client = await createRedisClient({ url: embedded.url, name: 'test' });
+    const client = await createRedisClient({ endpoint: { url: embedded.url }, name: 'test' });
     expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'no']);
     await closeRedis(client);
     await embedded.stop();
@@ -70,7 +70,7 @@ describe('embedded redis', () => {
       );
       // The running one was left alone.
       expect(isRunning(embedded.pid)).toBe(true);
-      const client = await createRedisClient({ url: embedded.url, name: 'test' });
+      const client = await createRedisClient({ endpoint: { url: embedded.url }, name: 'test' });
       expect(await client.ping()).toBe('PONG');
       await closeRedis(client);
     } finally {
@@ -95,7 +95,7 @@ describe('embedded redis', () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'relay-redis-')), 'redis');
     const { owner, exited, redis } = await startOwner(dataDir);
     try {
-      const client = await createRedisClient({ url: redis.url, name: 'test' });
+      const client = await createRedisClient({ endpoint: { url: redis.url }, name: 'test' });
       await client.set('written', 'just before the kill');
       await closeRedis(client);
       owner.kill('SIGKILL');
@@ -106,7 +106,7 @@ describe('embedded redis', () => {
     }
     // The dead owner's record is stale: this process may start a server on the directory.
     const again = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
-    const client = await createRedisClient({ url: again.url, name: 'test' });
+    const client = await createRedisClient({ endpoint: { url: again.url }, name: 'test' });
     expect(await client.get('written')).toBe('just before the kill');
     await closeRedis(client);
     await again.stop();

@@ -10,7 +10,7 @@ if (!ARCHIVE_REDIS_URL || !ARCHIVE_KEY_PREFIX || !ARCHIVE_DATABASE_URL) {
   throw new Error('ARCHIVE_REDIS_URL, ARCHIVE_KEY_PREFIX and ARCHIVE_DATABASE_URL are required');
 }
 const logger = createLogger({ level: 'warn' });
-const redis = await createRedisClient({ url: ARCHIVE_REDIS_URL, name: 'archive-worker' });
+const redis = await createRedisClient({ endpoint: { url: ARCHIVE_REDIS_URL }, name: 'archive-worker' });
 const pool = createArchivePool(ARCHIVE_DATABASE_URL, logger);
 const archiver = new RequestLogArchiver(redisContext(redis, ARCHIVE_KEY_PREFIX), pool, logger, {
   batchSize: Number(ARCHIVE_BATCH_SIZE ?? 500),

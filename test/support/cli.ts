@@ -84,7 +84,7 @@ export async function createCliFixture(): Promise<CliFixture> {
       const config = loadConfig({ NODE_ENV: 'test', ...env });
       const secrets = resolveSecrets(config);
       const services = await createServices({
-        redisUrl: t.url,
+        redis: { url: t.url },
         keyPrefix: t.prefix,
         encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
         tokenSigningKey: secrets.tokenSigningKey,

@@ -47,11 +47,11 @@ export interface NotifyInstanceOptions {
 
 export async function createNotifyInstance(options: NotifyInstanceOptions): Promise<NotifyInstance> {
   const opened: Redis[] = [];
-  const redis = await createRedisClient({ url: options.url, name: 'notify-test' });
+  const redis = await createRedisClient({ endpoint: { url: options.url }, name: 'notify-test' });
   opened.push(redis);
   let bus: EventBus | undefined;
   if (options.pubsub !== false) {
-    const subscriber = await createSubscriberClient({ url: options.url, name: 'notify-test' });
+    const subscriber = await createSubscriberClient({ endpoint: { url: options.url }, name: 'notify-test' });
     opened.push(subscriber);
     bus = new EventBus(redis, subscriber, createKeys(options.prefix));
   }

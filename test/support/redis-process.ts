@@ -20,7 +20,7 @@ export interface RedisProcess {
   destroy(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
@@ -35,20 +35,18 @@ export async function startRedisProcess(): Promise<RedisProcess> {
   let child: ChildProcess | undefined;
   const start = async () => {
     if (child && child.exitCode === null && child.signalCode === null) return;
-    const started = spawn(
-      process.env.REDIS_SERVER_BIN ?? 'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    child = started;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      started.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve();
-      });
-      started.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-    });
+    child = await spawnRedisServer([
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+    ]);
   };
   const stop = async () => {
     const running = child;
@@ -71,4 +69,22 @@ export async function startRedisProcess(): Promise<RedisProcess> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Spawns redis-server with `args` and resolves once it accepts connections (or rejects if it exits first). */
+export async function spawnRedisServer(args: string[]): Promise<ChildProcess> {
+  const started = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', args, {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    started.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections') || output.includes('+monitor master')) resolve();
+    });
+    started.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+  });
+  // Keeps reading, so that a chatty server never blocks on a full pipe.
+  started.stdout?.resume();
+  return started;
 }

@@ -32,7 +32,7 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
 export async function createTestRedis(): Promise<TestRedis> {
   const url = testRedisUrl();
   const prefix = `t:${randomUUID().slice(0, 8)}:`;
-  const redis = await createRedisClient({ url, name: 'test' });
+  const redis = await createRedisClient({ endpoint: { url }, name: 'test' });
   const listKeys = async () => {
     const found: string[] = [];
     let cursor = '0';

@@ -66,7 +66,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     async stop() {
       await server.stop();
       // Tests may share a Redis (REDIS_URL); leave nothing behind. Instances sharing a prefix both clean it.
-      const redis = await createRedisClient({ url: testRedisUrl(), name: 'test-cleanup' });
+      const redis = await createRedisClient({ endpoint: { url: testRedisUrl() }, name: 'test-cleanup' });
       await deletePrefix(redis, prefix);
       await closeRedis(redis);
     },

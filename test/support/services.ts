@@ -15,7 +15,7 @@ export const silentLogger = createLogger({
 export async function createTestServices(overrides: Partial<ServiceOptions> = {}): Promise<Services> {
   const keyPrefix = overrides.keyPrefix ?? `t:${Math.random().toString(36).slice(2, 10)}:`;
   const services = await createServices({
-    redisUrl: testRedisUrl(),
+    redis: { url: testRedisUrl() },
     keyPrefix,
     encryptionKey: TEST_ENCRYPTION_KEY,
     tokenSigningKey: 'test-token-signing-key-0123456789abcdef',
@@ -32,7 +32,7 @@ export async function createTestServices(overrides: Partial<ServiceOptions> = {}
     ...services,
     async stop() {
       await stop();
-      const redis = await createRedisClient({ url: testRedisUrl(), name: 'test-cleanup' });
+      const redis = await createRedisClient({ endpoint: { url: testRedisUrl() }, name: 'test-cleanup' });
       await deletePrefix(redis, keyPrefix);
       await closeRedis(redis);
     },

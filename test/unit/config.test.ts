@@ -19,7 +19,7 @@ describe('configuration', () => {
   it('has working defaults for the embedded mode', () => {
     const config = loadConfig({});
     expect(config.http.port).toBe(3000);
-    expect(config.redis.url).toBeUndefined();
+    expect(config.redis.endpoint).toBeUndefined();
     expect(config.redis.keyPrefix).toBe('relay:');
     expect(config.apiKeys.prefix).toBe('cr_');
     expect(config.http.bodyLimitBytes).toBe(32 * 1024 * 1024);
@@ -61,6 +61,46 @@ describe('configuration', () => {
     expect(problemsOf({ TRUST_PROXY: 'maybe' })[0]).toMatch(/^TRUST_PROXY must be true or false/);
   });
 
+  it('takes one Redis mode: a URL, Sentinels with the name they monitor, or the embedded default', () => {
+    const sentinels = { REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381' };
+    expect(
+      loadConfig({
+        ...sentinels,
+        REDIS_SENTINEL_NAME: 'relay',
+        REDIS_PASSWORD: 'data secret',
+        REDIS_SENTINEL_PASSWORD: 'sentinel secret',
+        REDIS_TLS: 'true',
+      }).redis.endpoint,
+    ).toEqual({
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: 'sentinel-b', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      name: 'relay',
+      username: undefined,
+      password: 'data secret',
+      sentinelPassword: 'sentinel secret',
+      tls: true,
+    });
+    expect(problemsOf({ ...sentinels, REDIS_SENTINEL_NAME: 'relay', REDIS_URL: 'redis://a:6379' })).toEqual([
+      'set either REDIS_URL or REDIS_SENTINELS, not both',
+    ]);
+    expect(problemsOf(sentinels)[0]).toMatch(/^REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/);
+    expect(problemsOf({ REDIS_SENTINELS: '10.0.0.1' })[0]).toMatch(
+      /^REDIS_SENTINELS must be host:port pairs separated by commas; "10.0.0.1" is not/,
+    );
+    expect(problemsOf({ REDIS_SENTINELS: 'a:70000', REDIS_SENTINEL_NAME: 'relay' })[0]).toMatch(
+      /^REDIS_SENTINELS must be host:port/,
+    );
+    // Credentials for the URL's server go in the URL; a password that would be silently ignored is refused.
+    const stray = problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_PASSWORD: 'secret' });
+    expect(stray[0]).toMatch(
+      /^REDIS_PASSWORD applies only with REDIS_SENTINELS \(with REDIS_URL, credentials/,
+    );
+    expect(stray.join('')).not.toContain('secret"');
+  });
+
   it('reports every bad variable at once and never echoes secrets', () => {
     const problems = problemsOf({ PORT: 'x', ENCRYPTION_KEY: 'short-secret-value', ADMIN_PASSWORD: 'tiny' });
     expect(problems).toHaveLength(3);
@@ -78,7 +118,7 @@ describe('configuration', () => {
     });
     expect(config.http.bodyLimitBytes).toBe(512 * 1024);
     expect(config.http.trustProxy).toBe(true);
-    expect(config.redis.url).toBe('redis://127.0.0.1:6380/2');
+    expect(config.redis.endpoint).toEqual({ url: 'redis://127.0.0.1:6380/2' });
     expect(config.secrets.encryptionKey?.length).toBe(32);
   });
 

@@ -1,8 +1,9 @@
 // ioredis client factory: one command connection per role plus dedicated subscriber connections.
 import { Redis, type RedisOptions } from 'ioredis';
+import { clientArguments, type RedisEndpoint } from './redis-endpoint.js';
 
 export interface RedisConnectionOptions {
-  url: string;
+  endpoint: RedisEndpoint;
   /** Shown in `CLIENT LIST`, which makes a misbehaving instance easy to find. */
   name: string;
   /** Bound on every command; default DEFAULT_COMMAND_TIMEOUT_MS. */
@@ -35,7 +36,7 @@ function baseOptions(name: string): RedisOptions {
  * reconnect — their callers have already been told they failed, and retry what they must themselves.
  */
 export async function createRedisClient(options: RedisConnectionOptions): Promise<Redis> {
-  const client = new Redis(options.url, {
+  const client = newClient(options.endpoint, {
     ...baseOptions(options.name),
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     enableOfflineQueue: false,
@@ -46,7 +47,7 @@ export async function createRedisClient(options: RedisConnectionOptions): Promis
 
 /** Subscribers need their own connection: a subscribed connection cannot issue ordinary commands. */
 export async function createSubscriberClient(options: RedisConnectionOptions): Promise<Redis> {
-  const client = new Redis(options.url, {
+  const client = newClient(options.endpoint, {
     ...baseOptions(`${options.name}:sub`),
     enableAutoPipelining: false,
     // Subscriptions must survive reconnects; ioredis resubscribes when this is on.
@@ -54,6 +55,11 @@ export async function createSubscriberClient(options: RedisConnectionOptions): P
     maxRetriesPerRequest: null,
   });
   return connectOrClose(client);
+}
+
+function newClient(endpoint: RedisEndpoint, options: RedisOptions): Redis {
+  const args = clientArguments(endpoint, options);
+  return args.length === 2 ? new Redis(args[0], args[1]) : new Redis(args[0]);
 }
 
 /**

@@ -2,11 +2,11 @@
 import cluster from 'node:cluster';
 import { loadConfig, readEnvironment } from './config/config.js';
 import { createLogger } from './lib/logger.js';
+import { describeEndpoint } from './lib/redis-endpoint.js';
 import { runPrimary } from './process/cluster-primary.js';
 import { exitWith, onShutdownSignal } from './process/exit-on-error.js';
 import { stopWhenLauncherExits } from './process/launcher-watch.js';
 import { startServer } from './server.js';
-import { describeEndpoint } from './services/redis/redis-endpoint.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;

@@ -2,8 +2,8 @@
 
 import type { Config } from './config/config.js';
 import type { ServerSecrets } from './config/secrets.js';
+import type { RedisEndpoint } from './lib/redis-endpoint.js';
 import type { ServiceOptions } from './services/container.js';
-import type { RedisEndpoint } from './services/redis/redis-endpoint.js';
 
 export function serviceOptionsFromConfig(
   config: Config,

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { describeEndpoint } from '../lib/redis-endpoint.js';
 import { AccountTester } from '../relay/account-tester.js';
 import { TransportRegistry } from '../relay/upstream/transports.js';
 import { serviceOptionsFromConfig } from '../service-options.js';
 import { createServices, type Services } from '../services/container.js';
 import { EncryptionKeyMismatchError } from '../services/crypto/key-check.js';
 import { readEmbeddedEndpoint } from '../services/redis/embedded-redis.js';
-import { describeEndpoint } from '../services/redis/redis-endpoint.js';
 
 /** A failure the CLI explains in plain words (exit 1), as opposed to a usage mistake. */
 export class CliError extends Error {

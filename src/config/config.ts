@@ -4,8 +4,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { z } from 'zod';
+import type { RedisEndpoint } from '../lib/redis-endpoint.js';
 import { type OtelSettings, otelOptionsFromEnv } from '../observability/otel/otel-options.js';
-import type { RedisEndpoint } from '../services/redis/redis-endpoint.js';
 import { envSchema, type ParsedEnv } from './env-schema.js';
 import { RedisEndpointError, redisEndpointFromEnv } from './redis-endpoint-config.js';
 

@@ -1,6 +1,6 @@
 // Which Redis the server uses: one server (REDIS_URL), a Sentinel-managed primary (REDIS_SENTINELS and its
 // name), or neither: the embedded default. One mode, checked at boot with a message naming the variables.
-import type { RedisEndpoint } from '../services/redis/redis-endpoint.js';
+import type { RedisEndpoint } from '../lib/redis-endpoint.js';
 import type { ParsedEnv } from './env-schema.js';
 
 /** The configured endpoint, undefined for the embedded default; throws the problems as messages. */

@@ -1,6 +1,7 @@
 // What the service container takes (its options) and what it hands out (the services), apart from how it
 // builds them (container.ts).
 import type { Logger } from '../lib/logger.js';
+import type { RedisEndpoint } from '../lib/redis-endpoint.js';
 import type { Weekday } from '../lib/weekdays.js';
 import type { AccountGroupService } from './accounts/account-group-service.js';
 import type { AccountHealth } from './accounts/account-health.js';
@@ -33,7 +34,6 @@ import type { ModelDirectory } from './models/model-directory.js';
 import type { OperatorOptions, OperatorServices } from './operator-services.js';
 import type { PricingService } from './pricing/pricing-service.js';
 import type { RedisContext } from './redis/record-store.js';
-import type { RedisEndpoint } from './redis/redis-endpoint.js';
 import type { StoreHealth } from './redis/store-health.js';
 import type { BodyCapture, BodyCaptureSettings } from './request-log/body-capture.js';
 import type { RequestLogService } from './request-log/request-log-service.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { testRedisUrl } from '../support/redis.js';
+import { testRedisEnv } from '../support/redis.js';
 import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
 import { type ServerProcess, spawnServer } from '../support/server-process.js';
 import { openStream } from '../support/sse-client.js';
@@ -35,7 +35,7 @@ describe('an instance killed mid-stream', () => {
     const limited = await createKey(survivor, { limits: { concurrency: 3, dailyCostMicros: 5_000_000 } });
     const unlimited = await createKey(survivor);
     victim = spawnServer({
-      REDIS_URL: testRedisUrl(),
+      ...testRedisEnv(),
       REDIS_KEY_PREFIX: survivor.prefix,
       PORT: '0',
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-victim-')),

@@ -19,7 +19,7 @@ import { recordCrsUsage } from '../fixtures/crs/crs-usage.js';
 import { runCli } from '../support/cli.js';
 import { type CrsRedis, startCrsRedis } from '../support/crs-source.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { testRedisUrl } from '../support/redis.js';
+import { testRedisEnv } from '../support/redis.js';
 import { settled, startTestRelay, type TestRelay } from '../support/relay.js';
 
 const CRS_KEY = 'crs-e2e-encryption-key-32-chars!';
@@ -92,7 +92,7 @@ beforeAll(async () => {
   const result = await runCli(
     ['import', 'crs', '--redis', crs.url, '--encryption-key', '-', '--json'],
     {
-      REDIS_URL: testRedisUrl(),
+      ...testRedisEnv(),
       REDIS_KEY_PREFIX: relay.prefix,
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       TOKEN_SIGNING_KEY: 'test-token-signing-key-0123456789abcdef',

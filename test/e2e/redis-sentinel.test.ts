@@ -18,8 +18,7 @@ describe('a Sentinel failover', () => {
   beforeAll(async () => {
     topology = await startSentinelTopology();
     fake = await startFakeUpstream();
-    // REDIS_URL emptied: the test default would otherwise be set beside REDIS_SENTINELS, which boot refuses.
-    relay = await startTestRelay({ env: { ...topology.env, REDIS_URL: '' } });
+    relay = await startTestRelay({ env: topology.env });
     await createClaudeAccount(relay, fake.url);
     key = await createKey(relay, { limits: { dailyCostMicros: 50_000_000, concurrency: 50 } });
   }, 60_000);

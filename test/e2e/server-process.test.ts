@@ -118,7 +118,7 @@ describe('the server process', () => {
     const t = await createTestRedis();
     try {
       const server = spawnServer({
-        REDIS_URL: t.url,
+        ...t.env,
         REDIS_KEY_PREFIX: t.prefix,
         PORT: '0',
         DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),

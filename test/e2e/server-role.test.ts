@@ -56,7 +56,7 @@ describe('SERVER_ROLE', () => {
     const trace = path.join(dataDir, 'modules.txt');
     const server = spawnServer(
       {
-        REDIS_URL: redis.url,
+        ...redis.env,
         REDIS_KEY_PREFIX: redis.prefix,
         PORT: '0',
         DATA_DIR: dataDir,
@@ -135,7 +135,7 @@ describe('SERVER_ROLE', () => {
   it('refuses an unknown role at boot, naming the variable', async () => {
     redis = await createTestRedis();
     const server = spawnServer({
-      REDIS_URL: redis.url,
+      ...redis.env,
       PORT: '0',
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-role-')),
       SERVER_ROLE: 'control',

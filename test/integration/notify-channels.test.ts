@@ -22,7 +22,7 @@ describe('notification channels', () => {
 
   beforeEach(async () => {
     t = await createTestRedis();
-    notify = await createNotifyInstance({ url: t.url, prefix: t.prefix });
+    notify = await createNotifyInstance({ endpoint: t.endpoint, prefix: t.prefix });
     audit = new AuditLog(notify.context);
     channelAdmin = new ChannelAdmin(notify.channels, notify.queue, notify.log, audit);
   });

@@ -39,7 +39,7 @@ describe('notification delivery', () => {
   const start = async (worker: DeliveryWorkerOptions = {}) => {
     recorder = deliveryRecorder();
     notify = await createNotifyInstance({
-      url: t.url,
+      endpoint: t.endpoint,
       prefix: t.prefix,
       worker: { ...worker, onDelivery: recorder.onDelivery },
     });
@@ -253,7 +253,7 @@ describe('notification delivery', () => {
   it('keeps each channel log capped, newest first, and pages it', async () => {
     recorder = deliveryRecorder();
     notify = await createNotifyInstance({
-      url: t.url,
+      endpoint: t.endpoint,
       prefix: t.prefix,
       queue: { logLength: 5 },
       worker: { onDelivery: recorder.onDelivery, concurrency: 2 },

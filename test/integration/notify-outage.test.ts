@@ -54,7 +54,7 @@ describe('notification worker through a Redis outage', () => {
     const watched = watchedLogger();
     const recorder = deliveryRecorder();
     notify = await createNotifyInstance({
-      url: redis.url,
+      endpoint: { url: redis.url },
       prefix: 'outage:',
       logger: watched.logger,
       worker: { pollIntervalMs: 50, onDelivery: recorder.onDelivery },

@@ -73,7 +73,7 @@ describe('SMTP delivery', () => {
     port = address.port;
     recorder = deliveryRecorder();
     notify = await createNotifyInstance({
-      url: t.url,
+      endpoint: t.endpoint,
       prefix: t.prefix,
       worker: { onDelivery: recorder.onDelivery, timeoutMs: 2_000, backoff: { baseMs: 10, capMs: 20 } },
     });

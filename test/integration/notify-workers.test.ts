@@ -27,8 +27,8 @@ describe('notification workers on several instances', () => {
     const recorder = deliveryRecorder();
     const options = { concurrency: 3, pollIntervalMs: 50, onDelivery: recorder.onDelivery };
     const [a, b] = await Promise.all([
-      createNotifyInstance({ url: t.url, prefix: t.prefix, worker: options }),
-      createNotifyInstance({ url: t.url, prefix: t.prefix, worker: options }),
+      createNotifyInstance({ endpoint: t.endpoint, prefix: t.prefix, worker: options }),
+      createNotifyInstance({ endpoint: t.endpoint, prefix: t.prefix, worker: options }),
     ]);
     if (!a || !b) throw new Error('instances not created');
     instances = [a, b];
@@ -56,9 +56,9 @@ describe('notification workers on several instances', () => {
 
   it('wakes an idle worker on another instance through pub/sub, long before its next poll', async () => {
     const recorder = deliveryRecorder();
-    const sender = await createNotifyInstance({ url: t.url, prefix: t.prefix });
+    const sender = await createNotifyInstance({ endpoint: t.endpoint, prefix: t.prefix });
     const idle = await createNotifyInstance({
-      url: t.url,
+      endpoint: t.endpoint,
       prefix: t.prefix,
       worker: { pollIntervalMs: 60_000, onDelivery: recorder.onDelivery },
     });
@@ -74,7 +74,7 @@ describe('notification workers on several instances', () => {
   });
 
   it('delivers once, after the lease, what a dead instance claimed and never completed', async () => {
-    const dead = await createNotifyInstance({ url: t.url, prefix: t.prefix });
+    const dead = await createNotifyInstance({ endpoint: t.endpoint, prefix: t.prefix });
     instances.push(dead);
     const { channel } = await dead.channels.create({ name: 'hook', kind: 'webhook', url: hook.url });
     const notification = sampleNotification();
@@ -87,7 +87,7 @@ describe('notification workers on several instances', () => {
 
     const recorder = deliveryRecorder();
     const survivor = await createNotifyInstance({
-      url: t.url,
+      endpoint: t.endpoint,
       prefix: t.prefix,
       worker: { pollIntervalMs: 50, leaseMs: 2_000, timeoutMs: 1_000, onDelivery: recorder.onDelivery },
     });

@@ -160,7 +160,7 @@ describe('request-log archive', () => {
       cwd: ROOT,
       env: {
         ...process.env,
-        ARCHIVE_REDIS_URL: redis.url,
+        ARCHIVE_REDIS_ENDPOINT: JSON.stringify(redis.endpoint),
         ARCHIVE_KEY_PREFIX: redis.prefix,
         ARCHIVE_DATABASE_URL: db.url,
         ARCHIVE_BATCH_SIZE: '1000',

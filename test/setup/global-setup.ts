@@ -1,13 +1,16 @@
-// Vitest global setup: uses REDIS_URL when set, otherwise one throwaway redis-server (no persistence) for the run.
+// Vitest global setup: the run's Redis. REDIS_URL when set; otherwise, by REDIS_MODE, one throwaway redis-server
+// (no persistence; the default, `single`) or a throwaway Sentinel-managed primary with a replica (`sentinel`).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import type { RedisEndpoint } from '../../src/lib/redis-endpoint.js';
 import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
+import { startSentinelTopology } from '../support/redis-sentinel.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    redisUrl: string;
+    redisEndpoint: RedisEndpoint;
   }
 }
 
@@ -25,13 +28,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ensureDashboardBuilt();
   const external = process.env.REDIS_URL;
   if (external) {
-    project.provide('redisUrl', external);
+    project.provide('redisEndpoint', { url: external });
     return async () => {};
   }
+  const mode = process.env.REDIS_MODE ?? 'single';
+  if (mode === 'sentinel') {
+    const topology = await startSentinelTopology();
+    project.provide('redisEndpoint', topology.endpoint);
+    return () => topology.stop();
+  }
+  if (mode !== 'single') throw new Error(`REDIS_MODE must be single or sentinel, not ${mode}`);
   const redis = await startEmbeddedRedis({
     bin: process.env.REDIS_SERVER_BIN ?? 'redis-server',
     persist: false,
   });
-  project.provide('redisUrl', redis.url);
+  project.provide('redisEndpoint', { url: redis.url });
   return () => redis.stop();
 }

@@ -22,7 +22,15 @@ export interface CliResult {
 export type CliEnv = Record<string, string | undefined>;
 
 // Secrets set in the outer environment would bypass DATA_DIR/secrets.json, which the tests read back.
-const CLEARED = ['ENCRYPTION_KEY', 'ENCRYPTION_KEY_ID', 'TOKEN_SIGNING_KEY', 'REDIS_URL', 'REDIS_KEY_PREFIX'];
+const CLEARED = [
+  'ENCRYPTION_KEY',
+  'ENCRYPTION_KEY_ID',
+  'TOKEN_SIGNING_KEY',
+  'REDIS_URL',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_KEY_PREFIX',
+];
 
 /** Starts the CLI and leaves it running: for tests that stop it midway (an interrupted import). */
 export function spawnCli(args: readonly string[], env: CliEnv, stdin?: string): ChildProcess {
@@ -73,7 +81,7 @@ export interface CliFixture {
 export async function createCliFixture(): Promise<CliFixture> {
   const t = await createTestRedis();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-cli-'));
-  const env: CliEnv = { REDIS_URL: t.url, REDIS_KEY_PREFIX: t.prefix, DATA_DIR: dataDir };
+  const env: CliEnv = { ...t.env, REDIS_KEY_PREFIX: t.prefix, DATA_DIR: dataDir };
   // The server's first start writes DATA_DIR/secrets.json; the CLI reads it and never generates its own.
   resolveSecrets(loadConfig({ DATA_DIR: dataDir }));
   const opened: Services[] = [];
@@ -84,7 +92,7 @@ export async function createCliFixture(): Promise<CliFixture> {
       const config = loadConfig({ NODE_ENV: 'test', ...env });
       const secrets = resolveSecrets(config);
       const services = await createServices({
-        redis: { url: t.url },
+        redis: t.endpoint,
         keyPrefix: t.prefix,
         encryptionKey: { id: secrets.encryptionKeyId, key: secrets.encryptionKey },
         tokenSigningKey: secrets.tokenSigningKey,

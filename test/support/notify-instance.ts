@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
+import type { RedisEndpoint } from '../../src/lib/redis-endpoint.js';
 import { SecretBox } from '../../src/services/crypto/secret-box.js';
 import { EventBus } from '../../src/services/events/event-bus.js';
 import { ChannelService } from '../../src/services/notify/channel-service.js';
@@ -36,7 +37,7 @@ export interface NotifyInstance {
 }
 
 export interface NotifyInstanceOptions {
-  url: string;
+  endpoint: RedisEndpoint;
   prefix: string;
   worker?: DeliveryWorkerOptions;
   queue?: DeliveryQueueOptions;
@@ -47,11 +48,11 @@ export interface NotifyInstanceOptions {
 
 export async function createNotifyInstance(options: NotifyInstanceOptions): Promise<NotifyInstance> {
   const opened: Redis[] = [];
-  const redis = await createRedisClient({ endpoint: { url: options.url }, name: 'notify-test' });
+  const redis = await createRedisClient({ endpoint: options.endpoint, name: 'notify-test' });
   opened.push(redis);
   let bus: EventBus | undefined;
   if (options.pubsub !== false) {
-    const subscriber = await createSubscriberClient({ endpoint: { url: options.url }, name: 'notify-test' });
+    const subscriber = await createSubscriberClient({ endpoint: options.endpoint, name: 'notify-test' });
     opened.push(subscriber);
     bus = new EventBus(redis, subscriber, createKeys(options.prefix));
   }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import type { SentinelEndpoint } from '../../src/services/redis/redis-endpoint.js';
+import type { SentinelEndpoint } from '../../src/lib/redis-endpoint.js';
 import { freePort, spawnRedisServer } from './redis-process.js';
 
 export const SENTINEL_NAME = 'relay-primary';

@@ -2,11 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { isSentinel, type RedisEndpoint } from '../../src/lib/redis-endpoint.js';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
 import { createKeys, type Keys } from '../../src/services/redis/keys.js';
 
 export interface TestRedis {
-  url: string;
+  endpoint: RedisEndpoint;
+  /** The variables a server or CLI process is started with to use the same Redis. */
+  env: Record<string, string>;
   redis: Redis;
   prefix: string;
   keys: Keys;
@@ -15,8 +18,18 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-export function testRedisUrl(): string {
-  return inject('redisUrl');
+/** The run's Redis (REDIS_MODE: one server, or a Sentinel-managed primary), from the global setup. */
+export function testRedisEndpoint(): RedisEndpoint {
+  return inject('redisEndpoint');
+}
+
+/** The environment that points a server or CLI process at the run's Redis. */
+export function testRedisEnv(endpoint: RedisEndpoint = testRedisEndpoint()): Record<string, string> {
+  if (!isSentinel(endpoint)) return { REDIS_URL: endpoint.url };
+  return {
+    REDIS_SENTINELS: endpoint.sentinels.map(({ host, port }) => `${host}:${port}`).join(','),
+    REDIS_SENTINEL_NAME: endpoint.name,
+  };
 }
 
 /** Deletes every key under a test prefix (tests may SCAN; the product never does on a request path). */
@@ -30,9 +43,9 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
 }
 
 export async function createTestRedis(): Promise<TestRedis> {
-  const url = testRedisUrl();
+  const endpoint = testRedisEndpoint();
   const prefix = `t:${randomUUID().slice(0, 8)}:`;
-  const redis = await createRedisClient({ endpoint: { url }, name: 'test' });
+  const redis = await createRedisClient({ endpoint, name: 'test' });
   const listKeys = async () => {
     const found: string[] = [];
     let cursor = '0';
@@ -44,7 +57,8 @@ export async function createTestRedis(): Promise<TestRedis> {
     return found;
   };
   return {
-    url,
+    endpoint,
+    env: testRedisEnv(endpoint),
     redis,
     prefix,
     keys: createKeys(prefix),

@@ -11,7 +11,7 @@ import type { CreateApiKeyInput } from '../../src/services/api-keys/api-key-type
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
 import { FAKE_BEDROCK_CREDENTIAL } from './fake-bedrock/index.js';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream/index.js';
-import { deletePrefix, testRedisUrl } from './redis.js';
+import { deletePrefix, testRedisEnv } from './redis.js';
 
 /** The AI Studio key gemini-api accounts present to a fake started with it (`startFakeUpstream({apiKey})`). */
 export const FAKE_GEMINI_KEY = 'AIza-fake-upstream-key';
@@ -36,7 +36,10 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const prefix = options.prefix ?? `t:${Math.random().toString(36).slice(2, 10)}:`;
   const config = loadConfig({
     NODE_ENV: 'test',
-    REDIS_URL: testRedisUrl(),
+    // The run's Redis, unless the test brings its own.
+    ...(options.env?.REDIS_URL !== undefined || options.env?.REDIS_SENTINELS !== undefined
+      ? {}
+      : testRedisEnv()),
     REDIS_KEY_PREFIX: prefix,
     PORT: '0',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-test-')),
@@ -66,7 +69,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
     async stop() {
       await server.stop();
       // Tests may share a Redis (REDIS_URL); leave nothing behind. Instances sharing a prefix both clean it.
-      const redis = await createRedisClient({ endpoint: { url: testRedisUrl() }, name: 'test-cleanup' });
+      const redis = await createRedisClient({ endpoint: server.redis, name: 'test-cleanup' });
       await deletePrefix(redis, prefix);
       await closeRedis(redis);
     },

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices, type ServiceOptions, type Services } from '../../src/services/container.js';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
-import { deletePrefix, testRedisUrl } from './redis.js';
+import { deletePrefix, testRedisEndpoint } from './redis.js';
 
 export const TEST_ENCRYPTION_KEY = { id: 'test-1', key: Buffer.alloc(32, 7) };
 
@@ -15,7 +15,7 @@ export const silentLogger = createLogger({
 export async function createTestServices(overrides: Partial<ServiceOptions> = {}): Promise<Services> {
   const keyPrefix = overrides.keyPrefix ?? `t:${Math.random().toString(36).slice(2, 10)}:`;
   const services = await createServices({
-    redis: { url: testRedisUrl() },
+    redis: testRedisEndpoint(),
     keyPrefix,
     encryptionKey: TEST_ENCRYPTION_KEY,
     tokenSigningKey: 'test-token-signing-key-0123456789abcdef',
@@ -32,7 +32,7 @@ export async function createTestServices(overrides: Partial<ServiceOptions> = {}
     ...services,
     async stop() {
       await stop();
-      const redis = await createRedisClient({ endpoint: { url: testRedisUrl() }, name: 'test-cleanup' });
+      const redis = await createRedisClient({ endpoint: testRedisEndpoint(), name: 'test-cleanup' });
       await deletePrefix(redis, keyPrefix);
       await closeRedis(redis);
     },

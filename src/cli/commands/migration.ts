@@ -2,7 +2,7 @@
 // Redis, which is only read. Through the control plane like every command (admins only, audited).
 import { Redis } from 'ioredis';
 import { AppError } from '../../errors/app-error.js';
-import { urlWithoutPassword as withoutPassword } from '../../services/redis/redis-endpoint.js';
+import { urlWithoutPassword as withoutPassword } from '../../lib/redis-endpoint.js';
 import { flag, integer, requiredText, text, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { reportText } from '../import-report-text.js';

@@ -1,6 +1,6 @@
 // ioredis client factory: one command connection per role plus dedicated subscriber connections.
 import { Redis, type RedisOptions } from 'ioredis';
-import { clientArguments, type RedisEndpoint } from './redis-endpoint.js';
+import { isSentinel, type RedisEndpoint } from '../../lib/redis-endpoint.js';
 
 export interface RedisConnectionOptions {
   endpoint: RedisEndpoint;
@@ -57,6 +57,11 @@ export async function createSubscriberClient(options: RedisConnectionOptions): P
   return connectOrClose(client);
 }
 
+/**
+ * With Sentinel the client asks the Sentinels for the primary on every (re)connect, so a failover is followed
+ * without a restart: the connection to the old primary drops, requests meanwhile are refused (503) as during
+ * any outage, and the next connect reaches the promoted replica.
+ */
 function newClient(endpoint: RedisEndpoint, options: RedisOptions): Redis {
   const args = clientArguments(endpoint, options);
   return args.length === 2 ? new Redis(args[0], args[1]) : new Redis(args[0]);
@@ -101,4 +106,29 @@ export async function closeRedis(client: Redis, timeoutMs = 1000): Promise<void>
     clearTimeout(timer);
   }
   client.disconnect();
+}
+
+/** ioredis's constructor arguments for an endpoint, with the caller's connection options. */
+function clientArguments(
+  endpoint: RedisEndpoint,
+  options: RedisOptions,
+): [string, RedisOptions] | [RedisOptions] {
+  if (!isSentinel(endpoint)) return [endpoint.url, options];
+  return [
+    {
+      ...options,
+      sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
+      name: endpoint.name,
+      role: 'master',
+      ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+      ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+      ...(endpoint.sentinelPassword === undefined ? {} : { sentinelPassword: endpoint.sentinelPassword }),
+      ...(endpoint.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+      // Told of a promotion by the Sentinels' +switch-master, the client reconnects at once instead of waiting
+      // for the old primary's socket to fail.
+      failoverDetector: true,
+      // Sentinels are asked again soon after a failed round: a failover takes seconds, not minutes.
+      sentinelRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 1000),
+    },
+  ];
 }

@@ -193,7 +193,12 @@ describe('admin CLI', () => {
       runCli(['keys', 'create', '--tag', 'x'], env),
       runCli(['usage', 'key', 'key_x', '--from', '2026-02-30'], env),
       runCli(['keys', 'show', 'key_missing'], env),
-      runCli(['keys', 'list'], { ...env, REDIS_URL: undefined }),
+      runCli(['keys', 'list'], {
+        ...env,
+        REDIS_URL: undefined,
+        REDIS_SENTINELS: undefined,
+        REDIS_SENTINEL_NAME: undefined,
+      }),
       runCli(['help'], env),
     ]);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });

@@ -1,6 +1,6 @@
 // ioredis client factory: one command connection per role plus dedicated subscriber connections.
 import { Redis, type RedisOptions } from 'ioredis';
-import { isSentinel, type RedisEndpoint } from '../../lib/redis-endpoint.js';
+import { isSentinel, type RedisEndpoint, type SentinelEndpoint } from '../../lib/redis-endpoint.js';
 
 export interface RedisConnectionOptions {
   endpoint: RedisEndpoint;
@@ -63,8 +63,9 @@ export async function createSubscriberClient(options: RedisConnectionOptions): P
  * any outage, and the next connect reaches the promoted replica.
  */
 function newClient(endpoint: RedisEndpoint, options: RedisOptions): Redis {
-  const args = clientArguments(endpoint, options);
-  return args.length === 2 ? new Redis(args[0], args[1]) : new Redis(args[0]);
+  return isSentinel(endpoint)
+    ? new Redis(sentinelOptions(endpoint, options))
+    : new Redis(endpoint.url, options);
 }
 
 /**
@@ -108,27 +109,21 @@ export async function closeRedis(client: Redis, timeoutMs = 1000): Promise<void>
   client.disconnect();
 }
 
-/** ioredis's constructor arguments for an endpoint, with the caller's connection options. */
-function clientArguments(
-  endpoint: RedisEndpoint,
-  options: RedisOptions,
-): [string, RedisOptions] | [RedisOptions] {
-  if (!isSentinel(endpoint)) return [endpoint.url, options];
-  return [
-    {
-      ...options,
-      sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
-      name: endpoint.name,
-      role: 'master',
-      ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
-      ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
-      ...(endpoint.sentinelPassword === undefined ? {} : { sentinelPassword: endpoint.sentinelPassword }),
-      ...(endpoint.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
-      // Told of a promotion by the Sentinels' +switch-master, the client reconnects at once instead of waiting
-      // for the old primary's socket to fail.
-      failoverDetector: true,
-      // Sentinels are asked again soon after a failed round: a failover takes seconds, not minutes.
-      sentinelRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 1000),
-    },
-  ];
+/** The caller's connection options, for the primary the Sentinels name. */
+function sentinelOptions(endpoint: SentinelEndpoint, options: RedisOptions): RedisOptions {
+  return {
+    ...options,
+    sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
+    name: endpoint.name,
+    role: 'master',
+    ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+    ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+    ...(endpoint.sentinelPassword === undefined ? {} : { sentinelPassword: endpoint.sentinelPassword }),
+    ...(endpoint.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+    // Told of a promotion by the Sentinels' +switch-master, the client reconnects at once instead of waiting
+    // for the old primary's socket to fail.
+    failoverDetector: true,
+    // Sentinels are asked again soon after a failed round: a failover takes seconds, not minutes.
+    sentinelRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 1000),
+  };
 }

@@ -36,12 +36,13 @@ export function createCliLogger(config: Config): Logger {
 
 /** Opens the services on the server's Redis with the server's secrets, as `config` (the environment) says. */
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
-  // With REDIS_URL unset the server owns an embedded Redis and records where it listens under DATA_DIR.
-  const embeddedUrl = config.redis.endpoint
-    ? undefined
-    : readEmbeddedEndpoint(path.join(config.dataDir, 'redis'));
-  const redis = config.redis.endpoint ?? (embeddedUrl ? { url: embeddedUrl } : undefined);
-  if (!redis) throw missingRedisUrl(config);
+  // With no Redis configured the server owns an embedded Redis and records where it listens under DATA_DIR.
+  let redis = config.redis.endpoint;
+  if (!redis) {
+    const url = readEmbeddedEndpoint(path.join(config.dataDir, 'redis'));
+    if (!url) throw missingRedisUrl(config);
+    redis = { url };
+  }
   // Never generate secrets here: credentials sealed with a key the server lacks would fail only later.
   const secrets = resolveSecrets(config, { generate: false });
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { RedisEndpoint } from '../lib/redis-endpoint.js';
 import { type OtelSettings, otelOptionsFromEnv } from '../observability/otel/otel-options.js';
 import { envSchema, type ParsedEnv } from './env-schema.js';
-import { RedisEndpointError, redisEndpointFromEnv } from './redis-endpoint-config.js';
+import { redisEndpointFromEnv } from './redis-endpoint-config.js';
 
 export type LogLevel = ParsedEnv['LOG_LEVEL'];
 
@@ -158,20 +158,16 @@ export function readEnvironment(processEnv: Env = process.env, cwd = process.cwd
 export function loadConfig(env: Env): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) throw new ConfigError(describeIssues(result.error, env));
+  // What the schema alone cannot check: the OTEL_* variables, and which Redis mode the REDIS_* ones name.
   let otel: Required<OtelSettings> | undefined;
+  let redisEndpoint: RedisEndpoint | undefined;
   try {
     otel = otelOptionsFromEnv(env);
+    redisEndpoint = redisEndpointFromEnv(result.data);
   } catch (error) {
     throw new ConfigError([(error as Error).message]);
   }
-  let base: Omit<Config, 'otel'>;
-  try {
-    base = toConfig(result.data);
-  } catch (error) {
-    if (error instanceof RedisEndpointError) throw new ConfigError([error.message]);
-    throw error;
-  }
-  const config = { ...base, otel };
+  const config = { ...toConfig(result.data, redisEndpoint), otel };
   // Each worker keeps its own counters and would try to take the one port: that needs the primary to gather
   // them, which this build does not do yet.
   if (config.metrics?.port !== undefined && config.http.workers > 1) {
@@ -193,7 +189,7 @@ function describeIssues(error: z.ZodError, env: Env): string[] {
   });
 }
 
-function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
+function toConfig(parsed: ParsedEnv, redisEndpoint: RedisEndpoint | undefined): Omit<Config, 'otel'> {
   return {
     env: parsed.NODE_ENV,
     role: parsed.SERVER_ROLE,
@@ -224,7 +220,7 @@ function toConfig(parsed: ParsedEnv): Omit<Config, 'otel'> {
     log: { level: parsed.LOG_LEVEL },
     dataDir: path.resolve(parsed.DATA_DIR),
     redis: {
-      endpoint: redisEndpointFromEnv(parsed),
+      endpoint: redisEndpoint,
       keyPrefix: parsed.REDIS_KEY_PREFIX,
       serverBin: parsed.REDIS_SERVER_BIN,
       commandTimeoutMs: parsed.REDIS_COMMAND_TIMEOUT_MS,

@@ -3,7 +3,7 @@
 import type { RedisEndpoint } from '../lib/redis-endpoint.js';
 import type { ParsedEnv } from './env-schema.js';
 
-/** The configured endpoint, undefined for the embedded default; throws the problems as messages. */
+/** The configured endpoint, undefined for the embedded default; throws an Error whose message is the problem. */
 export function redisEndpointFromEnv(parsed: ParsedEnv): RedisEndpoint | undefined {
   const sentinelOnly = (
     [
@@ -18,7 +18,7 @@ export function redisEndpointFromEnv(parsed: ParsedEnv): RedisEndpoint | undefin
     .map(([name]) => name);
   if (parsed.REDIS_SENTINELS === undefined) {
     if (sentinelOnly.length > 0) {
-      throw new RedisEndpointError(
+      throw new Error(
         `${sentinelOnly.join(', ')} applies only with REDIS_SENTINELS` +
           (parsed.REDIS_URL
             ? ' (with REDIS_URL, credentials and TLS go in the URL: rediss://user:password@host)'
@@ -28,10 +28,10 @@ export function redisEndpointFromEnv(parsed: ParsedEnv): RedisEndpoint | undefin
     return parsed.REDIS_URL === undefined ? undefined : { url: parsed.REDIS_URL };
   }
   if (parsed.REDIS_URL !== undefined) {
-    throw new RedisEndpointError('set either REDIS_URL or REDIS_SENTINELS, not both');
+    throw new Error('set either REDIS_URL or REDIS_SENTINELS, not both');
   }
   if (parsed.REDIS_SENTINEL_NAME === undefined) {
-    throw new RedisEndpointError(
+    throw new Error(
       'REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the name the Sentinels monitor the primary under)',
     );
   }
@@ -44,5 +44,3 @@ export function redisEndpointFromEnv(parsed: ParsedEnv): RedisEndpoint | undefin
     tls: parsed.REDIS_TLS,
   };
 }
-
-export class RedisEndpointError extends Error {}

@@ -18,8 +18,7 @@ export async function authenticateRequest(
   // in through the gateway protocol presents its access token instead, and is served as the key it is bound to.
   const key = isGatewayToken(secret, deps.settings.apiKeyPrefix)
     ? (await deps.store.guard(() => deps.gateway.authenticate(secret))).key
-    : (deps.apiKeys.enabledFromCache(secret) ??
-      (await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret))));
+    : await relayKey(secret, deps);
   markAuthenticated(req.socket);
   return key;
 }
@@ -44,11 +43,16 @@ export async function authenticateHolder(
     markAuthenticated(req.socket);
     return caller;
   }
-  const key =
-    deps.apiKeys.enabledFromCache(secret) ??
-    (await deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret)));
+  const key = await relayKey(secret, deps);
   markAuthenticated(req.socket);
   return { key, userId: key.ownerId };
+}
+
+/** A relay key from memory when cached; otherwise from Redis, bounded like every request step that needs it. */
+function relayKey(secret: string, deps: RelayDeps): StoredApiKey | Promise<StoredApiKey> {
+  return (
+    deps.apiKeys.enabledFromCache(secret) ?? deps.store.guard(() => deps.apiKeys.authenticateEnabled(secret))
+  );
 }
 
 function presentedSecret(req: IncomingMessage, context: RequestContext, deps: RelayDeps): string {

@@ -164,10 +164,18 @@ export const envSchema = z.object({
     .optional(),
   /** The Sentinels' own password (`requirepass` in sentinel.conf). */
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
-  /** With REDIS_SENTINELS: the data nodes' ACL user and password (with REDIS_URL they go in the URL). */
+  /**
+   * A Redis Cluster instead: some of its nodes as host:port, comma-separated (the client learns the rest and
+   * the slot map from them, and follows failovers and resharding).
+   */
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  /**
+   * With REDIS_SENTINELS or REDIS_CLUSTER_NODES: the data nodes' ACL user and password (with REDIS_URL they go
+   * in the URL).
+   */
   REDIS_USERNAME: z.string().min(1).optional(),
   REDIS_PASSWORD: z.string().min(1).optional(),
-  /** With REDIS_SENTINELS: TLS to the Sentinels and the data nodes (with REDIS_URL: a rediss:// URL). */
+  /** With REDIS_SENTINELS or REDIS_CLUSTER_NODES: TLS to every node (with REDIS_URL: a rediss:// URL). */
   REDIS_TLS: flag.default(false),
   REDIS_KEY_PREFIX: z
     .string()

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { JobStatus } from '../services/jobs/job-status.js';
+import type { RedisClient } from '../services/redis/connection.js';
 
 export interface OperationsSources {
   /** Requests waiting in their key's queue on this instance. */
@@ -19,7 +20,7 @@ export interface OperationsMetrics {
   /** Counts one notification delivery attempt by channel kind and result. */
   recordDelivery(channelKind: string, result: string): void;
   /** Counts the round trips and failed commands of a Redis client from now on. */
-  instrumentRedis(client: Redis, role: string): void;
+  instrumentRedis(client: RedisClient, role: string): void;
 }
 
 export function registerOperationsMetrics(registry: Registry, sources: OperationsSources): OperationsMetrics {
@@ -97,19 +98,31 @@ export function registerOperationsMetrics(registry: Registry, sources: Operation
     instrumentRedis(client, role) {
       const tripSeries = trips.labels({ connection: role });
       const errorSeries = errors.labels({ connection: role });
-      // A pipeline hands each of its commands to sendCommand with the same stand-in stream: one trip per stream.
-      const pipelines = new WeakSet<object>();
-      const send = client.sendCommand.bind(client);
       const countFailure = () => errorSeries.inc();
-      client.sendCommand = ((command, stream, ...rest) => {
-        if (!stream) tripSeries.inc();
-        else if (!pipelines.has(stream)) {
-          pipelines.add(stream);
-          tripSeries.inc();
-        }
-        command.promise.catch(countFailure);
-        return send(command, stream, ...rest);
-      }) as Redis['sendCommand'];
+      // A cluster client hands each command to the connection of the node owning its slot: those are what go
+      // over the wire, so those are counted, including nodes it connects to later.
+      if ('nodes' in client) {
+        for (const node of client.nodes()) countTrips(node, tripSeries, countFailure);
+        client.on('+node', (node: Redis) => countTrips(node, tripSeries, countFailure));
+        return;
+      }
+      countTrips(client, tripSeries, countFailure);
     },
   };
+}
+
+/** Counts each round trip of one connection: single commands, and each pipeline once. */
+function countTrips(client: Redis, trips: { inc(): void }, countFailure: () => void): void {
+  // A pipeline hands each of its commands to sendCommand with the same stand-in stream: one trip per stream.
+  const pipelines = new WeakSet<object>();
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command, stream, ...rest) => {
+    if (!stream) trips.inc();
+    else if (!pipelines.has(stream)) {
+      pipelines.add(stream);
+      trips.inc();
+    }
+    command.promise.catch(countFailure);
+    return send(command, stream, ...rest);
+  }) as Redis['sendCommand'];
 }

@@ -1,5 +1,5 @@
 // Builds every service over its Redis connections; shared by the server, the admin CLI and the tests.
-import type { Redis } from 'ioredis';
+
 import { AccountGroupService } from './accounts/account-group-service.js';
 import { AccountHealth } from './accounts/account-health.js';
 import { AccountService } from './accounts/account-service.js';
@@ -35,6 +35,7 @@ import { CrsImport } from './migration/crs/crs-import.js';
 import { ModelDirectory } from './models/model-directory.js';
 import { createOperatorServices } from './operator-services.js';
 import { PricingService } from './pricing/pricing-service.js';
+import type { RedisClient } from './redis/connection.js';
 import {
   closeRedis,
   createRedisClient,
@@ -63,7 +64,7 @@ export {
 
 export async function createServices(options: ServiceOptions): Promise<Services> {
   const name = options.name ?? 'relay';
-  const opened: Redis[] = [];
+  const opened: RedisClient[] = [];
   const open = async (factory: typeof createRedisClient, role: string) => {
     const client = await factory({
       endpoint: options.redis,

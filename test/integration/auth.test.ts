@@ -3,6 +3,7 @@
 import { SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services/container.js';
+import { scanKeys } from '../support/redis.js';
 import { createTestServices } from '../support/services.js';
 
 const PASSWORD = 'correct horse battery';
@@ -36,7 +37,7 @@ describe('control-plane auth', () => {
 
     // Refresh tokens are stored by hash only.
     const { redis, keys } = services.context;
-    const stored = await redis.keys(`${keys.authSlotPrefix()}*`);
+    const stored = await scanKeys(redis, `${keys.authSlotPrefix()}*`);
     for (const key of stored) expect(key).not.toContain(third.refreshToken.slice(3));
   });
 

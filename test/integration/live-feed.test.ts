@@ -40,12 +40,15 @@ describe('live feed', () => {
   const settle = (ids: string[], overrides: Parameters<typeof settleInput>[1] = {}) =>
     Promise.all(ids.map((id) => relay.settler.settle(settleInput(id, overrides))));
   const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  /** Subscriptions to the ledger channel; a cluster node counts only its own connections, so all are asked. */
   const subscribers = async () => {
-    const reply = (await relay.context.redis.pubsub('NUMSUB', relay.context.keys.channel(LEDGER_TOPIC))) as [
-      string,
-      number,
-    ];
-    return reply[1];
+    const { redis, keys } = relay.context;
+    let count = 0;
+    for (const node of 'nodes' in redis ? redis.nodes() : [redis]) {
+      const reply = (await node.pubsub('NUMSUB', keys.channel(LEDGER_TOPIC))) as [string, number];
+      count += reply[1];
+    }
+    return count;
   };
   /** Waits for something that happens without an event to await (an UNSUBSCRIBE sent in the background). */
   const until = async (check: () => Promise<boolean>) => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Services } from '../../src/services/container.js';
 import type { SettleInput } from '../../src/services/usage/usage-settler.js';
+import { scanKeys } from '../support/redis.js';
 import { createTestServices } from '../support/services.js';
 import { settleInput as baseSettleInput } from '../support/settle-input.js';
 
@@ -61,7 +62,7 @@ describe('usage accounting', () => {
     const { redis, keys } = services.context;
     expect(await redis.zcard(keys.ledgerPending())).toBe(0);
     expect(await redis.hlen(keys.keyClaims(request.key.id))).toBe(0);
-    expect(await redis.keys(`${keys.prefix}*req_same*`)).toEqual([]);
+    expect(await scanKeys(redis, `${keys.prefix}*req_same*`)).toEqual([]);
   });
 
   it('shares one write among requests settling together, still once per request id', async () => {

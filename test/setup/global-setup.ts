@@ -1,11 +1,13 @@
 // Vitest global setup: the run's Redis. REDIS_URL when set; otherwise, by REDIS_MODE, one throwaway redis-server
-// (no persistence; the default, `single`) or a throwaway Sentinel-managed primary with a replica (`sentinel`).
+// (no persistence; the default, `single`), a throwaway Sentinel-managed primary with a replica (`sentinel`), or a
+// throwaway cluster of three primaries with a replica each (`cluster`).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { RedisEndpoint } from '../../src/lib/redis-endpoint.js';
 import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
+import { startClusterTopology } from '../support/redis-cluster.js';
 import { startSentinelTopology } from '../support/redis-sentinel.js';
 
 declare module 'vitest' {
@@ -37,7 +39,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('redisEndpoint', topology.endpoint);
     return () => topology.stop();
   }
-  if (mode !== 'single') throw new Error(`REDIS_MODE must be single or sentinel, not ${mode}`);
+  if (mode === 'cluster') {
+    const topology = await startClusterTopology();
+    project.provide('redisEndpoint', topology.endpoint);
+    return () => topology.stop();
+  }
+  if (mode !== 'single') throw new Error(`REDIS_MODE must be single, sentinel or cluster, not ${mode}`);
   const redis = await startEmbeddedRedis({
     bin: process.env.REDIS_SERVER_BIN ?? 'redis-server',
     persist: false,

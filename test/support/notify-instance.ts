@@ -1,7 +1,6 @@
 // One relay instance's notification services over their own Redis connections, on a shared key prefix: what
 // the container will build, for tests that run one or several instances side by side.
 import { Writable } from 'node:stream';
-import type { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
 import type { RedisEndpoint } from '../../src/lib/redis-endpoint.js';
 import { SecretBox } from '../../src/services/crypto/secret-box.js';
@@ -10,6 +9,7 @@ import { ChannelService } from '../../src/services/notify/channel-service.js';
 import { DeliveryLog, type DeliveryOutcome } from '../../src/services/notify/delivery-log.js';
 import { DeliveryQueue, type DeliveryQueueOptions } from '../../src/services/notify/delivery-queue.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../../src/services/notify/delivery-worker.js';
+import type { RedisClient } from '../../src/services/redis/connection.js';
 import {
   closeRedis,
   createRedisClient,
@@ -47,7 +47,7 @@ export interface NotifyInstanceOptions {
 }
 
 export async function createNotifyInstance(options: NotifyInstanceOptions): Promise<NotifyInstance> {
-  const opened: Redis[] = [];
+  const opened: RedisClient[] = [];
   const redis = await createRedisClient({ endpoint: options.endpoint, name: 'notify-test' });
   opened.push(redis);
   let bus: EventBus | undefined;

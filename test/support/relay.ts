@@ -37,7 +37,9 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
   const config = loadConfig({
     NODE_ENV: 'test',
     // The run's Redis, unless the test brings its own.
-    ...(options.env?.REDIS_URL !== undefined || options.env?.REDIS_SENTINELS !== undefined
+    ...(['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].some(
+      (name) => options.env?.[name] !== undefined,
+    )
       ? {}
       : testRedisEnv()),
     REDIS_KEY_PREFIX: prefix,

@@ -1,5 +1,5 @@
 // Varied ledger entries for request-log tests and benches, appended to the ledger stream the way settles do.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/services/redis/connection.js';
 import { createKeys } from '../../src/services/redis/keys.js';
 import type { RedisContext } from '../../src/services/redis/record-store.js';
 import { ScriptRunner } from '../../src/services/redis/scripts.js';
@@ -13,7 +13,7 @@ import {
 } from '../../src/services/usage/ledger-entry.js';
 import { OUTCOMES, type Outcome } from '../../src/services/usage/usage-types.js';
 
-export function redisContext(redis: Redis, prefix: string): RedisContext {
+export function redisContext(redis: RedisClient, prefix: string): RedisContext {
   return { redis, keys: createKeys(prefix), scripts: new ScriptRunner(redis) };
 }
 

@@ -61,7 +61,7 @@ describe('configuration', () => {
     expect(problemsOf({ TRUST_PROXY: 'maybe' })[0]).toMatch(/^TRUST_PROXY must be true or false/);
   });
 
-  it('takes one Redis mode: a URL, Sentinels with the name they monitor, or the embedded default', () => {
+  it('takes one Redis mode: a URL, Sentinels with the name they monitor, a Cluster, or the embedded default', () => {
     const sentinels = { REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381' };
     expect(
       loadConfig({
@@ -84,8 +84,27 @@ describe('configuration', () => {
       tls: true,
     });
     expect(problemsOf({ ...sentinels, REDIS_SENTINEL_NAME: 'relay', REDIS_URL: 'redis://a:6379' })).toEqual([
-      'set either REDIS_URL or REDIS_SENTINELS, not both',
+      'set only one of REDIS_URL and REDIS_SENTINELS: they are different modes',
     ]);
+    const cluster = { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7001' };
+    expect(loadConfig({ ...cluster, REDIS_USERNAME: 'relay', REDIS_PASSWORD: 'p' }).redis.endpoint).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+      username: 'relay',
+      password: 'p',
+      tls: false,
+    });
+    expect(problemsOf({ ...cluster, ...sentinels, REDIS_SENTINEL_NAME: 'relay' })).toEqual([
+      'set only one of REDIS_SENTINELS and REDIS_CLUSTER_NODES: they are different modes',
+    ]);
+    expect(problemsOf({ ...cluster, REDIS_SENTINEL_NAME: 'relay' })).toEqual([
+      'REDIS_SENTINEL_NAME applies only with REDIS_SENTINELS',
+    ]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,' })[0]).toMatch(
+      /^REDIS_CLUSTER_NODES must be host:port pairs separated by commas; "" is not/,
+    );
     expect(problemsOf(sentinels)[0]).toMatch(/^REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/);
     expect(problemsOf({ REDIS_SENTINELS: '10.0.0.1' })[0]).toMatch(
       /^REDIS_SENTINELS must be host:port pairs separated by commas; "10.0.0.1" is not/,
@@ -96,7 +115,7 @@ describe('configuration', () => {
     // Credentials for the URL's server go in the URL; a password that would be silently ignored is refused.
     const stray = problemsOf({ REDIS_URL: 'redis://a:6379', REDIS_PASSWORD: 'secret' });
     expect(stray[0]).toMatch(
-      /^REDIS_PASSWORD applies only with REDIS_SENTINELS \(with REDIS_URL, credentials/,
+      /^REDIS_PASSWORD applies only with REDIS_SENTINELS or REDIS_CLUSTER_NODES \(with REDIS_URL, credentials/,
     );
     expect(stray.join('')).not.toContain('secret"');
   });

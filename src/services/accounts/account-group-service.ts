@@ -5,6 +5,7 @@ import { InvalidatingCache } from '../cache/invalidating-cache.js';
 import type { EventBus } from '../events/event-bus.js';
 import { pageOfRecords } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import { parseInput } from '../validation.js';
 import {
   type AccountGroup,
@@ -68,7 +69,7 @@ export class AccountGroupService {
   /** Writes the group (unless `withRecord` is false: only its index entry). */
   private async insert(group: AccountGroup, withRecord = true): Promise<void> {
     const { redis, keys } = this.context;
-    const pipeline = redis.pipeline();
+    const pipeline = crossSlotPipeline(redis);
     if (withRecord) pipeline.set(keys.accountGroup(group.id), JSON.stringify(group));
     pipeline.zadd(keys.accountGroupsIndex(), 'NX', group.createdAt, group.id);
     await execOrThrow(pipeline);
@@ -125,7 +126,7 @@ export class AccountGroupService {
   async delete(id: string): Promise<void> {
     const { redis, keys } = this.context;
     const [[, removed] = [null, 0]] = await execOrThrow(
-      redis.pipeline().del(keys.accountGroup(id)).zrem(keys.accountGroupsIndex(), id),
+      crossSlotPipeline(redis).del(keys.accountGroup(id)).zrem(keys.accountGroupsIndex(), id),
     );
     if (removed === 0) throw new AppError('not_found', `Account group ${id} does not exist`);
     await this.bus.publish(ACCOUNT_GROUPS_TOPIC, id);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import {
   type HealthSettings,
   type LiveStateKind,
@@ -125,8 +126,7 @@ export class AccountHealth {
       ...(transition.family ? { family: transition.family } : {}),
     };
     const line = JSON.stringify(change);
-    await redis
-      .pipeline()
+    await crossSlotPipeline(redis)
       .lpush(keys.accountHistory(accountId), line)
       .ltrim(keys.accountHistory(accountId), 0, HISTORY_LENGTH - 1)
       .exec();

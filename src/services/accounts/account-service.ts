@@ -7,6 +7,7 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { EventBus } from '../events/event-bus.js';
 import { pageOfRecords } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import { parseInput } from '../validation.js';
 import {
   type Account,
@@ -122,7 +123,7 @@ export class AccountService {
 
   /** Writes the record (unless `withRecord` is false: only its index entries) in one pipeline. */
   private async insert(stored: StoredAccount, withRecord = true): Promise<void> {
-    const pipeline = this.redis.pipeline();
+    const pipeline = crossSlotPipeline(this.redis);
     if (withRecord) pipeline.set(this.keys.account(stored.id), JSON.stringify(stored));
     pipeline
       .zadd(this.keys.accountsIndex(), 'NX', stored.createdAt, stored.id)
@@ -194,8 +195,7 @@ export class AccountService {
     const stored = await this.getStored(id);
     if (!stored) throw new AppError('not_found', `Account ${id} does not exist`);
     await execOrThrow(
-      this.redis
-        .pipeline()
+      crossSlotPipeline(this.redis)
         .srem(this.keys.poolMembers(stored.platform), id)
         .zrem(this.keys.accountsIndex(), id)
         .del(this.keys.account(id), this.keys.accountHistory(id), this.keys.accountTests(id))

@@ -2,6 +2,7 @@
 // per account, newest first, for the control plane to show.
 import { z } from 'zod';
 import type { RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 
 const KEPT_RESULTS = 20;
 
@@ -24,8 +25,7 @@ export class ConnectionTestLog {
 
   async record(result: ConnectionTestResult): Promise<void> {
     const key = this.context.keys.accountTests(result.accountId);
-    await this.context.redis
-      .pipeline()
+    await crossSlotPipeline(this.context.redis)
       .lpush(key, JSON.stringify(result))
       .ltrim(key, 0, KEPT_RESULTS - 1)
       .exec();

@@ -14,6 +14,7 @@ import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue, type WriteOutcome } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import type { EffectiveSpendLimit } from '../spend-limits/spend-limit-types.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
 import {
@@ -204,7 +205,7 @@ export class AdmissionService {
 
   /** Ends the claims (charging nothing) and the pending ledger listings of requests that will not run. */
   private async writeReleases(tickets: AdmissionTicket[]): Promise<WriteOutcome> {
-    const pipeline = this.context.redis.pipeline();
+    const pipeline = crossSlotPipeline(this.context.redis);
     this.settleInto(
       pipeline,
       tickets.map((ticket) => ({ ticket, costMicros: 0, tokens: 0 })),
@@ -269,7 +270,7 @@ export class AdmissionService {
 
   private async flush(items: Pending[]): Promise<void> {
     const { keys, scripts, redis } = this.context;
-    const pipeline = redis.pipeline();
+    const pipeline = crossSlotPipeline(redis);
     // One script call per key for the whole turn: at c=50 most of a turn's requests are of the same busy key.
     const groups = [...groupAdmissionsByKey(items)];
     for (const group of groups) {

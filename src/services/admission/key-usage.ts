@@ -2,6 +2,7 @@
 import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import { MODEL_FAMILIES } from '../domain/platforms.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import type { LimitCalendar } from './limit-periods.js';
 import { type KeyCostLimitName, spendCounters } from './spend-counters.js';
 
@@ -54,7 +55,7 @@ export async function readKeyUsage(
   ];
   const window = key.limits.window;
   const windowMs = (window?.seconds ?? 0) * 1000;
-  const pipeline = redis.pipeline();
+  const pipeline = crossSlotPipeline(redis);
   for (const counter of counters) pipeline.get(`${prefix}${counter.suffix}`);
   pipeline.hgetall(`${prefix}reserved`);
   pipeline.zcount(keys.keyLeases(key.id), now, '+inf');

@@ -10,6 +10,7 @@ import { LeaderLock } from '../jobs/leader-lock.js';
 import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import { appendLedgerInto, type LedgerWrite } from '../usage/ledger-append.js';
 import {
   encodeLedgerBatch,
@@ -178,7 +179,7 @@ export class Reconciler {
       return { entry, encoded: encodeLedgerEntry(entry), guarded: true };
     });
     const { redis, keys } = this.context;
-    const pipeline = redis.pipeline();
+    const pipeline = crossSlotPipeline(redis);
     appendLedgerInto(this.context, pipeline, writes, this.options.ledgerMaxEntries);
     pipeline.publish(keys.channel(LEDGER_TOPIC), encodeLedgerBatch(writes.map((write) => write.encoded)));
     const results = await pipeline.exec();
@@ -217,7 +218,7 @@ export class Reconciler {
       const members = await redis.smembers(keys.poolMembers(platform));
       const claims = unknown.filter((claim) => claim.info.platform === platform);
       if (members.length === 0 || claims.length === 0) continue;
-      const pipeline = redis.pipeline();
+      const pipeline = crossSlotPipeline(redis);
       for (const claim of claims) {
         for (const accountId of members)
           pipeline.zscore(keys.poolLeases(platform, accountId), claim.requestId);
@@ -250,7 +251,7 @@ export class Reconciler {
     for (const platform of PLATFORMS) {
       const members = await redis.smembers(keys.poolMembers(platform));
       if (members.length === 0) continue;
-      const pipeline = redis.pipeline();
+      const pipeline = crossSlotPipeline(redis);
       for (const accountId of members) add(pipeline, platform, accountId);
       const replies = (await pipeline.exec()) ?? [];
       members.forEach((accountId, index) => {

@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.js';
 import type { EventBus } from '../events/event-bus.js';
 import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import { parseInput } from '../validation.js';
 import {
   type AlertRule,
@@ -39,8 +40,7 @@ export class AlertRuleService {
     const now = this.now();
     const rule = alertRuleSchema.parse({ ...fields, id: newId('alr'), createdAt: now, updatedAt: now });
     await execOrThrow(
-      redis
-        .pipeline()
+      crossSlotPipeline(redis)
         .set(keys.alertRule(rule.id), JSON.stringify(rule))
         .zadd(keys.alertRulesIndex(), now, rule.id),
     );
@@ -86,7 +86,10 @@ export class AlertRuleService {
   async delete(id: string): Promise<void> {
     const { redis, keys } = this.context;
     const [[, removed] = [null, 0]] = await execOrThrow(
-      redis.pipeline().del(keys.alertRule(id)).zrem(keys.alertRulesIndex(), id).del(keys.alertFiring(id)),
+      crossSlotPipeline(redis)
+        .del(keys.alertRule(id))
+        .zrem(keys.alertRulesIndex(), id)
+        .del(keys.alertFiring(id)),
     );
     if (removed === 0) throw new AppError('not_found', `Alert rule ${id} does not exist`);
     await this.bus.publish(ALERT_RULES_TOPIC, id);

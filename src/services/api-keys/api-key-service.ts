@@ -5,6 +5,7 @@ import { InvalidatingCache } from '../cache/invalidating-cache.js';
 import type { EventBus } from '../events/event-bus.js';
 import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline, getMany } from '../redis/slot-spanning.js';
 import { parseInput } from '../validation.js';
 import { generateKeySecret, hashKeySecret, keyHint, sameHash } from './api-key-secret.js';
 import {
@@ -88,7 +89,7 @@ export class ApiKeyService {
       updatedAt: now,
     };
     // Record first, lookup entry last: a half-written key is never usable.
-    const pipeline = this.redis.pipeline().set(this.keys.apiKey(stored.id), JSON.stringify(stored));
+    const pipeline = crossSlotPipeline(this.redis).set(this.keys.apiKey(stored.id), JSON.stringify(stored));
     pipeline.zadd(this.keys.apiKeysIndex(), now, stored.id);
     if (stored.ownerId) pipeline.zadd(this.keys.apiKeysByOwner(stored.ownerId), now, stored.id);
     pipeline.hset(this.keys.apiKeysByHash(), stored.hash, stored.id);
@@ -165,8 +166,7 @@ export class ApiKeyService {
       };
     });
     await execOrThrow(
-      this.redis
-        .pipeline()
+      crossSlotPipeline(this.redis)
         .hdel(this.keys.apiKeysByHash(), oldHash)
         .hset(this.keys.apiKeysByHash(), rotated.hash, rotated.id),
     );
@@ -178,7 +178,7 @@ export class ApiKeyService {
     const stored = await this.getStored(id);
     if (!stored) throw new AppError('not_found', `API key ${id} does not exist`);
     // Lookup entry first, so the key stops authenticating before its record disappears.
-    const pipeline = this.redis.pipeline().hdel(this.keys.apiKeysByHash(), stored.hash);
+    const pipeline = crossSlotPipeline(this.redis).hdel(this.keys.apiKeysByHash(), stored.hash);
     pipeline.del(this.keys.apiKey(id)).zrem(this.keys.apiKeysIndex(), id);
     if (stored.ownerId) pipeline.zrem(this.keys.apiKeysByOwner(stored.ownerId), id);
     await execOrThrow(pipeline);
@@ -244,9 +244,12 @@ export class ApiKeyService {
       (await this.redis.set(this.keys.apiKey(stored.id), JSON.stringify(stored), 'NX')) === 'OK';
     const current = written ? stored : await this.getStored(stored.id);
     if (!current) return false;
-    const pipeline = this.redis
-      .pipeline()
-      .zadd(this.keys.apiKeysIndex(), 'NX', current.createdAt, current.id);
+    const pipeline = crossSlotPipeline(this.redis).zadd(
+      this.keys.apiKeysIndex(),
+      'NX',
+      current.createdAt,
+      current.id,
+    );
     if (current.ownerId)
       pipeline.zadd(this.keys.apiKeysByOwner(current.ownerId), 'NX', current.createdAt, current.id);
     pipeline.hset(this.keys.apiKeysByHash(), current.hash, current.id);
@@ -258,7 +261,13 @@ export class ApiKeyService {
   /** Every key as stored (hashes included): for an encrypted bundle only. */
   async exportAll(): Promise<StoredApiKey[]> {
     const ids = await this.redis.zrange(this.keys.apiKeysIndex(), 0, -1);
-    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.apiKey(id))) : [];
+    const raws =
+      ids.length > 0
+        ? await getMany(
+            this.redis,
+            ids.map((id) => this.keys.apiKey(id)),
+          )
+        : [];
     return raws.flatMap((raw) => (raw ? [parseStored(raw)] : []));
   }
 
@@ -299,7 +308,7 @@ export class ApiKeyService {
       return { ...rest, hash, hint: keyHint(secret, prefix) };
     });
     // New entry before the old one goes, so the key authenticates throughout.
-    await execOrThrow(this.redis.pipeline().hset(this.keys.apiKeysByHash(), hash, legacy.id));
+    await execOrThrow(crossSlotPipeline(this.redis).hset(this.keys.apiKeysByHash(), hash, legacy.id));
     await this.redis.hdel(this.keys.apiKeysByHash(), legacy.hash);
     await this.bus.publish(API_KEYS_TOPIC, hash);
     return upgraded;

@@ -5,6 +5,7 @@ import { SERVER_VERSION } from '../../version.js';
 import type { Principal } from '../auth/auth-service.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import type { SettlerStatus } from '../usage/usage-settler.js';
 import { READERS, requireRole } from './roles.js';
 
@@ -40,8 +41,7 @@ export class SystemStatusService {
     await redis.ping();
     const pingMs = performance.now() - pingStarted;
     const [counts, info] = await Promise.all([
-      redis
-        .pipeline()
+      crossSlotPipeline(redis)
         .zcard(keys.usersIndex())
         .zcard(keys.apiKeysIndex())
         .zcard(keys.accountsIndex())

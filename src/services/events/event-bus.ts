@@ -1,5 +1,5 @@
 // Redis pub/sub shared by every instance: publishes on the command connection, listens on one subscriber.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { Keys } from '../redis/keys.js';
 
 export type EventHandler = (message: string) => void;
@@ -17,8 +17,8 @@ export class EventBus {
   private readonly listeners = new Map<string, Set<EventBusListener>>();
 
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly keys: Keys,
   ) {
     subscriber.on('message', (channel: string, message: string) => {

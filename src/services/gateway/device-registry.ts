@@ -3,6 +3,7 @@
 import { newId } from '../../lib/ids.js';
 import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { execOrThrow, type RedisContext } from '../redis/record-store.js';
+import { writeTogether } from '../redis/slot-spanning.js';
 import { type GatewayDevice, storedDeviceSchema } from './gateway-types.js';
 
 export class DeviceRegistry {
@@ -15,8 +16,7 @@ export class DeviceRegistry {
     const { redis, keys } = this.context;
     const device = storedDeviceSchema.parse({ ...fields, id: newId('dev'), createdAt: this.now() });
     await execOrThrow(
-      redis
-        .multi()
+      writeTogether(redis)
         // The record lives as long as its refresh tokens can: a device not seen for that long is gone.
         .set(keys.gatewayDevice(device.id), JSON.stringify(device), 'PX', ttlMs)
         .zadd(keys.gatewayDevicesIndex(), device.createdAt, device.id)
@@ -46,8 +46,7 @@ export class DeviceRegistry {
   async remove(device: GatewayDevice): Promise<void> {
     const { redis, keys } = this.context;
     await execOrThrow(
-      redis
-        .multi()
+      writeTogether(redis)
         .del(keys.gatewayDevice(device.id))
         .zrem(keys.gatewayDevicesIndex(), device.id)
         .zrem(keys.gatewayDevicesByUser(device.userId), device.id),

@@ -2,6 +2,7 @@
 // and day, how many sessions (distinct session ids, a HyperLogLog), and how many uses of each tool and events
 // of each kind. One pipeline per export; everything expires after five weeks. The rest is discarded.
 import type { RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 
 /** A decoded export, reduced to what is counted; bounded by the decoder. */
 export interface TelemetryExport {
@@ -38,7 +39,11 @@ export class TelemetryCounts {
     const day = utcDay(this.now());
     const counts = keys.userTelemetry(userId, day);
     const sessions = keys.userTelemetrySessions(userId, day);
-    const pipeline = redis.pipeline().hincrby(counts, `records:${telemetry.signal}`, telemetry.records);
+    const pipeline = crossSlotPipeline(redis).hincrby(
+      counts,
+      `records:${telemetry.signal}`,
+      telemetry.records,
+    );
     for (const [name, count] of Object.entries(telemetry.tools))
       pipeline.hincrby(counts, `tool:${name}`, count);
     for (const [name, count] of Object.entries(telemetry.events))

@@ -1,5 +1,6 @@
 // Keeps the leases of long-running requests alive: one pipelined renewal of every tracked lease per interval.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 
 export interface LeaseKeeperOptions {
   /** How long a lease lives without renewal; a crashed instance's leases vanish after this. */
@@ -18,7 +19,7 @@ export class LeaseKeeper {
   private readonly now: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly options: LeaseKeeperOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -71,7 +72,7 @@ export class LeaseKeeper {
   async renewAll(): Promise<void> {
     if (this.tracked.size === 0) return;
     const expiry = this.now() + this.options.ttlMs;
-    const pipeline = this.redis.pipeline();
+    const pipeline = crossSlotPipeline(this.redis);
     // XX: only extend leases that still exist; a released lease must not come back.
     for (const { key, member } of this.tracked.values()) pipeline.zadd(key, 'XX', expiry, member);
     try {

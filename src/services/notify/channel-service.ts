@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { execOrThrow, modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline, getMany } from '../redis/slot-spanning.js';
 import {
   type ChannelConfig,
   type ChannelView,
@@ -47,8 +48,7 @@ export class ChannelService {
     const stored = this.seal(id, config, { name, enabled, createdAt: now, updatedAt: now });
     const { redis, keys } = this.context;
     await execOrThrow(
-      redis
-        .pipeline()
+      crossSlotPipeline(redis)
         .set(keys.notifyChannel(id), JSON.stringify(stored))
         .zadd(keys.notifyChannelsIndex(), now, id),
     );
@@ -113,8 +113,7 @@ export class ChannelService {
   async delete(id: string): Promise<void> {
     const { redis, keys } = this.context;
     const [[, removed] = [null, 0]] = await execOrThrow(
-      redis
-        .pipeline()
+      crossSlotPipeline(redis)
         .del(keys.notifyChannel(id))
         .zrem(keys.notifyChannelsIndex(), id)
         .del(keys.notifyLog(id)),
@@ -132,7 +131,10 @@ export class ChannelService {
   async lookup(ids: readonly string[]): Promise<Map<string, ChannelView>> {
     const found = new Map<string, ChannelView>();
     if (ids.length === 0) return found;
-    const raws = await this.context.redis.mget(ids.map((id) => this.context.keys.notifyChannel(id)));
+    const raws = await getMany(
+      this.context.redis,
+      ids.map((id) => this.context.keys.notifyChannel(id)),
+    );
     raws.forEach((raw, index) => {
       const id = ids[index];
       if (raw && id !== undefined) found.set(id, toView(parseStored(raw)));

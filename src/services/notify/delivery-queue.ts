@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { EventBus } from '../events/event-bus.js';
 import { execOrThrow, type RedisContext } from '../redis/record-store.js';
 import { pipelineResult } from '../redis/scripts.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import { parseInput } from '../validation.js';
 import type { ChannelService } from './channel-service.js';
 import type { DeliveryLogEntry, DeliveryOutcome } from './delivery-log.js';
@@ -115,7 +116,7 @@ export class DeliveryQueue implements NotificationSink {
     const { redis, keys, scripts } = this.context;
     const now = this.now();
     const json = JSON.stringify(checked);
-    const pipeline = redis.pipeline();
+    const pipeline = crossSlotPipeline(redis);
     const deliveryIds = targets.map((channel) => {
       const deliveryId = DeliveryQueue.deliveryId(checked.id, channel.id);
       scripts.queue(

@@ -1,6 +1,20 @@
 // ioredis client factory: one command connection per role plus dedicated subscriber connections.
-import { Redis, type RedisOptions } from 'ioredis';
-import { isSentinel, type RedisEndpoint, type SentinelEndpoint } from '../../lib/redis-endpoint.js';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import {
+  type ClusterEndpoint,
+  isCluster,
+  isSentinel,
+  type RedisEndpoint,
+  type SentinelEndpoint,
+} from '../../lib/redis-endpoint.js';
+
+/**
+ * A connection to the relay's Redis, whichever the mode: one server or a Sentinel-managed primary (`Redis`), or
+ * a Redis Cluster (`Cluster`, which routes each command to the node holding its key's slot). Both speak the
+ * same commands; what the code may send a cluster (one slot per script, transaction and multi-key command) is
+ * what every caller keeps to, so nothing needs to know which one it holds.
+ */
+export type RedisClient = Redis | Cluster;
 
 export interface RedisConnectionOptions {
   endpoint: RedisEndpoint;
@@ -35,7 +49,7 @@ function baseOptions(name: string): RedisOptions {
  * socket open and answers nothing); and commands cut off by a dropped connection are not resent on
  * reconnect — their callers have already been told they failed, and retry what they must themselves.
  */
-export async function createRedisClient(options: RedisConnectionOptions): Promise<Redis> {
+export async function createRedisClient(options: RedisConnectionOptions): Promise<RedisClient> {
   const client = newClient(options.endpoint, {
     ...baseOptions(options.name),
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
@@ -46,7 +60,7 @@ export async function createRedisClient(options: RedisConnectionOptions): Promis
 }
 
 /** Subscribers need their own connection: a subscribed connection cannot issue ordinary commands. */
-export async function createSubscriberClient(options: RedisConnectionOptions): Promise<Redis> {
+export async function createSubscriberClient(options: RedisConnectionOptions): Promise<RedisClient> {
   const client = newClient(options.endpoint, {
     ...baseOptions(`${options.name}:sub`),
     enableAutoPipelining: false,
@@ -60,9 +74,10 @@ export async function createSubscriberClient(options: RedisConnectionOptions): P
 /**
  * With Sentinel the client asks the Sentinels for the primary on every (re)connect, so a failover is followed
  * without a restart: the connection to the old primary drops, requests meanwhile are refused (503) as during
- * any outage, and the next connect reaches the promoted replica.
+ * any outage, and the next connect reaches the promoted replica. A cluster client does the same per slot.
  */
-function newClient(endpoint: RedisEndpoint, options: RedisOptions): Redis {
+function newClient(endpoint: RedisEndpoint, options: RedisOptions): RedisClient {
+  if (isCluster(endpoint)) return new Cluster([...endpoint.nodes], clusterOptions(endpoint, options));
   return isSentinel(endpoint)
     ? new Redis(sentinelOptions(endpoint, options))
     : new Redis(endpoint.url, options);
@@ -72,7 +87,7 @@ function newClient(endpoint: RedisEndpoint, options: RedisOptions): Redis {
  * A client whose first connect fails would otherwise keep retrying forever in the background, holding the
  * process open and reporting "Unhandled error event"; close it and surface the connect error instead.
  */
-async function connectOrClose(client: Redis): Promise<Redis> {
+async function connectOrClose(client: RedisClient): Promise<RedisClient> {
   // Errors are also delivered to the awaiting caller or retried; without a listener ioredis prints them all.
   client.on('error', () => {});
   try {
@@ -89,7 +104,7 @@ async function connectOrClose(client: Redis): Promise<Redis> {
  * retries forever by design), which would hang shutdown when Redis is gone: only a ready client is asked to
  * QUIT, and only briefly.
  */
-export async function closeRedis(client: Redis, timeoutMs = 1000): Promise<void> {
+export async function closeRedis(client: RedisClient, timeoutMs = 1000): Promise<void> {
   if (client.status === 'end') return;
   if (client.status !== 'ready') {
     client.disconnect();
@@ -125,5 +140,35 @@ function sentinelOptions(endpoint: SentinelEndpoint, options: RedisOptions): Red
     failoverDetector: true,
     // Sentinels are asked again soon after a failed round: a failover takes seconds, not minutes.
     sentinelRetryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 1000),
+  };
+}
+
+/**
+ * The caller's connection options, for the nodes of a cluster. The per-node options are the caller's; what
+ * queues or retries is decided by the cluster client: with the offline queue off it refuses commands at once
+ * while it has no slot map (as a single connection refuses them while disconnected), and it retries a command
+ * sent to a failing or moving slot only briefly, so a request still hears about an outage within a second.
+ */
+function clusterOptions(endpoint: ClusterEndpoint, options: RedisOptions): ClusterOptions {
+  const { retryStrategy, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...nodeOptions } = options;
+  return {
+    lazyConnect: lazyConnect ?? true,
+    enableAutoPipelining: enableAutoPipelining ?? false,
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    clusterRetryStrategy: (attempt) => retryStrategy?.(attempt) ?? 250,
+    // A primary that died is replaced by its replica within the cluster's node timeout: the slot map is asked for
+    // again soon, and a command meeting CLUSTERDOWN or a moved slot waits a little before its redirection.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 50,
+    maxRedirections: 8,
+    slotsRefreshTimeout: 1000,
+    slotsRefreshInterval: 5000,
+    redisOptions: {
+      ...nodeOptions,
+      ...(endpoint.username === undefined ? {} : { username: endpoint.username }),
+      ...(endpoint.password === undefined ? {} : { password: endpoint.password }),
+      ...(endpoint.tls ? { tls: {} } : {}),
+    },
   };
 }

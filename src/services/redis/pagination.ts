@@ -1,7 +1,9 @@
 // Cursor pagination over a sorted-set index, newest (highest score) first, stable across inserts and deletes.
-import type { Redis } from 'ioredis';
+
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
+import type { RedisClient } from './connection.js';
+import { getMany } from './slot-spanning.js';
 
 export interface IndexPage {
   ids: string[];
@@ -13,7 +15,7 @@ export interface IndexPage {
  * lexicographic order, so on the next page those at or above the cursor's member were already shown.
  */
 export async function pageByScore(
-  redis: Redis,
+  redis: RedisClient,
   index: string,
   limit: number,
   cursor?: string,
@@ -53,7 +55,7 @@ export interface RecordPage<T> {
 
 /** A page of JSON records indexed by a sorted set: the ids, then the records in one MGET. */
 export async function pageOfRecords<T>(
-  redis: Redis,
+  redis: RedisClient,
   index: string,
   options: { limit?: number; cursor?: string },
   keyOf: (id: string) => string,
@@ -61,7 +63,7 @@ export async function pageOfRecords<T>(
 ): Promise<RecordPage<T>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const page = await pageByScore(redis, index, limit, options.cursor);
-  const raws = page.ids.length > 0 ? await redis.mget(page.ids.map(keyOf)) : [];
+  const raws = page.ids.length > 0 ? await getMany(redis, page.ids.map(keyOf)) : [];
   // A record deleted between the two reads is skipped rather than shown as a hole.
   const items = raws.flatMap((raw) => (raw ? [parse(raw)] : []));
   return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };

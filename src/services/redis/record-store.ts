@@ -1,12 +1,13 @@
 // Shared plumbing for services that keep one JSON record per entity: read-modify-write by compare-and-swap.
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { AppError } from '../../errors/app-error.js';
+import type { RedisClient } from './connection.js';
 import type { Keys } from './keys.js';
 import type { ScriptRunner } from './scripts.js';
 
 /** What a service needs to talk to Redis. */
 export interface RedisContext {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   scripts: ScriptRunner;
 }

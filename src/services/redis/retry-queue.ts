@@ -1,9 +1,10 @@
 // Writes that Redis could not take (stopped, frozen, unreachable), kept in memory in order, bounded, and
 // written again once it answers: on reconnect at once, and on a timer meanwhile (a frozen server never
 // disconnects). Whatever is written must be safe to apply twice: a write that timed out may still run.
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 import type { Logger } from '../../lib/logger.js';
+import type { RedisClient } from './connection.js';
 
 export type WriteOutcome = 'done' | 'unavailable';
 
@@ -43,7 +44,7 @@ export class StoreRetryQueue<T> {
   private droppedCount = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** Writes a batch; 'unavailable' when Redis did not take it (the batch then stays queued). */
     private readonly write: (batch: T[]) => Promise<WriteOutcome>,
     private readonly options: RetryQueueOptions<T>,

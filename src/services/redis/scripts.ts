@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import { mapScriptError } from './script-errors.js';
 
 export interface ScriptSpec {
@@ -79,7 +80,7 @@ export class ScriptRunner {
   private readonly specs = new Map<string, ScriptSpec>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     specs: ScriptSpec[] = readScriptSpecs(),
   ) {
     for (const spec of specs) {
@@ -103,7 +104,7 @@ export class ScriptRunner {
   }
 
   private command(
-    target: Redis | ChainableCommander,
+    target: RedisClient | ChainableCommander,
     name: string,
     keys: string[],
   ): (...values: ScriptArgument[]) => Promise<unknown> {

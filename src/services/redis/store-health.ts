@@ -1,10 +1,12 @@
 // Whether Redis answers, as the request path has seen it: once a command failed for want of Redis (timed out
 // on a frozen server, refused while disconnected), requests are refused at once instead of each waiting out a
 // timeout, until a probe gets an answer again. And a bound on how long one step of a request waits for Redis.
-import type { Redis } from 'ioredis';
+
 import { storeUnavailableError } from '../../errors/app-error.js';
 import { isStoreUnavailable } from '../../errors/store-unavailable.js';
 import { Deadlines } from '../../lib/deadlines.js';
+import type { RedisClient } from './connection.js';
+import { crossSlotPipeline } from './slot-spanning.js';
 
 export class StoreHealth {
   private failing = false;
@@ -13,7 +15,7 @@ export class StoreHealth {
   private readonly deadlines: Deadlines;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /**
      * The longest a request step waits for Redis (the command timeout): on a frozen server the client's
      * auto-pipelines queue behind one another, so a command may wait longer than its own timeout to be sent.
@@ -106,7 +108,7 @@ export class StoreHealth {
    */
   private async check(): Promise<void> {
     try {
-      const results = await this.redis.pipeline().ping().exec();
+      const results = await crossSlotPipeline(this.redis).ping().exec();
       if (results?.[0]?.[0]) throw results[0][0];
       this.recovered();
     } catch {

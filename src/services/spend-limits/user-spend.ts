@@ -2,6 +2,7 @@
 // apply to them: the spend limits' effective report.
 import type { LimitCalendar } from '../admission/limit-periods.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { getMany } from '../redis/slot-spanning.js';
 import type { User } from '../users/user-types.js';
 import type { SpendLimitService } from './spend-limit-service.js';
 import { SPEND_PERIODS, type SpendPeriod, type SpendScope } from './spend-limit-types.js';
@@ -41,7 +42,7 @@ export class UserSpend {
     const names = users.flatMap((user) =>
       SPEND_PERIODS.map((period) => `${this.context.keys.userSpendPrefix(user.id)}${suffixes[period]}`),
     );
-    const values = names.length > 0 ? await this.context.redis.mget(names) : [];
+    const values = names.length > 0 ? await getMany(this.context.redis, names) : [];
     return users.flatMap((user, userIndex) => {
       const caps = this.limits.resolve(user.id, user.groups);
       return SPEND_PERIODS.map((period, periodIndex) => {

@@ -3,6 +3,7 @@
 import { AppError } from '../../errors/app-error.js';
 import type { Granularity } from '../redis/keys.js';
 import type { RedisContext } from '../redis/record-store.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import { daysBetween, periodsBetween } from './periods.js';
 import { type Dimension, METRICS, type Metric } from './rollup-batch.js';
 
@@ -91,7 +92,7 @@ export class UsageQueryService {
     } catch (error) {
       throw new AppError('invalid_request', (error as Error).message, { details: { field: 'from' } });
     }
-    const pipeline = this.context.redis.pipeline();
+    const pipeline = crossSlotPipeline(this.context.redis);
     for (const day of days) {
       pipeline.hgetall(this.context.keys.usageRollup(dimension, entity, 'day', day));
     }
@@ -139,7 +140,7 @@ export class UsageQueryService {
     to: number,
   ): Promise<UsageSeries> {
     const periods = rangeOf(granularity, from, to);
-    const pipeline = this.context.redis.pipeline();
+    const pipeline = crossSlotPipeline(this.context.redis);
     for (const { period } of periods) {
       pipeline.hgetall(this.context.keys.usageRollup(dimension, entity, granularity, period));
     }

@@ -9,6 +9,7 @@ import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue } from '../redis/retry-queue.js';
 import { pipelineResult } from '../redis/scripts.js';
+import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import type { BodyCapture, CapturedBodies } from '../request-log/body-capture.js';
 import type { AccountLease, AccountScheduler } from '../scheduler/account-scheduler.js';
 import { appendLedgerInto, type LedgerWrite } from './ledger-append.js';
@@ -190,7 +191,7 @@ export class UsageSettler {
    * (a frozen server, a dropped reply) changes nothing when it is written again.
    */
   private async write(batch: Pending[]): Promise<'done' | 'unavailable'> {
-    const pipeline = this.context.redis.pipeline();
+    const pipeline = crossSlotPipeline(this.context.redis);
     appendLedgerInto(this.context, pipeline, batch, this.options.ledgerMaxEntries);
     this.releaseLeases(pipeline, batch);
     // The key's side (lease, claim → real cost, rate window) travels in the same round trip.

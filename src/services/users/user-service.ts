@@ -1,12 +1,13 @@
 // Control-plane users: create, look up and verify; usernames are unique across instances via HSETNX.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error.js';
 import { newId } from '../../lib/ids.js';
+import type { RedisClient } from '../redis/connection.js';
 import type { Keys } from '../redis/keys.js';
 import { pageOfRecords, type RecordPage } from '../redis/pagination.js';
 import { modifyRecord, type RedisContext } from '../redis/record-store.js';
+import { getMany, writeTogether } from '../redis/slot-spanning.js';
 import { parseInput } from '../validation.js';
 import { ARGON2_PASSWORDS, type PasswordHasher } from './password.js';
 import {
@@ -36,7 +37,7 @@ export interface CreateUserInput {
 }
 
 export class UserService {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keys;
   /** What a login for a user without a usable hash is checked against; made on first need. */
   private decoyHash: Promise<string> | undefined;
@@ -70,8 +71,7 @@ export class UserService {
     // Claiming the name first makes concurrent creations of the same username (two instances booting) safe.
     const claimed = await this.redis.hsetnx(this.keys.usersByName(), username.toLowerCase(), user.id);
     if (claimed === 0) throw new AppError('conflict', `user ${username} already exists`);
-    await this.redis
-      .multi()
+    await writeTogether(this.redis)
       .set(this.keys.user(user.id), JSON.stringify(user))
       .zadd(this.keys.usersIndex(), now, user.id)
       .exec();
@@ -86,7 +86,13 @@ export class UserService {
   /** Every user, for rules over all of them (the last admin); user counts are small. */
   async all(): Promise<User[]> {
     const ids = await this.redis.zrange(this.keys.usersIndex(), 0, -1);
-    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.user(id))) : [];
+    const raws =
+      ids.length > 0
+        ? await getMany(
+            this.redis,
+            ids.map((id) => this.keys.user(id)),
+          )
+        : [];
     return raws.flatMap((raw) => (raw ? [parsePublicUser(raw)] : []));
   }
 
@@ -184,7 +190,13 @@ export class UserService {
   /** Every user as stored, password hashes included: for an encrypted bundle only. */
   async exportAll(): Promise<StoredUser[]> {
     const ids = await this.redis.zrange(this.keys.usersIndex(), 0, -1);
-    const raws = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.keys.user(id))) : [];
+    const raws =
+      ids.length > 0
+        ? await getMany(
+            this.redis,
+            ids.map((id) => this.keys.user(id)),
+          )
+        : [];
     return raws.flatMap((raw) => (raw ? [storedUserSchema.parse(JSON.parse(raw))] : []));
   }
 
@@ -204,8 +216,7 @@ export class UserService {
       const owner = await this.redis.hget(this.keys.usersByName(), stored.username.toLowerCase());
       if (owner !== stored.id) return 'name-taken';
     }
-    await this.redis
-      .multi()
+    await writeTogether(this.redis)
       .set(this.keys.user(stored.id), JSON.stringify(stored))
       .zadd(this.keys.usersIndex(), stored.createdAt, stored.id)
       .exec();

@@ -3,6 +3,7 @@
 import { AppError } from '../../../errors/app-error.js';
 import { spendCounters } from '../../admission/spend-counters.js';
 import type { Platform } from '../../domain/platforms.js';
+import { crossSlotPipeline } from '../../redis/slot-spanning.js';
 import { usernameSchema } from '../../users/user-types.js';
 import type { ReportItem } from '../import-report.js';
 import { accountRef, groupRef, type ImportedIds, keyRef, userRef } from '../imported-ids.js';
@@ -295,7 +296,7 @@ async function writeSpend(
   const { redis, keys } = context.deps.context;
   const prefix = keys.apiKeySlotPrefix(keyId);
   const spend = planned.spend;
-  const pipeline = redis.pipeline();
+  const pipeline = crossSlotPipeline(redis);
   if (spend) {
     const counters = spendCounters({ limits: {} }, context.deps.calendar.periodsAt(context.now), undefined);
     const values: Record<string, number> = {

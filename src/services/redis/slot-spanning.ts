@@ -1,0 +1,69 @@
+// Commands that may touch keys in several cluster slots. On one Redis server (or a Sentinel-managed primary) they
+// are what they look like: a pipeline, a transaction, an MGET. A Redis Cluster refuses those across slots, so
+// there each command goes to its own slot's node; the client's auto-pipelining still sends the commands of one
+// node in one write, so a batch costs one round trip per node touched, all in parallel.
+import type { ChainableCommander, Cluster } from 'ioredis';
+import type { RedisClient } from './connection.js';
+
+/**
+ * A pipeline whose commands may span slots: `exec()` resolves to one `[error, result]` per command, in order,
+ * as a pipeline's does. Not atomic, as a pipeline is not.
+ */
+export function crossSlotPipeline(redis: RedisClient): ChainableCommander {
+  return isCluster(redis) ? commandByCommand(redis) : redis.pipeline();
+}
+
+/**
+ * Writes that belong together but live in different slots (a record and its index entries): a transaction on
+ * one server, one command per slot on a cluster. Callers order the commands so that a write cut off halfway
+ * leaves nothing a reader trips over: the record before an index entry that points at it, and the index entry
+ * removed before the record.
+ */
+export function writeTogether(redis: RedisClient): ChainableCommander {
+  return isCluster(redis) ? commandByCommand(redis) : redis.multi();
+}
+
+/** GET of several keys that may be in different slots; the values in the keys' order, null where missing. */
+export async function getMany(redis: RedisClient, keys: string[]): Promise<Array<string | null>> {
+  if (keys.length === 0) return [];
+  if (!isCluster(redis)) return redis.mget(keys);
+  return Promise.all(keys.map((key) => redis.get(key)));
+}
+
+function isCluster(redis: RedisClient): redis is Cluster {
+  return 'nodes' in redis;
+}
+
+/**
+ * A stand-in for a pipeline on a cluster: records each command (our defined scripts included) and, on `exec()`,
+ * issues them all in the same tick, so that auto-pipelining groups them by node.
+ */
+function commandByCommand(cluster: Cluster): ChainableCommander {
+  const queued: Array<{ method: (...args: unknown[]) => Promise<unknown>; args: unknown[] }> = [];
+  const exec = async (): Promise<Array<[Error | null, unknown]>> =>
+    Promise.all(
+      queued.map(({ method, args }) =>
+        method.apply(cluster, args).then(
+          (result): [Error | null, unknown] => [null, result],
+          (error: unknown): [Error | null, unknown] => [
+            error instanceof Error ? error : new Error(String(error)),
+            null,
+          ],
+        ),
+      ),
+    );
+  const recorder: ChainableCommander = new Proxy(Object.create(null) as ChainableCommander, {
+    get(_target, name) {
+      if (name === 'exec') return exec;
+      if (name === 'length') return queued.length;
+      const method: unknown = typeof name === 'string' ? Reflect.get(cluster, name) : undefined;
+      // Not thenable, and nothing but commands: a typo fails loudly instead of doing nothing.
+      if (typeof method !== 'function' || name === 'then') return undefined;
+      return (...args: unknown[]) => {
+        queued.push({ method: method as (...values: unknown[]) => Promise<unknown>, args });
+        return recorder;
+      };
+    },
+  });
+  return recorder;
+}

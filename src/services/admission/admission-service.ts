@@ -16,18 +16,18 @@ import { execWrites, StoreRetryQueue, type WriteOutcome } from '../redis/retry-q
 import { pipelineResult } from '../redis/scripts.js';
 import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import type { EffectiveSpendLimit } from '../spend-limits/spend-limit-types.js';
+import { admissionRequestArgs, ownerMember } from './admission-plan.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
 import {
-  admissionArgs,
+  type AdmissionOutcome,
+  admissionCalls,
   admissionOutcome,
-  groupAdmissionsByKey,
   type PlannedAdmission,
 } from './key-admission-groups.js';
 import { KEY_FREE_TOPIC, KeyQueue } from './key-queue.js';
-import { groupSettlesByKey } from './key-settle-groups.js';
+import { groupSettles, keySide, ownerSide } from './key-settle-groups.js';
 import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
-import type { LostRequestInfo } from './lost-request.js';
 import { checkKeyRestrictions, type RestrictedRequest } from './restrictions.js';
 import { type SpendCounter, spendCounters, userSpendCounters } from './spend-counters.js';
 
@@ -69,6 +69,8 @@ export interface AdmissionTicket {
   requestId: string;
   counters: SpendCounter[];
   window: { ms: number; mode: 'sliding' | 'fixed' } | undefined;
+  /** A key with an owner also spends into the owner's counters, held and settled in the owner's slot. */
+  owner: { userId: string; counters: SpendCounter[] } | undefined;
   /** Whether others may be waiting in this key's queue for the slot this request frees. */
   wakesQueue: boolean;
   /**
@@ -170,21 +172,30 @@ export class AdmissionService {
   settleInto(pipeline: ChainableCommander, settles: readonly KeySettle[]): void {
     const { keys, scripts } = this.context;
     const now = this.now();
-    for (const { ticket, args, count, wakes } of groupSettlesByKey(settles)) {
+    for (const { side, args, count, wakes } of groupSettles(settles, keySide)) {
       scripts.queue(
         pipeline,
         'key-settle',
-        [keys.keyLeases(ticket.keyId)],
+        [keys.keyLeases(side.id)],
         [
-          keys.apiKeySlotPrefix(ticket.keyId),
+          keys.apiKeySlotPrefix(side.id),
           now,
-          ticket.window?.ms ?? 0,
-          ticket.window?.mode ?? 'sliding',
+          side.window?.ms ?? 0,
+          side.window?.mode ?? 'sliding',
           count,
           ...args,
         ],
       );
-      if (wakes) pipeline.publish(keys.channel(KEY_FREE_TOPIC), ticket.keyId);
+      if (wakes) pipeline.publish(keys.channel(KEY_FREE_TOPIC), side.id);
+    }
+    // The owners' side, in each owner's slot: their per-user counters, no lease and no window.
+    for (const { side, args, count } of groupSettles(settles, ownerSide)) {
+      scripts.queue(
+        pipeline,
+        'key-settle',
+        [keys.userLeases(side.id)],
+        [keys.userSpendPrefix(side.id), now, 0, 'sliding', count, ...args],
+      );
     }
   }
 
@@ -228,37 +239,28 @@ export class AdmissionService {
     const family = modelFamily(input.model);
     const periods = this.calendar.periodsAt(now);
     const counters: SpendCounter[] = spendCounters(key, periods, family);
-    if (key.ownerId !== undefined) {
-      counters.push(
-        ...userSpendCounters(this.context.keys.userSpendPrefix(key.ownerId), periods, ownerLimits),
-      );
-    }
-    const limited = counters.filter((counter) => counter.limitMicros !== undefined);
+    const owner =
+      key.ownerId === undefined
+        ? undefined
+        : { userId: key.ownerId, counters: userSpendCounters(periods, ownerLimits) };
     const maxOutputTokens = input.maxTokens ?? this.options.defaultMaxOutputTokens;
     const bound = costBound(this.pricing, input.platform, input.model, input.input, maxOutputTokens);
     const window = limits.window ? { ms: limits.window.seconds * 1000, mode: limits.window.mode } : undefined;
-    // This request's part of its key's admission call (key-admission-groups.ts adds the key's part).
-    const args: Array<string | number> = [
-      input.requestId,
-      bound?.worstMicros ?? 0,
-      bound?.floorMicros ?? 0,
-      claimTail(input, counters, bound, now),
-      limited.length,
-    ];
-    for (const counter of limited)
-      args.push(counter.name, counter.suffix, counter.limitMicros ?? 0, counter.endsAt);
+    const requestArgs = (spent: readonly SpendCounter[]) => admissionRequestArgs(input, spent, bound, now);
     return {
       ticket: {
         keyId: key.id,
         requestId: input.requestId,
         counters,
         window,
+        owner,
         wakesQueue: limits.queue !== undefined,
         outputCap: undefined,
         untrack: () => {},
       },
       key,
-      args,
+      args: requestArgs(counters),
+      owner: owner && { userId: owner.userId, args: requestArgs(owner.counters) },
       bound,
       maxOutputTokens,
       at: now,
@@ -271,23 +273,25 @@ export class AdmissionService {
   private async flush(items: Pending[]): Promise<void> {
     const { keys, scripts, redis } = this.context;
     const pipeline = crossSlotPipeline(redis);
-    // One script call per key for the whole turn: at c=50 most of a turn's requests are of the same busy key.
-    const groups = [...groupAdmissionsByKey(items)];
-    for (const group of groups) {
-      scripts.queue(
-        pipeline,
-        'admission',
-        [keys.keyLeases(group.key.id)],
-        admissionArgs(group, keys.apiKeySlotPrefix(group.key.id), this.options.leaseTtlMs),
-      );
+    // One script call per key for the whole turn (at c=50 most of a turn's requests are of the same busy key),
+    // and one per owner of an owned key, on the owner's slot.
+    const calls = admissionCalls(
+      items,
+      { key: keys.apiKeySlotPrefix, owner: keys.userSpendPrefix },
+      this.options.leaseTtlMs,
+    );
+    for (const call of calls) {
+      const leases = call.side === 'key' ? keys.keyLeases(call.id) : keys.userLeases(call.id);
+      scripts.queue(pipeline, 'admission', [leases], call.args);
     }
-    // In the same round trip, one command each for the whole turn: the reconciler's index of keys with claims
-    // to watch, and the ledger's list of requests whose entry is still to be written (what makes appending it
-    // happen once). Per request they were two more commands for ioredis and Redis to handle.
+    // In the same round trip, one command each for the whole turn: the reconciler's index of keys (and owners)
+    // with claims to watch, and the ledger's list of requests whose entry is still to be written (what makes
+    // appending it happen once). Per request they were two more commands for ioredis and Redis to handle.
     const watched: Array<string | number> = [];
     const pending: Array<string | number> = [];
     for (const item of items) {
       watched.push(item.expiresAt, item.ticket.keyId);
+      if (item.owner) watched.push(item.expiresAt, ownerMember(item.owner.userId));
       pending.push(item.at, item.ticket.requestId);
     }
     pipeline.zadd(keys.reconcileIndex(), 'GT', ...watched);
@@ -299,28 +303,44 @@ export class AdmissionService {
       this.failed(items, error);
       return;
     }
-    const refused: Pending[] = [];
-    groups.forEach((group, index) => {
+    // Each request's outcome on each of its sides: its key's, and its owner's when the key has one.
+    const outcomes = new Map<Pending, AdmissionOutcome[]>();
+    calls.forEach((call, index) => {
       let replies: unknown;
+      let failure: unknown;
       try {
         replies = pipelineResult(results[index]);
       } catch (error) {
-        if (isStoreUnavailable(error)) this.failed(group.items, error);
-        else {
-          refused.push(...group.items);
-          for (const item of group.items) item.reject(error);
-        }
-        return;
+        failure = error;
       }
-      group.items.forEach((item, at) => {
-        const outcome = admissionOutcome(Array.isArray(replies) ? replies[at] : undefined);
-        if (outcome.admitted) item.resolve(this.track(item, outcome.leased, outcome.reservedMicros));
-        else {
-          refused.push(item);
-          item.reject(outcome.error);
-        }
+      call.items.forEach((item, at) => {
+        const outcome: AdmissionOutcome =
+          failure === undefined
+            ? admissionOutcome(Array.isArray(replies) ? replies[at] : undefined)
+            : { admitted: false, error: failure as Error };
+        outcomes.set(item, [...(outcomes.get(item) ?? []), outcome]);
       });
     });
+    const refused: Pending[] = [];
+    for (const item of items) {
+      const sides = outcomes.get(item) ?? [];
+      const unavailable = sides.find((side) => !side.admitted && isStoreUnavailable(side.error));
+      const refusal = sides.find((side) => !side.admitted);
+      if (unavailable && !unavailable.admitted) this.failed([item], unavailable.error);
+      else if (refusal && !refusal.admitted) {
+        if (sides.some((side) => side.admitted)) {
+          // What one side took when the other refused is given back before the client hears of the refusal, so
+          // that a refused request holds no room afterwards (the release retries on its own if Redis is away).
+          const { error } = refusal;
+          void this.release(item.ticket)
+            .catch(() => {})
+            .then(() => item.reject(error));
+        } else {
+          item.reject(refusal.error);
+          refused.push(item);
+        }
+      } else item.resolve(this.track(item, sides));
+    }
     this.forgetPending(refused);
   }
 
@@ -344,14 +364,27 @@ export class AdmissionService {
   }
 
   /** Starts renewing what admission took; a crashed instance stops renewing, and the reconciler reclaims it. */
-  private track(item: Pending, leased: boolean, reservedMicros: number): AdmissionTicket {
+  private track(item: Pending, sides: readonly AdmissionOutcome[]): AdmissionTicket {
     const { ticket } = item;
     const { keys } = this.context;
     const stops = [
       this.leases.track(keys.keyClaimExpiry(ticket.keyId), ticket.requestId),
       this.leases.track(keys.reconcileIndex(), ticket.keyId),
     ];
-    if (leased) stops.push(this.leases.track(keys.keyLeases(ticket.keyId), ticket.requestId));
+    if (ticket.owner) {
+      stops.push(
+        this.leases.track(keys.userClaimExpiry(ticket.owner.userId), ticket.requestId),
+        this.leases.track(keys.reconcileIndex(), ownerMember(ticket.owner.userId)),
+      );
+    }
+    const [key] = sides;
+    if (key?.admitted && key.leased)
+      stops.push(this.leases.track(keys.keyLeases(ticket.keyId), ticket.requestId));
+    // The room left on the tighter side bounds the output (0: that side has no cost limit to fit under).
+    const reserved = sides.flatMap((side) =>
+      side.admitted && side.reservedMicros > 0 ? [side.reservedMicros] : [],
+    );
+    const reservedMicros = reserved.length > 0 ? Math.min(...reserved) : 0;
     return {
       ...ticket,
       outputCap:
@@ -363,31 +396,4 @@ export class AdmissionService {
       },
     };
   }
-}
-
-/**
- * The part of a request's claim after "<reserved>|<limited suffixes>|", which the reconciler reads when the
- * request's instance dies: the counters to charge (suffix:ttl), the estimated cost to charge them, and what
- * its ledger entry needs. The model comes last, inside the JSON, so that no character of it can break the
- * record's fields.
- */
-function claimTail(
-  input: AdmissionInput,
-  counters: readonly SpendCounter[],
-  bound: CostBound | undefined,
-  at: number,
-): string {
-  const charged = counters.map((counter) => `${counter.suffix}:${counter.ttlSeconds}`).join(',');
-  const info: LostRequestInfo = {
-    at,
-    platform: input.platform,
-    model: input.model,
-    inputTokens: input.input.estimateTokens,
-    stream: input.stream,
-    ...(input.clientRequestId === undefined ? {} : { clientRequestId: input.clientRequestId }),
-    ...(input.key.ownerId === undefined ? {} : { userId: input.key.ownerId }),
-    ...(input.clientFormat === undefined ? {} : { clientFormat: input.clientFormat }),
-    ...(input.client === undefined ? {} : { client: input.client }),
-  };
-  return `${charged}|${bound?.estimateMicros ?? 0}|${JSON.stringify(info)}`;
 }

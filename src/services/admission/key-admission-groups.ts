@@ -1,5 +1,6 @@
 // The admissions of one event-loop turn, grouped into one admission script call per key: the key's limits
-// once, then each request's own arguments, in the order admission-1.lua reads them.
+// once, then each request's own arguments, in the order admission-1.lua reads them. Requests of owned keys
+// also make one call per owner, on the owner's slot, for their per-user spend counters.
 import type { AppError } from '../../errors/app-error.js';
 import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import { scriptErrorFromCode } from '../redis/script-errors.js';
@@ -10,6 +11,50 @@ export interface PlannedAdmission {
   at: number;
   /** Request id, worst case, floor, claim tail, number of cost limits, then each limit's quadruple. */
   args: Array<string | number>;
+  /** The owner's side, for a key with an owner: the same arguments for the owner's counters. */
+  owner: { userId: string; args: Array<string | number> } | undefined;
+}
+
+/** One admission script call: on a key's slot, or on an owner's. */
+export interface AdmissionCall<T extends PlannedAdmission> {
+  side: 'key' | 'owner';
+  /** The key id or the user id. */
+  id: string;
+  items: T[];
+  /** The script's arguments after its key (the slot's lease set). */
+  args: Array<string | number>;
+}
+
+/** The turn's admission calls: one per key record, then one per owner. */
+export function admissionCalls<T extends PlannedAdmission>(
+  items: readonly T[],
+  slotPrefix: { key: (keyId: string) => string; owner: (userId: string) => string },
+  leaseTtlMs: number,
+): Array<AdmissionCall<T>> {
+  const calls: Array<AdmissionCall<T>> = [];
+  for (const group of groupAdmissionsByKey(items)) {
+    calls.push({
+      side: 'key',
+      id: group.key.id,
+      items: group.items,
+      args: admissionArgs(group, slotPrefix.key(group.key.id), leaseTtlMs),
+    });
+  }
+  const owners = new Map<string, T[]>();
+  for (const item of items) {
+    if (!item.owner) continue;
+    const list = owners.get(item.owner.userId);
+    if (list) list.push(item);
+    else owners.set(item.owner.userId, [item]);
+  }
+  for (const [userId, owned] of owners) {
+    // No concurrency, activation or rate window on this side: only the owner's cost limits.
+    const args: Array<string | number> = [slotPrefix.owner(userId), owned[0]?.at ?? 0, leaseTtlMs];
+    args.push(0, 0, 0, 'sliding', 0, 0, 0, owned.length);
+    for (const item of owned) for (const value of item.owner?.args ?? []) args.push(value);
+    calls.push({ side: 'owner', id: userId, items: owned, args });
+  }
+  return calls;
 }
 
 export interface KeyAdmissionGroup<T extends PlannedAdmission> {
@@ -21,7 +66,7 @@ export interface KeyAdmissionGroup<T extends PlannedAdmission> {
  * Groups by the key record itself: requests planned against one version of a key share its limits; a key
  * updated between two requests of a turn (a new record) gets a call of its own, each atomic on the slot.
  */
-export function groupAdmissionsByKey<T extends PlannedAdmission>(
+function groupAdmissionsByKey<T extends PlannedAdmission>(
   items: readonly T[],
 ): Iterable<KeyAdmissionGroup<T>> {
   const groups = new Map<StoredApiKey, KeyAdmissionGroup<T>>();
@@ -33,8 +78,8 @@ export function groupAdmissionsByKey<T extends PlannedAdmission>(
   return groups.values();
 }
 
-/** The script's arguments for one group: the key's part, then every request's. */
-export function admissionArgs<T extends PlannedAdmission>(
+/** The script's arguments for one key's group: the key's part, then every request's. */
+function admissionArgs<T extends PlannedAdmission>(
   group: KeyAdmissionGroup<T>,
   slotPrefix: string,
   leaseTtlMs: number,

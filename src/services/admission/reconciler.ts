@@ -18,6 +18,7 @@ import {
   LEDGER_TOPIC,
   type LedgerEntry,
 } from '../usage/ledger-entry.js';
+import { OWNER_MEMBER } from './admission-plan.js';
 import { type LostClaim, parseLostClaim } from './lost-request.js';
 
 export interface ReconcilerOptions {
@@ -119,22 +120,31 @@ export class Reconciler {
       this.options.batchSize ?? 500,
     );
     const lost: LostClaim[] = [];
-    for (const keyId of due) {
+    for (const member of due) {
+      // An owner's side (its per-user counters) is ended like a key's, in the owner's slot; its lost requests
+      // are the same as their keys', which record them.
+      const userId = member.startsWith(OWNER_MEMBER) ? member.slice(OWNER_MEMBER.length) : undefined;
       const result = await scripts.run(
         'key-reconcile',
-        [keys.keyClaimExpiry(keyId)],
-        [keys.apiKeySlotPrefix(keyId), now, CLAIMS_PER_CALL],
+        [userId === undefined ? keys.keyClaimExpiry(member) : keys.userClaimExpiry(userId)],
+        [
+          userId === undefined ? keys.apiKeySlotPrefix(member) : keys.userSpendPrefix(userId),
+          now,
+          CLAIMS_PER_CALL,
+        ],
       );
       const [leases, live, orphans] = Array.isArray(result) ? result : [0, 0, []];
-      report.keys += 1;
-      report.keyLeases += Number(leases) || 0;
-      const records: unknown[] = Array.isArray(orphans) ? orphans : [];
-      for (let index = 0; index + 1 < records.length; index += 2) {
-        const claim = parseLostClaim(keyId, String(records[index]), String(records[index + 1]));
-        if (claim) lost.push(claim);
-        else report.unreadableClaims += 1;
+      if (userId === undefined) {
+        report.keys += 1;
+        report.keyLeases += Number(leases) || 0;
+        const records: unknown[] = Array.isArray(orphans) ? orphans : [];
+        for (let index = 0; index + 1 < records.length; index += 2) {
+          const claim = parseLostClaim(member, String(records[index]), String(records[index + 1]));
+          if (claim) lost.push(claim);
+          else report.unreadableClaims += 1;
+        }
       }
-      if (Number(live) === 0) await scripts.run('reconcile-forget', [keys.reconcileIndex()], [keyId, now]);
+      if (Number(live) === 0) await scripts.run('reconcile-forget', [keys.reconcileIndex()], [member, now]);
     }
     await this.findLeasesOf(lost, now);
     report.lostRequests = await this.recordLost(lost, now);

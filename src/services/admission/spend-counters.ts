@@ -74,10 +74,9 @@ export function spendCounters(
 /**
  * The key owner's own counters, shared by all their keys and devices: counted for every request of an owned
  * key (so a cap set mid-month already sees the month), each with the user's cap for its period, if any. Their
- * suffixes are whole key names marked with "=" (outside the key's slot; see includes/spend-counter.lua).
+ * suffixes follow the user's slot prefix: the owner's side of admission and settle runs in that slot.
  */
 export function userSpendCounters(
-  userPrefix: string,
   periods: LimitPeriods,
   limits: readonly EffectiveSpendLimit[],
 ): SpendCounter[] {
@@ -85,21 +84,21 @@ export function userSpendCounters(
   return [
     {
       name: 'user_daily',
-      suffix: `=${userPrefix}spend:day:${periods.day}`,
+      suffix: `spend:day:${periods.day}`,
       endsAt: periods.dayEndsAt,
       ttlSeconds: 3 * DAY_SECONDS,
       limitMicros: capOf('daily'),
     },
     {
       name: 'user_weekly',
-      suffix: `=${userPrefix}spend:week:${periods.week}`,
+      suffix: `spend:week:${periods.week}`,
       endsAt: periods.weekEndsAt,
       ttlSeconds: 15 * DAY_SECONDS,
       limitMicros: capOf('weekly'),
     },
     {
       name: 'user_monthly',
-      suffix: `=${userPrefix}spend:month:${periods.month}`,
+      suffix: `spend:month:${periods.month}`,
       endsAt: periods.monthEndsAt,
       ttlSeconds: 63 * DAY_SECONDS,
       limitMicros: capOf('monthly'),

@@ -38,11 +38,15 @@ export function createKeys(prefix: string) {
     auditStream: () => `${p}{audit}:stream`,
 
     // Spend limits per user and per user group (the Admin API's spend limits). A user's spend counters live in
-    // the user's slot; admission and settle reach them from the key's script by absolute name.
+    // the user's slot, with the claims their reservations are held under: admission, settle and the reconciler
+    // run the key's scripts there too (admission/key-admission-groups.ts), so nothing spans two slots.
     spendLimits: () => `${p}spend-limits`,
     /** Claude Code managed-settings policies, by scope (`all`, `role:…`, `group:…`, `user:…`). */
     managedSettings: () => `${p}managed-settings`,
     userSpendPrefix: (userId: string) => `${p}{u:${userId}}:`,
+    /** The user's side of admission: an (always empty) lease set, and the expiry of its requests' claims. */
+    userLeases: (userId: string) => `${p}{u:${userId}}:leases`,
+    userClaimExpiry: (userId: string) => `${p}{u:${userId}}:claims-exp`,
     /** What a user's signed-in Claude Code reported in a day: counts, and its session ids as a HyperLogLog. */
     userTelemetry: (userId: string, day: string) => `${p}{u:${userId}}:telemetry:${day}`,
     userTelemetrySessions: (userId: string, day: string) => `${p}{u:${userId}}:sessions:${day}`,
@@ -77,7 +81,10 @@ export function createKeys(prefix: string) {
      */
     keyClaims: (keyId: string) => `${p}{k:${keyId}}:claims`,
     keyClaimExpiry: (keyId: string) => `${p}{k:${keyId}}:claims-exp`,
-    /** Keys with leases or reservations that may need reclaiming: the reconciler's index, no SCAN needed. */
+    /**
+     * Keys with leases or reservations that may need reclaiming (member: key id), and owners with reservations
+     * (member: "u:" + user id): the reconciler's index, no SCAN needed.
+     */
     reconcileIndex: () => `${p}{reconcile}:keys`,
 
     // Upstream accounts: the record in its own slot, scheduling state in the pool's slot so that

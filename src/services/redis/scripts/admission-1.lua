@@ -4,7 +4,8 @@
   concurrency lease, counts the request in the rate window, reserves its cost against every cost limit, and
   records its claim. Each request sees those before it in the call as if they had come alone: a refusal writes
   nothing for that request (except the activation clock, which starts with the first attempt) and the next one
-  is still considered. Settle (key-settle-1.lua) ends a claim and replaces the reservation with the real cost;
+  is still considered. Run on a user's slot with no concurrency, lifetime or window, it does the same for the
+  owner's side of requests of owned keys: their per-user spend counters (admission/key-admission-groups.ts). Settle (key-settle-1.lua) ends a claim and replaces the reservation with the real cost;
   the reconciler (key-reconcile-1.lua) ends the claims of requests whose instance died.
 
   A reservation is the request's worst case when that fits under every limit. When it does not, but the
@@ -25,8 +26,7 @@
   ARGV[11] number of requests m, then for each: request id; worst-case cost, micro-USD; floor, the least it can
            be served with, micro-USD (at most the worst case); the rest of its claim record, after
            "<reserved>|<limited suffixes>|" (see key-reconcile-1.lua); number of cost limits n, then n
-           quadruples: limit name, spend counter suffix, limit micro-USD, period end ms. A suffix starting with
-           "=" names a user's counter outside the key's slot (see includes/spend-counter.lua)
+           quadruples: limit name, spend counter suffix, limit micro-USD, period end ms
 
   Returns: one entry per request, in order: { 1, activated at ms or 0, 1 if a lease was taken, micro-USD
            reserved (0 for none) } when admitted, or { 0, code, JSON detail } when refused. Codes: KEY_EXPIRED,
@@ -79,7 +79,7 @@ end
 local spentOf, reservedNow, reserving, reservingOrder = {}, {}, {}, {}
 local function counterState(suffix)
   if spentOf[suffix] == nil then
-    spentOf[suffix] = tonumber(redis.call('GET', counterKey(suffix)) or '0')
+    spentOf[suffix] = tonumber(redis.call('GET', prefix .. suffix) or '0')
     reservedNow[suffix] = reservedOf(suffix)
   end
   return spentOf[suffix], reservedNow[suffix]

@@ -1,5 +1,5 @@
 --[[
-  Settles requests of one key on its key's slot, all those of one settle batch in one call: for each request,
+  Settles requests of one key on its key's slot (or their owner's side, in the owner's slot), all those of one settle batch in one call: for each request,
   releases the concurrency lease, ends its claim (giving back its reservation) and charges the real cost to
   every spend counter; the requests' tokens and cost go to the rate window. Counts once: only the call that ends
   a claim charges anything for it, so a retried settle, or one arriving after the reconciler ended the claim of
@@ -13,8 +13,7 @@
   ARGV[4]  rate window mode: "sliding" or "fixed"
   ARGV[5]  number of requests m, then for each: request id, real cost in micro-USD, tokens (input, output and
            cache, as the rate window counts them), number of spend counters n, then n pairs: counter suffix,
-           time to live seconds (0: keep); a suffix starting with "=" is a user's counter
-           (includes/spend-counter.lua)
+           time to live seconds (0: keep)
 
   Returns: how many of the requests this call settled (a claim that had already ended counts 0).
 ]]

@@ -198,6 +198,7 @@ describe('admin CLI', () => {
         REDIS_URL: undefined,
         REDIS_SENTINELS: undefined,
         REDIS_SENTINEL_NAME: undefined,
+        REDIS_CLUSTER_NODES: undefined,
       }),
       runCli(['help'], env),
     ]);

@@ -73,7 +73,7 @@ export class AccountGroupService {
     if (withRecord) pipeline.set(keys.accountGroup(group.id), JSON.stringify(group));
     pipeline.zadd(keys.accountGroupsIndex(), 'NX', group.createdAt, group.id);
     await execOrThrow(pipeline);
-    await this.bus.publish(ACCOUNT_GROUPS_TOPIC, group.id);
+    await this.cache.invalidate(this.bus, ACCOUNT_GROUPS_TOPIC, group.id);
   }
 
   async get(id: string): Promise<AccountGroup | undefined> {
@@ -129,7 +129,7 @@ export class AccountGroupService {
       crossSlotPipeline(redis).del(keys.accountGroup(id)).zrem(keys.accountGroupsIndex(), id),
     );
     if (removed === 0) throw new AppError('not_found', `Account group ${id} does not exist`);
-    await this.bus.publish(ACCOUNT_GROUPS_TOPIC, id);
+    await this.cache.invalidate(this.bus, ACCOUNT_GROUPS_TOPIC, id);
   }
 
   /**
@@ -170,7 +170,7 @@ export class AccountGroupService {
       { noun: 'Account group', parse },
       (current) => accountGroupSchema.parse({ ...change(current), id, updatedAt: this.now() }),
     );
-    await this.bus.publish(ACCOUNT_GROUPS_TOPIC, id);
+    await this.cache.invalidate(this.bus, ACCOUNT_GROUPS_TOPIC, id);
     return next;
   }
 }

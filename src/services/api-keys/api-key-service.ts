@@ -95,7 +95,7 @@ export class ApiKeyService {
     pipeline.hset(this.keys.apiKeysByHash(), stored.hash, stored.id);
     await execOrThrow(pipeline);
     // Another instance may have cached "unknown" for this hash a moment ago.
-    await this.bus.publish(API_KEYS_TOPIC, stored.hash);
+    await this.cache.invalidate(this.bus, API_KEYS_TOPIC, stored.hash);
     return { key: toApiKey(stored), plaintext };
   }
 
@@ -170,7 +170,7 @@ export class ApiKeyService {
         .hdel(this.keys.apiKeysByHash(), oldHash)
         .hset(this.keys.apiKeysByHash(), rotated.hash, rotated.id),
     );
-    await this.bus.publish(API_KEYS_TOPIC, oldHash);
+    await this.cache.invalidate(this.bus, API_KEYS_TOPIC, oldHash);
     return { key: toApiKey(rotated), plaintext };
   }
 
@@ -182,7 +182,7 @@ export class ApiKeyService {
     pipeline.del(this.keys.apiKey(id)).zrem(this.keys.apiKeysIndex(), id);
     if (stored.ownerId) pipeline.zrem(this.keys.apiKeysByOwner(stored.ownerId), id);
     await execOrThrow(pipeline);
-    await this.bus.publish(API_KEYS_TOPIC, stored.hash);
+    await this.cache.invalidate(this.bus, API_KEYS_TOPIC, stored.hash);
   }
 
   /**
@@ -254,7 +254,7 @@ export class ApiKeyService {
       pipeline.zadd(this.keys.apiKeysByOwner(current.ownerId), 'NX', current.createdAt, current.id);
     pipeline.hset(this.keys.apiKeysByHash(), current.hash, current.id);
     await execOrThrow(pipeline);
-    await this.bus.publish(API_KEYS_TOPIC, current.hash);
+    await this.cache.invalidate(this.bus, API_KEYS_TOPIC, current.hash);
     return written;
   }
 
@@ -310,7 +310,7 @@ export class ApiKeyService {
     // New entry before the old one goes, so the key authenticates throughout.
     await execOrThrow(crossSlotPipeline(this.redis).hset(this.keys.apiKeysByHash(), hash, legacy.id));
     await this.redis.hdel(this.keys.apiKeysByHash(), legacy.hash);
-    await this.bus.publish(API_KEYS_TOPIC, hash);
+    await this.cache.invalidate(this.bus, API_KEYS_TOPIC, hash);
     return upgraded;
   }
 
@@ -339,7 +339,7 @@ export class ApiKeyService {
       { noun: 'API key', parse: parseStored },
       (current) => storedApiKeySchema.parse({ ...change(current), id, updatedAt: this.now() }),
     );
-    await this.bus.publish(API_KEYS_TOPIC, previous.hash);
+    await this.cache.invalidate(this.bus, API_KEYS_TOPIC, previous.hash);
     return next;
   }
 }

@@ -54,7 +54,7 @@ export class LegacyKeyHashes {
     const id = `pep_${randomUUID()}`;
     const sealed = this.secretBox.seal(JSON.stringify({ prefix, pepper }), id);
     await this.context.redis.hset(this.context.keys.apiKeyPeppers(), id, sealed);
-    await this.bus.publish(KEY_PEPPERS_TOPIC, '*');
+    await this.cache.invalidate(this.bus, KEY_PEPPERS_TOPIC, '*');
     return id;
   }
 
@@ -67,7 +67,7 @@ export class LegacyKeyHashes {
   async restore(id: string, prefix: string, pepper: string): Promise<void> {
     const sealed = this.secretBox.seal(JSON.stringify({ prefix, pepper }), id);
     await this.context.redis.hset(this.context.keys.apiKeyPeppers(), id, sealed);
-    await this.bus.publish(KEY_PEPPERS_TOPIC, '*');
+    await this.cache.invalidate(this.bus, KEY_PEPPERS_TOPIC, '*');
   }
 
   /**

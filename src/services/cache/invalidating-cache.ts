@@ -31,6 +31,17 @@ export class InvalidatingCache<V> {
     });
   }
 
+  /**
+   * Drops `key` (or `*`: everything) here at once, then tells every instance. The instance that made the change
+   * must not serve the old value in the moment before its own message comes back, which on a Redis Cluster
+   * travels through another node.
+   */
+  async invalidate(bus: EventBus, topic: string, key: string): Promise<void> {
+    if (key === '*') this.clear();
+    else this.delete(key);
+    await bus.publish(topic, key);
+  }
+
   get(key: string): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;

@@ -1,6 +1,7 @@
-// The second test pass of `npm test`: the suites that exercise Redis itself, on a throwaway Sentinel-managed
-// primary (REDIS_MODE=sentinel). Not every file: the whole integration and end-to-end suites take 13 minutes
-// here, which would push CI past its budget. Kept: every integration test that uses the run's Redis (the
+// The second and third test passes of `npm test`: the suites that exercise Redis itself, on a throwaway
+// Sentinel-managed primary (REDIS_MODE=sentinel), then on a throwaway cluster of three primaries with a replica
+// each (REDIS_MODE=cluster). Not every file: the whole integration and end-to-end suites take about 13 minutes
+// per mode here, which would push CI past its budget. Kept: every integration test that uses the run's Redis (the
 // services and their scripts, pub/sub, the reconciler, the notification queue), and one or more end-to-end files
 // for each part of the relay that keeps state in Redis: admission and limits in every format, scheduling and
 // failover, several instances, the request log and metrics, live subscriptions, sign-in and login limits,

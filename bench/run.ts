@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       ` ${options.fromSource ? 'from source through tsx' : 'compiled dist/'}); fake upstream at ${fake.url}`,
   );
 
-  const callerHeaders = await provision(redisUrl, KEY_PREFIX, dataDir, fake.url, options.caller);
+  const callerHeaders = await provision({ url: redisUrl }, KEY_PREFIX, dataDir, fake.url, options.caller);
   await checkOnce(relay.url, callerHeaders);
   if (options.soakSec !== undefined) {
     await runSoak({

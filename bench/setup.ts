@@ -4,12 +4,13 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { SECRETS_FILE } from '../src/config/secrets.js';
 import { createLogger } from '../src/lib/logger.js';
+import type { RedisEndpoint } from '../src/lib/redis-endpoint.js';
 import { createServices } from '../src/services/container.js';
 import type { Caller } from './options.js';
 
 /** Creates the account and the relay key with the services, sealing secrets with the relay's own key. */
 export async function provision(
-  redisUrl: string,
+  redis: RedisEndpoint,
   prefix: string,
   dataDir: string,
   fakeUrl: string,
@@ -23,7 +24,7 @@ export async function provision(
     tokenSigningKey: string;
   };
   const services = await createServices({
-    redis: { url: redisUrl },
+    redis,
     keyPrefix: prefix,
     encryptionKey: { id: secrets.encryptionKeyId, key: Buffer.from(secrets.encryptionKey, 'base64') },
     tokenSigningKey: secrets.tokenSigningKey,

@@ -84,7 +84,14 @@ async function main(): Promise<void> {
         : ''),
   );
 
-  const callerHeaders = await provision(embedded.url, KEY_PREFIX, dataDir, fake.url, 'key', options.streams);
+  const callerHeaders = await provision(
+    { url: embedded.url },
+    KEY_PREFIX,
+    dataDir,
+    fake.url,
+    'key',
+    options.streams,
+  );
   await checkOnce(relay.url, callerHeaders);
   const keys = createKeys(KEY_PREFIX);
   // The smoke request's lease and entry are done with before the streams start: the key's limit is exactly N.

@@ -11,8 +11,13 @@ const CLIENT_MESSAGES = new Set([
   'Connection is closed.',
 ]);
 
-/** Error replies a healthy client gets from a server that cannot serve yet (restarting, failing over). */
-const SERVER_REPLY_PREFIXES = ['LOADING ', 'BUSY ', 'MASTERDOWN ', 'TRYAGAIN ', 'CLUSTERDOWN '];
+/**
+ * Error replies a healthy client gets from a server that cannot serve yet (restarting, failing over), and a
+ * cluster's redirections while a slot changes hands (a replica taking over, a resharding): ioredis follows those
+ * for a command sent alone, but does not resend a pipeline that holds writes, which every auto-pipelined batch
+ * may, so such a request is refused as retryable while the client learns the new slot map.
+ */
+const SERVER_REPLY_PREFIXES = ['LOADING ', 'BUSY ', 'MASTERDOWN ', 'TRYAGAIN ', 'CLUSTERDOWN ', 'MOVED ', 'ASK '];
 
 export function isStoreUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -87,7 +87,7 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
     }, 30_000);
 
     const anyLive = () => {
-      for (const [port, client] of clients) if (servers.get(port)?.exitCode === null) return client;
+      for (const [port, client] of clients) if (running(servers.get(port))) return client;
       throw new Error('no node left');
     };
     const primaryPortOf = async (key: string) => {
@@ -133,7 +133,7 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
     for (const client of clients.values()) client.disconnect();
     await Promise.all(
       [...servers.values()].map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (!running(child)) return;
         const exited = once(child, 'exit');
         child.kill('SIGKILL');
         await exited;
@@ -141,6 +141,11 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
     );
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A killed child has a signal code and no exit code. */
+function running(child: ChildProcess | undefined): boolean {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {

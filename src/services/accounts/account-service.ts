@@ -66,6 +66,12 @@ export class AccountService {
     };
   }
 
+  /** Tells every instance the account changed, this one at once (see InvalidatingCache.invalidate). */
+  private async announce(id: string): Promise<void> {
+    this.pools.clear();
+    await this.runtimes.invalidate(this.bus, ACCOUNTS_TOPIC, id);
+  }
+
   async create(input: CreateAccountInput): Promise<Account> {
     const stored = this.build(newId('acc'), input, { kind: 'active' });
     await this.insert(stored);
@@ -129,7 +135,7 @@ export class AccountService {
       .zadd(this.keys.accountsIndex(), 'NX', stored.createdAt, stored.id)
       .sadd(this.keys.poolMembers(stored.platform), stored.id);
     await execOrThrow(pipeline);
-    await this.bus.publish(ACCOUNTS_TOPIC, stored.id);
+    await this.announce(stored.id);
   }
 
   async get(id: string): Promise<Account | undefined> {
@@ -202,7 +208,7 @@ export class AccountService {
         .del(this.keys.poolSchedule(stored.platform, id))
         .hdel(this.keys.poolLastUsed(stored.platform), id),
     );
-    await this.bus.publish(ACCOUNTS_TOPIC, id);
+    await this.announce(id);
   }
 
   /** The opened account for an upstream call; cached, so the relay's hot path does not touch Redis here. */
@@ -271,7 +277,7 @@ export class AccountService {
       { noun: 'Account', parse: parseStored },
       (current) => storedAccountSchema.parse({ ...change(current), id, updatedAt: this.now() }),
     );
-    await this.bus.publish(ACCOUNTS_TOPIC, id);
+    await this.announce(id);
     return next;
   }
 }

@@ -216,14 +216,12 @@ export class GatewayService {
 
   /** Drops a device's cached binding here and on every other instance. */
   private async forget(deviceId: string): Promise<void> {
-    this.bindings.delete(deviceId);
-    await this.bus.publish(GATEWAY_TOPIC, deviceId);
+    await this.bindings.invalidate(this.bus, GATEWAY_TOPIC, deviceId);
   }
 
   /** A user's role, access or password changed: their devices are checked afresh on their next request. */
   async userChanged(): Promise<void> {
-    this.bindings.clear();
-    await this.bus.publish(GATEWAY_TOPIC, EVERYTHING);
+    await this.bindings.invalidate(this.bus, GATEWAY_TOPIC, EVERYTHING);
   }
 
   private async claimsOf(accessToken: string): Promise<AccessClaims> {

@@ -5,8 +5,9 @@
   records its claim. Each request sees those before it in the call as if they had come alone: a refusal writes
   nothing for that request (except the activation clock, which starts with the first attempt) and the next one
   is still considered. Run on a user's slot with no concurrency, lifetime or window, it does the same for the
-  owner's side of requests of owned keys: their per-user spend counters (admission/key-admission-groups.ts). Settle (key-settle-1.lua) ends a claim and replaces the reservation with the real cost;
-  the reconciler (key-reconcile-1.lua) ends the claims of requests whose instance died.
+  owner's side of requests of owned keys: their per-user spend counters (admission/key-admission-groups.ts).
+  Settle (key-settle-1.lua) ends a claim and replaces the reservation with the real cost; the reconciler
+  (key-reconcile-1.lua) ends the claims of requests whose instance died.
 
   A reservation is the request's worst case when that fits under every limit. When it does not, but the
   request's floor (its input bound and one output token) does, the request is admitted with the room that is

@@ -1,0 +1,159 @@
+// `npm run bench:topologies`: two relay instances under the same load on one Redis, then on a Redis Cluster of
+// three primaries (each with a replica), in one run. On a machine whose cores the Redis nodes share with the
+// relays this is not about speed-up: it checks that every request is served and recorded once on a cluster, and
+// what a request costs Redis there (commands, CPU, and how evenly the primaries share them).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { describeEndpoint, hostPorts, isCluster, type RedisEndpoint } from '../src/lib/redis-endpoint.js';
+import { closeRedis, createRedisClient, type RedisClient } from '../src/services/redis/connection.js';
+import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
+import { createKeys } from '../src/services/redis/keys.js';
+import { startClusterTopology } from '../test/support/redis-cluster.js';
+import { onCleanup, runBench } from './bench-process.js';
+import { readCommandCalls, sumCalls } from './command-stats.js';
+import { type LoadResult, runLoad } from './load.js';
+import { startFakeUpstreamProcess, startRelayProcess } from './processes.js';
+import { checkOnce, provision } from './setup.js';
+
+const KEY_PREFIX = 'bench:';
+const CONNECTIONS_PER_RELAY = Number(process.env.BENCH_CONNECTIONS ?? 25);
+const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 15);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+interface NodeCost {
+  commands: number;
+  cpuMs: number;
+}
+
+interface TopologyResult {
+  name: string;
+  loads: LoadResult[];
+  served: number;
+  ledgerEntries: number;
+  leftOver: { keyClaims: number; ownerClaims: number; pending: number };
+  nodes: NodeCost[];
+}
+
+async function main(): Promise<void> {
+  const results: TopologyResult[] = [];
+  const single = await startEmbeddedRedis({ bin: 'redis-server', persist: false });
+  onCleanup('redis-server', () => single.stop());
+  results.push(await measure('one Redis', { url: single.url }));
+  await single.stop();
+  const cluster = await startClusterTopology();
+  onCleanup('redis cluster', () => cluster.stop());
+  results.push(await measure('Redis Cluster, 3 primaries + 3 replicas', cluster.endpoint));
+  await cluster.stop();
+  log('');
+  log(report(results));
+}
+
+/** Two relays on `endpoint`, each loaded by its own client, then the books and Redis's own counters read. */
+async function measure(name: string, endpoint: RedisEndpoint): Promise<TopologyResult> {
+  log(`${name}: ${describeEndpoint(endpoint)}`);
+  const fake = await startFakeUpstreamProcess();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-topology-'));
+  const modeEnv: Record<string, string> = isCluster(endpoint)
+    ? { REDIS_CLUSTER_NODES: hostPorts(endpoint.nodes) }
+    : { REDIS_URL: 'url' in endpoint ? endpoint.url : '' };
+  const relayOptions = {
+    redisUrl: '',
+    keyPrefix: KEY_PREFIX,
+    dataDir,
+    logLevel: 'warn',
+    adminPassword: randomBytes(12).toString('base64url'),
+    workers: 1,
+    env: modeEnv,
+  };
+  const relays = [await startRelayProcess(relayOptions), await startRelayProcess(relayOptions)];
+  const client = await createRedisClient({ endpoint, name: 'bench' });
+  try {
+    // An owned key: each request also pays for its owner's side (per-user counters in the owner's slot).
+    const headers = await provision(endpoint, KEY_PREFIX, dataDir, fake.url, 'owned-key');
+    for (const relay of relays) await checkOnce(relay.url, headers);
+    const keys = createKeys(KEY_PREFIX);
+    const entriesBefore = await client.xlen(keys.ledgerStream());
+    const before = await nodeCounters(client);
+    const loads = await Promise.all(
+      relays.map((relay) =>
+        runLoad({
+          baseUrl: relay.url,
+          mode: 'non-stream',
+          connections: CONNECTIONS_PER_RELAY,
+          durationSec: DURATION_SEC,
+          headers,
+        }),
+      ),
+    );
+    const served = loads.reduce((sum, load) => sum + (load.statusCodes['200'] ?? 0), 0);
+    // Settles are written in batches after the responses: wait for the last before reading the books.
+    const deadline = Date.now() + 30_000;
+    while ((await client.zcard(keys.ledgerPending())) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const after = await nodeCounters(client);
+    const ledgerEntries = (await client.xlen(keys.ledgerStream())) - entriesBefore;
+    const keyId = (await client.zrange(keys.apiKeysIndex(), 0, 0))[0] ?? '';
+    const userId = (await client.zrange(keys.usersIndex(), -1, -1))[0] ?? '';
+    const leftOver = {
+      keyClaims: await client.hlen(keys.keyClaims(keyId)),
+      ownerClaims: await client.hlen(`${keys.userSpendPrefix(userId)}claims`),
+      pending: await client.zcard(keys.ledgerPending()),
+    };
+    const nodes = [...after.entries()].map(([id, cost]) => ({
+      commands: cost.commands - (before.get(id)?.commands ?? 0),
+      cpuMs: cost.cpuMs - (before.get(id)?.cpuMs ?? 0),
+    }));
+    log(`  served ${served}, ledger entries ${ledgerEntries}, left over ${JSON.stringify(leftOver)}`);
+    return { name, loads, served, ledgerEntries, leftOver, nodes };
+  } finally {
+    await closeRedis(client);
+    for (const relay of relays) await relay.stop();
+    await fake.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Commands and CPU so far of every primary (the one server, or each cluster primary), by node address. */
+async function nodeCounters(client: RedisClient): Promise<Map<string, NodeCost>> {
+  const counters = new Map<string, NodeCost>();
+  const nodes: Redis[] = 'nodes' in client ? client.nodes('master') : [client];
+  for (const node of nodes) {
+    const cpu = await node.info('cpu');
+    const seconds = (field: string) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(cpu)?.[1] ?? 0);
+    counters.set(`${node.options.host}:${node.options.port}`, {
+      commands: sumCalls(await readCommandCalls(node)),
+      cpuMs: (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000,
+    });
+  }
+  return counters;
+}
+
+function report(results: TopologyResult[]): string {
+  const lines = [
+    `Two relays (WORKERS=1 each), non-stream, ${CONNECTIONS_PER_RELAY} connections each for ${DURATION_SEC} s, owned key:`,
+    '',
+    '| Redis | req/s (both relays) | p50 / p99 ms | served | ledger entries | left over | commands / req | Redis CPU µs / req | commands per primary |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const result of results) {
+    const rate = result.loads.reduce((sum, load) => sum + load.reqPerSec, 0);
+    const p50 = Math.max(...result.loads.map((load) => load.latencyMs.p50));
+    const p99 = Math.max(...result.loads.map((load) => load.latencyMs.p99));
+    const commands = result.nodes.reduce((sum, node) => sum + node.commands, 0);
+    const cpuMs = result.nodes.reduce((sum, node) => sum + node.cpuMs, 0);
+    const share = result.nodes.map((node) => `${Math.round((100 * node.commands) / Math.max(1, commands))}%`);
+    const left = result.leftOver.keyClaims + result.leftOver.ownerClaims + result.leftOver.pending;
+    lines.push(
+      `| ${result.name} | ${Math.round(rate)} | ${p50.toFixed(1)} / ${p99.toFixed(1)} | ${result.served} | ` +
+        `${result.ledgerEntries} | ${left} | ${(commands / Math.max(1, result.served)).toFixed(1)} | ` +
+        `${Math.round((cpuMs * 1000) / Math.max(1, result.served))} | ${share.join(' / ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+runBench(main);

@@ -17,7 +17,15 @@ const CLIENT_MESSAGES = new Set([
  * for a command sent alone, but does not resend a pipeline that holds writes, which every auto-pipelined batch
  * may, so such a request is refused as retryable while the client learns the new slot map.
  */
-const SERVER_REPLY_PREFIXES = ['LOADING ', 'BUSY ', 'MASTERDOWN ', 'TRYAGAIN ', 'CLUSTERDOWN ', 'MOVED ', 'ASK '];
+const SERVER_REPLY_PREFIXES = [
+  'LOADING ',
+  'BUSY ',
+  'MASTERDOWN ',
+  'TRYAGAIN ',
+  'CLUSTERDOWN ',
+  'MOVED ',
+  'ASK ',
+];
 
 export function isStoreUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

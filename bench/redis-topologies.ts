@@ -11,6 +11,7 @@ import { describeEndpoint, hostPorts, isCluster, type RedisEndpoint } from '../s
 import { closeRedis, createRedisClient, type RedisClient } from '../src/services/redis/connection.js';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
 import { createKeys } from '../src/services/redis/keys.js';
+import { decodeLedgerEntry } from '../src/services/usage/ledger-entry.js';
 import { startClusterTopology } from '../test/support/redis-cluster.js';
 import { onCleanup, runBench } from './bench-process.js';
 import { readCommandCalls, sumCalls } from './command-stats.js';
@@ -33,6 +34,8 @@ interface TopologyResult {
   loads: LoadResult[];
   served: number;
   ledgerEntries: number;
+  /** Entries beyond the first for the same request: usage counted twice. */
+  duplicates: number;
   leftOver: { keyClaims: number; ownerClaims: number; pending: number };
   nodes: NodeCost[];
 }
@@ -75,7 +78,8 @@ async function measure(name: string, endpoint: RedisEndpoint): Promise<TopologyR
     const headers = await provision(endpoint, KEY_PREFIX, dataDir, fake.url, 'owned-key');
     for (const relay of relays) await checkOnce(relay.url, headers);
     const keys = createKeys(KEY_PREFIX);
-    const entriesBefore = await client.xlen(keys.ledgerStream());
+    const [newest] = await client.xrevrange(keys.ledgerStream(), '+', '-', 'COUNT', 1);
+    const mark = newest?.[0] ?? '0-0';
     const before = await nodeCounters(client);
     const loads = await Promise.all(
       relays.map((relay) =>
@@ -95,7 +99,7 @@ async function measure(name: string, endpoint: RedisEndpoint): Promise<TopologyR
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const after = await nodeCounters(client);
-    const ledgerEntries = (await client.xlen(keys.ledgerStream())) - entriesBefore;
+    const { entries: ledgerEntries, duplicates } = await countEntries(client, keys.ledgerStream(), mark);
     const keyId = (await client.zrange(keys.apiKeysIndex(), 0, 0))[0] ?? '';
     const userId = (await client.zrange(keys.usersIndex(), -1, -1))[0] ?? '';
     const leftOver = {
@@ -107,14 +111,39 @@ async function measure(name: string, endpoint: RedisEndpoint): Promise<TopologyR
       commands: cost.commands - (before.get(id)?.commands ?? 0),
       cpuMs: cost.cpuMs - (before.get(id)?.cpuMs ?? 0),
     }));
-    log(`  served ${served}, ledger entries ${ledgerEntries}, left over ${JSON.stringify(leftOver)}`);
-    return { name, loads, served, ledgerEntries, leftOver, nodes };
+    log(
+      `  served ${served}, ledger entries ${ledgerEntries} (${duplicates} duplicates), left over ` +
+        JSON.stringify(leftOver),
+    );
+    return { name, loads, served, ledgerEntries, duplicates, leftOver, nodes };
   } finally {
     await closeRedis(client);
     for (const relay of relays) await relay.stop();
     await fake.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The ledger entries written after `mark`, and how many of them repeat a request already recorded. */
+async function countEntries(
+  client: RedisClient,
+  stream: string,
+  mark: string,
+): Promise<{ entries: number; duplicates: number }> {
+  const seen = new Set<string>();
+  let entries = 0;
+  let from = `(${mark}`;
+  for (;;) {
+    const page = await client.xrange(stream, from, '+', 'COUNT', 1000);
+    for (const [id, fields] of page) {
+      entries += 1;
+      seen.add(decodeLedgerEntry(id, fields).requestId);
+    }
+    const last = page[page.length - 1];
+    if (!last || page.length < 1000) break;
+    from = `(${last[0]}`;
+  }
+  return { entries, duplicates: entries - seen.size };
 }
 
 /** Commands and CPU so far of every primary (the one server, or each cluster primary), by node address. */
@@ -136,8 +165,8 @@ function report(results: TopologyResult[]): string {
   const lines = [
     `Two relays (WORKERS=1 each), non-stream, ${CONNECTIONS_PER_RELAY} connections each for ${DURATION_SEC} s, owned key:`,
     '',
-    '| Redis | req/s (both relays) | p50 / p99 ms | served | ledger entries | left over | commands / req | Redis CPU µs / req | commands per primary |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Redis | req/s (both relays) | p50 / p99 ms | 200s seen by the load | ledger entries | duplicates | left over | commands / req | Redis CPU µs / req | commands / CPU per primary |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const result of results) {
     const rate = result.loads.reduce((sum, load) => sum + load.reqPerSec, 0);
@@ -145,12 +174,15 @@ function report(results: TopologyResult[]): string {
     const p99 = Math.max(...result.loads.map((load) => load.latencyMs.p99));
     const commands = result.nodes.reduce((sum, node) => sum + node.commands, 0);
     const cpuMs = result.nodes.reduce((sum, node) => sum + node.cpuMs, 0);
-    const share = result.nodes.map((node) => `${Math.round((100 * node.commands) / Math.max(1, commands))}%`);
+    const percent = (part: number, whole: number) => `${Math.round((100 * part) / Math.max(1, whole))}%`;
+    const share = result.nodes.map(
+      (node) => `${percent(node.commands, commands)} / ${percent(node.cpuMs, cpuMs)}`,
+    );
     const left = result.leftOver.keyClaims + result.leftOver.ownerClaims + result.leftOver.pending;
     lines.push(
       `| ${result.name} | ${Math.round(rate)} | ${p50.toFixed(1)} / ${p99.toFixed(1)} | ${result.served} | ` +
-        `${result.ledgerEntries} | ${left} | ${(commands / Math.max(1, result.served)).toFixed(1)} | ` +
-        `${Math.round((cpuMs * 1000) / Math.max(1, result.served))} | ${share.join(' / ')} |`,
+        `${result.ledgerEntries} | ${result.duplicates} | ${left} | ${(commands / Math.max(1, result.served)).toFixed(1)} | ` +
+        `${Math.round((cpuMs * 1000) / Math.max(1, result.served))} | ${share.join(', ')} |`,
     );
   }
   return lines.join('\n');

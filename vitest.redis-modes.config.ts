@@ -4,9 +4,10 @@
 // per mode here, which would push CI past its budget. Kept: every integration test that uses the run's Redis (the
 // services and their scripts, pub/sub, the reconciler, the notification queue), and one or more end-to-end files
 // for each part of the relay that keeps state in Redis: admission and limits in every format, scheduling and
-// failover, several instances, the request log and metrics, live subscriptions, sign-in and login limits,
-// and the admin CLI. Left out: files that start a Redis of their own (they would not test the mode), the
-// CLI-per-command files (about six of the thirteen minutes) and format conversions that keep no state.
+// failover, several instances, the request log and metrics, live subscriptions, sign-in and login limits.
+// Left out: files that start a Redis of their own (they would not test the mode), the admin CLI's files (a
+// process per command: about six of the thirteen minutes; the CLI reaches Redis through the same services the
+// integration tests cover) and format conversions that keep no state.
 import { configDefaults, defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -23,7 +24,6 @@ export default defineConfig({
         'admission-restrictions',
         'anthropic-sdk',
         'budget-end',
-        'cli',
         'failover',
         'gateway-endpoints',
         'gateway-sign-in',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdmissionTicket } from '../../src/services/admission/admission-service.js';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';
+import { admitOutcome } from '../support/admission.js';
 import { createTestServices } from '../support/services.js';
 
 // Requests of one key that reach admission in the same event-loop turn share one script call
@@ -19,35 +19,9 @@ describe('one admission call for a turn of one key', () => {
     const { plaintext } = await services.apiKeys.create({ name: 'batched', limits });
     return services.apiKeys.authenticate(plaintext);
   }
-  type Outcome =
-    | { ok: true; ticket: AdmissionTicket }
-    | { ok: false; code: string; details: Record<string, unknown> };
   // Started together, awaited together: all of them are queued before the turn's flush.
   const sameTurn = (key: StoredApiKey, requests: Array<{ input: number; output: number }>) =>
-    Promise.all(
-      requests.map(
-        ({ input, output }, index): Promise<Outcome> =>
-          services.admission
-            .admit({
-              key,
-              requestId: `req_${index}`,
-              platform: 'claude',
-              model: 'claude-haiku-4-5',
-              client: undefined,
-              stream: false,
-              input: { boundTokens: input, estimateTokens: input, cacheWrites: 'none' },
-              maxTokens: output,
-            })
-            .then(
-              (ticket) => ({ ok: true, ticket }),
-              (error: { code: string; details: Record<string, unknown> }) => ({
-                ok: false,
-                code: error.code,
-                details: error.details,
-              }),
-            ),
-      ),
-    );
+    Promise.all(requests.map((tokens, index) => admitOutcome(services, key, `req_${index}`, tokens)));
   const small = { input: 10, output: 10 };
 
   it('takes concurrency leases in order and refuses the rest of the turn', async () => {

@@ -3,10 +3,10 @@
 // settle charges both, and the reconciler ends both sides of a dead instance's request, recording it once.
 // On a Redis Cluster (REDIS_MODE=cluster) the two slots sit on different nodes, which this must survive.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdmissionTicket } from '../../src/services/admission/admission-service.js';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';
 import { crossSlotPipeline } from '../../src/services/redis/slot-spanning.js';
+import { admitOutcome } from '../support/admission.js';
 import { createTestServices } from '../support/services.js';
 
 // claude-haiku-4-5 at $1 / $5 per million: 10 in + 1,000 out is a worst case of 5,010 micro-USD, a floor of 15.
@@ -31,29 +31,7 @@ describe("an owner's spend counters, in the owner's slot", () => {
     const { plaintext } = await services.apiKeys.create({ name: 'owned', ownerId: userId, limits });
     return services.apiKeys.authenticate(plaintext);
   }
-  type Outcome =
-    | { ok: true; ticket: AdmissionTicket }
-    | { ok: false; code: string; details: Record<string, unknown> };
-  const admit = (key: StoredApiKey, requestId: string): Promise<Outcome> =>
-    services.admission
-      .admit({
-        key,
-        requestId,
-        platform: 'claude',
-        model: 'claude-haiku-4-5',
-        client: undefined,
-        stream: false,
-        input: { boundTokens: REQUEST.input, estimateTokens: REQUEST.input, cacheWrites: 'none' },
-        maxTokens: REQUEST.output,
-      })
-      .then(
-        (ticket) => ({ ok: true, ticket }),
-        (error: { code: string; details: Record<string, unknown> }) => ({
-          ok: false,
-          code: error.code,
-          details: error.details,
-        }),
-      );
+  const admit = (key: StoredApiKey, requestId: string) => admitOutcome(services, key, requestId, REQUEST);
   const day = () => new Date().toISOString().slice(0, 10);
   const ownerState = async () => {
     const { redis, keys } = services.context;

@@ -1,7 +1,6 @@
 // A Redis Cluster of a test's own, from the same redis-server binary on free ports: three primaries, each with a
 // replica that takes over its slots within a few seconds of the primary dying.
 import { type ChildProcess, execFile } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { ClusterEndpoint } from '../../src/lib/redis-endpoint.js';
 import { hostPorts } from '../../src/lib/redis-endpoint.js';
-import { freePort, spawnRedisServer } from './redis-process.js';
+import { failPrimary, freePort, isRunning, killAll, spawnRedisServer, until } from './redis-process.js';
 
 /** How long the other nodes wait before they call an unanswering node failed and its replica takes over. */
 const NODE_TIMEOUT_MS = 1000;
@@ -21,10 +20,11 @@ export interface ClusterTopology {
   env: Record<string, string>;
   /** The port of the primary serving `key`'s slot now. */
   primaryPortOf(key: string): Promise<number>;
-  /** SIGKILL to the primary on `port`; resolves once it has exited. */
-  kill(port: number): Promise<void>;
-  /** Resolves with the new primary's port once a node other than `oldPort` serves `key`'s slot. */
-  promoted(key: string, oldPort: number): Promise<number>;
+  /**
+   * SIGKILL to the primary serving `key`'s slot; resolves once it has exited, with `promoted`: the new
+   * primary's port, once its replica serves the slot.
+   */
+  failPrimaryOf(key: string): Promise<{ promoted: Promise<number> }>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +87,7 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
     }, 30_000);
 
     const anyLive = () => {
-      for (const [port, client] of clients) if (running(servers.get(port))) return client;
+      for (const [port, client] of clients) if (isRunning(servers.get(port))) return client;
       throw new Error('no node left');
     };
     const primaryPortOf = async (key: string) => {
@@ -106,21 +106,10 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
       endpoint,
       env: { REDIS_CLUSTER_NODES: hostPorts(endpoint.nodes) },
       primaryPortOf,
-      async kill(port) {
-        const child = servers.get(port);
-        if (!child) throw new Error(`no node of ours on ${port}`);
-        clients.get(port)?.disconnect();
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      },
-      async promoted(key, oldPort) {
-        let port = oldPort;
-        await until(async () => {
-          port = await primaryPortOf(key);
-          return port !== oldPort;
-        }, 30_000);
-        return port;
+      async failPrimaryOf(key) {
+        const oldPort = await primaryPortOf(key);
+        clients.get(oldPort)?.disconnect();
+        return failPrimary(servers.get(oldPort), oldPort, () => primaryPortOf(key));
       },
       stop: () => stopAll(),
     };
@@ -131,27 +120,7 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
 
   async function stopAll(): Promise<void> {
     for (const client of clients.values()) client.disconnect();
-    await Promise.all(
-      [...servers.values()].map(async (child) => {
-        if (!running(child)) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await killAll(servers.values());
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A killed child has a signal code and no exit code. */
-function running(child: ChildProcess | undefined): boolean {
-  return child !== undefined && child.exitCode === null && child.signalCode === null;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

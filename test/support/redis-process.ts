@@ -88,3 +88,48 @@ export async function spawnRedisServer(args: string[]): Promise<ChildProcess> {
   started.stdout?.resume();
   return started;
 }
+
+/** A killed child has a signal code and no exit code. */
+export function isRunning(child: ChildProcess | undefined): boolean {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+/** SIGKILL to every child still running; resolves once all have exited. */
+export async function killAll(children: Iterable<ChildProcess>): Promise<void> {
+  await Promise.all(
+    [...children].map(async (child) => {
+      if (!isRunning(child)) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
+}
+
+/** Polls `check` every 100 ms (a check that throws counts as not yet) until it holds, or throws at the timeout. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * SIGKILL to the primary `child` on `oldPort`; resolves once it has exited, with `promoted`: the port
+ * `primaryPort` names once it is another one (the replacement serving).
+ */
+export async function failPrimary(
+  child: ChildProcess | undefined,
+  oldPort: number,
+  primaryPort: () => Promise<number>,
+): Promise<{ promoted: Promise<number> }> {
+  if (!child) throw new Error(`no server of ours on ${oldPort}`);
+  await killAll([child]);
+  let port = oldPort;
+  const promoted = until(async () => {
+    port = await primaryPort();
+    return port !== oldPort;
+  }, 30_000).then(() => port);
+  return { promoted };
+}

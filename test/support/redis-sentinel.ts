@@ -1,13 +1,12 @@
 // A Sentinel-managed Redis of a test's own, from the same redis-server binary on free ports: a primary, one
 // replica and three Sentinels (quorum two) that fail over within a few seconds of the primary dying.
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { SentinelEndpoint } from '../../src/lib/redis-endpoint.js';
-import { freePort, spawnRedisServer } from './redis-process.js';
+import { failPrimary, freePort, killAll, spawnRedisServer, until } from './redis-process.js';
 
 export const SENTINEL_NAME = 'relay-primary';
 /** How long the Sentinels wait before they call an unanswering primary down. */
@@ -19,10 +18,11 @@ export interface SentinelTopology {
   env: Record<string, string>;
   /** The port of the primary the Sentinels name now. */
   primaryPort(): Promise<number>;
-  /** SIGKILL to the current primary; resolves with its port once it has exited. */
-  killPrimary(): Promise<number>;
-  /** Resolves once the Sentinels name a primary other than the one on `oldPort`. */
-  promoted(oldPort: number): Promise<number>;
+  /**
+   * SIGKILL to the current primary (which serves every key); resolves once it has exited, with `promoted`: the
+   * new primary's port, once the Sentinels name it.
+   */
+  failPrimaryOf(key: string): Promise<{ promoted: Promise<number> }>;
   stop(): Promise<void>;
 }
 
@@ -113,22 +113,9 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
         REDIS_SENTINEL_NAME: SENTINEL_NAME,
       },
       primaryPort,
-      async killPrimary() {
-        const port = await primaryPort();
-        const child = servers.get(port);
-        if (!child) throw new Error(`no server of ours on ${port}`);
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-        return port;
-      },
-      async promoted(oldPort) {
-        let port = oldPort;
-        await until(async () => {
-          port = await primaryPort();
-          return port !== oldPort;
-        }, 30_000);
-        return port;
+      async failPrimaryOf() {
+        const oldPort = await primaryPort();
+        return failPrimary(servers.get(oldPort), oldPort, primaryPort);
       },
       stop: () => stopAll(),
     };
@@ -139,22 +126,7 @@ export async function startSentinelTopology(): Promise<SentinelTopology> {
 
   async function stopAll(): Promise<void> {
     for (const client of clients) client.disconnect();
-    await Promise.all(
-      children.map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await killAll(children);
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

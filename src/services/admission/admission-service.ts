@@ -324,22 +324,21 @@ export class AdmissionService {
     const refused: Pending[] = [];
     for (const item of items) {
       const sides = outcomes.get(item) ?? [];
-      const unavailable = sides.find((side) => !side.admitted && isStoreUnavailable(side.error));
-      const refusal = sides.find((side) => !side.admitted);
-      if (unavailable && !unavailable.admitted) this.failed([item], unavailable.error);
-      else if (refusal && !refusal.admitted) {
-        if (sides.some((side) => side.admitted)) {
-          // What one side took when the other refused is given back before the client hears of the refusal, so
-          // that a refused request holds no room afterwards (the release retries on its own if Redis is away).
-          const { error } = refusal;
-          void this.release(item.ticket)
-            .catch(() => {})
-            .then(() => item.reject(error));
-        } else {
-          item.reject(refusal.error);
-          refused.push(item);
-        }
-      } else item.resolve(this.track(item, sides));
+      const refusals = sides.flatMap((side) => (side.admitted ? [] : [side.error]));
+      const unavailable = refusals.find(isStoreUnavailable);
+      const [refusal] = refusals;
+      if (unavailable !== undefined) this.failed([item], unavailable);
+      else if (refusal === undefined) item.resolve(this.track(item, sides));
+      else if (refusals.length < sides.length) {
+        // What one side took when the other refused is given back before the client hears of the refusal, so
+        // that a refused request holds no room afterwards (the release retries on its own if Redis is away).
+        void this.release(item.ticket)
+          .catch(() => {})
+          .then(() => item.reject(refusal));
+      } else {
+        item.reject(refusal);
+        refused.push(item);
+      }
     }
     this.forgetPending(refused);
   }

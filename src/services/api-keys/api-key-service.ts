@@ -261,13 +261,10 @@ export class ApiKeyService {
   /** Every key as stored (hashes included): for an encrypted bundle only. */
   async exportAll(): Promise<StoredApiKey[]> {
     const ids = await this.redis.zrange(this.keys.apiKeysIndex(), 0, -1);
-    const raws =
-      ids.length > 0
-        ? await getMany(
-            this.redis,
-            ids.map((id) => this.keys.apiKey(id)),
-          )
-        : [];
+    const raws = await getMany(
+      this.redis,
+      ids.map((id) => this.keys.apiKey(id)),
+    );
     return raws.flatMap((raw) => (raw ? [parseStored(raw)] : []));
   }
 

@@ -63,7 +63,7 @@ export async function pageOfRecords<T>(
 ): Promise<RecordPage<T>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
   const page = await pageByScore(redis, index, limit, options.cursor);
-  const raws = page.ids.length > 0 ? await getMany(redis, page.ids.map(keyOf)) : [];
+  const raws = await getMany(redis, page.ids.map(keyOf));
   // A record deleted between the two reads is skipped rather than shown as a hole.
   const items = raws.flatMap((raw) => (raw ? [parse(raw)] : []));
   return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };

@@ -15,9 +15,9 @@ export function crossSlotPipeline(redis: RedisClient): ChainableCommander {
 
 /**
  * Writes that belong together but live in different slots (a record and its index entries): a transaction on
- * one server, one command per slot on a cluster. Callers order the commands so that a write cut off halfway
- * leaves nothing a reader trips over: the record before an index entry that points at it, and the index entry
- * removed before the record.
+ * one server, one command per slot on a cluster, where a write cut off halfway can leave an index entry without
+ * its record or a record without its entry. Readers of such indexes skip entries whose record is missing
+ * (`pageOfRecords`), and a record is found by its own key, so neither breaks a read.
  */
 export function writeTogether(redis: RedisClient): ChainableCommander {
   return isCluster(redis) ? commandByCommand(redis) : redis.multi();

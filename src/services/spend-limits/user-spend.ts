@@ -42,7 +42,7 @@ export class UserSpend {
     const names = users.flatMap((user) =>
       SPEND_PERIODS.map((period) => `${this.context.keys.userSpendPrefix(user.id)}${suffixes[period]}`),
     );
-    const values = names.length > 0 ? await getMany(this.context.redis, names) : [];
+    const values = await getMany(this.context.redis, names);
     return users.flatMap((user, userIndex) => {
       const caps = this.limits.resolve(user.id, user.groups);
       return SPEND_PERIODS.map((period, periodIndex) => {

@@ -86,13 +86,10 @@ export class UserService {
   /** Every user, for rules over all of them (the last admin); user counts are small. */
   async all(): Promise<User[]> {
     const ids = await this.redis.zrange(this.keys.usersIndex(), 0, -1);
-    const raws =
-      ids.length > 0
-        ? await getMany(
-            this.redis,
-            ids.map((id) => this.keys.user(id)),
-          )
-        : [];
+    const raws = await getMany(
+      this.redis,
+      ids.map((id) => this.keys.user(id)),
+    );
     return raws.flatMap((raw) => (raw ? [parsePublicUser(raw)] : []));
   }
 
@@ -190,13 +187,10 @@ export class UserService {
   /** Every user as stored, password hashes included: for an encrypted bundle only. */
   async exportAll(): Promise<StoredUser[]> {
     const ids = await this.redis.zrange(this.keys.usersIndex(), 0, -1);
-    const raws =
-      ids.length > 0
-        ? await getMany(
-            this.redis,
-            ids.map((id) => this.keys.user(id)),
-          )
-        : [];
+    const raws = await getMany(
+      this.redis,
+      ids.map((id) => this.keys.user(id)),
+    );
     return raws.flatMap((raw) => (raw ? [storedUserSchema.parse(JSON.parse(raw))] : []));
   }
 

@@ -2,6 +2,8 @@
 // TypeScript loader or esbuild process beside it. Each file is transpiled on its own (types are checked by
 // `npm run typecheck`, not here), which takes well under a second; the Lua scripts and SQL migrations the
 // code reads next to itself are copied along. `npm start` runs this first, so dist/ is never older than src/.
+// An argument names another output folder inside the project (the tests compile the CLI they spawn there, so a
+// build of dist/ meanwhile cannot pull files from under them).
 import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,8 @@ import { build } from 'esbuild';
 
 const root = path.resolve(fileURLToPath(import.meta.url), '../..');
 const source = path.join(root, 'src');
-const out = path.join(root, 'dist');
+const out = path.resolve(root, process.argv[2] ?? 'dist');
+if (path.relative(root, out).startsWith('..')) throw new Error(`output folder ${out} is outside the project`);
 
 /** Every file below a folder, as paths relative to it. */
 function filesBelow(directory) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { RedisEndpoint } from '../../src/lib/redis-endpoint.js';
 import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
+import { compileCli } from '../support/cli-build.js';
 import { startClusterTopology } from '../support/redis-cluster.js';
 import { startSentinelTopology } from '../support/redis-sentinel.js';
 
@@ -28,6 +29,7 @@ function ensureDashboardBuilt(): void {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureDashboardBuilt();
+  compileCli();
   const external = process.env.REDIS_URL;
   if (external) {
     project.provide('redisEndpoint', { url: external });

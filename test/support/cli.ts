@@ -1,4 +1,4 @@
-// Runs the real admin CLI (`src/cli/main.ts`) as a child process and collects its exit code and output.
+// Runs the real admin CLI (`src/cli/main.ts`, compiled: see cli-build.ts) as a child process and collects its exit code and output.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createServices, type Services } from '../../src/services/container.js';
+import { TEST_CLI_DIST } from './cli-build.js';
 import { createTestRedis, type TestRedis } from './redis.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -29,6 +30,7 @@ const CLEARED = [
   'REDIS_URL',
   'REDIS_SENTINELS',
   'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
   'REDIS_KEY_PREFIX',
 ];
 
@@ -39,7 +41,8 @@ export function spawnCli(args: readonly string[], env: CliEnv, stdin?: string): 
   Object.assign(merged, env);
   const cleanEnv: Record<string, string> = {};
   for (const [name, value] of Object.entries(merged)) if (value !== undefined) cleanEnv[name] = value;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  // Compiled from src/ by the global setup: the same code, without the TypeScript loader's start-up.
+  const child = spawn(process.execPath, [`${TEST_CLI_DIST}/cli/main.js`, ...args], {
     cwd: ROOT,
     env: cleanEnv,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 // Redis pub/sub shared by every instance: publishes on the command connection, listens on one subscriber.
 import type { RedisClient } from '../redis/connection.js';
 import type { Keys } from '../redis/keys.js';
+import { publishInOrder } from '../redis/slot-spanning.js';
 
 export type EventHandler = (message: string) => void;
 
@@ -51,6 +52,6 @@ export class EventBus {
   }
 
   async publish(topic: string, message: string): Promise<void> {
-    await this.publisher.publish(this.keys.channel(topic), message);
+    await publishInOrder(this.publisher, this.keys.channel(topic), message);
   }
 }

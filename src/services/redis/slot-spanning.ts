@@ -2,7 +2,7 @@
 // are what they look like: a pipeline, a transaction, an MGET. A Redis Cluster refuses those across slots, so
 // there each command goes to its own slot's node; the client's auto-pipelining still sends the commands of one
 // node in one write, so a batch costs one round trip per node touched, all in parallel.
-import type { ChainableCommander, Cluster } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import type { RedisClient } from './connection.js';
 
 /**
@@ -30,6 +30,34 @@ export async function getMany(redis: RedisClient, keys: string[]): Promise<Array
   return Promise.all(keys.map((key) => redis.get(key)));
 }
 
+/**
+ * PUBLISH keeping one channel's messages in order. A cluster forwards a message from the node it was published
+ * on to every other, and sends a PUBLISH (which names no key) to any node: two messages on one channel could
+ * take different nodes and arrive swapped (a burst of errors before the successes settled just before them).
+ * Each channel is published through one primary, chosen by the channel's name, so its messages keep their
+ * order; a failover changes the choice once.
+ */
+export function publishInOrder(redis: RedisClient, channel: string, message: string): Promise<number> {
+  if (!isCluster(redis)) return redis.publish(channel, message);
+  const primaries = redis
+    .nodes('master')
+    .filter((node) => node.status === 'ready')
+    .sort((a, b) => nodeName(a).localeCompare(nodeName(b)));
+  const node = primaries[channelHash(channel) % Math.max(1, primaries.length)];
+  return node ? node.publish(channel, message) : redis.publish(channel, message);
+}
+
+function nodeName(node: Redis): string {
+  return `${node.options.host}:${node.options.port}`;
+}
+
+function channelHash(channel: string): number {
+  let hash = 0;
+  for (let index = 0; index < channel.length; index += 1)
+    hash = (hash * 31 + channel.charCodeAt(index)) >>> 0;
+  return hash;
+}
+
 function isCluster(redis: RedisClient): redis is Cluster {
   return 'nodes' in redis;
 }
@@ -55,6 +83,15 @@ function commandByCommand(cluster: Cluster): ChainableCommander {
   const recorder: ChainableCommander = new Proxy(Object.create(null) as ChainableCommander, {
     get(_target, name) {
       if (name === 'exec') return exec;
+      if (name === 'publish') {
+        return (channel: string, message: string) => {
+          queued.push({
+            method: (...args) => publishInOrder(cluster, String(args[0]), String(args[1])),
+            args: [channel, message],
+          });
+          return recorder;
+        };
+      }
       if (name === 'length') return queued.length;
       const method: unknown = typeof name === 'string' ? Reflect.get(cluster, name) : undefined;
       // Not thenable, and nothing but commands: a typo fails loudly instead of doing nothing.

@@ -6,9 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { describeEndpoint, hostPorts, isCluster, type RedisEndpoint } from '../src/lib/redis-endpoint.js';
-import { closeRedis, createRedisClient, type RedisClient } from '../src/services/redis/connection.js';
+import {
+  closeRedis,
+  createRedisClient,
+  primaries,
+  type RedisClient,
+} from '../src/services/redis/connection.js';
 import { startEmbeddedRedis } from '../src/services/redis/embedded-redis.js';
 import { createKeys } from '../src/services/redis/keys.js';
 import { decodeLedgerEntry } from '../src/services/usage/ledger-entry.js';
@@ -149,8 +153,7 @@ async function countEntries(
 /** Commands and CPU so far of every primary (the one server, or each cluster primary), by node address. */
 async function nodeCounters(client: RedisClient): Promise<Map<string, NodeCost>> {
   const counters = new Map<string, NodeCost>();
-  const nodes: Redis[] = 'nodes' in client ? client.nodes('master') : [client];
-  for (const node of nodes) {
+  for (const node of primaries(client)) {
     const cpu = await node.info('cpu');
     const seconds = (field: string) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(cpu)?.[1] ?? 0);
     counters.set(`${node.options.host}:${node.options.port}`, {

@@ -4,6 +4,7 @@
 // and in a batch spanning slots, must still run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services/container.js';
+import { primaries } from '../../src/services/redis/connection.js';
 import { pipelineResult } from '../../src/services/redis/scripts.js';
 import { crossSlotPipeline } from '../../src/services/redis/slot-spanning.js';
 import { createTestServices } from '../support/services.js';
@@ -24,8 +25,7 @@ describe('scripts on a server that does not know them', () => {
     for (const record of records) await redis.set(record, 'v0');
     // Known to every node first, then forgotten by every node.
     for (const record of records) expect(await scripts.run('record-swap', [record], ['v0', 'v1'])).toBe(1);
-    const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
-    for (const node of nodes) await node.script('FLUSH');
+    for (const node of primaries(redis)) await node.script('FLUSH');
 
     expect(await scripts.run('record-swap', [records[0] ?? ''], ['v1', 'v2'])).toBe(1);
     const batch = crossSlotPipeline(redis);

@@ -2,8 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { hostPorts, isCluster, isSentinel, type RedisEndpoint } from '../../src/lib/redis-endpoint.js';
-import type { RedisClient } from '../../src/services/redis/connection.js';
-import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
+import {
+  closeRedis,
+  createRedisClient,
+  primaries,
+  type RedisClient,
+} from '../../src/services/redis/connection.js';
 import { createKeys, type Keys } from '../../src/services/redis/keys.js';
 
 export interface TestRedis {
@@ -38,7 +42,7 @@ export function testRedisEnv(endpoint: RedisEndpoint = testRedisEndpoint()): Rec
  */
 export async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const found: string[] = [];
-  for (const node of 'nodes' in redis ? redis.nodes('master') : [redis]) {
+  for (const node of primaries(redis)) {
     let cursor = '0';
     do {
       const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

@@ -318,7 +318,9 @@ export class AdmissionService {
           failure === undefined
             ? admissionOutcome(Array.isArray(replies) ? replies[at] : undefined)
             : { admitted: false, error: failure as Error };
-        outcomes.set(item, [...(outcomes.get(item) ?? []), outcome]);
+        const sides = outcomes.get(item);
+        if (sides) sides.push(outcome);
+        else outcomes.set(item, [outcome]);
       });
     });
     const refused: Pending[] = [];

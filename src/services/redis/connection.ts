@@ -16,6 +16,11 @@ import {
  */
 export type RedisClient = Redis | Cluster;
 
+/** The connections that hold the data: the one server, or each primary of a cluster. */
+export function primaries(redis: RedisClient): Redis[] {
+  return 'nodes' in redis ? redis.nodes('master') : [redis];
+}
+
 export interface RedisConnectionOptions {
   endpoint: RedisEndpoint;
   /** Shown in `CLIENT LIST`, which makes a misbehaving instance easy to find. */

@@ -3,7 +3,7 @@
 // there each command goes to its own slot's node; the client's auto-pipelining still sends the commands of one
 // node in one write, so a batch costs one round trip per node touched, all in parallel.
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
-import type { RedisClient } from './connection.js';
+import { primaries, type RedisClient } from './connection.js';
 
 /**
  * A pipeline whose commands may span slots: `exec()` resolves to one `[error, result]` per command, in order,
@@ -39,11 +39,10 @@ export async function getMany(redis: RedisClient, keys: string[]): Promise<Array
  */
 export function publishInOrder(redis: RedisClient, channel: string, message: string): Promise<number> {
   if (!isCluster(redis)) return redis.publish(channel, message);
-  const primaries = redis
-    .nodes('master')
+  const ready = primaries(redis)
     .filter((node) => node.status === 'ready')
     .sort((a, b) => nodeName(a).localeCompare(nodeName(b)));
-  const node = primaries[channelHash(channel) % Math.max(1, primaries.length)];
+  const node = ready[channelHash(channel) % Math.max(1, ready.length)];
   return node ? node.publish(channel, message) : redis.publish(channel, message);
 }
 

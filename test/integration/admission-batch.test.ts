@@ -5,7 +5,7 @@ import { admitOutcome } from '../support/admission.js';
 import { createTestServices } from '../support/services.js';
 
 // Requests of one key that reach admission in the same event-loop turn share one script call
-// (admission-1.lua): each must see those before it in the call exactly as if it had come alone.
+// (admission-n.lua): each must see those before it in the call exactly as if it had come alone.
 describe('one admission call for a turn of one key', () => {
   let services: Services;
   beforeEach(async () => {

@@ -81,4 +81,66 @@ describe('Lua script loader', () => {
     const runner = new ScriptRunner(t.redis);
     await expect(runner.run('lock-renew', [], ['a', 1])).rejects.toThrow(/takes 1 keys, got 0/);
   });
+
+  it('runs a script of any number of keys with the keys it declares, alone and in a pipeline made before', async () => {
+    const runner = new ScriptRunner(t.redis);
+    const pipeline = t.redis.pipeline();
+    const prefix = t.keys.apiKeySlotPrefix('key_any');
+    const keys = [`${prefix}leases`, `${prefix}claims`, `${prefix}claims-exp`, `${prefix}reserved`];
+    // A settle of a request that holds nothing: it only ends (absent) lease and claim.
+    const settle = [prefix, Date.now(), 0, 'sliding', 1, 'req_any', 0, 0, 0];
+    runner.queue(pipeline, 'key-settle', keys, settle);
+    runner.queue(pipeline, 'key-settle', [...keys, `${prefix}spend:day:x`], settle);
+    const results = await pipeline.exec();
+    expect(results?.map(([error, value]) => [error, value])).toEqual([
+      [null, 0],
+      [null, 0],
+    ]);
+    await expect(runner.run('key-settle', keys, settle)).resolves.toBe(0);
+  });
+
+  it('stops a script before it reaches a key it was not given', async () => {
+    const runner = new ScriptRunner(t.redis);
+    const prefix = t.keys.apiKeySlotPrefix('key_undeclared');
+    // Without its claims hash: the settle cannot end a claim it may not look at.
+    const error = await runner
+      .run(
+        'key-settle',
+        [`${prefix}leases`, `${prefix}claims-exp`, `${prefix}reserved`],
+        [prefix, Date.now(), 0, 'sliding', 1, 'req_any', 0, 0, 0],
+      )
+      .catch((e: unknown) => e);
+    expect(String(error)).toMatch(/undeclared key: claims/);
+    // And a key beside the slot's prefix (same slot, another name) is refused before anything runs.
+    const outside = await runner
+      .run(
+        'key-settle',
+        [`${prefix}leases`, `${prefix.replace(/^[^{]*/, 'elsewhere:')}x`],
+        [prefix, Date.now(), 0, 'sliding', 0],
+      )
+      .catch((e: unknown) => e);
+    expect(String(outside)).toMatch(/key outside the slot prefix/);
+  });
+});
+
+/** The first argument of every `redis.call` in a shipped script: the key it touches, if it takes one. */
+function touchedKeys(lua: string): string[] {
+  return [...lua.matchAll(/redis\.call\('[A-Z]+',\s*([^,)]+)/g)].map((match) => match[1]?.trim() ?? '');
+}
+
+describe('shipped scripts', () => {
+  it('reach keys only through KEYS, or `key()` over the declared ones, never by a name they build', () => {
+    for (const spec of readScriptSpecs()) {
+      // Locals naming a key: assigned from KEYS or from key() alone.
+      const named = new Set(
+        [...spec.lua.matchAll(/local (\w+) = ([^\n]+)/g)]
+          .filter((match) => /^(KEYS\[\d+\]|key\(|[^\n]*\band key\()/.test(match[2] ?? ''))
+          .map((match) => match[1]),
+      );
+      for (const first of touchedKeys(spec.lua)) {
+        const declared = /^KEYS\[\d+\]$/.test(first) || /^key\(/.test(first) || named.has(first);
+        expect(declared, `${spec.name}: redis.call on ${first}`).toBe(true);
+      }
+    }
+  });
 });

@@ -25,7 +25,23 @@ export interface ClusterTopology {
    * primary's port, once its replica serves the slot.
    */
   failPrimaryOf(key: string): Promise<{ promoted: Promise<number> }>;
+  /**
+   * Moves `key`'s slot to another primary the way `redis-cli --cluster reshard` does, while the cluster serves:
+   * the slot is marked migrating on its primary and importing on the other, its keys are moved `batch` at a time
+   * with MIGRATE (between batches the slot's keys are split across the two nodes, and `between` runs), then the
+   * slot is handed over. Throws if a key cannot move (MIGRATE refuses a key the target already has: one written
+   * on both sides during the move).
+   */
+  migrateSlotOf(key: string, batch: number, between: () => Promise<void>): Promise<SlotMove>;
   stop(): Promise<void>;
+}
+
+export interface SlotMove {
+  slot: number;
+  from: number;
+  to: number;
+  /** Keys moved by MIGRATE. */
+  moved: number;
 }
 
 export async function startClusterTopology(): Promise<ClusterTopology> {
@@ -110,6 +126,33 @@ export async function startClusterTopology(): Promise<ClusterTopology> {
         const oldPort = await primaryPortOf(key);
         clients.get(oldPort)?.disconnect();
         return failPrimary(servers.get(oldPort), oldPort, () => primaryPortOf(key));
+      },
+      async migrateSlotOf(key, batch, between) {
+        const from = await primaryPortOf(key);
+        const source = clients.get(from);
+        const slot = (await anyLive().cluster('KEYSLOT', key)) as number;
+        const primaryPorts = (await anyLive().cluster('SLOTS')).flatMap((range) =>
+          range[2] ? [range[2][1]] : [],
+        );
+        const to = primaryPorts.find((port) => port !== from);
+        const target = to === undefined ? undefined : clients.get(to);
+        if (!source || !target || to === undefined) throw new Error('no other primary to move to');
+        const sourceId = String(await source.cluster('MYID'));
+        const targetId = String(await target.cluster('MYID'));
+        // The order redis-cli uses: importing first, so that no ASK redirection reaches a node not expecting it.
+        await target.cluster('SETSLOT', slot, 'IMPORTING', sourceId);
+        await source.cluster('SETSLOT', slot, 'MIGRATING', targetId);
+        let moved = 0;
+        for (;;) {
+          const names = (await source.cluster('GETKEYSINSLOT', slot, batch)) as string[];
+          if (names.length === 0) break;
+          await source.migrate('127.0.0.1', to, '', 0, 5000, 'KEYS', ...names);
+          moved += names.length;
+          await between();
+        }
+        for (const port of new Set([to, from, ...primaryPorts]))
+          await clients.get(port)?.cluster('SETSLOT', slot, 'NODE', targetId);
+        return { slot, from, to, moved };
       },
       stop: () => stopAll(),
     };

@@ -15,7 +15,7 @@ export function ownerMember(userId: string): string {
 
 /**
  * Request id, worst case, floor, claim tail, number of cost limits, then each limit's quadruple (name, counter
- * suffix, limit, period end): what admission-1.lua reads per request, for the counters of one side.
+ * suffix, limit, period end): what admission-n.lua reads per request, for the counters of one side.
  */
 export function admissionRequestArgs(
   input: AdmissionInput,
@@ -23,7 +23,7 @@ export function admissionRequestArgs(
   bound: CostBound | undefined,
   at: number,
 ): Array<string | number> {
-  const limited = spent.filter((counter) => counter.limitMicros !== undefined);
+  const limited = limitedCounters(spent);
   const args: Array<string | number> = [
     input.requestId,
     bound?.worstMicros ?? 0,
@@ -34,6 +34,16 @@ export function admissionRequestArgs(
   for (const counter of limited)
     args.push(counter.name, counter.suffix, counter.limitMicros ?? 0, counter.endsAt);
   return args;
+}
+
+/** The counters admission checks against a limit; the others are only charged at settle. */
+function limitedCounters(spent: readonly SpendCounter[]): SpendCounter[] {
+  return spent.filter((counter) => counter.limitMicros !== undefined);
+}
+
+/** Their keys' suffixes in the slot, which admission declares. */
+export function limitedSuffixes(spent: readonly SpendCounter[]): string[] {
+  return limitedCounters(spent).map((counter) => counter.suffix);
 }
 
 /**

@@ -16,7 +16,7 @@ import { execWrites, StoreRetryQueue, type WriteOutcome } from '../redis/retry-q
 import { pipelineResult } from '../redis/scripts.js';
 import { crossSlotPipeline } from '../redis/slot-spanning.js';
 import type { EffectiveSpendLimit } from '../spend-limits/spend-limit-types.js';
-import { admissionRequestArgs, ownerMember } from './admission-plan.js';
+import { admissionRequestArgs, limitedSuffixes, ownerMember } from './admission-plan.js';
 import { type CostBound, costBound, type InputMeasure, outputCap } from './cost-bound.js';
 import {
   type AdmissionOutcome,
@@ -29,6 +29,7 @@ import { groupSettles, keySide, ownerSide } from './key-settle-groups.js';
 import { type KeyUsage, readKeyUsage, type UsageSubject } from './key-usage.js';
 import type { LimitCalendar } from './limit-periods.js';
 import { checkKeyRestrictions, type RestrictedRequest } from './restrictions.js';
+import { CLAIM_SUFFIXES, slotKeys, windowSuffixes } from './slot-keys.js';
 import { type SpendCounter, spendCounters, userSpendCounters } from './spend-counters.js';
 
 /** The caps on a key's owner; answered from memory when no limit could apply (no promise then). */
@@ -172,30 +173,27 @@ export class AdmissionService {
   settleInto(pipeline: ChainableCommander, settles: readonly KeySettle[]): void {
     const { keys, scripts } = this.context;
     const now = this.now();
-    for (const { side, args, count, wakes } of groupSettles(settles, keySide)) {
+    for (const { side, args, charged, count, wakes } of groupSettles(settles, keySide)) {
+      const prefix = keys.apiKeySlotPrefix(side.id);
       scripts.queue(
         pipeline,
         'key-settle',
-        [keys.keyLeases(side.id)],
-        [
-          keys.apiKeySlotPrefix(side.id),
-          now,
-          side.window?.ms ?? 0,
-          side.window?.mode ?? 'sliding',
-          count,
-          ...args,
-        ],
+        slotKeys(prefix, [...CLAIM_SUFFIXES, ...windowSuffixes(side.window, now), ...charged]),
+        [prefix, now, side.window?.ms ?? 0, side.window?.mode ?? 'sliding', count, ...args],
       );
       if (wakes) pipeline.publish(keys.channel(KEY_FREE_TOPIC), side.id);
     }
     // The owners' side, in each owner's slot: their per-user counters, no lease and no window.
-    for (const { side, args, count } of groupSettles(settles, ownerSide)) {
-      scripts.queue(
-        pipeline,
-        'key-settle',
-        [keys.userLeases(side.id)],
-        [keys.userSpendPrefix(side.id), now, 0, 'sliding', count, ...args],
-      );
+    for (const { side, args, charged, count } of groupSettles(settles, ownerSide)) {
+      const prefix = keys.userSpendPrefix(side.id);
+      scripts.queue(pipeline, 'key-settle', slotKeys(prefix, [...CLAIM_SUFFIXES, ...charged]), [
+        prefix,
+        now,
+        0,
+        'sliding',
+        count,
+        ...args,
+      ]);
     }
   }
 
@@ -260,7 +258,12 @@ export class AdmissionService {
       },
       key,
       args: requestArgs(counters),
-      owner: owner && { userId: owner.userId, args: requestArgs(owner.counters) },
+      limited: limitedSuffixes(counters),
+      owner: owner && {
+        userId: owner.userId,
+        args: requestArgs(owner.counters),
+        limited: limitedSuffixes(owner.counters),
+      },
       bound,
       maxOutputTokens,
       at: now,
@@ -280,10 +283,7 @@ export class AdmissionService {
       { key: keys.apiKeySlotPrefix, owner: keys.userSpendPrefix },
       this.options.leaseTtlMs,
     );
-    for (const call of calls) {
-      const leases = call.side === 'key' ? keys.keyLeases(call.id) : keys.userLeases(call.id);
-      scripts.queue(pipeline, 'admission', [leases], call.args);
-    }
+    for (const call of calls) scripts.queue(pipeline, 'admission', call.keys, call.args);
     // In the same round trip, one command each for the whole turn: the reconciler's index of keys (and owners)
     // with claims to watch, and the ledger's list of requests whose entry is still to be written (what makes
     // appending it happen once). Per request they were two more commands for ioredis and Redis to handle.

@@ -1,9 +1,10 @@
 // The admissions of one event-loop turn, grouped into one admission script call per key: the key's limits
-// once, then each request's own arguments, in the order admission-1.lua reads them. Requests of owned keys
+// once, then each request's own arguments, in the order admission-n.lua reads them. Requests of owned keys
 // also make one call per owner, on the owner's slot, for their per-user spend counters.
 import type { AppError } from '../../errors/app-error.js';
 import type { StoredApiKey } from '../api-keys/api-key-types.js';
 import { scriptErrorFromCode } from '../redis/script-errors.js';
+import { CLAIM_SUFFIXES, slotKeys, windowSuffixes } from './slot-keys.js';
 
 export interface PlannedAdmission {
   key: StoredApiKey;
@@ -11,8 +12,10 @@ export interface PlannedAdmission {
   at: number;
   /** Request id, worst case, floor, claim tail, number of cost limits, then each limit's quadruple. */
   args: Array<string | number>;
-  /** The owner's side, for a key with an owner: the same arguments for the owner's counters. */
-  owner: { userId: string; args: Array<string | number> } | undefined;
+  /** The counters its admission checks (those with a limit), by suffix in the key's slot. */
+  limited: readonly string[];
+  /** The owner's side, for a key with an owner: the same for the owner's counters, in the owner's slot. */
+  owner: { userId: string; args: Array<string | number>; limited: readonly string[] } | undefined;
 }
 
 /** One admission script call: on a key's slot, or on an owner's. */
@@ -21,7 +24,8 @@ export interface AdmissionCall<T extends PlannedAdmission> {
   /** The key id or the user id. */
   id: string;
   items: T[];
-  /** The script's arguments after its key (the slot's lease set). */
+  /** Every key the call touches, the slot's lease set first. */
+  keys: string[];
   args: Array<string | number>;
 }
 
@@ -33,11 +37,13 @@ export function admissionCalls<T extends PlannedAdmission>(
 ): Array<AdmissionCall<T>> {
   const calls: Array<AdmissionCall<T>> = [];
   for (const group of groupAdmissionsByKey(items)) {
+    const prefix = slotPrefix.key(group.key.id);
     calls.push({
       side: 'key',
       id: group.key.id,
       items: group.items,
-      args: admissionArgs(group, slotPrefix.key(group.key.id), leaseTtlMs),
+      keys: slotKeys(prefix, keySideSuffixes(group)),
+      args: admissionArgs(group, prefix, leaseTtlMs),
     });
   }
   const owners = new Map<string, T[]>();
@@ -49,10 +55,15 @@ export function admissionCalls<T extends PlannedAdmission>(
   }
   for (const [userId, owned] of owners) {
     // No concurrency, activation or rate window on this side: only the owner's cost limits.
-    const args: Array<string | number> = [slotPrefix.owner(userId), owned[0]?.at ?? 0, leaseTtlMs];
+    const prefix = slotPrefix.owner(userId);
+    const args: Array<string | number> = [prefix, owned[0]?.at ?? 0, leaseTtlMs];
     args.push(0, 0, 0, 'sliding', 0, 0, 0, owned.length);
-    for (const item of owned) for (const value of item.owner?.args ?? []) args.push(value);
-    calls.push({ side: 'owner', id: userId, items: owned, args });
+    const suffixes: string[] = [...CLAIM_SUFFIXES];
+    for (const item of owned) {
+      for (const value of item.owner?.args ?? []) args.push(value);
+      for (const suffix of item.owner?.limited ?? []) suffixes.push(suffix);
+    }
+    calls.push({ side: 'owner', id: userId, items: owned, keys: slotKeys(prefix, suffixes), args });
   }
   return calls;
 }
@@ -76,6 +87,19 @@ function groupAdmissionsByKey<T extends PlannedAdmission>(
     else groups.set(item.key, { key: item.key, items: [item] });
   }
   return groups.values();
+}
+
+/** What a key's call touches besides its lease set: claims, activation, rate window, limited counters. */
+function keySideSuffixes<T extends PlannedAdmission>(group: KeyAdmissionGroup<T>): string[] {
+  const { key, items } = group;
+  const window = key.limits.window;
+  const suffixes: string[] = [...CLAIM_SUFFIXES];
+  if (key.expiry.kind === 'after-first-use') suffixes.push('activated');
+  const at = items[0]?.at ?? 0;
+  const windowKeys = window && { ms: window.seconds * 1000, mode: window.mode };
+  for (const suffix of windowSuffixes(windowKeys, at)) suffixes.push(suffix);
+  for (const item of items) for (const suffix of item.limited) suffixes.push(suffix);
+  return suffixes;
 }
 
 /** The script's arguments for one key's group: the key's part, then every request's. */
@@ -106,7 +130,7 @@ function admissionArgs<T extends PlannedAdmission>(
   return args;
 }
 
-/** What admission-1.lua answered for one request: admitted (with activation, lease, reservation) or why not. */
+/** What admission-n.lua answered for one request: admitted (with activation, lease, reservation) or why not. */
 export type AdmissionOutcome =
   | { admitted: true; leased: boolean; reservedMicros: number }
   | { admitted: false; error: AppError | Error };

@@ -1,5 +1,5 @@
 // The settles of one batch, grouped into one key-settle script call per key (and rate window), and one per
-// owner for the owned keys' per-user counters: each group's per-request arguments in the order key-settle-1.lua
+// owner for the owned keys' per-user counters: each group's per-request arguments in the order key-settle-n.lua
 // reads them.
 import type { KeySettle } from './admission-service.js';
 import type { SpendCounter } from './spend-counters.js';
@@ -16,6 +16,8 @@ export interface KeySettleGroup {
   side: SettleSide;
   /** For each request: id, real cost, tokens, number of spend counters, then each counter's suffix and ttl. */
   args: Array<string | number>;
+  /** Every spend counter the group charges, by suffix: the call declares their keys. */
+  charged: Set<string>;
   count: number;
   /** Whether any settled request's key queues requests: its waiters should hear of the freed slot. */
   wakes: boolean;
@@ -42,13 +44,16 @@ export function groupSettles(
     const id = `${side.id}|${side.window?.ms ?? 0}|${side.window?.mode ?? ''}`;
     let group = groups.get(id);
     if (!group) {
-      group = { side, args: [], count: 0, wakes: false };
+      group = { side, args: [], charged: new Set(), count: 0, wakes: false };
       groups.set(id, group);
     }
     group.count += 1;
     group.wakes ||= ticket.wakesQueue;
     group.args.push(ticket.requestId, costMicros, tokens, side.counters.length);
-    for (const counter of side.counters) group.args.push(counter.suffix, counter.ttlSeconds);
+    for (const counter of side.counters) {
+      group.args.push(counter.suffix, counter.ttlSeconds);
+      group.charged.add(counter.suffix);
+    }
   }
   return groups.values();
 }

@@ -19,7 +19,7 @@ export const lostRequestInfoSchema = z.object({
 
 export type LostRequestInfo = z.infer<typeof lostRequestInfoSchema>;
 
-/** A claim the reconciler ended, as key-reconcile-1.lua returns it. */
+/** A claim the reconciler ended, as key-reconcile-n.lua returns it. */
 export interface LostClaim {
   requestId: string;
   keyId: string;
@@ -51,4 +51,20 @@ export function parseLostClaim(keyId: string, requestId: string, record: string)
   const info = lostRequestInfoSchema.safeParse(json);
   if (!info.success || !Number.isFinite(estimateMicros)) return undefined;
   return { requestId, keyId, estimateMicros, info: info.data };
+}
+
+/**
+ * The spend counters a claim record charges if its request is lost (their suffixes in the claim's slot): the
+ * third field, "<suffix>:<ttl seconds>" pairs, comma-separated. The reconcile script declares their keys.
+ */
+export function chargedSuffixes(record: string): string[] {
+  const fields = record.split('|', 3);
+  if (fields.length < 3 || !fields[2]) return [];
+  const suffixes: string[] = [];
+  for (const item of fields[2].split(',')) {
+    // Suffixes contain colons themselves: the time to live is what follows the last one.
+    const colon = item.lastIndexOf(':');
+    if (colon > 0) suffixes.push(item.slice(0, colon));
+  }
+  return suffixes;
 }

@@ -19,7 +19,8 @@ import {
   type LedgerEntry,
 } from '../usage/ledger-entry.js';
 import { OWNER_MEMBER } from './admission-plan.js';
-import { type LostClaim, parseLostClaim } from './lost-request.js';
+import { chargedSuffixes, type LostClaim, parseLostClaim } from './lost-request.js';
+import { CLAIM_SUFFIXES, slotKeys } from './slot-keys.js';
 
 export interface ReconcilerOptions {
   intervalMs: number;
@@ -124,15 +125,24 @@ export class Reconciler {
       // An owner's side (its per-user counters) is ended like a key's, in the owner's slot; its lost requests
       // are the same as their keys', which record them.
       const userId = member.startsWith(OWNER_MEMBER) ? member.slice(OWNER_MEMBER.length) : undefined;
-      const result = await scripts.run(
-        'key-reconcile',
-        [userId === undefined ? keys.keyClaimExpiry(member) : keys.userClaimExpiry(userId)],
-        [
-          userId === undefined ? keys.apiKeySlotPrefix(member) : keys.userSpendPrefix(userId),
-          now,
-          CLAIMS_PER_CALL,
-        ],
+      const prefix = userId === undefined ? keys.apiKeySlotPrefix(member) : keys.userSpendPrefix(userId);
+      // The expired claims are read first: their records name the counters to charge, which the script must
+      // declare (a cluster checks only declared keys). It ends only those still expired when it runs.
+      const expired = await redis.zrangebyscore(
+        `${prefix}claims-exp`,
+        '-inf',
+        now,
+        'LIMIT',
+        0,
+        CLAIMS_PER_CALL,
       );
+      const records = expired.length === 0 ? [] : await redis.hmget(`${prefix}claims`, ...expired);
+      const charged = records.flatMap((record) => (record === null ? [] : chargedSuffixes(record)));
+      const result = await scripts.run('key-reconcile', slotKeys(prefix, [...CLAIM_SUFFIXES, ...charged]), [
+        prefix,
+        now,
+        ...expired,
+      ]);
       const [leases, live, orphans] = Array.isArray(result) ? result : [0, 0, []];
       if (userId === undefined) {
         report.keys += 1;

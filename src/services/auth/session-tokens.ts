@@ -111,13 +111,22 @@ export class SessionTokens {
         details: { reason: 'invalid_refresh_token' },
       });
     }
+    // The family is read first so that the rotation declares its key (a cluster checks only declared keys).
+    const presentedFamily = await this.familyOf(refreshToken);
     const next = this.newRefreshToken();
     const now = this.now();
-    const result = await scripts.run(
-      'refresh-rotate',
-      [keys.authRefreshToken(hashToken(refreshToken)), keys.authRefreshToken(hashToken(next))],
-      [keys.authSlotPrefix(), now, this.settings.refreshTtlMs],
-    );
+    const result =
+      presentedFamily === undefined
+        ? ['invalid']
+        : await scripts.run(
+            'refresh-rotate',
+            [
+              keys.authRefreshToken(hashToken(refreshToken)),
+              keys.authRefreshToken(hashToken(next)),
+              keys.authFamily(presentedFamily),
+            ],
+            [presentedFamily, now, this.settings.refreshTtlMs],
+          );
     const [status, userId, familyId, version] = Array.isArray(result) ? result.map(String) : [];
     if (status !== 'ok' || !userId || !familyId) {
       const reason =

@@ -163,11 +163,16 @@ export class DeliveryQueue implements NotificationSink {
 
   /** Claims up to `count` due deliveries for `claimer`, each hidden from other workers for `leaseMs`. */
   async claim(count: number, leaseMs: number, claimer: string): Promise<ClaimedDelivery[]> {
-    const { keys, scripts } = this.context;
+    const { keys, scripts, redis } = this.context;
+    const now = this.now();
+    // What is due is read first, so that the claim declares each delivery's record (a cluster checks only
+    // declared keys); the script skips any another worker claimed in between.
+    const due = await redis.zrangebyscore(keys.notifyDue(), '-inf', now, 'LIMIT', 0, count);
+    if (due.length === 0) return [];
     const reply = await scripts.run(
       'notify-claim',
-      [keys.notifyDue()],
-      [keys.notifyDeliveryPrefix(), this.now(), leaseMs, count, claimer],
+      [keys.notifyDue(), ...due.map(keys.notifyDelivery)],
+      [keys.notifySlotPrefix(), now, leaseMs, claimer, ...due],
     );
     const values = Array.isArray(reply) ? reply.map(String) : [];
     const claimed: ClaimedDelivery[] = [];

@@ -149,8 +149,7 @@ export function createKeys(prefix: string) {
     notifyChannel: (channelId: string) => `${p}notify:channel:${channelId}`,
     notifyChannelsIndex: () => `${p}notify:channels:index`,
     notifyDue: () => `${p}{notify}:due`,
-    /** Delivery records are this prefix + delivery id; the claim script builds them from it. */
-    notifyDeliveryPrefix: () => `${p}{notify}:delivery:`,
+    notifySlotPrefix: () => `${p}{notify}:`,
     notifyDelivery: (deliveryId: string) => `${p}{notify}:delivery:${deliveryId}`,
     notifyLog: (channelId: string) => `${p}{notify}:log:${channelId}`,
     // --- End of notification keys. ---

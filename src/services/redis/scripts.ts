@@ -1,4 +1,7 @@
 // Loads `scripts/<name>-<numKeys>.lua`, checks each documented header and defines it under a versioned name.
+// `<name>-n.lua` takes as many keys as its caller declares: a script whose keys depend on the call (the spend
+// counters of the requests it admits, the accounts of a pool) still names every key it touches in KEYS, which a
+// Redis Cluster checks before the script starts (includes/declared-keys.lua).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +13,8 @@ import { mapScriptError } from './script-errors.js';
 export interface ScriptSpec {
   /** File name without the key count, e.g. `lock-release`. */
   readonly name: string;
-  readonly numberOfKeys: number;
+  /** Undefined for a script taking any number of keys. */
+  readonly numberOfKeys: number | undefined;
   /**
    * Name the command is defined under. The content hash makes two versions of a script deployed side by side
    * (during a rolling upgrade) distinct commands rather than one silently replacing the other.
@@ -20,7 +24,7 @@ export interface ScriptSpec {
 }
 
 export const SCRIPTS_DIR = new URL('./scripts/', import.meta.url);
-const FILE_PATTERN = /^([a-z][a-z0-9-]*[a-z0-9])-(\d+)\.lua$/;
+const FILE_PATTERN = /^([a-z][a-z0-9-]*[a-z0-9])-(\d+|n)\.lua$/;
 /** `-- @include <name>` inlines `includes/<name>.lua`, so logic several scripts need is written once. */
 const INCLUDE_PATTERN = /^-- @include ([a-z][a-z0-9-]*)$/gm;
 
@@ -30,14 +34,13 @@ export function readScriptSpecs(dir: URL | string = SCRIPTS_DIR): ScriptSpec[] {
   return files.sort().map((file) => {
     const match = FILE_PATTERN.exec(file);
     if (!match?.[1] || match[2] === undefined) {
-      throw new Error(`Lua script ${file} must be named <name>-<numKeys>.lua`);
+      throw new Error(`Lua script ${file} must be named <name>-<numKeys>.lua or <name>-n.lua`);
     }
-    const lua = expandIncludes(
-      readFileSync(path.join(directory, file), 'utf8'),
-      path.join(directory, 'includes'),
-      file,
-    );
-    const numberOfKeys = Number(match[2]);
+    const source = readFileSync(path.join(directory, file), 'utf8');
+    const lua = expandIncludes(source, path.join(directory, 'includes'), file);
+    const numberOfKeys = match[2] === 'n' ? undefined : Number(match[2]);
+    if (numberOfKeys === undefined && !source.includes('-- @include declared-keys'))
+      throw new Error(`Lua script ${file} takes any number of keys but does not check them (declared-keys)`);
     checkHeader(file, lua, numberOfKeys);
     const version = createHash('sha1').update(lua).digest('hex').slice(0, 8);
     return {
@@ -60,9 +63,15 @@ function expandIncludes(lua: string, includesDir: string, file: string): string 
 }
 
 /** The header is the script's contract; refusing undocumented scripts keeps KEYS/ARGV readable for reviewers. */
-function checkHeader(file: string, lua: string, numberOfKeys: number): void {
+function checkHeader(file: string, lua: string, numberOfKeys: number | undefined): void {
   const header = /^--\[\[([\s\S]*?)\]\]/.exec(lua.trimStart())?.[1];
   if (!header) throw new Error(`Lua script ${file} must start with a --[[ ... ]] header`);
+  if (numberOfKeys === undefined) {
+    if (!header.includes('KEYS[1]') || !header.includes('KEYS[2..]'))
+      throw new Error(`Lua script ${file} does not document KEYS[1] and KEYS[2..]`);
+    if (!/Returns?:/.test(header)) throw new Error(`Lua script ${file} does not document what it returns`);
+    return;
+  }
   for (let index = 1; index <= numberOfKeys; index += 1) {
     if (!header.includes(`KEYS[${index}]`))
       throw new Error(`Lua script ${file} does not document KEYS[${index}]`);
@@ -85,14 +94,20 @@ export class ScriptRunner {
   ) {
     for (const spec of specs) {
       this.specs.set(spec.name, spec);
-      redis.defineCommand(spec.commandName, { numberOfKeys: spec.numberOfKeys, lua: spec.lua });
+      // Without a fixed count, one definition per count is added on first use (`withKeyCount`).
+      redis.defineCommand(
+        spec.commandName,
+        spec.numberOfKeys === undefined
+          ? { lua: spec.lua }
+          : { numberOfKeys: spec.numberOfKeys, lua: spec.lua },
+      );
     }
   }
 
   async run(name: string, keys: string[], args: ScriptArgument[] = []): Promise<unknown> {
     const command = this.command(this.redis, name, keys);
     try {
-      return await command(...keys, ...args);
+      return await command(...args);
     } catch (error) {
       throw mapScriptError(error);
     }
@@ -100,7 +115,7 @@ export class ScriptRunner {
 
   /** Adds the script to a pipeline; read its result with `pipelineResult` to get the same error mapping. */
   queue(pipeline: ChainableCommander, name: string, keys: string[], args: ScriptArgument[] = []): void {
-    this.command(pipeline, name, keys)(...keys, ...args);
+    this.command(pipeline, name, keys)(...args);
   }
 
   private command(
@@ -110,12 +125,29 @@ export class ScriptRunner {
   ): (...values: ScriptArgument[]) => Promise<unknown> {
     const spec = this.specs.get(name);
     if (!spec) throw new Error(`Unknown Lua script ${name}`);
-    if (keys.length !== spec.numberOfKeys) {
+    if (spec.numberOfKeys !== undefined && keys.length !== spec.numberOfKeys) {
       throw new Error(`Lua script ${name} takes ${spec.numberOfKeys} keys, got ${keys.length}`);
     }
-    const method: unknown = Reflect.get(target, spec.commandName);
+    if (spec.numberOfKeys === undefined && keys.length === 0)
+      throw new Error(`Lua script ${name} needs keys`);
+    const commandName =
+      spec.numberOfKeys === undefined ? this.withKeyCount(spec, keys.length) : spec.commandName;
+    // A pipeline made before a key count was first used lacks its method: the connection's applies to it.
+    const method: unknown = Reflect.get(target, commandName) ?? Reflect.get(this.redis, commandName);
     if (typeof method !== 'function') throw new Error(`Lua script ${name} is not defined on this connection`);
-    return (...values) => method.apply(target, values) as Promise<unknown>;
+    return (...values) => method.apply(target, [...keys, ...values]) as Promise<unknown>;
+  }
+
+  /**
+   * A script of any number of keys, defined once per key count it is called with. ioredis could take the count
+   * as the first argument instead, but its auto-pipelining routes a call on a cluster by its first argument,
+   * which must then be a key (it is off on a cluster today: see connection.ts). Every count runs the same script, which pipelines know (to load it) from the base
+   * definition.
+   */
+  private withKeyCount(spec: ScriptSpec, count: number): string {
+    const name = `${spec.commandName}_${count}`;
+    if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys: count, lua: spec.lua });
+    return name;
   }
 }
 

@@ -1,7 +1,7 @@
 // Commands that may touch keys in several cluster slots. On one Redis server (or a Sentinel-managed primary) they
 // are what they look like: a pipeline, a transaction, an MGET. A Redis Cluster refuses those across slots, so
-// there each command goes to its own slot's node; the client's auto-pipelining still sends the commands of one
-// node in one write, so a batch costs one round trip per node touched, all in parallel.
+// there each command goes to its own slot's node, all of a batch's commands sent before any answer is awaited,
+// so a batch costs one round trip per node touched, all in parallel.
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { primaries, type RedisClient } from './connection.js';
 
@@ -63,7 +63,7 @@ function isCluster(redis: RedisClient): redis is Cluster {
 
 /**
  * A stand-in for a pipeline on a cluster: records each command (our defined scripts included) and, on `exec()`,
- * issues them all in the same tick, so that auto-pipelining groups them by node.
+ * issues them all at once, each to its slot's node, before awaiting any answer.
  */
 function commandByCommand(cluster: Cluster): ChainableCommander {
   const queued: Array<{ method: (...args: unknown[]) => Promise<unknown>; args: unknown[] }> = [];

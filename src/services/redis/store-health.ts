@@ -3,7 +3,7 @@
 // timeout, until a probe gets an answer again. And a bound on how long one step of a request waits for Redis.
 
 import { storeUnavailableError } from '../../errors/app-error.js';
-import { isStoreUnavailable } from '../../errors/store-unavailable.js';
+import { isSlotMoving, isStoreUnavailable } from '../../errors/store-unavailable.js';
 import { Deadlines } from '../../lib/deadlines.js';
 import type { RedisClient } from './connection.js';
 import { crossSlotPipeline } from './slot-spanning.js';
@@ -71,9 +71,12 @@ export class StoreHealth {
     });
   }
 
-  /** Tells the health of an error a Redis call failed with; only unavailability counts. */
+  /**
+   * Tells the health of an error a Redis call failed with; only unavailability counts, and not a cluster slot
+   * changing hands, which concerns the requests of that slot alone.
+   */
   report(error: unknown): void {
-    if (isStoreUnavailable(error)) this.markDown();
+    if (isStoreUnavailable(error) && !isSlotMoving(error)) this.markDown();
   }
 
   /** Redis did not answer in time: refuse requests until a probe gets an answer. */

@@ -188,16 +188,22 @@ export class AccountScheduler {
       this.options.stickyTtlMs,
       batch.length,
     ];
+    // Every key the choice may touch is declared (a cluster checks only declared keys): each candidate's state
+    // and leases, and each sticky pin.
+    const declared = new Set<string>([keys.poolLastUsed(platform)]);
     for (const item of batch) {
       args.push(item.requestId, item.family, item.sticky, item.candidates.length);
+      if (item.sticky !== '') declared.add(`${keys.poolSlotPrefix(platform)}${item.sticky}`);
       for (const { runtime, tier } of item.candidates) {
         const { account } = runtime;
         args.push(account.id, tier, account.priority, account.maxConcurrency, account.weight);
+        declared.add(keys.poolSchedule(platform, account.id));
+        declared.add(keys.poolLeases(platform, account.id));
       }
     }
     let results: unknown;
     try {
-      results = await scripts.run('account-acquire-batch', [keys.poolLastUsed(platform)], args);
+      results = await scripts.run('account-acquire-batch', [...declared], args);
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;

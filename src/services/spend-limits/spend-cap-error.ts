@@ -21,7 +21,7 @@ function usd(micros: number): string {
   return `$${(micros / 1_000_000).toFixed(2)}`;
 }
 
-/** `detail` is admission-1.lua's cost refusal for a `user_*` counter. */
+/** `detail` is admission-n.lua's cost refusal for a `user_*` counter. */
 export function userSpendCapError(detail: Record<string, unknown>, now = Date.now()): AppError {
   const period = PERIODS[String(detail.limit)] ?? 'monthly';
   const resetAt = Number(detail.resetAt);

@@ -85,9 +85,14 @@ export class RollupJob {
     const entries: StoredLedgerEntry[] = raw.map(([id, fields]) => decodeLedgerEntry(id, fields));
     const last = entries[entries.length - 1];
     if (!last) return 0;
-    const batch = encodeRollupBatch(buildRollupBatch(entries), this.options.retention);
+    const rollups = buildRollupBatch(entries);
+    const batch = encodeRollupBatch(rollups, this.options.retention);
     const args = [cursor, last.id, keys.usageSlotPrefix(), ...batch];
-    const applied = await this.context.scripts.run('rollup-apply', [keys.usageCursor()], args);
+    // Every rollup key the batch writes is declared (a cluster checks only declared keys).
+    const written = [...rollups.hashes.keys(), ...rollups.rankings.keys()].map(
+      (suffix) => `${keys.usageSlotPrefix()}${suffix}`,
+    );
+    const applied = await this.context.scripts.run('rollup-apply', [keys.usageCursor(), ...written], args);
     // 0: another instance applied this range first; the next call reads from the moved cursor.
     return applied === 1 ? entries.length : 0;
   }

@@ -1,12 +1,15 @@
 --[[
-  Settles requests of one key on its key's slot (or their owner's side, in the owner's slot), all those of one settle batch in one call: for each request,
+  Settles requests of one key on its key's slot (or their owner's side, in the owner's slot), all those of one
+  settle batch in one call: for each request,
   releases the concurrency lease, ends its claim (giving back its reservation) and charges the real cost to
   every spend counter; the requests' tokens and cost go to the rate window. Counts once: only the call that ends
   a claim charges anything for it, so a retried settle, or one arriving after the reconciler ended the claim of
   an instance it thought dead, changes nothing. Settling with no usage (a request given back before it ran)
   only ends the lease and the claim. Charges to the same counter are added up first and written once.
 
-  KEYS[1]  the key's lease set; every other key is ARGV[1] .. suffix in the same slot
+  KEYS[1]  the key's lease set
+  KEYS[2..] every other key it touches, each ARGV[1] .. suffix: claims, claims-exp, reserved, the rate window's
+           (with a window; see rate-window.lua) and every spend counter charged
   ARGV[1]  the key's slot prefix
   ARGV[2]  now, ms
   ARGV[3]  rate window, ms, 0 for none
@@ -20,6 +23,7 @@
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 
+-- @include declared-keys
 -- @include spend-counter
 -- @include release-claim
 -- @include rate-window

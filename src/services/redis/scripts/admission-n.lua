@@ -6,14 +6,16 @@
   nothing for that request (except the activation clock, which starts with the first attempt) and the next one
   is still considered. Run on a user's slot with no concurrency, lifetime or window, it does the same for the
   owner's side of requests of owned keys: their per-user spend counters (admission/key-admission-groups.ts).
-  Settle (key-settle-1.lua) ends a claim and replaces the reservation with the real cost; the reconciler
-  (key-reconcile-1.lua) ends the claims of requests whose instance died.
+  Settle (key-settle-n.lua) ends a claim and replaces the reservation with the real cost; the reconciler
+  (key-reconcile-n.lua) ends the claims of requests whose instance died.
 
   A reservation is the request's worst case when that fits under every limit. When it does not, but the
   request's floor (its input bound and one output token) does, the request is admitted with the room that is
   left reserved, and the caller caps its output to fit; otherwise it is refused, saying why.
 
-  KEYS[1]  the key's lease set (member: request id, score: expiry ms); every other key is ARGV[1] .. suffix
+  KEYS[1]  the key's lease set (member: request id, score: expiry ms)
+  KEYS[2..] every other key it touches, each ARGV[1] .. suffix: claims, claims-exp, reserved, activated (with
+           a lifetime), the rate window's (with a window; see rate-window.lua), and each cost limit's counter
   ARGV[1]  the key's slot prefix, e.g. "relay:{k:key_1}:"
   ARGV[2]  now, ms
   ARGV[3]  lease and claim time to live, ms
@@ -26,7 +28,7 @@
   ARGV[10] micro-USD per window, 0 for none
   ARGV[11] number of requests m, then for each: request id; worst-case cost, micro-USD; floor, the least it can
            be served with, micro-USD (at most the worst case); the rest of its claim record, after
-           "<reserved>|<limited suffixes>|" (see key-reconcile-1.lua); number of cost limits n, then n
+           "<reserved>|<limited suffixes>|" (see key-reconcile-n.lua); number of cost limits n, then n
            quadruples: limit name, spend counter suffix, limit micro-USD, period end ms
 
   Returns: one entry per request, in order: { 1, activated at ms or 0, 1 if a lease was taken, micro-USD
@@ -39,6 +41,7 @@ local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
 
+-- @include declared-keys
 -- @include rate-window
 -- @include spend-counter
 
@@ -51,8 +54,8 @@ local activatedAt = 0
 local expired = nil
 local lifetime = tonumber(ARGV[5])
 if lifetime > 0 then
-  redis.call('SET', prefix .. 'activated', now, 'NX')
-  activatedAt = tonumber(redis.call('GET', prefix .. 'activated'))
+  redis.call('SET', key('activated'), now, 'NX')
+  activatedAt = tonumber(redis.call('GET', key('activated')))
   if now >= activatedAt + lifetime then
     expired = { activatedAt = activatedAt, expiredAt = activatedAt + lifetime }
   end
@@ -80,7 +83,7 @@ end
 local spentOf, reservedNow, reserving, reservingOrder = {}, {}, {}, {}
 local function counterState(suffix)
   if spentOf[suffix] == nil then
-    spentOf[suffix] = tonumber(redis.call('GET', prefix .. suffix) or '0')
+    spentOf[suffix] = tonumber(redis.call('GET', key(suffix)) or '0')
     reservedNow[suffix] = reservedOf(suffix)
   end
   return spentOf[suffix], reservedNow[suffix]
@@ -144,8 +147,8 @@ local function admitOne(at)
       reserving[suffix] = reserving[suffix] + amount
     end
   end
-  redis.call('HSET', prefix .. 'claims', requestId, amount .. '|' .. table.concat(counters, ',') .. '|' .. ARGV[at + 3])
-  redis.call('ZADD', prefix .. 'claims-exp', now + ttl, requestId)
+  redis.call('HSET', key('claims'), requestId, amount .. '|' .. table.concat(counters, ',') .. '|' .. ARGV[at + 3])
+  redis.call('ZADD', key('claims-exp'), now + ttl, requestId)
   return { 1, activatedAt, leased, amount }
 end
 

@@ -15,8 +15,9 @@
   reconciler, which reads them to tell on which account each lost request was.
 
   KEYS[1]  the pool's last-used hash: account id -> use stamp (ms-scale, unique within the pool), and the field
-           "#clock" -> the last stamp given (account ids never start with "#"); every other key is ARGV[1] ..
-           suffix in the same {pool:<platform>} slot: leases:<id>, sched:<id> (state), sticky:<key id>:<session>
+           "#clock" -> the last stamp given (account ids never start with "#")
+  KEYS[2..] every other key it touches, each ARGV[1] .. suffix in the same {pool:<platform>} slot: sched:<id>
+           (state) and leases:<id> of every candidate, and each request's sticky pin
   ARGV[1]  the pool's slot prefix, e.g. "relay:{pool:claude}:"
   ARGV[2]  now, ms since the epoch
   ARGV[3]  lease time to live, ms
@@ -33,6 +34,9 @@ local now = tonumber(ARGV[2])
 local ttl = tonumber(ARGV[3])
 local stickyTtl = tonumber(ARGV[4])
 local results = {}
+
+-- @include declared-keys
+
 -- The pool's use clock: stamps stay close to the time (older stamps, written as plain ms, compare sensibly)
 -- but strictly increase, whatever the caller's clock says.
 local clock = tonumber(redis.call('HGET', KEYS[1], '#clock') or '0')
@@ -41,7 +45,7 @@ local stamped = false
 -- Whether account `id` may take a request of `family` now: true plus its low-headroom flag (0 or 1), or
 -- false plus when it may again, if known. One HMGET reads everything the choice needs from its state.
 local function available(id, family)
-  local state = redis.call('HMGET', prefix .. 'sched:' .. id, 'state', 'until', 'low',
+  local state = redis.call('HMGET', key('sched:' .. id), 'state', 'until', 'low',
     family ~= '' and ('rl:' .. family) or 'low')
   local kind, untilMs = state[1], tonumber(state[2] or '0')
   if kind == 'auth_failed' then return false, nil end
@@ -58,7 +62,7 @@ for _ = 1, tonumber(ARGV[5]) do
   local member, family, sticky = ARGV[at], ARGV[at + 1], ARGV[at + 2]
   local count = tonumber(ARGV[at + 3])
   at = at + 4
-  local pinned = sticky ~= '' and redis.call('GET', prefix .. sticky) or false
+  local pinned = sticky ~= '' and redis.call('GET', key(sticky)) or false
   local best, bestRank, bestInFlight, pinnedChoice
   local busy, unavailable, soonest = 0, 0, nil
   for _ = 1, count do
@@ -70,7 +74,7 @@ for _ = 1, tonumber(ARGV[5]) do
       unavailable = unavailable + 1
       if detail and (soonest == nil or detail < soonest) then soonest = detail end
     else
-      local inFlight = redis.call('ZCOUNT', prefix .. 'leases:' .. id, '(' .. now, '+inf')
+      local inFlight = redis.call('ZCOUNT', key('leases:' .. id), '(' .. now, '+inf')
       if maxConcurrency > 0 and inFlight >= maxConcurrency then
         busy = busy + 1
       elseif id == pinned then
@@ -106,11 +110,11 @@ for _ = 1, tonumber(ARGV[5]) do
       reason = reason, candidates = count, busy = busy, unavailable = unavailable, retryAfterSeconds = retry,
     }) }
   else
-    redis.call('ZADD', prefix .. 'leases:' .. chosen, now + ttl, member)
+    redis.call('ZADD', key('leases:' .. chosen), now + ttl, member)
     clock = math.max(now, clock + 1)
     stamped = true
     redis.call('HSET', KEYS[1], chosen, clock)
-    if sticky ~= '' then redis.call('SET', prefix .. sticky, chosen, 'PX', stickyTtl) end
+    if sticky ~= '' then redis.call('SET', key(sticky), chosen, 'PX', stickyTtl) end
     results[#results + 1] = { 'ok', chosen, inFlight, stickyHit }
   end
 end

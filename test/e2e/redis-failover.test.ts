@@ -2,17 +2,18 @@
 // Sentinels promote its replica) and a Redis Cluster (the replica of the primary holding the key's slot takes
 // the slot over). It is served again once the replacement serves, without a restart; requests during the switch
 // get fast 503s in the client's format; nothing settled is lost (test/support/store-failover.ts).
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
+import { describe, it } from 'vitest';
 import { startClusterTopology } from '../support/redis-cluster.js';
 import { startSentinelTopology } from '../support/redis-sentinel.js';
-import { createClaudeAccount, createKey, startTestRelay, type TestRelay } from '../support/relay.js';
-import { expectServedAcrossFailover } from '../support/store-failover.js';
+import { createKey } from '../support/relay.js';
+import {
+  expectServedAcrossFailover,
+  relayOnTopology,
+  type StoreTopology,
+} from '../support/store-failover.js';
 
-interface Topology {
-  env: Record<string, string>;
+interface Topology extends StoreTopology {
   failPrimaryOf(key: string): Promise<{ promoted: Promise<number> }>;
-  stop(): Promise<void>;
 }
 
 const TOPOLOGIES: Array<[string, () => Promise<Topology>]> = [
@@ -21,23 +22,10 @@ const TOPOLOGIES: Array<[string, () => Promise<Topology>]> = [
 ];
 
 describe.each(TOPOLOGIES)('a %s failover', (name, start) => {
-  let topology: Topology;
-  let fake: FakeUpstream;
-  let relay: TestRelay;
-
-  beforeAll(async () => {
-    topology = await start();
-    fake = await startFakeUpstream();
-    relay = await startTestRelay({ env: topology.env });
-    await createClaudeAccount(relay, fake.url);
-  }, 60_000);
-  afterAll(async () => {
-    await relay?.stop();
-    await fake?.close();
-    await topology?.stop();
-  });
+  const setup = relayOnTopology(start);
 
   it('serves again once the replacement serves, refusing fast meanwhile, with every request in the ledger', async () => {
+    const { relay, fake, topology } = setup;
     const key = await createKey(relay, { limits: { dailyCostMicros: 50_000_000, concurrency: 50 } });
     // On a cluster, the primary holding the key's slot: admission, the key's limits and its claims live there.
     const slotKey = relay.server.services.context.keys.apiKey(key.key.id);

@@ -4,34 +4,21 @@
 // rest on the other). Scripts declare every key they touch, so the cluster runs each one whole on one node or
 // refuses it before it starts (TRYAGAIN, ASK); a refusal is a fast, retryable 503. Nothing is written twice or
 // lost: MIGRATE would refuse a key written on both sides, and the books balance on both the key and the owner.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectBooksBalance, expectRefusedFast } from '../support/books.js';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
-import { type ClusterTopology, type SlotMove, startClusterTopology } from '../support/redis-cluster.js';
-import { createClaudeAccount, createKey, startTestRelay, type TestRelay } from '../support/relay.js';
+import { type SlotMove, startClusterTopology } from '../support/redis-cluster.js';
+import { createKey } from '../support/relay.js';
 import { postJson, type StreamedResponse } from '../support/sse-client.js';
+import { relayOnTopology } from '../support/store-failover.js';
 
 const BODY = { model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
 const CLIENTS = 4;
 
 describe('a Redis Cluster resharded under load', () => {
-  let topology: ClusterTopology;
-  let fake: FakeUpstream;
-  let relay: TestRelay;
-
-  beforeAll(async () => {
-    topology = await startClusterTopology();
-    fake = await startFakeUpstream();
-    relay = await startTestRelay({ env: topology.env });
-    await createClaudeAccount(relay, fake.url);
-  }, 60_000);
-  afterAll(async () => {
-    await relay?.stop();
-    await fake?.close();
-    await topology?.stop();
-  });
+  const setup = relayOnTopology(startClusterTopology);
 
   it("keeps serving while the key's, the owner's, the pool's and the ledger's slots move, and loses nothing", async () => {
+    const { relay, fake, topology } = setup;
     const { services } = relay.server;
     const { keys, redis } = services.context;
     const user = await services.users.create({

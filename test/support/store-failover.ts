@@ -1,10 +1,10 @@
 // The Redis failover check both topologies share: a relay under light load while its Redis primary dies is
 // served again once a replica takes over, without a restart; requests during the switch get fast 503s in the
 // client's format; streams open across the switch finish; nothing settled is lost from the ledger.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { expectBooksBalance, expectRefusedFast } from './books.js';
-import type { FakeUpstream } from './fake-upstream/index.js';
-import type { TestRelay } from './relay.js';
+import { type FakeUpstream, startFakeUpstream } from './fake-upstream/index.js';
+import { createClaudeAccount, startTestRelay, type TestRelay } from './relay.js';
 import { openStream, postJson, type StreamedResponse } from './sse-client.js';
 
 const BODY = { model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
@@ -70,5 +70,48 @@ export async function expectServedAcrossFailover(
     servedAgainMs: Math.round(servedAgainMs),
     refused: during.length,
     slowestRefusalMs: Math.round(Math.max(0, ...during.map((response) => response.ms))),
+  };
+}
+
+/** What a relay on a throwaway Redis topology needs: how to reach it, and how to take it down. */
+export interface StoreTopology {
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The file's topology, fake upstream and relay (one Claude account), started in `beforeAll` and stopped in
+ * `afterAll`; read them inside tests.
+ */
+export function relayOnTopology<T extends StoreTopology>(
+  start: () => Promise<T>,
+): { readonly topology: T; readonly fake: FakeUpstream; readonly relay: TestRelay } {
+  const started: { topology?: T; fake?: FakeUpstream; relay?: TestRelay } = {};
+  beforeAll(async () => {
+    started.topology = await start();
+    started.fake = await startFakeUpstream();
+    started.relay = await startTestRelay({ env: started.topology.env });
+    await createClaudeAccount(started.relay, started.fake.url);
+  }, 60_000);
+  afterAll(async () => {
+    await started.relay?.stop();
+    await started.fake?.close();
+    await started.topology?.stop();
+  });
+  const get = <K extends keyof typeof started>(name: K): NonNullable<(typeof started)[K]> => {
+    const value = started[name];
+    if (!value) throw new Error(`the topology's ${name} has not started`);
+    return value as NonNullable<(typeof started)[K]>;
+  };
+  return {
+    get topology() {
+      return get('topology');
+    },
+    get fake() {
+      return get('fake');
+    },
+    get relay() {
+      return get('relay');
+    },
   };
 }

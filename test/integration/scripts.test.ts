@@ -82,7 +82,7 @@ describe('Lua script loader', () => {
     await expect(runner.run('lock-renew', [], ['a', 1])).rejects.toThrow(/takes 1 keys, got 0/);
   });
 
-  it('runs a script of any number of keys with the keys it declares, alone and in a pipeline made before', async () => {
+  it('runs a script of any number of keys with the keys it declares: alone, auto-pipelined together, in a pipeline', async () => {
     const runner = new ScriptRunner(t.redis);
     const pipeline = t.redis.pipeline();
     const prefix = t.keys.apiKeySlotPrefix('key_any');
@@ -97,6 +97,14 @@ describe('Lua script loader', () => {
       [null, 0],
     ]);
     await expect(runner.run('key-settle', keys, settle)).resolves.toBe(0);
+    // Issued in one tick, calls with different key counts share one auto-pipeline.
+    await expect(
+      Promise.all([
+        runner.run('key-settle', keys, settle),
+        runner.run('key-settle', [...keys, `${prefix}spend:day:y`], settle),
+        runner.run('key-settle', [...keys, `${prefix}spend:day:y`, `${prefix}spend:week:y`], settle),
+      ]),
+    ).resolves.toEqual([0, 0, 0]);
   });
 
   it('stops a script before it reaches a key it was not given', async () => {

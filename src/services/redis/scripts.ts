@@ -94,7 +94,7 @@ export class ScriptRunner {
   ) {
     for (const spec of specs) {
       this.specs.set(spec.name, spec);
-      // Without a fixed count, one definition per count is added on first use (`withKeyCount`).
+      // Without a fixed count, ioredis takes the count as the call's first argument (see `command`).
       redis.defineCommand(
         spec.commandName,
         spec.numberOfKeys === undefined
@@ -130,24 +130,12 @@ export class ScriptRunner {
     }
     if (spec.numberOfKeys === undefined && keys.length === 0)
       throw new Error(`Lua script ${name} needs keys`);
-    const commandName =
-      spec.numberOfKeys === undefined ? this.withKeyCount(spec, keys.length) : spec.commandName;
-    // A pipeline made before a key count was first used lacks its method: the connection's applies to it.
-    const method: unknown = Reflect.get(target, commandName) ?? Reflect.get(this.redis, commandName);
+    const method: unknown = Reflect.get(target, spec.commandName);
     if (typeof method !== 'function') throw new Error(`Lua script ${name} is not defined on this connection`);
-    return (...values) => method.apply(target, [...keys, ...values]) as Promise<unknown>;
-  }
-
-  /**
-   * A script of any number of keys, defined once per key count it is called with. ioredis could take the count
-   * as the first argument instead, but its auto-pipelining routes a call on a cluster by its first argument,
-   * which must then be a key (it is off on a cluster today: see connection.ts). Every count runs the same script, which pipelines know (to load it) from the base
-   * definition.
-   */
-  private withKeyCount(spec: ScriptSpec, count: number): string {
-    const name = `${spec.commandName}_${count}`;
-    if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys: count, lua: spec.lua });
-    return name;
+    // A script of any number of keys takes their count first. (On a cluster, ioredis's auto-pipelining would
+    // route a call by its first argument, which must then be a key: it is off there, see connection.ts.)
+    const head: ScriptArgument[] = spec.numberOfKeys === undefined ? [keys.length, ...keys] : keys;
+    return (...values) => method.apply(target, [...head, ...values]) as Promise<unknown>;
   }
 }
 

@@ -45,10 +45,21 @@ describe('100 concurrent requests against a daily cost limit', () => {
     // What is left of the limit is held by the requests in flight: the others are asked to retry (429), since
     // it frees up as those finish.
     const waiting = responses.filter((response) => response.status === 429);
-    expect(ok.length + waiting.length).toBe(100);
+    // A request admitted after others of the burst had already settled may find the rest of the limit too
+    // small for it, spent rather than held: refused for good (402), rightly. How many do depends on how the
+    // burst interleaves with the settles (more on a cluster, where each command travels alone).
+    const spentOut = responses.filter((response) => response.status === 402);
+    for (const response of spentOut) {
+      expect(JSON.parse(response.text).error).toMatchObject({
+        type: 'billing_error',
+        details: { limit: 'daily', reason: expect.stringMatching(/^(does_not_fit|exhausted)$/) },
+      });
+    }
+    expect(ok.length + waiting.length + spentOut.length).toBe(100);
     // Every answer costs ~4,550 micro-USD, so without reservations all 100 (~455,000) would have run.
     expect(ok.length).toBeGreaterThan(0);
-    expect(waiting.length).toBeGreaterThan(50);
+    expect(waiting.length + spentOut.length).toBeGreaterThan(50);
+    expect(waiting.length).toBeGreaterThan(0);
     const busy = JSON.parse(waiting[0]?.text ?? '{}');
     expect(busy.error).toMatchObject({
       type: 'rate_limit_error',

@@ -1,6 +1,6 @@
 // The server as a process of its own on the Redis it starts and stops itself (no REDIS_URL): its lifecycle,
 // its workers, and what is left running when it is stopped or killed. Each test starts its own redis-server, never
-// the run's, so the Sentinel and cluster passes of `npm test` leave this file out (vitest.redis-modes.config.ts).
+// the run's, so the Sentinel and cluster test projects leave this file out (vitest.config.ts).
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// The server as a process of its own on an external Redis (the run's, in every REDIS_MODE), and its refusals of
+// The server as a process of its own on an external Redis (the run's, in every test project), and its refusals of
 // a bad configuration. Its life on the embedded Redis is in embedded-redis-process.test.ts.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

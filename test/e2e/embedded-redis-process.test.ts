@@ -1,6 +1,6 @@
 // The server as a process of its own on the Redis it starts and stops itself (no REDIS_URL): its lifecycle,
 // its workers, and what is left running when it is stopped or killed. Each test starts its own redis-server, never
-// the run's, so the Sentinel and cluster test projects leave this file out (vitest.config.ts).
+// the run's, so the Sentinel and cluster passes of `npm test` must leave this file out.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
 import { runCli } from '../support/cli.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
-import { type ServerProcess, spawnNpmStart, spawnServer } from '../support/server-process.js';
+import {
+  killStarted,
+  listening,
+  type ServerProcess,
+  spawnNpmStart,
+  spawnServer,
+} from '../support/server-process.js';
 
 /** Alive and not a zombie: an orphan reparented to an init that does not reap it lingers as one. */
 function isRunning(pid: number): boolean {
@@ -39,18 +45,9 @@ function workerProcesses(primaryPid: number): number[] {
   return childProcesses(primaryPid).filter((pid) => commandLine(pid).includes('src/main.ts'));
 }
 
-const listening = (line: Record<string, unknown>) => typeof line.url === 'string' && line.msg !== undefined;
-
 describe('the server process on its embedded Redis', () => {
   const started: ServerProcess[] = [];
-  afterEach(async () => {
-    for (const server of started.splice(0)) {
-      if (server.child.exitCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-    }
-  });
+  afterEach(() => killStarted(started));
 
   it('starts on the embedded Redis, answers /health and /ready, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));

@@ -1,4 +1,4 @@
-// The server as a process of its own on an external Redis (the run's, in every test project), and its refusals of
+// The server as a process of its own on an external Redis (the run's, in every REDIS_MODE), and its refusals of
 // a bad configuration. Its life on the embedded Redis is in embedded-redis-process.test.ts.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,20 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptRunner } from '../../src/services/redis/scripts.js';
 import { UserService } from '../../src/services/users/user-service.js';
 import { createTestRedis } from '../support/redis.js';
-import { type ServerProcess, spawnServer } from '../support/server-process.js';
-
-const listening = (line: Record<string, unknown>) => typeof line.url === 'string' && line.msg !== undefined;
+import { killStarted, listening, type ServerProcess, spawnServer } from '../support/server-process.js';
 
 describe('the server process', () => {
   const started: ServerProcess[] = [];
-  afterEach(async () => {
-    for (const server of started.splice(0)) {
-      if (server.child.exitCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-    }
-  });
+  afterEach(() => killStarted(started));
 
   it('creates the first admin from ADMIN_PASSWORD on an external Redis', async () => {
     const t = await createTestRedis();

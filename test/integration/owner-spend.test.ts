@@ -1,7 +1,7 @@
 // An owner's spend counters, shared by all their keys, are held in the owner's own slot: admission reserves on
 // the key's side and the owner's in one round trip, a refusal on either side gives back what the other took,
 // settle charges both, and the reconciler ends both sides of a dead instance's request, recording it once.
-// On a Redis Cluster (the `cluster` test project) the two slots sit on different nodes, which this must survive.
+// On a Redis Cluster (REDIS_MODE=cluster) the two slots sit on different nodes, which this must survive.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';

@@ -1,7 +1,6 @@
-// Vitest global setup, run once per project: that project's Redis for the run, by the project's name (see
-// vitest.config.ts). `single`: REDIS_URL when set, otherwise one throwaway redis-server (no persistence);
-// `sentinel`: a throwaway Sentinel-managed primary with a replica; `cluster`: a throwaway cluster of three
-// primaries with a replica each.
+// Vitest global setup: the run's Redis. REDIS_URL when set; otherwise, by REDIS_MODE, one throwaway redis-server
+// (no persistence; the default, `single`), a throwaway Sentinel-managed primary with a replica (`sentinel`), or a
+// throwaway cluster of three primaries with a replica each (`cluster`).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -31,7 +30,12 @@ function ensureDashboardBuilt(): void {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureDashboardBuilt();
   compileCli();
-  const mode = project.name;
+  const external = process.env.REDIS_URL;
+  if (external) {
+    project.provide('redisEndpoint', { url: external });
+    return async () => {};
+  }
+  const mode = process.env.REDIS_MODE ?? 'single';
   if (mode === 'sentinel') {
     const topology = await startSentinelTopology();
     project.provide('redisEndpoint', topology.endpoint);
@@ -42,12 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('redisEndpoint', topology.endpoint);
     return () => topology.stop();
   }
-  if (mode !== 'single') throw new Error(`no Redis is set up for a test project named ${mode}`);
-  const external = process.env.REDIS_URL;
-  if (external) {
-    project.provide('redisEndpoint', { url: external });
-    return async () => {};
-  }
+  if (mode !== 'single') throw new Error(`REDIS_MODE must be single, sentinel or cluster, not ${mode}`);
   const redis = await startEmbeddedRedis({
     bin: process.env.REDIS_SERVER_BIN ?? 'redis-server',
     persist: false,

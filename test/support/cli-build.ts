@@ -8,16 +8,7 @@ import path from 'node:path';
 // Beside dist/, at the same depth: the compiled code finds package.json one folder up, as dist/ does.
 export const TEST_CLI_DIST = 'dist-test';
 
-/**
- * Once per test run: each project's global setup asks for it, and a second build would empty the folder under
- * a CLI test already running in another project. Kept on the process, which the setups' modules share.
- */
-const compiled = Symbol.for('llm-relay:test-cli-compiled');
-
 export function compileCli(): void {
-  const run = process as NodeJS.Process & { [compiled]?: boolean };
-  if (run[compiled]) return;
-  run[compiled] = true;
   const root = path.resolve(import.meta.dirname, '../..');
   execFileSync(process.execPath, ['scripts/build-server.mjs', TEST_CLI_DIST], {
     cwd: root,

@@ -22,7 +22,7 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-/** The project's Redis (one server, a Sentinel-managed primary or a cluster), from the global setup. */
+/** The run's Redis (REDIS_MODE: one server, a Sentinel-managed primary or a cluster), from the global setup. */
 export function testRedisEndpoint(): RedisEndpoint {
   return inject('redisEndpoint');
 }

@@ -15,6 +15,20 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The server's "listening" log line: it carries the address the server took. */
+export const listening = (line: Record<string, unknown>) =>
+  typeof line.url === 'string' && line.msg !== undefined;
+
+/** Kills (`SIGKILL`) every server in `started` still running, waits for each, and empties the list. */
+export async function killStarted(started: ServerProcess[]): Promise<void> {
+  for (const server of started.splice(0)) {
+    if (server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+  }
+}
+
 /** `nodeArgs` go before the entry point, e.g. another `--import`. */
 export function spawnServer(env: Record<string, string | undefined>, nodeArgs: string[] = []): ServerProcess {
   return follow(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], env);

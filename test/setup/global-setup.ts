@@ -29,7 +29,7 @@ function ensureDashboardBuilt(): void {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureDashboardBuilt();
-  compileCli();
+  await compileCli();
   const external = process.env.REDIS_URL;
   if (external) {
     project.provide('redisEndpoint', { url: external });

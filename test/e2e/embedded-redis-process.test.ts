@@ -1,30 +1,21 @@
 // The server as a process of its own on the Redis it starts and stops itself (no REDIS_URL): its lifecycle,
 // its workers, and what is left running when it is stopped or killed. Each test starts its own redis-server, never
 // the run's, so the Sentinel and cluster passes of `npm test` must leave this file out.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
 import { runCli } from '../support/cli.js';
 import { connectionRefused, rawRequest } from '../support/http.js';
+import { isRunning } from '../support/process-state.js';
 import {
   killStarted,
   listening,
+  removeDataDirs,
   type ServerProcess,
   spawnNpmStart,
   spawnServer,
+  tempDataDir,
 } from '../support/server-process.js';
-
-/** Alive and not a zombie: an orphan reparented to an init that does not reap it lingers as one. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 function childProcesses(pid: number): number[] {
   return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
@@ -47,10 +38,13 @@ function workerProcesses(primaryPid: number): number[] {
 
 describe('the server process on its embedded Redis', () => {
   const started: ServerProcess[] = [];
-  afterEach(() => killStarted(started));
+  afterEach(async () => {
+    await killStarted(started);
+    removeDataDirs();
+  });
 
   it('starts on the embedded Redis, answers /health and /ready, and stops cleanly on SIGTERM', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+    const dataDir = tempDataDir();
     const server = spawnServer({
       REDIS_URL: undefined,
       PORT: '0',
@@ -93,7 +87,7 @@ describe('the server process on its embedded Redis', () => {
   });
 
   it('runs several workers on one port, owns the embedded Redis, and stops all of it on SIGTERM', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+    const dataDir = tempDataDir();
     const server = spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir, WORKERS: '2' });
     started.push(server);
     const redisLine = await server.waitForLog((line) => line.msg === 'started embedded redis');
@@ -117,6 +111,7 @@ describe('a server that loses its Redis or is killed', () => {
   // Hooks run even when a test times out; a cleanup inside the test body would not.
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
+    removeDataDirs();
   });
   const track = (server: ServerProcess) => {
     cleanups.push(async () => {
@@ -135,7 +130,7 @@ describe('a server that loses its Redis or is killed', () => {
       spawnServer({
         REDIS_URL: redis.url,
         PORT: '0',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+        DATA_DIR: tempDataDir(),
         SHUTDOWN_TIMEOUT_MS: '1000',
       }),
     );
@@ -148,7 +143,7 @@ describe('a server that loses its Redis or is killed', () => {
   });
 
   it('stops a redis-server left behind by a dead server before starting its own', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+    const dataDir = tempDataDir();
     const killed = track(spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir }));
     const orphan = Number(
       (await killed.waitForLog((line) => line.msg === 'started embedded redis')).redisPid,
@@ -181,7 +176,7 @@ describe('a server that loses its Redis or is killed', () => {
   it.each(['1', '2'])(
     'refuses a second start on the same DATA_DIR, naming the running server, which keeps serving (WORKERS=%s)',
     async (workers) => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+      const dataDir = tempDataDir();
       const env = { REDIS_URL: undefined, PORT: '0', WORKERS: workers, DATA_DIR: dataDir };
       const first = track(spawnServer(env));
       const { url } = (await first.waitForLog(listening)) as { url: string };
@@ -213,7 +208,7 @@ describe('a server that loses its Redis or is killed', () => {
   it.each(['1', '2'])(
     'never leaves its embedded Redis running when it is killed outright (WORKERS=%s)',
     async (workers) => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-e2e-'));
+      const dataDir = tempDataDir();
       const env = { REDIS_URL: undefined, PORT: '0', WORKERS: workers, DATA_DIR: dataDir };
       const killed = track(spawnServer(env));
       const redisPid = Number(
@@ -249,7 +244,7 @@ describe('a server that loses its Redis or is killed', () => {
         REDIS_URL: undefined,
         NODE_ENV: undefined,
         PORT: '0',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+        DATA_DIR: tempDataDir(),
       }),
     );
     const redisLine = await npm.waitForLog((line) => line.msg === 'started embedded redis');
@@ -287,7 +282,7 @@ describe('a server that loses its Redis or is killed', () => {
           REDIS_URL: undefined,
           PORT: '0',
           WORKERS: workers,
-          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+          DATA_DIR: tempDataDir(),
         }),
       );
       const redisPid = Number(

@@ -7,16 +7,8 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
 import { RedisBinaryMissingError, startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
+import { isRunning } from '../support/process-state.js';
 import { ROOT } from '../support/server-process.js';
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `test/support/embedded-redis-owner.ts` in its own process and resolves with the Redis it started. */
 async function startOwner(dataDir?: string) {

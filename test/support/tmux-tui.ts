@@ -8,6 +8,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isRunning } from './process-state.js';
+
+/**
+ * Resolves once a process that is not ours (no exit event to await) has ended; after `graceMs`, kills it.
+ * Polled, since nothing else tells of the end of another process's child.
+ */
+async function ended(pid: number, graceMs = 10_000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      return;
+    }
+    await delay(POLL_INTERVAL_MS);
+  }
+}
 
 /** Environment for the program; `undefined` removes a variable inherited from the test process. */
 export type TuiEnv = Record<string, string | undefined>;
@@ -210,8 +226,14 @@ export async function startTmuxTui(options: TmuxTuiOptions): Promise<TmuxTui> {
     async kill() {
       if (killed) return;
       killed = true;
+      const panePid = Number(
+        (await tmux(['display-message', '-p', '-t', name, '#{pane_pid}']).catch(() => '')).trim(),
+      );
       // kill-server ends the pane's program (SIGHUP) and the server; it fails only if both are gone already.
       await tmux(['kill-server']).catch(() => undefined);
+      // The program may still be saving its state on the way out (Claude Code writes into its home directory),
+      // and a test removes that directory next: it is gone only once the program is.
+      if (panePid > 0) await ended(panePid);
       await rm(socketDir, { recursive: true, force: true });
     },
   };

@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { testRedisEnv } from '../support/redis.js';
 import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
-import { type ServerProcess, spawnServer } from '../support/server-process.js';
+import { removeDataDirs, type ServerProcess, spawnServer, tempDataDir } from '../support/server-process.js';
 import { openStream } from '../support/sse-client.js';
 
 const SHORT_LIVES = { LEASE_TTL_MS: '1000', RECONCILE_INTERVAL_MS: '200' };
@@ -26,6 +23,7 @@ describe('an instance killed mid-stream', () => {
       victim.child.kill('SIGKILL');
       await victim.exited;
     }
+    removeDataDirs();
     await survivor.stop();
     await fake.close();
   });
@@ -38,7 +36,7 @@ describe('an instance killed mid-stream', () => {
       ...testRedisEnv(),
       REDIS_KEY_PREFIX: survivor.prefix,
       PORT: '0',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-victim-')),
+      DATA_DIR: tempDataDir('relay-victim-'),
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       TOKEN_SIGNING_KEY: 'test-token-signing-key-0123456789abcdef',
       ...SHORT_LIVES,

@@ -1,17 +1,24 @@
 // The server as a process of its own on an external Redis (the run's, in every REDIS_MODE), and its refusals of
 // a bad configuration. Its life on the embedded Redis is in embedded-redis-process.test.ts.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptRunner } from '../../src/services/redis/scripts.js';
 import { UserService } from '../../src/services/users/user-service.js';
 import { createTestRedis } from '../support/redis.js';
-import { killStarted, listening, type ServerProcess, spawnServer } from '../support/server-process.js';
+import {
+  killStarted,
+  listening,
+  removeDataDirs,
+  type ServerProcess,
+  spawnServer,
+  tempDataDir,
+} from '../support/server-process.js';
 
 describe('the server process', () => {
   const started: ServerProcess[] = [];
-  afterEach(() => killStarted(started));
+  afterEach(async () => {
+    await killStarted(started);
+    removeDataDirs();
+  });
 
   it('creates the first admin from ADMIN_PASSWORD on an external Redis', async () => {
     const t = await createTestRedis();
@@ -20,7 +27,7 @@ describe('the server process', () => {
         ...t.env,
         REDIS_KEY_PREFIX: t.prefix,
         PORT: '0',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+        DATA_DIR: tempDataDir(),
         ADMIN_USERNAME: 'operator-one',
         ADMIN_PASSWORD: 'a long enough password',
       });
@@ -47,7 +54,7 @@ describe('the server process', () => {
     ],
   ])('exits 1 with a message naming the problem for %o', async (env, message) => {
     const server = spawnServer({
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-e2e-')),
+      DATA_DIR: tempDataDir(),
       PORT: '0',
       ...env,
     });

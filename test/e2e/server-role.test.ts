@@ -1,11 +1,16 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawRequest } from '../support/http.js';
 import { createTestRedis, type TestRedis } from '../support/redis.js';
-import { ROOT, type ServerProcess, spawnServer } from '../support/server-process.js';
+import {
+  ROOT,
+  removeDataDirs,
+  type ServerProcess,
+  spawnServer,
+  tempDataDir,
+} from '../support/server-process.js';
 
 const TRACE_HOOK = path.join(ROOT, 'test/support/module-trace/register.mjs');
 const SCRAPE_TOKEN = 'role-test-scrape-token-0123';
@@ -47,12 +52,13 @@ describe('SERVER_ROLE', () => {
         await server.exited;
       }
     }
+    removeDataDirs();
     await redis?.cleanup();
   });
 
   async function start(role: string) {
     redis = await createTestRedis();
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-role-'));
+    const dataDir = tempDataDir('relay-role-');
     const trace = path.join(dataDir, 'modules.txt');
     const server = spawnServer(
       {
@@ -137,7 +143,7 @@ describe('SERVER_ROLE', () => {
     const server = spawnServer({
       ...redis.env,
       PORT: '0',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-role-')),
+      DATA_DIR: tempDataDir('relay-role-'),
       SERVER_ROLE: 'control',
     });
     started.push(server);

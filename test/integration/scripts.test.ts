@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,12 @@ import { AppError } from '../../src/errors/app-error.js';
 import { pipelineResult, readScriptSpecs, ScriptRunner } from '../../src/services/redis/scripts.js';
 import { createTestRedis, type TestRedis } from '../support/redis.js';
 
+const madeDirs: string[] = [];
+
+/** A folder of scripts for one test; removed after it. */
 function scriptDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'relay-lua-'));
+  madeDirs.push(dir);
   for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dir, name), body);
   return dir;
 }
@@ -22,6 +26,7 @@ describe('Lua script loader', () => {
   });
   afterEach(async () => {
     await t.cleanup();
+    for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('loads every shipped script with a documented header and a versioned command name', () => {

@@ -1,5 +1,5 @@
 // Starts the real relay server in-process on port 0, on the test Redis, in a fresh key prefix.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -34,6 +34,9 @@ export interface TestRelayOptions {
 
 export async function startTestRelay(options: TestRelayOptions = {}): Promise<TestRelay> {
   const prefix = options.prefix ?? `t:${Math.random().toString(36).slice(2, 10)}:`;
+  // A test that names its own DATA_DIR keeps it; one made here goes when the relay stops.
+  const ownDataDir =
+    options.env?.DATA_DIR === undefined ? mkdtempSync(path.join(tmpdir(), 'relay-test-')) : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     // The run's Redis, unless the test brings its own.
@@ -44,7 +47,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
       : testRedisEnv()),
     REDIS_KEY_PREFIX: prefix,
     PORT: '0',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'relay-test-')),
+    DATA_DIR: ownDataDir,
     ADMIN_PASSWORD: 'test admin password',
     SHUTDOWN_TIMEOUT_MS: '2000',
     // Instances sharing a Redis must share the encryption key; tests use one fixed pair.
@@ -74,6 +77,7 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
       const redis = await createRedisClient({ endpoint: server.redis, name: 'test-cleanup' });
       await deletePrefix(redis, prefix);
       await closeRedis(redis);
+      if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -13,6 +13,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Files share their worker's loaded modules instead of each starting a fresh process and loading the whole
+    // server again: that start-up was a third of the run's time and most of its CPU. Files keep to their own
+    // key prefix, servers, ports and temporary folders, and restore what they change (fake timers), so nothing
+    // one leaves behind reaches the next.
+    isolate: false,
     reporters: ['default'],
   },
 });

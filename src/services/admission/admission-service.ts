@@ -197,12 +197,17 @@ export class AdmissionService {
     }
   }
 
-  /** Current spend against each of the key's limits, with reset times. */
   /** Requests waiting in their key's queue on this instance now. */
   get queued(): number {
     return this.queue.waiting;
   }
 
+  /** Given-back admissions Redis has not taken yet: retried every second, and as soon as it reconnects. */
+  get releasesQueued(): number {
+    return this.releases.size;
+  }
+
+  /** Current spend against each of the key's limits, with reset times. */
   usage(key: UsageSubject): Promise<KeyUsage> {
     return readKeyUsage(this.context, this.calendar, key, this.now());
   }

@@ -42,6 +42,8 @@ export class StoreRetryQueue<T> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private droppedCount = 0;
+  /** Items of the batch being written: still not taken until Redis answers. */
+  private writing = 0;
 
   constructor(
     private readonly redis: RedisClient,
@@ -53,8 +55,9 @@ export class StoreRetryQueue<T> {
     redis.on('ready', this.onReady);
   }
 
+  /** Items Redis has not taken yet, counting a batch being written now. */
   get size(): number {
-    return this.items.length;
+    return this.items.length + this.writing;
   }
 
   get dropped(): number {
@@ -108,10 +111,13 @@ export class StoreRetryQueue<T> {
     while (this.items.length > 0) {
       const batch = this.items.splice(0, this.options.batchSize ?? 500);
       let outcome: WriteOutcome;
+      this.writing = batch.length;
       try {
         outcome = await this.write(batch);
       } catch {
         outcome = 'unavailable';
+      } finally {
+        this.writing = 0;
       }
       if (outcome === 'unavailable') {
         this.items.unshift(...batch);

@@ -56,6 +56,12 @@ describe('alert notifications across instances', () => {
       condition: { kind: 'account_state', states: ['auth_failed'] },
       channelIds,
     });
+    // Each instance loads a new rule on its pub/sub notice, which on a cluster may come after the account's
+    // state change (another channel, through another node): an event before that is not seen by the rule.
+    await Promise.all([
+      first.server.services.operator.alerts.reload(),
+      second.server.services.operator.alerts.reload(),
+    ]);
     client = new Anthropic({
       apiKey: (await createKey(first)).plaintext,
       baseURL: second.url,

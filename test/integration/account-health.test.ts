@@ -100,8 +100,10 @@ describe('account health', () => {
       keyPrefix: services.context.keys.prefix,
       scheduling: {
         stickyTtlMs: 300_000,
-        overloadCooldownMs: 50,
-        errorCooldownMs: 50,
+        // Long enough that the state is read back before it ends, even on a loaded machine (50 ms was not, once,
+        // in a CI cluster pass), short enough to wait for.
+        overloadCooldownMs: 1000,
+        errorCooldownMs: 1000,
         rateLimitDefaultMs: 1000,
         quotaCooldownMs: 1000,
       },
@@ -111,7 +113,7 @@ describe('account health', () => {
       await timed.health.observe(runtime, answered(529), undefined);
       expect((await timed.health.state(id, 'claude')).kind).toBe('cooling');
       await expect
-        .poll(async () => (await timed.health.state(id, 'claude')).kind, { interval: 20 })
+        .poll(async () => (await timed.health.state(id, 'claude')).kind, { interval: 20, timeout: 5000 })
         .toBe('active');
       // The scheduler agrees: the account serves again.
       const acquired = await timed.scheduler.acquire({ platform: 'claude', model: 'm', requestId: 'r1' });

@@ -2,7 +2,7 @@
 // from its source), imported with the real CLI, then the official SDKs, holding the keys CRS issued, are served
 // by the relay from the imported accounts (fake upstreams), with each key's permissions, model and client
 // restrictions, binding and carried-over spend in force.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
@@ -89,6 +89,7 @@ beforeAll(async () => {
   await issue('switched off', { isActive: false });
 
   relay = await startTestRelay();
+  const cliDataDir = mkdtempSync(path.join(tmpdir(), 'crs-import-cli-'));
   const result = await runCli(
     ['import', 'crs', '--redis', crs.url, '--encryption-key', '-', '--json'],
     {
@@ -96,10 +97,11 @@ beforeAll(async () => {
       REDIS_KEY_PREFIX: relay.prefix,
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       TOKEN_SIGNING_KEY: 'test-token-signing-key-0123456789abcdef',
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'crs-import-cli-')),
+      DATA_DIR: cliDataDir,
     },
     CRS_KEY,
   );
+  rmSync(cliDataDir, { recursive: true, force: true });
   if (result.code !== 0) throw new Error(`import failed (${result.code}): ${result.stderr}`);
   report = JSON.parse(result.stdout) as ImportReport;
 }, 60_000);

@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AdmissionService,
-  type AdmissionTicket,
-  type KeySettle,
-} from '../../src/services/admission/admission-service.js';
+import { AdmissionService } from '../../src/services/admission/admission-service.js';
+import type { AdmissionTicket, KeySettle } from '../../src/services/admission/admission-types.js';
 import { LimitCalendar } from '../../src/services/admission/limit-periods.js';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';

@@ -1,5 +1,5 @@
 // One admission as the relay asks for it, and its outcome as data: the ticket, or the refusal's code and details.
-import type { AdmissionTicket } from '../../src/services/admission/admission-service.js';
+import type { AdmissionTicket } from '../../src/services/admission/admission-types.js';
 import type { StoredApiKey } from '../../src/services/api-keys/api-key-types.js';
 import type { Services } from '../../src/services/container.js';
 

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../errors/app-error.js';
 import { readBody } from '../../http/read-body.js';
 import type { RequestContext } from '../../http/route-table.js';
-import type { AdmissionTicket } from '../../services/admission/admission-service.js';
+import type { AdmissionTicket } from '../../services/admission/admission-types.js';
 import { admitAndAcquire } from '../../services/admission/admit-and-acquire.js';
 import type { StoredApiKey } from '../../services/api-keys/api-key-types.js';
 import type { ClientKind } from '../../services/domain/platforms.js';

@@ -1,7 +1,7 @@
 // Records a relayed request's outcome; a failure to record is logged, never thrown at the client.
 
 import type { UpstreamSignal } from '../../services/accounts/account-signals.js';
-import type { AdmissionTicket } from '../../services/admission/admission-service.js';
+import type { AdmissionTicket } from '../../services/admission/admission-types.js';
 import type { CapturedBodies } from '../../services/request-log/body-capture.js';
 import type { AccountLease } from '../../services/scheduler/account-scheduler.js';
 import type { ExchangeResult } from '../exchange/exchange.js';

@@ -1,7 +1,7 @@
 // One request's part of the admission calls: its arguments for its key's call and for its owner's, each with
 // the claim record the reconciler reads if the request's instance dies.
 
-import type { AdmissionInput } from './admission-service.js';
+import type { AdmissionInput } from './admission-types.js';
 import type { CostBound } from './cost-bound.js';
 import type { LostRequestInfo } from './lost-request.js';
 import type { SpendCounter } from './spend-counters.js';

@@ -3,7 +3,8 @@
 import { storeUnavailableError } from '../../errors/app-error.js';
 import type { StoreHealth } from '../redis/store-health.js';
 import type { AccountScheduler, Acquired, AcquireRequest } from '../scheduler/account-scheduler.js';
-import type { AdmissionInput, AdmissionService, AdmissionTicket } from './admission-service.js';
+import type { AdmissionService } from './admission-service.js';
+import type { AdmissionInput, AdmissionTicket } from './admission-types.js';
 
 export interface Admitted {
   /** Absent for calls that spend nothing and so take nothing from the key's limits. */

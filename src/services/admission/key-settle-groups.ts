@@ -1,7 +1,7 @@
 // The settles of one batch, grouped into one key-settle script call per key (and rate window), and one per
 // owner for the owned keys' per-user counters: each group's per-request arguments in the order key-settle-n.lua
 // reads them.
-import type { KeySettle } from './admission-service.js';
+import type { KeySettle } from './admission-types.js';
 import type { SpendCounter } from './spend-counters.js';
 
 /** What one side of a request settles: a key's own counters and window, or its owner's counters. */

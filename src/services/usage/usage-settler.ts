@@ -4,7 +4,8 @@
 import type { ChainableCommander } from 'ioredis';
 import type { Logger } from '../../lib/logger.js';
 import { TurnBatch } from '../../lib/turn-batch.js';
-import type { AdmissionService, AdmissionTicket, KeySettle } from '../admission/admission-service.js';
+import type { AdmissionService } from '../admission/admission-service.js';
+import type { AdmissionTicket, KeySettle } from '../admission/admission-types.js';
 import type { PricingService } from '../pricing/pricing-service.js';
 import type { RedisContext } from '../redis/record-store.js';
 import { execWrites, StoreRetryQueue } from '../redis/retry-queue.js';

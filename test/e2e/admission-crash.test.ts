@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { testRedisEnv } from '../support/redis.js';
 import { createClaudeAccount, createKey, settled, startTestRelay, type TestRelay } from '../support/relay.js';
-import { removeDataDirs, type ServerProcess, spawnServer, tempDataDir } from '../support/server-process.js';
+import { type ServerProcess, spawnServer } from '../support/server-process.js';
 import { openStream } from '../support/sse-client.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 const SHORT_LIVES = { LEASE_TTL_MS: '1000', RECONCILE_INTERVAL_MS: '200' };
 
@@ -23,7 +24,7 @@ describe('an instance killed mid-stream', () => {
       victim.child.kill('SIGKILL');
       await victim.exited;
     }
-    removeDataDirs();
+    removeTempDirs();
     await survivor.stop();
     await fake.close();
   });
@@ -36,7 +37,7 @@ describe('an instance killed mid-stream', () => {
       ...testRedisEnv(),
       REDIS_KEY_PREFIX: survivor.prefix,
       PORT: '0',
-      DATA_DIR: tempDataDir('relay-victim-'),
+      DATA_DIR: tempDir('relay-victim-'),
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       TOKEN_SIGNING_KEY: 'test-token-signing-key-0123456789abcdef',
       ...SHORT_LIVES,

@@ -1,10 +1,3 @@
-// The move from Claude Relay Service end to end: a CRS Redis written as CRS's own code writes it (fixtures
-// from its source), imported with the real CLI, then the official SDKs, holding the keys CRS issued, are served
-// by the relay from the imported accounts (fake upstreams), with each key's permissions, model and client
-// restrictions, binding and carried-over spend in force.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
@@ -21,6 +14,7 @@ import { type CrsRedis, startCrsRedis } from '../support/crs-source.js';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream/index.js';
 import { testRedisEnv } from '../support/redis.js';
 import { settled, startTestRelay, type TestRelay } from '../support/relay.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 const CRS_KEY = 'crs-e2e-encryption-key-32-chars!';
 const HAIKU = 'claude-haiku-4-5';
@@ -89,7 +83,6 @@ beforeAll(async () => {
   await issue('switched off', { isActive: false });
 
   relay = await startTestRelay();
-  const cliDataDir = mkdtempSync(path.join(tmpdir(), 'crs-import-cli-'));
   const result = await runCli(
     ['import', 'crs', '--redis', crs.url, '--encryption-key', '-', '--json'],
     {
@@ -97,11 +90,11 @@ beforeAll(async () => {
       REDIS_KEY_PREFIX: relay.prefix,
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       TOKEN_SIGNING_KEY: 'test-token-signing-key-0123456789abcdef',
-      DATA_DIR: cliDataDir,
+      DATA_DIR: tempDir('crs-import-cli-'),
     },
     CRS_KEY,
   );
-  rmSync(cliDataDir, { recursive: true, force: true });
+  removeTempDirs();
   if (result.code !== 0) throw new Error(`import failed (${result.code}): ${result.stderr}`);
   report = JSON.parse(result.stdout) as ImportReport;
 }, 60_000);

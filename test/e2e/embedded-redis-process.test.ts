@@ -10,12 +10,11 @@ import { isRunning } from '../support/process-state.js';
 import {
   killStarted,
   listening,
-  removeDataDirs,
   type ServerProcess,
   spawnNpmStart,
   spawnServer,
-  tempDataDir,
 } from '../support/server-process.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 function childProcesses(pid: number): number[] {
   return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
@@ -40,11 +39,11 @@ describe('the server process on its embedded Redis', () => {
   const started: ServerProcess[] = [];
   afterEach(async () => {
     await killStarted(started);
-    removeDataDirs();
+    removeTempDirs();
   });
 
   it('starts on the embedded Redis, answers /health and /ready, and stops cleanly on SIGTERM', async () => {
-    const dataDir = tempDataDir();
+    const dataDir = tempDir();
     const server = spawnServer({
       REDIS_URL: undefined,
       PORT: '0',
@@ -87,7 +86,7 @@ describe('the server process on its embedded Redis', () => {
   });
 
   it('runs several workers on one port, owns the embedded Redis, and stops all of it on SIGTERM', async () => {
-    const dataDir = tempDataDir();
+    const dataDir = tempDir();
     const server = spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir, WORKERS: '2' });
     started.push(server);
     const redisLine = await server.waitForLog((line) => line.msg === 'started embedded redis');
@@ -111,7 +110,7 @@ describe('a server that loses its Redis or is killed', () => {
   // Hooks run even when a test times out; a cleanup inside the test body would not.
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
-    removeDataDirs();
+    removeTempDirs();
   });
   const track = (server: ServerProcess) => {
     cleanups.push(async () => {
@@ -130,7 +129,7 @@ describe('a server that loses its Redis or is killed', () => {
       spawnServer({
         REDIS_URL: redis.url,
         PORT: '0',
-        DATA_DIR: tempDataDir(),
+        DATA_DIR: tempDir(),
         SHUTDOWN_TIMEOUT_MS: '1000',
       }),
     );
@@ -143,7 +142,7 @@ describe('a server that loses its Redis or is killed', () => {
   });
 
   it('stops a redis-server left behind by a dead server before starting its own', async () => {
-    const dataDir = tempDataDir();
+    const dataDir = tempDir();
     const killed = track(spawnServer({ REDIS_URL: undefined, PORT: '0', DATA_DIR: dataDir }));
     const orphan = Number(
       (await killed.waitForLog((line) => line.msg === 'started embedded redis')).redisPid,
@@ -176,7 +175,7 @@ describe('a server that loses its Redis or is killed', () => {
   it.each(['1', '2'])(
     'refuses a second start on the same DATA_DIR, naming the running server, which keeps serving (WORKERS=%s)',
     async (workers) => {
-      const dataDir = tempDataDir();
+      const dataDir = tempDir();
       const env = { REDIS_URL: undefined, PORT: '0', WORKERS: workers, DATA_DIR: dataDir };
       const first = track(spawnServer(env));
       const { url } = (await first.waitForLog(listening)) as { url: string };
@@ -208,7 +207,7 @@ describe('a server that loses its Redis or is killed', () => {
   it.each(['1', '2'])(
     'never leaves its embedded Redis running when it is killed outright (WORKERS=%s)',
     async (workers) => {
-      const dataDir = tempDataDir();
+      const dataDir = tempDir();
       const env = { REDIS_URL: undefined, PORT: '0', WORKERS: workers, DATA_DIR: dataDir };
       const killed = track(spawnServer(env));
       const redisPid = Number(
@@ -244,7 +243,7 @@ describe('a server that loses its Redis or is killed', () => {
         REDIS_URL: undefined,
         NODE_ENV: undefined,
         PORT: '0',
-        DATA_DIR: tempDataDir(),
+        DATA_DIR: tempDir(),
       }),
     );
     const redisLine = await npm.waitForLog((line) => line.msg === 'started embedded redis');
@@ -282,7 +281,7 @@ describe('a server that loses its Redis or is killed', () => {
           REDIS_URL: undefined,
           PORT: '0',
           WORKERS: workers,
-          DATA_DIR: tempDataDir(),
+          DATA_DIR: tempDir(),
         }),
       );
       const redisPid = Number(

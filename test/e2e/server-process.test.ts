@@ -4,20 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptRunner } from '../../src/services/redis/scripts.js';
 import { UserService } from '../../src/services/users/user-service.js';
 import { createTestRedis } from '../support/redis.js';
-import {
-  killStarted,
-  listening,
-  removeDataDirs,
-  type ServerProcess,
-  spawnServer,
-  tempDataDir,
-} from '../support/server-process.js';
+import { killStarted, listening, type ServerProcess, spawnServer } from '../support/server-process.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 describe('the server process', () => {
   const started: ServerProcess[] = [];
   afterEach(async () => {
     await killStarted(started);
-    removeDataDirs();
+    removeTempDirs();
   });
 
   it('creates the first admin from ADMIN_PASSWORD on an external Redis', async () => {
@@ -27,7 +21,7 @@ describe('the server process', () => {
         ...t.env,
         REDIS_KEY_PREFIX: t.prefix,
         PORT: '0',
-        DATA_DIR: tempDataDir(),
+        DATA_DIR: tempDir(),
         ADMIN_USERNAME: 'operator-one',
         ADMIN_PASSWORD: 'a long enough password',
       });
@@ -54,7 +48,7 @@ describe('the server process', () => {
     ],
   ])('exits 1 with a message naming the problem for %o', async (env, message) => {
     const server = spawnServer({
-      DATA_DIR: tempDataDir(),
+      DATA_DIR: tempDir(),
       PORT: '0',
       ...env,
     });

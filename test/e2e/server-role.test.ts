@@ -4,13 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawRequest } from '../support/http.js';
 import { createTestRedis, type TestRedis } from '../support/redis.js';
-import {
-  ROOT,
-  removeDataDirs,
-  type ServerProcess,
-  spawnServer,
-  tempDataDir,
-} from '../support/server-process.js';
+import { ROOT, type ServerProcess, spawnServer } from '../support/server-process.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 const TRACE_HOOK = path.join(ROOT, 'test/support/module-trace/register.mjs');
 const SCRAPE_TOKEN = 'role-test-scrape-token-0123';
@@ -52,13 +47,13 @@ describe('SERVER_ROLE', () => {
         await server.exited;
       }
     }
-    removeDataDirs();
+    removeTempDirs();
     await redis?.cleanup();
   });
 
   async function start(role: string) {
     redis = await createTestRedis();
-    const dataDir = tempDataDir('relay-role-');
+    const dataDir = tempDir('relay-role-');
     const trace = path.join(dataDir, 'modules.txt');
     const server = spawnServer(
       {
@@ -143,7 +138,7 @@ describe('SERVER_ROLE', () => {
     const server = spawnServer({
       ...redis.env,
       PORT: '0',
-      DATA_DIR: tempDataDir('relay-role-'),
+      DATA_DIR: tempDir('relay-role-'),
       SERVER_ROLE: 'control',
     });
     started.push(server);

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeRedis, createRedisClient } from '../../src/services/redis/connection.js';
 import { RedisBinaryMissingError, startEmbeddedRedis } from '../../src/services/redis/embedded-redis.js';
 import { isRunning } from '../support/process-state.js';
-import { ROOT, removeDataDirs, tempDataDir } from '../support/server-process.js';
+import { ROOT } from '../support/server-process.js';
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 /** Runs `test/support/embedded-redis-owner.ts` in its own process and resolves with the Redis it started. */
 async function startOwner(dataDir?: string) {
@@ -21,10 +22,10 @@ async function startOwner(dataDir?: string) {
 }
 
 describe('embedded redis', () => {
-  afterEach(removeDataDirs);
+  afterEach(removeTempDirs);
 
   it('starts a persistent server with AOF on a free port and stops it', async () => {
-    const dataDir = path.join(tempDataDir('relay-redis-'), 'redis');
+    const dataDir = path.join(tempDir('relay-redis-'), 'redis');
     const embedded = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
     expect(embedded.port).toBeGreaterThan(0);
     const client = await createRedisClient({ endpoint: { url: embedded.url }, name: 'test' });
@@ -55,7 +56,7 @@ describe('embedded redis', () => {
   });
 
   it('refuses a second persistent server on a directory whose owner is alive, naming the owner', async () => {
-    const dataDir = path.join(tempDataDir('relay-redis-'), 'redis');
+    const dataDir = path.join(tempDir('relay-redis-'), 'redis');
     const embedded = await startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true });
     try {
       await expect(startEmbeddedRedis({ bin: 'redis-server', dataDir, persist: true })).rejects.toThrow(
@@ -85,7 +86,7 @@ describe('embedded redis', () => {
   });
 
   it('keeps the data of a persistent server whose owner was killed outright, and starts again on it', async () => {
-    const dataDir = path.join(tempDataDir('relay-redis-'), 'redis');
+    const dataDir = path.join(tempDir('relay-redis-'), 'redis');
     const { owner, exited, redis } = await startOwner(dataDir);
     try {
       const client = await createRedisClient({ endpoint: { url: redis.url }, name: 'test' });

@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { pipelineResult, readScriptSpecs, ScriptRunner } from '../../src/services/redis/scripts.js';
 import { createTestRedis, type TestRedis } from '../support/redis.js';
-
-const madeDirs: string[] = [];
+import { removeTempDirs, tempDir } from '../support/temp-dirs.js';
 
 /** A folder of scripts for one test; removed after it. */
 function scriptDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'relay-lua-'));
-  madeDirs.push(dir);
+  const dir = tempDir('relay-lua-');
   for (const [name, body] of Object.entries(files)) writeFileSync(path.join(dir, name), body);
   return dir;
 }
@@ -26,7 +23,7 @@ describe('Lua script loader', () => {
   });
   afterEach(async () => {
     await t.cleanup();
-    for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   it('loads every shipped script with a documented header and a versioned command name', () => {

@@ -1,8 +1,6 @@
 // Spawns the real server entry point (`src/main.ts`, directly or through `npm start`) and follows its JSON log.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -20,20 +18,6 @@ export interface ServerProcess {
 /** The server's "listening" log line: it carries the address the server took. */
 export const listening = (line: Record<string, unknown>) =>
   typeof line.url === 'string' && line.msg !== undefined;
-
-const dataDirs: string[] = [];
-
-/** A fresh DATA_DIR for a spawned server, in the system's temporary folder; `removeDataDirs` deletes it. */
-export function tempDataDir(prefix = 'relay-e2e-'): string {
-  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
-  dataDirs.push(dataDir);
-  return dataDir;
-}
-
-/** Deletes every folder `tempDataDir` made: call it once the servers using them have exited. */
-export function removeDataDirs(): void {
-  for (const dataDir of dataDirs.splice(0)) rmSync(dataDir, { recursive: true, force: true });
-}
 
 /** Kills (`SIGKILL`) every server in `started` still running, waits for each, and empties the list. */
 export async function killStarted(started: ServerProcess[]): Promise<void> {
